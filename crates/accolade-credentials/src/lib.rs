@@ -1,0 +1,17 @@
+//! Open Badges 3.0 credentials, end to end: the typed model, JSON-LD to RDF over bundled and
+//! pinned contexts, RDFC-1.0 canonicalization, `eddsa-rdfc-2022` Data Integrity proofs,
+//! Multikey keys, did:key / did:web resolution (through the [`did::Fetch`] trait; this crate
+//! does no IO of its own), recipient identity hashes, Bitstring Status Lists, baked PNG/SVG
+//! badges, and a verifier that reports every check in plain words.
+
+pub mod bake;
+pub mod contexts;
+pub mod did;
+pub mod identity;
+pub mod jsonld;
+pub mod jwt;
+pub mod model;
+pub mod multikey;
+pub mod proof;
+pub mod status_list;
+pub mod verify;
