@@ -66,12 +66,24 @@ mod tests {
 
     #[test]
     fn normalizes_case_and_space() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "  ", "no-at", "@example.com", "a@b", "a@.com", "a b@example.com", "a@ex..com"] {
+        for bad in [
+            "",
+            "  ",
+            "no-at",
+            "@example.com",
+            "a@b",
+            "a@.com",
+            "a b@example.com",
+            "a@ex..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -13,5 +13,6 @@ pub mod jwt;
 pub mod model;
 pub mod multikey;
 pub mod proof;
+pub mod rdf;
 pub mod status_list;
 pub mod verify;

@@ -1,0 +1,353 @@
+//! RDF Dataset Canonicalization (RDFC-1.0, SHA-256), written from the W3C recommendation.
+//!
+//! The worst case of RDFC-1.0 is exponential in the number of blank nodes ("dataset
+//! poisoning"), so every run carries a budget: a cap on quads and blank nodes, on calls to
+//! Hash N-Degree Quads (the same rule the Digital Bazaar implementation applies by default:
+//! no more calls than there are blank nodes without a unique first-degree hash), and on
+//! permutations. Exceeding it is an error, never a hang.
+
+use super::{Quad, Term, write_quad};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// Bounds on the work one canonicalization may do.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_quads: usize,
+    pub max_blank_nodes: usize,
+    /// Hash N-Degree Quads calls allowed = (non-unique blank nodes) ^ this factor.
+    pub work_factor: u32,
+    pub max_permutations: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_quads: 20_000,
+            max_blank_nodes: 2_000,
+            work_factor: 1,
+            max_permutations: 20_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum CanonError {
+    #[error("the document has {0} statements, more than the {1} allowed")]
+    TooManyQuads(usize, usize),
+    #[error("the document has {0} blank nodes, more than the {1} allowed")]
+    TooManyBlankNodes(usize, usize),
+    #[error("canonicalizing the document needs more work than allowed (a poisoned dataset?)")]
+    TooMuchWork,
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Issues identifiers `prefix0`, `prefix1`, … to blank nodes (by index) in order.
+#[derive(Clone)]
+struct Issuer {
+    prefix: &'static str,
+    ids: HashMap<usize, usize>,
+    order: Vec<usize>,
+}
+
+impl Issuer {
+    fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            ids: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+    fn get(&self, n: usize) -> Option<String> {
+        self.ids.get(&n).map(|i| format!("{}{}", self.prefix, i))
+    }
+    fn issue(&mut self, n: usize) -> String {
+        let next = self.order.len();
+        let i = *self.ids.entry(n).or_insert_with(|| next);
+        if i == next {
+            self.order.push(n);
+        }
+        format!("{}{}", self.prefix, i)
+    }
+}
+
+struct State<'a> {
+    quads: &'a [Quad],
+    labels: HashMap<&'a str, usize>,
+    /// Quads (indices) mentioning each blank node.
+    bnode_quads: Vec<Vec<usize>>,
+    first_degree: Vec<String>,
+    canonical: Issuer,
+    deep_calls_left: u64,
+    permutations_left: u64,
+}
+
+/// Canonicalizes a dataset: returns the canonical N-Quads document (sorted lines, no
+/// duplicates), ready to be hashed.
+pub fn canonicalize(quads: &[Quad], limits: &Limits) -> Result<String, CanonError> {
+    if quads.len() > limits.max_quads {
+        return Err(CanonError::TooManyQuads(quads.len(), limits.max_quads));
+    }
+    let mut labels: HashMap<&str, usize> = HashMap::new();
+    let mut bnode_quads: Vec<Vec<usize>> = Vec::new();
+    for (qi, q) in quads.iter().enumerate() {
+        for term in [Some(&q.subject), Some(&q.object), q.graph.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let Term::Blank(b) = term {
+                let next = labels.len();
+                let n = *labels.entry(b.as_str()).or_insert(next);
+                if n == bnode_quads.len() {
+                    bnode_quads.push(Vec::new());
+                }
+                if bnode_quads[n].last() != Some(&qi) {
+                    bnode_quads[n].push(qi);
+                }
+            }
+        }
+    }
+    if labels.len() > limits.max_blank_nodes {
+        return Err(CanonError::TooManyBlankNodes(
+            labels.len(),
+            limits.max_blank_nodes,
+        ));
+    }
+    let mut state = State {
+        quads,
+        labels,
+        bnode_quads,
+        first_degree: Vec::new(),
+        canonical: Issuer::new("c14n"),
+        deep_calls_left: 0,
+        permutations_left: limits.max_permutations,
+    };
+    let n_bnodes = state.bnode_quads.len();
+    state.first_degree = (0..n_bnodes).map(|n| state.hash_first_degree(n)).collect();
+    let mut by_hash: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, h) in state.first_degree.iter().enumerate() {
+        by_hash.entry(h.as_str()).or_default().push(n);
+    }
+    let mut non_unique = Vec::new();
+    for list in by_hash.values() {
+        match list.as_slice() {
+            [single] => {
+                state.canonical.issue(*single);
+            }
+            _ => non_unique.push(list.clone()),
+        }
+    }
+    let non_unique_count: u64 = non_unique.iter().map(|l| l.len() as u64).sum();
+    state.deep_calls_left = non_unique_count.saturating_pow(limits.work_factor);
+    for list in non_unique {
+        let mut paths = Vec::new();
+        for n in list {
+            if state.canonical.ids.contains_key(&n) {
+                continue;
+            }
+            let mut temp = Issuer::new("b");
+            temp.issue(n);
+            paths.push(state.hash_n_degree(n, temp)?);
+        }
+        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, issuer) in paths {
+            for n in issuer.order {
+                state.canonical.issue(n);
+            }
+        }
+    }
+    let names: Vec<String> = (0..n_bnodes)
+        .map(|n| state.canonical.get(n).unwrap_or_default())
+        .collect();
+    let rename = |label: &str| {
+        state
+            .labels
+            .get(label)
+            .map(|&n| names[n].clone())
+            .unwrap_or_default()
+    };
+    let mut lines: Vec<String> = quads
+        .iter()
+        .map(|q| {
+            let mut s = String::with_capacity(160);
+            write_quad(&mut s, q, &rename);
+            s
+        })
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    Ok(lines.concat())
+}
+
+impl State<'_> {
+    fn index(&self, label: &str) -> usize {
+        self.labels.get(label).copied().unwrap_or(usize::MAX)
+    }
+
+    fn hash_first_degree(&self, n: usize) -> String {
+        let rename = |label: &str| {
+            if self.index(label) == n {
+                "a".into()
+            } else {
+                "z".into()
+            }
+        };
+        let mut lines: Vec<String> = self.bnode_quads[n]
+            .iter()
+            .map(|&qi| {
+                let mut s = String::new();
+                write_quad(&mut s, &self.quads[qi], &rename);
+                s
+            })
+            .collect();
+        lines.sort_unstable();
+        sha256_hex(lines.concat().as_bytes())
+    }
+
+    fn hash_related(&self, related: usize, quad: &Quad, issuer: &Issuer, position: &str) -> String {
+        let id = self
+            .canonical
+            .get(related)
+            .or_else(|| issuer.get(related))
+            .unwrap_or_else(|| self.first_degree[related].clone());
+        let mut input = String::from(position);
+        if position != "g" {
+            input.push('<');
+            input.push_str(&quad.predicate);
+            input.push('>');
+        }
+        input.push_str(&id);
+        sha256_hex(input.as_bytes())
+    }
+
+    fn hash_n_degree(
+        &mut self,
+        n: usize,
+        mut issuer: Issuer,
+    ) -> Result<(String, Issuer), CanonError> {
+        if self.deep_calls_left == 0 {
+            return Err(CanonError::TooMuchWork);
+        }
+        self.deep_calls_left -= 1;
+        let mut related_by_hash: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &qi in &self.bnode_quads[n] {
+            let q = &self.quads[qi];
+            let positions = [
+                ("s", Some(&q.subject)),
+                ("o", Some(&q.object)),
+                ("g", q.graph.as_ref()),
+            ];
+            for (pos, term) in positions {
+                if let Some(Term::Blank(b)) = term {
+                    let r = self.index(b);
+                    if r != n {
+                        let h = self.hash_related(r, q, &issuer, pos);
+                        related_by_hash.entry(h).or_default().push(r);
+                    }
+                }
+            }
+        }
+        let mut data = String::new();
+        for (hash, mut list) in related_by_hash {
+            data.push_str(&hash);
+            list.sort_unstable();
+            let mut chosen: Option<(String, Issuer)> = None;
+            loop {
+                if self.permutations_left == 0 {
+                    return Err(CanonError::TooMuchWork);
+                }
+                self.permutations_left -= 1;
+                if let Some(candidate) = self.try_permutation(&list, &issuer, chosen.as_ref())? {
+                    chosen = Some(candidate);
+                }
+                if !next_permutation(&mut list) {
+                    break;
+                }
+            }
+            if let Some((path, chosen_issuer)) = chosen {
+                data.push_str(&path);
+                issuer = chosen_issuer;
+            }
+        }
+        Ok((sha256_hex(data.as_bytes()), issuer))
+    }
+
+    /// Steps 5.4.1–5.4.6 for one permutation: the path it gives, unless it cannot beat
+    /// the path chosen so far.
+    fn try_permutation(
+        &mut self,
+        perm: &[usize],
+        issuer: &Issuer,
+        chosen: Option<&(String, Issuer)>,
+    ) -> Result<Option<(String, Issuer)>, CanonError> {
+        let worse = |path: &str| chosen.is_some_and(|(c, _)| path > c.as_str());
+        let mut copy = issuer.clone();
+        let mut path = String::new();
+        let mut recursion = Vec::new();
+        for &r in perm {
+            if let Some(id) = self.canonical.get(r) {
+                path.push_str("_:");
+                path.push_str(&id);
+            } else {
+                if !copy.ids.contains_key(&r) {
+                    recursion.push(r);
+                }
+                path.push_str("_:");
+                path.push_str(&copy.issue(r));
+            }
+            if worse(&path) {
+                return Ok(None);
+            }
+        }
+        for r in recursion {
+            let (hash, result_issuer) = self.hash_n_degree(r, copy.clone())?;
+            copy = result_issuer;
+            path.push_str("_:");
+            path.push_str(&copy.issue(r));
+            path.push('<');
+            path.push_str(&hash);
+            path.push('>');
+            if worse(&path) {
+                return Ok(None);
+            }
+        }
+        if chosen.is_none_or(|(c, _)| path < *c) {
+            return Ok(Some((path, copy)));
+        }
+        Ok(None)
+    }
+}
+
+/// Rearranges `v` into the next lexicographic permutation; false after the last one.
+fn next_permutation(v: &mut [usize]) -> bool {
+    if v.len() < 2 {
+        return false;
+    }
+    let mut i = v.len() - 1;
+    while i > 0 && v[i - 1] >= v[i] {
+        i -= 1;
+    }
+    if i == 0 {
+        return false;
+    }
+    let mut j = v.len() - 1;
+    while v[j] <= v[i - 1] {
+        j -= 1;
+    }
+    v.swap(i - 1, j);
+    v[i..].reverse();
+    true
+}

@@ -1,0 +1,131 @@
+//! The verification report: every check with its outcome and a reason in plain words.
+
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The input could be read (JSON, JWT, baked PNG or SVG).
+    Parse,
+    /// `@context` is the standard, bundled set.
+    Context,
+    /// Types and required properties of an Open Badges credential.
+    Shape,
+    /// The cryptographic proof matches the document.
+    Proof,
+    /// The signing key was found where its controller publishes it.
+    Key,
+    /// The key's controller is the credential's issuer.
+    IssuerKey,
+    /// `validFrom` / `validUntil` against the clock.
+    ValidityPeriod,
+    /// Revocation and suspension status lists.
+    Status,
+    /// Whether the credential was issued to a given email.
+    Recipient,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Warning,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub check: CheckKind,
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+/// What the input was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    Json,
+    Jwt,
+    Png,
+    Svg,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Authentic, issued by the named issuer, not revoked or suspended, within its dates.
+    Valid,
+    /// At least one check failed.
+    Invalid,
+    /// Nothing failed, but authenticity could not be established (e.g. an unsupported proof).
+    Unverified,
+}
+
+/// Status flags for displays that need them at a glance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    pub revoked: bool,
+    pub suspended: bool,
+    pub expired: bool,
+    pub not_yet_valid: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub summary: String,
+    pub format: InputFormat,
+    pub flags: Flags,
+    pub issuer_id: Option<String>,
+    pub issuer_name: Option<String>,
+    pub checks: Vec<Check>,
+    /// The credential that was checked (the JWT payload's credential for a JWT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<Value>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.verdict == Verdict::Valid
+    }
+
+    pub fn check(&self, kind: CheckKind) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == kind)
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.outcome == Outcome::Failed)
+    }
+}
+
+/// Collects checks while the verifier runs.
+#[derive(Debug, Default)]
+pub(crate) struct Checks(pub Vec<Check>);
+
+impl Checks {
+    pub fn add(&mut self, check: CheckKind, outcome: Outcome, message: impl Into<String>) {
+        self.0.push(Check {
+            check,
+            outcome,
+            message: message.into(),
+        });
+    }
+    pub fn pass(&mut self, check: CheckKind, message: impl Into<String>) {
+        self.add(check, Outcome::Passed, message);
+    }
+    pub fn fail(&mut self, check: CheckKind, message: impl Into<String>) {
+        self.add(check, Outcome::Failed, message);
+    }
+    pub fn warn(&mut self, check: CheckKind, message: impl Into<String>) {
+        self.add(check, Outcome::Warning, message);
+    }
+    pub fn skip(&mut self, check: CheckKind, message: impl Into<String>) {
+        self.add(check, Outcome::Skipped, message);
+    }
+    pub fn failed(&self) -> bool {
+        self.0.iter().any(|c| c.outcome == Outcome::Failed)
+    }
+}

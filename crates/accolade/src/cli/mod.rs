@@ -1,0 +1,91 @@
+//! Command-line interface. Each subcommand parses its input, calls the credentials library
+//! and prints; exit status 0 means success (for `verify`: the credential is valid).
+
+mod bake;
+mod keys;
+mod sign;
+mod verify;
+
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "accolade",
+    version,
+    about = "Open Badges 3.0 credentials: issue, sign, bake and verify"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a new Ed25519 key pair (Multikey form) as JSON.
+    Keygen(keys::KeygenArgs),
+    /// Add an eddsa-rdfc-2022 proof to a credential and print the signed JSON.
+    Sign(sign::SignArgs),
+    /// Verify a credential (JSON, JWT, or baked PNG/SVG; a file, a URL, or - for stdin).
+    Verify(verify::VerifyArgs),
+    /// Bake a credential into a PNG or SVG badge image.
+    Bake(bake::BakeArgs),
+    /// Print the credential baked into a PNG or SVG badge image.
+    Unbake(bake::UnbakeArgs),
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen(a) => keys::keygen(&a),
+        Command::Sign(a) => sign::run(&a),
+        Command::Verify(a) => verify::run(&a),
+        Command::Bake(a) => bake::bake(&a),
+        Command::Unbake(a) => bake::unbake(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Largest file the CLI reads (baked images included).
+const MAX_INPUT: u64 = 16 * 1024 * 1024;
+
+/// Reads a file, or standard input for `-`, refusing anything over [`MAX_INPUT`].
+pub(crate) fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let n = if path == "-" {
+        std::io::stdin().take(MAX_INPUT + 1).read_to_end(&mut buf)
+    } else {
+        let f = std::fs::File::open(Path::new(path))
+            .map_err(|e| anyhow::anyhow!("cannot open {path}: {e}"))?;
+        f.take(MAX_INPUT + 1).read_to_end(&mut buf)
+    }
+    .map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))?;
+    if n as u64 > MAX_INPUT {
+        anyhow::bail!("{path} is larger than {} MiB", MAX_INPUT >> 20);
+    }
+    Ok(buf)
+}
+
+pub(crate) fn read_json(path: &str) -> anyhow::Result<serde_json::Value> {
+    let bytes = read_input(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| anyhow::anyhow!("{path} is not valid JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,71 @@
+use accolade_core::{Clock, SystemClock};
+use accolade_credentials::multikey::KeyPair;
+use accolade_credentials::proof::{self, ProofOptions};
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::Value;
+use std::process::ExitCode;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Key file: JSON with `secretKeyMultibase` (as printed by `accolade keygen`).
+    #[arg(long)]
+    key: String,
+    /// Verification method id to name in the proof (default: the key's did:key method).
+    #[arg(long)]
+    verification_method: Option<String>,
+    /// Proof creation time, RFC 3339 (default: now).
+    #[arg(long)]
+    created: Option<String>,
+    /// The unsigned credential (JSON file, or - for standard input).
+    credential: String,
+}
+
+pub fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
+    let key_json = super::read_json(&args.key)?;
+    let secret = key_json
+        .get("secretKeyMultibase")
+        .and_then(Value::as_str)
+        .with_context(|| format!("{} has no secretKeyMultibase", args.key))?;
+    let pair = KeyPair::from_secret_multibase(secret)
+        .with_context(|| format!("the key in {} is not usable", args.key))?;
+    let credential = super::read_json(&args.credential)?;
+    let vm = args
+        .verification_method
+        .clone()
+        .unwrap_or_else(|| pair.public().did_key_verification_method());
+    let created = match &args.created {
+        Some(c) => {
+            time::OffsetDateTime::parse(c, &Rfc3339)
+                .with_context(|| format!("--created {c:?} is not an RFC 3339 date-time"))?;
+            c.clone()
+        }
+        None => SystemClock
+            .now()
+            .replace_nanosecond(0)
+            .unwrap_or(SystemClock.now())
+            .format(&Rfc3339)?,
+    };
+    if vm.starts_with("did:key:") {
+        let did = vm.split('#').next().unwrap_or_default();
+        let issuer = credential
+            .get("issuer")
+            .and_then(|i| i.get("id").or(Some(i)))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if issuer != did {
+            eprintln!(
+                "warning: the credential's issuer ({issuer}) is not the key's controller ({did}); \
+                 verifiers will reject it unless the issuer publishes this key"
+            );
+        }
+    }
+    let signed = proof::sign(
+        &credential,
+        &pair,
+        &ProofOptions::assertion(vm, Some(created)),
+    )?;
+    println!("{}", serde_json::to_string_pretty(&signed)?);
+    Ok(ExitCode::SUCCESS)
+}
