@@ -110,9 +110,20 @@ static CONTEXTS: [BundledContext; 14] = [
     ),
 ];
 
+/// Test-only contexts (the W3C test vectors use the examples context, which defines
+/// `@vocab`); compiled in only with the `test-contexts` feature, never in a release.
+#[cfg(feature = "test-contexts")]
+static TEST_CONTEXTS: [BundledContext; 1] = [BundledContext {
+    url: "https://www.w3.org/ns/credentials/examples/v2",
+    json: include_str!("../tests/vectors/contexts/credentials-examples-v2.jsonld"),
+    sha256: "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+}];
+#[cfg(not(feature = "test-contexts"))]
+static TEST_CONTEXTS: [BundledContext; 0] = [];
+
 /// The bundled context for `url` (exact, case-sensitive match; no normalization).
 pub fn get(url: &str) -> Option<&'static BundledContext> {
-    CONTEXTS.iter().find(|c| c.url == url)
+    CONTEXTS.iter().chain(TEST_CONTEXTS.iter()).find(|c| c.url == url)
 }
 
 /// Every bundled context, in `manifest.json` order.

@@ -342,3 +342,257 @@ fn validator_files_get_the_expected_verdicts() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
+
+// ---------------------------------------------------------------------------------------
+// The W3C vc-di-eddsa test vectors (eddsa-rdfc-2022, VC 2.0)
+
+fn w3c(path: &str) -> String {
+    String::from_utf8(read(&format!("w3c-vc-di-eddsa/{path}"))).unwrap()
+}
+
+#[test]
+fn w3c_vectors_are_reproduced_byte_for_byte() {
+    let signed: Value = serde_json::from_str(&w3c("eddsa-rdfc-2022/signedDataInt.json")).unwrap();
+    let config: Value = serde_json::from_str(&w3c("eddsa-rdfc-2022/proofConfigDataInt.json")).unwrap();
+    assert_eq!(proof::canonical_nquads(&config).unwrap(), w3c("eddsa-rdfc-2022/proofCanonDataInt.txt"));
+    let mut unsecured = signed.clone();
+    unsecured.as_object_mut().unwrap().remove("proof");
+    assert_eq!(proof::canonical_nquads(&unsecured).unwrap(), w3c("eddsa-rdfc-2022/derived-canonDocDataInt.txt"));
+    let hash = proof::hash_data(&unsecured, &config).unwrap();
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, w3c("eddsa-rdfc-2022/combinedHashDataInt.txt").trim());
+
+    let keys: Value = serde_json::from_str(&w3c("keyPair.json")).unwrap();
+    let key = KeyPair::from_secret_multibase(keys["privateKeyMultibase"].as_str().unwrap()).unwrap();
+    let opts = ProofOptions::assertion(config["verificationMethod"].as_str().unwrap(), Some("2023-02-24T23:36:38Z".into()));
+    let ours = proof::sign(&unsecured, &key, &opts).unwrap();
+    assert_eq!(ours["proof"][0]["proofValue"].as_str().unwrap(), w3c("eddsa-rdfc-2022/sigBTC58DataInt.txt").trim());
+    assert_eq!(ours["proof"][0]["proofValue"], signed["proof"]["proofValue"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// End-to-end stories with an issuer of our own
+
+const ISSUER: &str = "did:web:issuer.example:issuers:acme";
+const DID_URL: &str = "https://issuer.example/issuers/acme/did.json";
+const REVOCATION_LIST: &str = "https://issuer.example/issuers/acme/status/revocation";
+const SUSPENSION_LIST: &str = "https://issuer.example/issuers/acme/status/suspension";
+
+struct Issuer {
+    key: KeyPair,
+    fixtures: Fixtures,
+}
+
+impl Issuer {
+    fn new() -> Self {
+        let key = KeyPair::generate().unwrap();
+        let fixtures = Fixtures::default();
+        let vm = format!("{ISSUER}#key-1");
+        let did_doc = json!({
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": ISSUER,
+            "verificationMethod": [{"id": vm, "type": "Multikey", "controller": ISSUER, "publicKeyMultibase": key.public().to_multibase()}],
+            "assertionMethod": [vm],
+        });
+        fixtures.put(DID_URL, did_doc.to_string());
+        let issuer = Self { key, fixtures };
+        issuer.publish_list(REVOCATION_LIST, "revocation", &[]);
+        issuer.publish_list(SUSPENSION_LIST, "suspension", &[]);
+        issuer
+    }
+
+    fn sign(&self, doc: &Value) -> Value {
+        let opts = ProofOptions::assertion(format!("{ISSUER}#key-1"), Some("2026-01-15T12:00:00Z".into()));
+        proof::sign(doc, &self.key, &opts).unwrap()
+    }
+
+    fn publish_list(&self, url: &str, purpose: &str, set: &[u64]) {
+        let mut bits = BitstringStatusList::new(131_072).unwrap();
+        for &i in set {
+            bits.set(i, true).unwrap();
+        }
+        let list = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": ISSUER,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList", "statusPurpose": purpose, "encodedList": bits.encode()},
+        });
+        self.fixtures.put(url, serde_json::to_vec(&self.sign(&list)).unwrap());
+    }
+}
+
+fn badge(valid_until: Option<&str>) -> Value {
+    let salt = accolade_credentials::identity::new_salt().unwrap();
+    let mut c = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "https://issuer.example/credentials/3f1c7d2e-1111-4b61-9a2f-0c4d1e6b7a93",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": ISSUER, "type": ["Profile"], "name": "Acme Academy", "url": "https://issuer.example/issuers/acme"},
+        "validFrom": "2026-01-15T12:00:00Z",
+        "name": "Rust Fundamentals",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{"type": "IdentityObject", "identityType": "emailAddress", "hashed": true,
+                "identityHash": accolade_credentials::identity::hash_identity("learner@example.com", &salt), "salt": salt}],
+            "achievement": {
+                "id": "https://issuer.example/achievements/rust-fundamentals", "type": ["Achievement"],
+                "name": "Rust Fundamentals", "description": "Completed the Rust Fundamentals course.",
+                "criteria": {"narrative": "Pass the final assessment with 80% or more."},
+                "creditsAvailable": 2.5,
+            },
+            "creditsEarned": 2.5,
+        },
+        "credentialStatus": [
+            {"id": format!("{REVOCATION_LIST}#94567"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "94567", "statusListCredential": REVOCATION_LIST},
+            {"id": format!("{SUSPENSION_LIST}#94567"), "type": "BitstringStatusListEntry", "statusPurpose": "suspension", "statusListIndex": "94567", "statusListCredential": SUSPENSION_LIST},
+        ],
+    });
+    if let Some(u) = valid_until {
+        c["validUntil"] = json!(u);
+    }
+    c
+}
+
+fn check(issuer: &Issuer, cred: &Value) -> Report {
+    verify_with(&serde_json::to_vec(cred).unwrap(), &issuer.fixtures, &clock())
+}
+
+#[test]
+fn story_issue_verify_revoke_suspend_reinstate() {
+    let issuer = Issuer::new();
+    let cred = issuer.sign(&badge(Some("2030-01-01T00:00:00Z")));
+    let report = check(&issuer, &cred);
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    assert!(report.checks.iter().all(|c| c.outcome != Outcome::Failed));
+    assert_eq!(report.issuer_name.as_deref(), Some("Acme Academy"));
+
+    issuer.publish_list(SUSPENSION_LIST, "suspension", &[94567]);
+    let report = check(&issuer, &cred);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(report.flags.suspended && !report.flags.revoked, "{report:#?}");
+    assert!(report.summary.starts_with("Suspended"));
+
+    issuer.publish_list(SUSPENSION_LIST, "suspension", &[]);
+    assert_eq!(check(&issuer, &cred).verdict, Verdict::Valid);
+
+    issuer.publish_list(REVOCATION_LIST, "revocation", &[94567, 3]);
+    let report = check(&issuer, &cred);
+    assert!(report.flags.revoked);
+    assert_eq!(outcome(&report, CheckKind::Status), Outcome::Failed);
+    assert!(report.summary.starts_with("Revoked"), "{}", report.summary);
+}
+
+#[test]
+fn story_tampering_is_detected() {
+    let issuer = Issuer::new();
+    let cred = issuer.sign(&badge(None));
+    for (path, value) in [
+        ("/name", json!("Rust Expert")),
+        ("/credentialSubject/achievement/name", json!("Rust Expert")),
+        ("/credentialSubject/creditsEarned", json!(25)),
+        ("/validFrom", json!("2025-01-15T12:00:00Z")),
+        ("/issuer/name", json!("Evil Academy")),
+    ] {
+        let mut t = cred.clone();
+        *t.pointer_mut(path).unwrap() = value;
+        let report = check(&issuer, &t);
+        assert_eq!(report.verdict, Verdict::Invalid, "{path}");
+        assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Failed, "{path}");
+    }
+    // An extra property no context defines is refused rather than silently ignored.
+    let mut t = cred.clone();
+    t["credentialSubject"]["achievement"]["secretLevel"] = json!("gold");
+    assert_eq!(check(&issuer, &t).verdict, Verdict::Invalid);
+}
+
+#[test]
+fn story_wrong_key_and_foreign_controller_fail() {
+    let issuer = Issuer::new();
+    // Signed with a key the issuer never published, under the issuer's method id.
+    let impostor = KeyPair::generate().unwrap();
+    let opts = ProofOptions::assertion(format!("{ISSUER}#key-1"), None);
+    let forged = proof::sign(&badge(None), &impostor, &opts).unwrap();
+    let report = check(&issuer, &forged);
+    assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Failed);
+    // Signed validly by someone else's did:key: the key is fine, but it is not the issuer's.
+    let opts = ProofOptions::assertion(impostor.public().did_key_verification_method(), None);
+    let foreign = proof::sign(&badge(None), &impostor, &opts).unwrap();
+    let report = check(&issuer, &foreign);
+    assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Passed);
+    assert_eq!(outcome(&report, CheckKind::IssuerKey), Outcome::Failed);
+    assert_eq!(report.verdict, Verdict::Invalid);
+}
+
+#[test]
+fn story_validity_period() {
+    let issuer = Issuer::new();
+    let expired = issuer.sign(&badge(Some("2026-03-01T00:00:00Z")));
+    let report = check(&issuer, &expired);
+    assert!(report.flags.expired && report.verdict == Verdict::Invalid, "{report:#?}");
+    let mut future = badge(None);
+    future["validFrom"] = json!("2027-01-01T00:00:00Z");
+    let report = check(&issuer, &issuer.sign(&future));
+    assert!(report.flags.not_yet_valid && report.verdict == Verdict::Invalid);
+    // Same credential, verified as of a later date: the injected clock decides.
+    let later = FixedClock::new(datetime!(2027-06-01 0:00 UTC));
+    let report = verify_with(&serde_json::to_vec(&issuer.sign(&future)).unwrap(), &issuer.fixtures, &later);
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+}
+
+#[test]
+fn story_recipient_check() {
+    let issuer = Issuer::new();
+    let cred = serde_json::to_vec(&issuer.sign(&badge(None))).unwrap();
+    let clock = clock();
+    let mut opts = VerifyOptions::new(&issuer.fixtures, &clock);
+    opts.recipient = Some(Email::parse(" Learner@Example.com ").unwrap());
+    let report = verify::verify_bytes(&cred, &opts);
+    assert_eq!(outcome(&report, CheckKind::Recipient), Outcome::Passed);
+    opts.recipient = Some(Email::parse("someone.else@example.com").unwrap());
+    let report = verify::verify_bytes(&cred, &opts);
+    assert_eq!(outcome(&report, CheckKind::Recipient), Outcome::Failed);
+}
+
+#[test]
+fn story_baked_badges_verify_and_tampered_images_do_not() {
+    use accolade_credentials::bake;
+    let issuer = Issuer::new();
+    let cred = serde_json::to_string(&issuer.sign(&badge(None))).unwrap();
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>"#;
+    let baked = bake::bake_svg(svg, &bake::BakePayload::Json(cred.clone())).unwrap();
+    let report = verify_with(baked.as_bytes(), &issuer.fixtures, &clock());
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    assert_eq!(report.format, verify::InputFormat::Svg);
+    let tampered = baked.replace("Rust Fundamentals", "Rust Mastery");
+    assert_eq!(verify_with(tampered.as_bytes(), &issuer.fixtures, &clock()).verdict, Verdict::Invalid);
+}
+
+#[test]
+fn hostile_inputs_get_clear_errors_not_panics() {
+    let fixtures = Fixtures::default();
+    let clock = clock();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_obj = format!("{{\"@context\":{}1{}}}", "{\"a\":".repeat(500), "}".repeat(500));
+    let cases: Vec<Vec<u8>> = vec![
+        vec![],
+        b"null".to_vec(),
+        b"{".to_vec(),
+        deep.into_bytes(),
+        deep_obj.into_bytes(),
+        b"\x89PNG\r\n\x1a\n\x00\x00".to_vec(),
+        b"<svg><!DOCTYPE x [<!ENTITY a \"aaaa\">]></svg>".to_vec(),
+        b"eyJhbGciOiJub25lIn0.eyJ2YyI6e319.".to_vec(),
+        br#"{"@context": 5}"#.to_vec(),
+        br#"{"@context": ["https://evil.example/ctx"], "type": "VerifiableCredential"}"#.to_vec(),
+        br#"{"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://evil.example/#"}]}"#.to_vec(),
+        br#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "assertionMethod", "verificationMethod": "http://169.254.169.254/latest#k", "proofValue": "z1"}}"#.to_vec(),
+        vec![0xff; 5000],
+    ];
+    for (i, input) in cases.iter().enumerate() {
+        let report = verify_with(input, &fixtures, &clock);
+        assert_ne!(report.verdict, Verdict::Valid, "case {i}");
+        assert!(!report.summary.is_empty());
+    }
+}

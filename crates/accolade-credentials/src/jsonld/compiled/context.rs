@@ -332,7 +332,7 @@ fn definition(result: &mut ActiveContext, map: &'static Map<String, Value>, over
     if let Some(v) = map.get("@vocab") {
         result.vocab = match v {
             Value::Null => None,
-            Value::String(s) => Some(term::vocab_mapping(result, map, s)?),
+            Value::String(s) => Some(term::vocab_mapping(result, s)?),
             _ => return Err(invalid("invalid vocab mapping")),
         };
     }

@@ -20,6 +20,7 @@ mod context;
 mod expand;
 mod iri;
 mod literal;
+mod term;
 
 use super::{JsonLdError, Limits};
 use crate::rdf::Quad;
