@@ -112,14 +112,13 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
         ),
     ];
     for (claim, expected) in pairs {
-        if let (Some(got), Some(expected)) =
-            (jwt.payload.get(claim).and_then(Value::as_str), expected)
+        let got = jwt.payload.get(claim).and_then(Value::as_str);
+        if let (Some(got), Some(expected)) = (got, expected)
+            && got != expected
         {
-            if got != expected {
-                out.push(format!(
-                    "the JWT claim {claim} ({got}) differs from the credential ({expected})"
-                ));
-            }
+            out.push(format!(
+                "the JWT claim {claim} ({got}) differs from the credential ({expected})"
+            ));
         }
     }
     out

@@ -5,6 +5,8 @@
 //! the documents their issuers would publish (controller documents derived from the key the
 //! test credential names; the validator's status list). Everything else is real code.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 use accolade_core::{Email, FixedClock};
 use accolade_credentials::did::{Fetch, FetchError, FetchedDocument};
 use accolade_credentials::multikey::KeyPair;

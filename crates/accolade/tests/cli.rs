@@ -2,12 +2,14 @@
 //! real loopback HTTP server with a status list, and interoperability with the Digital
 //! Bazaar JavaScript stack (run when ACCOLADE_INTEROP=1, as `scripts/test.sh` does).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 fn workspace() -> PathBuf {
@@ -284,4 +286,23 @@ fn encode_for_test(bits: &[u8]) -> String {
         }
     }
     list.encode()
+}
+
+#[test]
+fn readme_walkthrough_works() {
+    let tmp = Tmp::new("readme");
+    let (key_path, _) = keygen(&tmp);
+    let example = workspace().join("docs/examples/unsigned-badge.json");
+    let out = accolade(&["sign", "--key", &key_path, "--issuer-from-key", &example.to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = tmp.write("signed.json", &out.stdout);
+    assert!(accolade(&["verify", "--offline", &signed]).status.success());
+    let out = accolade(&["verify", "--offline", "--email", "learner@example.com", &signed]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let baked = tmp.0.join("baked.svg").to_string_lossy().into_owned();
+    let svg = workspace().join("docs/examples/badge.svg");
+    assert!(accolade(&["bake", "--image", &svg.to_string_lossy(), "--credential", &signed, "-o", &baked]).status.success());
+    assert!(accolade(&["unbake", &baked]).status.success());
+    let out = accolade(&["verify", "--offline", &baked]);
+    assert!(out.status.success(), "{}", stdout(&out));
 }

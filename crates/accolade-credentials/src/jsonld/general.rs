@@ -51,7 +51,6 @@ fn convert_quad(q: oxrdf::Quad) -> Quad {
         oxrdf::Term::BlankNode(b) => Term::Blank(b.into_string()),
         oxrdf::Term::Literal(l) => {
             let (value, datatype, language) = l.destruct();
-            let language = language;
             let datatype = match (&language, datatype) {
                 (Some(_), _) => crate::rdf::RDF_LANG_STRING.to_owned(),
                 (None, Some(d)) => d.into_string(),

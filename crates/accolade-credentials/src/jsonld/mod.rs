@@ -7,6 +7,7 @@
 //! Differential tests hold the two equal. Nothing is ever fetched: a context URL that is not
 //! bundled (or whose bytes no longer match their pinned hash) fails the document.
 
+pub mod compiled;
 pub mod general;
 
 use crate::rdf::Quad;
@@ -47,14 +48,38 @@ pub enum JsonLdError {
     Invalid(String),
 }
 
-/// Converts a JSON-LD document to RDF quads, preferring the compiled processor.
+/// Converts a JSON-LD document to RDF quads, preferring the compiled processor: the general
+/// one only runs for documents using features the compiled one does not implement (its
+/// errors, undefined terms included, are final).
 pub fn to_rdf(doc: &serde_json::Value, limits: &Limits) -> Result<Vec<Quad>, JsonLdError> {
     check_depth(doc, limits.max_depth)?;
-    let bytes = serde_json::to_vec(doc).map_err(|e| JsonLdError::NotJson(e.to_string()))?;
-    if bytes.len() > limits.max_bytes {
-        return Err(JsonLdError::TooLarge(bytes.len(), limits.max_bytes));
+    // Measured without building the bytes: the compiled path does not need them.
+    let mut size = ByteCount(0);
+    serde_json::to_writer(&mut size, doc).map_err(|e| JsonLdError::NotJson(e.to_string()))?;
+    if size.0 > limits.max_bytes {
+        return Err(JsonLdError::TooLarge(size.0, limits.max_bytes));
     }
-    general::to_rdf(&bytes, limits)
+    match compiled::to_rdf(doc, limits) {
+        Ok(quads) => Ok(quads),
+        Err(compiled::CompiledError::JsonLd(e)) => Err(e),
+        Err(compiled::CompiledError::Unsupported(_)) => {
+            let bytes = serde_json::to_vec(doc).map_err(|e| JsonLdError::NotJson(e.to_string()))?;
+            general::to_rdf(&bytes, limits)
+        }
+    }
+}
+
+/// An `io::Write` that only counts.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Refuses documents nested deeper than `max` (arrays and objects both count).

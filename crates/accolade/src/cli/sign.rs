@@ -18,6 +18,10 @@ pub struct SignArgs {
     /// Proof creation time, RFC 3339 (default: now).
     #[arg(long)]
     created: Option<String>,
+    /// Set the credential's issuer id to the key's did:key before signing (for a
+    /// self-contained badge that verifies anywhere without a published issuer document).
+    #[arg(long, conflicts_with = "verification_method")]
+    issuer_from_key: bool,
     /// The unsigned credential (JSON file, or - for standard input).
     credential: String,
 }
@@ -30,7 +34,16 @@ pub fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{} has no secretKeyMultibase", args.key))?;
     let pair = KeyPair::from_secret_multibase(secret)
         .with_context(|| format!("the key in {} is not usable", args.key))?;
-    let credential = super::read_json(&args.credential)?;
+    let mut credential = super::read_json(&args.credential)?;
+    if args.issuer_from_key {
+        let did = pair.public().did_key();
+        match credential.get_mut("issuer") {
+            Some(Value::Object(o)) => {
+                o.insert("id".into(), did.into());
+            }
+            _ => credential["issuer"] = Value::String(did),
+        }
+    }
     let vm = args
         .verification_method
         .clone()
