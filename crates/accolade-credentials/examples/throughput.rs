@@ -66,12 +66,18 @@ fn main() {
             .map(|part| {
                 let (key, vm) = (&key, &vm);
                 s.spawn(move || {
-                    let opts = ProofOptions::assertion(vm.clone(), Some("2026-01-15T12:00:00Z".into()));
-                    part.iter().map(|c| proof::sign(c, key, &opts).unwrap()).collect::<Vec<_>>()
+                    let opts =
+                        ProofOptions::assertion(vm.clone(), Some("2026-01-15T12:00:00Z".into()));
+                    part.iter()
+                        .map(|c| proof::sign(c, key, &opts).unwrap())
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     let sign_secs = start.elapsed().as_secs_f64();
 
@@ -84,7 +90,9 @@ fn main() {
                     let clock = SystemClock;
                     let mut opts = VerifyOptions::new(&Offline, &clock);
                     opts.check_status = false;
-                    part.iter().filter(|c| verify::verify_json(c, &opts).verdict == Verdict::Valid).count()
+                    part.iter()
+                        .filter(|c| verify::verify_json(c, &opts).verdict == Verdict::Valid)
+                        .count()
                 })
             })
             .collect();

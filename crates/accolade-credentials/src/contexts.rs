@@ -123,7 +123,10 @@ static TEST_CONTEXTS: [BundledContext; 0] = [];
 
 /// The bundled context for `url` (exact, case-sensitive match; no normalization).
 pub fn get(url: &str) -> Option<&'static BundledContext> {
-    CONTEXTS.iter().chain(TEST_CONTEXTS.iter()).find(|c| c.url == url)
+    CONTEXTS
+        .iter()
+        .chain(TEST_CONTEXTS.iter())
+        .find(|c| c.url == url)
 }
 
 /// Every bundled context, in `manifest.json` order.

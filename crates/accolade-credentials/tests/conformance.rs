@@ -355,21 +355,38 @@ fn w3c(path: &str) -> String {
 #[test]
 fn w3c_vectors_are_reproduced_byte_for_byte() {
     let signed: Value = serde_json::from_str(&w3c("eddsa-rdfc-2022/signedDataInt.json")).unwrap();
-    let config: Value = serde_json::from_str(&w3c("eddsa-rdfc-2022/proofConfigDataInt.json")).unwrap();
-    assert_eq!(proof::canonical_nquads(&config).unwrap(), w3c("eddsa-rdfc-2022/proofCanonDataInt.txt"));
+    let config: Value =
+        serde_json::from_str(&w3c("eddsa-rdfc-2022/proofConfigDataInt.json")).unwrap();
+    assert_eq!(
+        proof::canonical_nquads(&config).unwrap(),
+        w3c("eddsa-rdfc-2022/proofCanonDataInt.txt")
+    );
     let mut unsecured = signed.clone();
     unsecured.as_object_mut().unwrap().remove("proof");
-    assert_eq!(proof::canonical_nquads(&unsecured).unwrap(), w3c("eddsa-rdfc-2022/derived-canonDocDataInt.txt"));
+    assert_eq!(
+        proof::canonical_nquads(&unsecured).unwrap(),
+        w3c("eddsa-rdfc-2022/derived-canonDocDataInt.txt")
+    );
     let hash = proof::hash_data(&unsecured, &config).unwrap();
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, w3c("eddsa-rdfc-2022/combinedHashDataInt.txt").trim());
 
     let keys: Value = serde_json::from_str(&w3c("keyPair.json")).unwrap();
-    let key = KeyPair::from_secret_multibase(keys["privateKeyMultibase"].as_str().unwrap()).unwrap();
-    let opts = ProofOptions::assertion(config["verificationMethod"].as_str().unwrap(), Some("2023-02-24T23:36:38Z".into()));
+    let key =
+        KeyPair::from_secret_multibase(keys["privateKeyMultibase"].as_str().unwrap()).unwrap();
+    let opts = ProofOptions::assertion(
+        config["verificationMethod"].as_str().unwrap(),
+        Some("2023-02-24T23:36:38Z".into()),
+    );
     let ours = proof::sign(&unsecured, &key, &opts).unwrap();
-    assert_eq!(ours["proof"][0]["proofValue"].as_str().unwrap(), w3c("eddsa-rdfc-2022/sigBTC58DataInt.txt").trim());
-    assert_eq!(ours["proof"][0]["proofValue"], signed["proof"]["proofValue"]);
+    assert_eq!(
+        ours["proof"][0]["proofValue"].as_str().unwrap(),
+        w3c("eddsa-rdfc-2022/sigBTC58DataInt.txt").trim()
+    );
+    assert_eq!(
+        ours["proof"][0]["proofValue"],
+        signed["proof"]["proofValue"]
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -404,7 +421,10 @@ impl Issuer {
     }
 
     fn sign(&self, doc: &Value) -> Value {
-        let opts = ProofOptions::assertion(format!("{ISSUER}#key-1"), Some("2026-01-15T12:00:00Z".into()));
+        let opts = ProofOptions::assertion(
+            format!("{ISSUER}#key-1"),
+            Some("2026-01-15T12:00:00Z".into()),
+        );
         proof::sign(doc, &self.key, &opts).unwrap()
     }
 
@@ -421,7 +441,8 @@ impl Issuer {
             "validFrom": "2026-01-01T00:00:00Z",
             "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList", "statusPurpose": purpose, "encodedList": bits.encode()},
         });
-        self.fixtures.put(url, serde_json::to_vec(&self.sign(&list)).unwrap());
+        self.fixtures
+            .put(url, serde_json::to_vec(&self.sign(&list)).unwrap());
     }
 }
 
@@ -458,7 +479,11 @@ fn badge(valid_until: Option<&str>) -> Value {
 }
 
 fn check(issuer: &Issuer, cred: &Value) -> Report {
-    verify_with(&serde_json::to_vec(cred).unwrap(), &issuer.fixtures, &clock())
+    verify_with(
+        &serde_json::to_vec(cred).unwrap(),
+        &issuer.fixtures,
+        &clock(),
+    )
 }
 
 #[test]
@@ -473,7 +498,10 @@ fn story_issue_verify_revoke_suspend_reinstate() {
     issuer.publish_list(SUSPENSION_LIST, "suspension", &[94567]);
     let report = check(&issuer, &cred);
     assert_eq!(report.verdict, Verdict::Invalid);
-    assert!(report.flags.suspended && !report.flags.revoked, "{report:#?}");
+    assert!(
+        report.flags.suspended && !report.flags.revoked,
+        "{report:#?}"
+    );
     assert!(report.summary.starts_with("Suspended"));
 
     issuer.publish_list(SUSPENSION_LIST, "suspension", &[]);
@@ -501,7 +529,11 @@ fn story_tampering_is_detected() {
         *t.pointer_mut(path).unwrap() = value;
         let report = check(&issuer, &t);
         assert_eq!(report.verdict, Verdict::Invalid, "{path}");
-        assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Failed, "{path}");
+        assert_eq!(
+            outcome(&report, CheckKind::Proof),
+            Outcome::Failed,
+            "{path}"
+        );
     }
     // An extra property no context defines is refused rather than silently ignored.
     let mut t = cred.clone();
@@ -532,14 +564,21 @@ fn story_validity_period() {
     let issuer = Issuer::new();
     let expired = issuer.sign(&badge(Some("2026-03-01T00:00:00Z")));
     let report = check(&issuer, &expired);
-    assert!(report.flags.expired && report.verdict == Verdict::Invalid, "{report:#?}");
+    assert!(
+        report.flags.expired && report.verdict == Verdict::Invalid,
+        "{report:#?}"
+    );
     let mut future = badge(None);
     future["validFrom"] = json!("2027-01-01T00:00:00Z");
     let report = check(&issuer, &issuer.sign(&future));
     assert!(report.flags.not_yet_valid && report.verdict == Verdict::Invalid);
     // Same credential, verified as of a later date: the injected clock decides.
     let later = FixedClock::new(datetime!(2027-06-01 0:00 UTC));
-    let report = verify_with(&serde_json::to_vec(&issuer.sign(&future)).unwrap(), &issuer.fixtures, &later);
+    let report = verify_with(
+        &serde_json::to_vec(&issuer.sign(&future)).unwrap(),
+        &issuer.fixtures,
+        &later,
+    );
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 }
 
@@ -562,13 +601,17 @@ fn story_baked_badges_verify_and_tampered_images_do_not() {
     use accolade_credentials::bake;
     let issuer = Issuer::new();
     let cred = serde_json::to_string(&issuer.sign(&badge(None))).unwrap();
-    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>"#;
+    let svg =
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>"#;
     let baked = bake::bake_svg(svg, &bake::BakePayload::Json(cred.clone())).unwrap();
     let report = verify_with(baked.as_bytes(), &issuer.fixtures, &clock());
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
     assert_eq!(report.format, verify::InputFormat::Svg);
     let tampered = baked.replace("Rust Fundamentals", "Rust Mastery");
-    assert_eq!(verify_with(tampered.as_bytes(), &issuer.fixtures, &clock()).verdict, Verdict::Invalid);
+    assert_eq!(
+        verify_with(tampered.as_bytes(), &issuer.fixtures, &clock()).verdict,
+        Verdict::Invalid
+    );
 }
 
 #[test]
@@ -576,7 +619,11 @@ fn hostile_inputs_get_clear_errors_not_panics() {
     let fixtures = Fixtures::default();
     let clock = clock();
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    let deep_obj = format!("{{\"@context\":{}1{}}}", "{\"a\":".repeat(500), "}".repeat(500));
+    let deep_obj = format!(
+        "{{\"@context\":{}1{}}}",
+        "{\"a\":".repeat(500),
+        "}".repeat(500)
+    );
     let cases: Vec<Vec<u8>> = vec![
         vec![],
         b"null".to_vec(),

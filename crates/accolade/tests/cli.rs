@@ -17,9 +17,15 @@ fn workspace() -> PathBuf {
 }
 
 fn accolade(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_accolade")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_accolade"))
+        .args(args)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "accolade {args:?} panicked: {stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "accolade {args:?} panicked: {stderr}"
+    );
     out
 }
 
@@ -37,8 +43,15 @@ fn interop() -> bool {
 
 fn node(script: &str, args: &[&str]) -> Output {
     let dir = workspace().join("interop");
-    assert!(dir.join("node_modules").exists(), "run `npm ci` in interop/ first (scripts/test.sh does)");
-    Command::new("node").arg(dir.join(script)).args(args).output().expect("node is required for the interop tests")
+    assert!(
+        dir.join("node_modules").exists(),
+        "run `npm ci` in interop/ first (scripts/test.sh does)"
+    );
+    Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .output()
+        .expect("node is required for the interop tests")
 }
 
 struct Tmp(PathBuf);
@@ -99,7 +112,11 @@ fn keygen_sign_verify_and_tamper() {
     let did = key["didKey"].as_str().unwrap();
     let unsigned = tmp.write("unsigned.json", unsigned_badge(did, None).to_string());
     let out = accolade(&["sign", "--key", &key_path, &unsigned]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let signed = tmp.write("signed.json", &out.stdout);
     let signed_json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(signed_json["proof"].is_array());
@@ -107,23 +124,57 @@ fn keygen_sign_verify_and_tamper() {
     let out = accolade(&["verify", "--offline", &signed]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("Valid"));
-    let out = accolade(&["verify", "--offline", "--json", "--email", "LEARNER@example.com", &signed]);
+    let out = accolade(&[
+        "verify",
+        "--offline",
+        "--json",
+        "--email",
+        "LEARNER@example.com",
+        &signed,
+    ]);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verdict"], "valid");
-    assert!(report["checks"].as_array().unwrap().iter().any(|c| c["check"] == "recipient" && c["outcome"] == "passed"));
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["check"] == "recipient" && c["outcome"] == "passed")
+    );
 
-    let tampered = tmp.write("tampered.json", std::fs::read_to_string(&signed).unwrap().replace("Rust Fundamentals", "Rust Mastery"));
+    let tampered = tmp.write(
+        "tampered.json",
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .replace("Rust Fundamentals", "Rust Mastery"),
+    );
     let out = accolade(&["verify", "--offline", &tampered]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("signature does not match"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("signature does not match"),
+        "{}",
+        stdout(&out)
+    );
 
     if interop() {
         let out = node("verify.mjs", &[&signed]);
-        assert!(out.status.success(), "Digital Bazaar rejected Accolade's credential: {}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "Digital Bazaar rejected Accolade's credential: {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let out = node("schema.mjs", &[&signed]);
-        assert!(out.status.success(), "the official schema rejected Accolade's credential: {}", stdout(&out));
+        assert!(
+            out.status.success(),
+            "the official schema rejected Accolade's credential: {}",
+            stdout(&out)
+        );
         let out = node("verify.mjs", &[&tampered]);
-        assert!(!out.status.success(), "Digital Bazaar accepted a tampered credential");
+        assert!(
+            !out.status.success(),
+            "Digital Bazaar accepted a tampered credential"
+        );
     }
 }
 
@@ -139,36 +190,101 @@ fn credentials_signed_by_the_javascript_stack_verify() {
     let key_path = tmp.write("key.json", &out.stdout);
     let did = format!("did:key:{}", key["publicKeyMultibase"].as_str().unwrap());
     let unsigned = tmp.write("unsigned.json", unsigned_badge(&did, None).to_string());
-    let out = node("sign.mjs", &["--proof-array", "--key", &key_path, &unsigned]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = node(
+        "sign.mjs",
+        &["--proof-array", "--key", &key_path, &unsigned],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let signed = tmp.write("signed.json", &out.stdout);
     let out = accolade(&["verify", "--offline", &signed]);
-    assert!(out.status.success(), "Accolade rejected a Digital Bazaar credential: {}", stdout(&out));
-    let tampered = tmp.write("tampered.json", std::fs::read_to_string(&signed).unwrap().replace("2.5", "25"));
-    assert_eq!(accolade(&["verify", "--offline", &tampered]).status.code(), Some(1));
+    assert!(
+        out.status.success(),
+        "Accolade rejected a Digital Bazaar credential: {}",
+        stdout(&out)
+    );
+    let tampered = tmp.write(
+        "tampered.json",
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .replace("2.5", "25"),
+    );
+    assert_eq!(
+        accolade(&["verify", "--offline", &tampered]).status.code(),
+        Some(1)
+    );
     // The same key signs the same bytes in both stacks.
-    let out = accolade(&["sign", "--key", &key_path, "--created", "2025-01-15T12:00:00Z", &unsigned]);
+    let out = accolade(&[
+        "sign",
+        "--key",
+        &key_path,
+        "--created",
+        "2025-01-15T12:00:00Z",
+        &unsigned,
+    ]);
     let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let out = node("sign.mjs", &["--proof-array", "--created", "2025-01-15T12:00:00Z", "--key", &key_path, &unsigned]);
+    let out = node(
+        "sign.mjs",
+        &[
+            "--proof-array",
+            "--created",
+            "2025-01-15T12:00:00Z",
+            "--key",
+            &key_path,
+            &unsigned,
+        ],
+    );
     let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(ours["proof"][0]["proofValue"], theirs["proof"][0]["proofValue"]);
+    assert_eq!(
+        ours["proof"][0]["proofValue"],
+        theirs["proof"][0]["proofValue"]
+    );
 }
 
 #[test]
 fn bake_unbake_and_verify_images() {
     let tmp = Tmp::new("bake");
     let (key_path, key) = keygen(&tmp);
-    let unsigned = tmp.write("unsigned.json", unsigned_badge(key["didKey"].as_str().unwrap(), None).to_string());
-    let signed = tmp.write("signed.json", accolade(&["sign", "--key", &key_path, &unsigned]).stdout);
-    let png = workspace().join("crates/accolade-credentials/tests/vectors/1edtech-validator/ob30/simple-json.png");
-    let svg = tmp.write("badge.svg", r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>"#);
-    for (image, out_name) in [(png.to_string_lossy().into_owned(), "baked.png"), (svg, "baked.svg")] {
+    let unsigned = tmp.write(
+        "unsigned.json",
+        unsigned_badge(key["didKey"].as_str().unwrap(), None).to_string(),
+    );
+    let signed = tmp.write(
+        "signed.json",
+        accolade(&["sign", "--key", &key_path, &unsigned]).stdout,
+    );
+    let png = workspace()
+        .join("crates/accolade-credentials/tests/vectors/1edtech-validator/ob30/simple-json.png");
+    let svg = tmp.write(
+        "badge.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>"#,
+    );
+    for (image, out_name) in [
+        (png.to_string_lossy().into_owned(), "baked.png"),
+        (svg, "baked.svg"),
+    ] {
         let out_path = tmp.0.join(out_name).to_string_lossy().into_owned();
-        let out = accolade(&["bake", "--image", &image, "--credential", &signed, "-o", &out_path]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = accolade(&[
+            "bake",
+            "--image",
+            &image,
+            "--credential",
+            &signed,
+            "-o",
+            &out_path,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let out = accolade(&["unbake", &out_path]);
         let inside: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let original: Value = serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
+        let original: Value =
+            serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
         assert_eq!(inside, original);
         let out = accolade(&["verify", "--offline", &out_path]);
         assert!(out.status.success(), "{out_name}: {}", stdout(&out));
@@ -185,7 +301,10 @@ fn bad_input_fails_cleanly() {
     let out = accolade(&["verify", "/nonexistent/file.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
-    let bad_key = tmp.write("bad-key.json", r#"{"secretKeyMultibase": "z6MkNOTASECRET"}"#);
+    let bad_key = tmp.write(
+        "bad-key.json",
+        r#"{"secretKeyMultibase": "z6MkNOTASECRET"}"#,
+    );
     let cred = tmp.write("c.json", "{}");
     let out = accolade(&["sign", "--key", &bad_key, &cred]);
     assert_eq!(out.status.code(), Some(2));
@@ -216,8 +335,14 @@ fn serve(docs: Arc<Mutex<HashMap<String, String>>>) -> u16 {
                 }
                 let body = docs.lock().unwrap().get(&path).cloned();
                 let resp = match body {
-                    Some(b) => format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}", b.len()),
-                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+                    Some(b) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+                        b.len()
+                    ),
+                    None => {
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_owned()
+                    }
                 };
                 let _ = (&stream).write_all(resp.as_bytes());
             });
@@ -241,7 +366,9 @@ fn did_web_issuer_and_status_list_over_loopback() {
         "verificationMethod": [{"id": vm, "type": "Multikey", "controller": did, "publicKeyMultibase": key["publicKeyMultibase"]}],
         "assertionMethod": [vm],
     });
-    docs.lock().unwrap().insert("/issuers/acme/did.json".into(), did_doc.to_string());
+    docs.lock()
+        .unwrap()
+        .insert("/issuers/acme/did.json".into(), did_doc.to_string());
     let publish_list = |encoded: &str| {
         let list = json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -250,24 +377,54 @@ fn did_web_issuer_and_status_list_over_loopback() {
             "credentialSubject": {"id": format!("{list_url}#list"), "type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": encoded},
         });
         let unsigned = tmp.write("list.json", list.to_string());
-        let out = accolade(&["sign", "--key", &key_path, "--verification-method", &vm, &unsigned]);
+        let out = accolade(&[
+            "sign",
+            "--key",
+            &key_path,
+            "--verification-method",
+            &vm,
+            &unsigned,
+        ]);
         assert!(out.status.success());
-        docs.lock().unwrap().insert("/issuers/acme/status/revocation".into(), stdout(&out));
+        docs.lock()
+            .unwrap()
+            .insert("/issuers/acme/status/revocation".into(), stdout(&out));
     };
     // An empty list, then one with bit 42 set (131,072 entries, gzip, base64url).
     publish_list("uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA");
-    let unsigned = tmp.write("unsigned.json", unsigned_badge(&did, Some(&list_url)).to_string());
-    let signed = tmp.write("signed.json", accolade(&["sign", "--key", &key_path, "--verification-method", &vm, &unsigned]).stdout);
+    let unsigned = tmp.write(
+        "unsigned.json",
+        unsigned_badge(&did, Some(&list_url)).to_string(),
+    );
+    let signed = tmp.write(
+        "signed.json",
+        accolade(&[
+            "sign",
+            "--key",
+            &key_path,
+            "--verification-method",
+            &vm,
+            &unsigned,
+        ])
+        .stdout,
+    );
 
     let out = accolade(&["verify", "--allow-loopback", &signed]);
     assert!(out.status.success(), "{}", stdout(&out));
     let out = accolade(&["verify", &signed]);
-    assert_eq!(out.status.code(), Some(1), "loopback must be refused by default: {}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "loopback must be refused by default: {}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("refused"), "{}", stdout(&out));
 
     let mut bits = vec![0u8; 16384];
     bits[42 / 8] |= 0x80 >> (42 % 8);
-    let list = accolade_credentials::status_list::BitstringStatusList::decode(&encode_for_test(&bits)).unwrap();
+    let list =
+        accolade_credentials::status_list::BitstringStatusList::decode(&encode_for_test(&bits))
+            .unwrap();
     publish_list(&list.encode());
     let out = accolade(&["verify", "--allow-loopback", &signed]);
     assert_eq!(out.status.code(), Some(1));
@@ -277,7 +434,8 @@ fn did_web_issuer_and_status_list_over_loopback() {
 
 /// Encodes raw list bytes the way the spec does (gzip, base64url) via the library.
 fn encode_for_test(bits: &[u8]) -> String {
-    let mut list = accolade_credentials::status_list::BitstringStatusList::new(bits.len() * 8).unwrap();
+    let mut list =
+        accolade_credentials::status_list::BitstringStatusList::new(bits.len() * 8).unwrap();
     for (i, b) in bits.iter().enumerate() {
         for j in 0..8 {
             if b & (0x80 >> j) != 0 {
@@ -293,16 +451,162 @@ fn readme_walkthrough_works() {
     let tmp = Tmp::new("readme");
     let (key_path, _) = keygen(&tmp);
     let example = workspace().join("docs/examples/unsigned-badge.json");
-    let out = accolade(&["sign", "--key", &key_path, "--issuer-from-key", &example.to_string_lossy()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = accolade(&[
+        "sign",
+        "--key",
+        &key_path,
+        "--issuer-from-key",
+        &example.to_string_lossy(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let signed = tmp.write("signed.json", &out.stdout);
     assert!(accolade(&["verify", "--offline", &signed]).status.success());
-    let out = accolade(&["verify", "--offline", "--email", "learner@example.com", &signed]);
+    let out = accolade(&[
+        "verify",
+        "--offline",
+        "--email",
+        "learner@example.com",
+        &signed,
+    ]);
     assert!(out.status.success(), "{}", stdout(&out));
     let baked = tmp.0.join("baked.svg").to_string_lossy().into_owned();
     let svg = workspace().join("docs/examples/badge.svg");
-    assert!(accolade(&["bake", "--image", &svg.to_string_lossy(), "--credential", &signed, "-o", &baked]).status.success());
+    assert!(
+        accolade(&[
+            "bake",
+            "--image",
+            &svg.to_string_lossy(),
+            "--credential",
+            &signed,
+            "-o",
+            &baked
+        ])
+        .status
+        .success()
+    );
     assert!(accolade(&["unbake", &baked]).status.success());
     let out = accolade(&["verify", "--offline", &baked]);
     assert!(out.status.success(), "{}", stdout(&out));
+}
+
+/// A credential using most of the model (results, alignments, credits, evidence, image,
+/// expiry, status, languages), built with the typed model, signed by the CLI: the official
+/// schema accepts it strictly and the Digital Bazaar stack verifies it.
+#[test]
+fn rich_model_credential_passes_schema_and_foreign_verifier() {
+    use accolade_credentials::model::*;
+    let tmp = Tmp::new("rich");
+    let (key_path, key) = keygen(&tmp);
+    let did = key["didKey"].as_str().unwrap();
+    let mut achievement = Achievement::new(
+        "https://acme.example/achievements/first-aid",
+        "First Aid Practitioner",
+        "Certifies competence in workplace first aid.",
+        Criteria {
+            id: Some("https://acme.example/criteria/first-aid".into()),
+            narrative: Some("Pass the **practical** and written assessments.".into()),
+            ..Criteria::default()
+        },
+    );
+    achievement.achievement_type = Some(AchievementType::Certification);
+    achievement.credits_available = Some(1.5);
+    achievement.tag = vec!["health".into(), "safety".into()];
+    achievement.in_language = Some("en".into());
+    achievement.image = Some(
+        Image::new("https://acme.example/achievements/first-aid/image.png")
+            .with_caption("First Aid badge"),
+    );
+    let mut alignment =
+        Alignment::new("Provide first aid", "https://esco.example/skills/first-aid");
+    alignment.target_framework = Some("ESCO".into());
+    alignment.target_code = Some("S3.1.2".into());
+    achievement.alignment = vec![alignment];
+    achievement.result_description = vec![ResultDescription::new(
+        "https://acme.example/results/score",
+        "Final score",
+        ResultType::Percent,
+    )];
+    let salt = accolade_credentials::identity::new_salt().unwrap();
+    let identity = IdentityObject::hashed(
+        IdentifierType::EmailAddress,
+        accolade_credentials::identity::hash_identity("ada@example.com", &salt),
+        Some(salt),
+    );
+    let mut subject = AchievementSubject::with_identifier(identity, achievement);
+    subject.credits_earned = Some(1.5);
+    subject.result = vec![Result::value("https://acme.example/results/score", "92")];
+    let mut profile = Profile::new(did, "Acme Training");
+    profile.url = Some("https://acme.example".into());
+    let mut evidence = Evidence {
+        name: Some("Practical assessment".into()),
+        narrative: Some("Assessed on 2026-01-10.".into()),
+        ..Evidence::default()
+    };
+    evidence.id = Some("https://acme.example/evidence/123".into());
+    let status = CredentialStatus {
+        id: Some("https://acme.example/status/revocation#77".into()),
+        r#type: "BitstringStatusListEntry".into(),
+        status_purpose: Some("revocation".into()),
+        status_list_index: Some(StatusListIndex::Text("77".into())),
+        status_list_credential: Some("https://acme.example/status/revocation".into()),
+        status_size: None,
+        extra: Default::default(),
+    };
+    let cred = AchievementCredential::builder(
+        "urn:uuid:4b5e7f64-2f6b-4a6e-9a57-8e1c2a7d9b10",
+        profile,
+        subject,
+    )
+    .name("First Aid Practitioner")
+    .description("Awarded to Ada for completing First Aid training.")
+    .valid_from(DateTime::parse("2026-01-15T12:00:00Z").unwrap())
+    .valid_until(DateTime::parse("2029-01-15T12:00:00Z").unwrap())
+    .awarded_date(DateTime::parse("2026-01-15T12:00:00Z").unwrap())
+    .evidence(evidence)
+    .credential_status(status)
+    .in_language("en")
+    .build()
+    .unwrap();
+    let unsigned = tmp.write(
+        "unsigned.json",
+        serde_json::to_string(&cred.to_json_value().unwrap()).unwrap(),
+    );
+    let out = accolade(&["sign", "--key", &key_path, &unsigned]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = tmp.write("signed.json", &out.stdout);
+    let out = accolade(&[
+        "verify",
+        "--offline",
+        "--email",
+        "ada@example.com",
+        "--json",
+        &signed,
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The status list is not reachable offline: a warning, not a failure.
+    assert_eq!(report["verdict"], "valid", "{report:#}");
+    if interop() {
+        let out = node("schema.mjs", &[&signed]);
+        assert!(
+            out.status.success(),
+            "official schema: {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = node("verify.mjs", &[&signed]);
+        assert!(
+            out.status.success(),
+            "Digital Bazaar: {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -438,7 +438,17 @@ fn finish(format: InputFormat, credential: Option<Value>, checks: Checks, flags:
         .find(|c| c.outcome == Outcome::Failed)
         .map(|c| c.message.clone());
     let summary = match verdict {
-        Verdict::Valid => format!("Valid: authentic, unaltered and current, issued by {who}."),
+        Verdict::Valid => match checks
+            .0
+            .iter()
+            .find(|c| c.check == CheckKind::Status && c.outcome == Outcome::Warning)
+        {
+            Some(w) => format!(
+                "Valid: authentic, unaltered and within its dates, issued by {who}; but {}.",
+                w.message
+            ),
+            None => format!("Valid: authentic, unaltered and current, issued by {who}."),
+        },
         Verdict::Invalid if flags.revoked => {
             format!("Revoked: the issuer {who} has revoked this credential.")
         }

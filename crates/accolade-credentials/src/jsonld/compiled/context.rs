@@ -191,22 +191,34 @@ fn cache() -> &'static RwLock<HashMap<Key, Arc<ActiveContext>, FxBuild>> {
 /// The bundled context documents, parsed once (`None` if one is not valid JSON).
 fn parsed_bundled() -> &'static [Option<Value>] {
     static PARSED: OnceLock<Vec<Option<Value>>> = OnceLock::new();
-    PARSED.get_or_init(|| crate::contexts::all().iter().map(|c| serde_json::from_str(c.json).ok()).collect())
+    PARSED.get_or_init(|| {
+        crate::contexts::all()
+            .iter()
+            .map(|c| serde_json::from_str(c.json).ok())
+            .collect()
+    })
 }
 
 /// The `@context` value of the bundled context document for `url`.
 fn bundled(url: &str) -> Result<(usize, &'static Value)> {
     let unknown = || CompiledError::JsonLd(JsonLdError::UnknownContext(url.to_owned()));
-    let index = crate::contexts::all().iter().position(|c| c.url == url).ok_or_else(unknown)?;
+    let index = crate::contexts::all()
+        .iter()
+        .position(|c| c.url == url)
+        .ok_or_else(unknown)?;
     let doc = parsed_bundled().get(index).and_then(Option::as_ref);
-    let ctx = doc.and_then(|d| d.get("@context")).ok_or_else(|| invalid(format!("bundled context {url} is not a context document")))?;
+    let ctx = doc
+        .and_then(|d| d.get("@context"))
+        .ok_or_else(|| invalid(format!("bundled context {url} is not a context document")))?;
     Ok((index, ctx))
 }
 
 /// The initial active context (no terms, no vocabulary mapping, no base).
 pub(crate) fn initial() -> Arc<ActiveContext> {
     static INITIAL: OnceLock<Arc<ActiveContext>> = OnceLock::new();
-    INITIAL.get_or_init(|| Arc::new(ActiveContext::empty())).clone()
+    INITIAL
+        .get_or_init(|| Arc::new(ActiveContext::empty()))
+        .clone()
 }
 
 fn cached(key: Key, build: impl FnOnce() -> Result<ActiveContext>) -> Result<Arc<ActiveContext>> {
@@ -228,13 +240,22 @@ fn cached(key: Key, build: impl FnOnce() -> Result<ActiveContext>) -> Result<Arc
 /// Applies the bundled context at `url` (a string in an `@context` array of a document).
 pub(crate) fn with_url(active: &Arc<ActiveContext>, url: &str) -> Result<Arc<ActiveContext>> {
     let (index, local) = bundled(url)?;
-    let key = Key { parent: active.id, local: Local::Bundled(index), override_protected: false, propagate: true };
+    let key = Key {
+        parent: active.id,
+        local: Local::Bundled(index),
+        override_protected: false,
+        propagate: true,
+    };
     cached(key, || process(active, local, false, true))
 }
 
 /// Applies a term's scoped context: type-scoped ones (API §5.1.2 step 11) neither propagate
 /// to nested nodes nor override protected terms; property-scoped ones (step 8) do both.
-pub(crate) fn with_scoped(active: &Arc<ActiveContext>, local: &'static Value, type_scoped: bool) -> Result<Arc<ActiveContext>> {
+pub(crate) fn with_scoped(
+    active: &Arc<ActiveContext>,
+    local: &'static Value,
+    type_scoped: bool,
+) -> Result<Arc<ActiveContext>> {
     let key = Key {
         parent: active.id,
         local: Local::Static(std::ptr::from_ref(local) as usize),
@@ -248,7 +269,9 @@ pub(crate) fn with_scoped(active: &Arc<ActiveContext>, local: &'static Value, ty
 /// protected terms forbid.
 pub(crate) fn with_null(active: &Arc<ActiveContext>) -> Result<Arc<ActiveContext>> {
     if active.has_protected() {
-        return Err(invalid("invalid context nullification: the active context has protected terms"));
+        return Err(invalid(
+            "invalid context nullification: the active context has protected terms",
+        ));
     }
     Ok(initial())
 }
@@ -289,10 +312,14 @@ fn process_into(
         match item {
             Value::Null => {
                 if !override_protected && result.has_protected() {
-                    return Err(invalid("invalid context nullification: the active context has protected terms"));
+                    return Err(invalid(
+                        "invalid context nullification: the active context has protected terms",
+                    ));
                 }
                 if !propagate {
-                    return Err(CompiledError::Unsupported("a null context that does not propagate"));
+                    return Err(CompiledError::Unsupported(
+                        "a null context that does not propagate",
+                    ));
                 }
                 let mut fresh = ActiveContext::empty();
                 fresh.id = result.id;
@@ -304,20 +331,30 @@ fn process_into(
                 }
                 let (_, loaded) = bundled(url)?;
                 if loaded.get("@propagate").is_some() {
-                    return Err(CompiledError::Unsupported("@propagate in a context document"));
+                    return Err(CompiledError::Unsupported(
+                        "@propagate in a context document",
+                    ));
                 }
                 // Step 5.2.6: a referenced context is processed with the default flags.
                 process_into(result, loaded, false, true, depth + 1)?;
             }
             Value::Object(map) => definition(result, map, override_protected)?,
-            _ => return Err(invalid("a local context must be null, a string or an object")),
+            _ => {
+                return Err(invalid(
+                    "a local context must be null, a string or an object",
+                ));
+            }
         }
     }
     Ok(())
 }
 
 /// Steps 5.5–5.13: one context definition (a JSON object).
-fn definition(result: &mut ActiveContext, map: &'static Map<String, Value>, override_protected: bool) -> Result<()> {
+fn definition(
+    result: &mut ActiveContext,
+    map: &'static Map<String, Value>,
+    override_protected: bool,
+) -> Result<()> {
     match map.get("@version") {
         None => {}
         Some(v) if v.as_f64() == Some(1.1) => {}
@@ -353,11 +390,22 @@ fn definition(result: &mut ActiveContext, map: &'static Map<String, Value>, over
     for key in map.keys() {
         if matches!(
             key.as_str(),
-            "@base" | "@direction" | "@import" | "@language" | "@propagate" | "@protected" | "@version" | "@vocab"
+            "@base"
+                | "@direction"
+                | "@import"
+                | "@language"
+                | "@propagate"
+                | "@protected"
+                | "@version"
+                | "@vocab"
         ) {
             continue;
         }
-        let env = term::Env { local: map, protected, override_protected };
+        let env = term::Env {
+            local: map,
+            protected,
+            override_protected,
+        };
         term::create(result, &env, key, &mut defined)?;
     }
     Ok(())

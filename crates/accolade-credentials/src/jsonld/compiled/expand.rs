@@ -71,14 +71,26 @@ impl<'a> Entries<'a> {
                 Expanded::Keyword(Keyword::List) => &mut e.list,
                 Expanded::Keyword(Keyword::Set) => &mut e.set,
                 Expanded::Keyword(Keyword::Graph) => &mut e.graph,
-                Expanded::Keyword(Keyword::Index) => return Err(CompiledError::Unsupported("@index")),
-                Expanded::Keyword(Keyword::Reverse) => return Err(CompiledError::Unsupported("@reverse")),
-                Expanded::Keyword(Keyword::Nest) => return Err(CompiledError::Unsupported("@nest")),
-                Expanded::Keyword(Keyword::Included) => return Err(CompiledError::Unsupported("@included")),
-                Expanded::Keyword(Keyword::Direction) => return Err(CompiledError::Unsupported("@direction")),
+                Expanded::Keyword(Keyword::Index) => {
+                    return Err(CompiledError::Unsupported("@index"));
+                }
+                Expanded::Keyword(Keyword::Reverse) => {
+                    return Err(CompiledError::Unsupported("@reverse"));
+                }
+                Expanded::Keyword(Keyword::Nest) => {
+                    return Err(CompiledError::Unsupported("@nest"));
+                }
+                Expanded::Keyword(Keyword::Included) => {
+                    return Err(CompiledError::Unsupported("@included"));
+                }
+                Expanded::Keyword(Keyword::Direction) => {
+                    return Err(CompiledError::Unsupported("@direction"));
+                }
                 Expanded::Keyword(_) => return Err(CompiledError::Unsupported("framing keywords")),
                 Expanded::Iri(i) if i.starts_with("_:") => {
-                    return Err(CompiledError::Unsupported("blank node identifiers as properties"));
+                    return Err(CompiledError::Unsupported(
+                        "blank node identifiers as properties",
+                    ));
                 }
                 Expanded::Iri(i) => {
                     let valid = match ctx.term(key) {
@@ -86,7 +98,9 @@ impl<'a> Entries<'a> {
                         None => iri::is_absolute_iri(&i),
                     };
                     if !valid {
-                        return Err(invalid(format!("property {key:?} does not expand to a valid IRI")));
+                        return Err(invalid(format!(
+                            "property {key:?} does not expand to a valid IRI"
+                        )));
                     }
                     e.props.push((key.as_str(), i.into_owned(), value));
                     continue;
@@ -96,7 +110,9 @@ impl<'a> Entries<'a> {
                 }
             };
             if slot.replace(value).is_some() {
-                return Err(invalid(format!("colliding keywords: {key:?} repeats a keyword")));
+                return Err(invalid(format!(
+                    "colliding keywords: {key:?} repeats a keyword"
+                )));
             }
         }
         Ok(e)
@@ -114,11 +130,22 @@ impl Expander {
         Term::Blank(format!("b{}", self.next_blank))
     }
 
-    fn push(&mut self, subject: &Term, predicate: &str, object: Term, graph: &Option<Term>) -> Result<()> {
+    fn push(
+        &mut self,
+        subject: &Term,
+        predicate: &str,
+        object: Term,
+        graph: &Option<Term>,
+    ) -> Result<()> {
         if self.quads.len() >= self.max_quads {
             return Err(JsonLdError::TooManyQuads(self.max_quads).into());
         }
-        self.quads.push(Quad { subject: subject.clone(), predicate: predicate.to_owned(), object, graph: graph.clone() });
+        self.quads.push(Quad {
+            subject: subject.clone(),
+            predicate: predicate.to_owned(),
+            object,
+            graph: graph.clone(),
+        });
         Ok(())
     }
 
@@ -140,7 +167,11 @@ impl Expander {
             Value::Null => Ok(()),
             Value::Array(items) => {
                 for item in items {
-                    if item.is_array() && prop.and_then(|p| ctx.term(p)).is_some_and(|d| d.container.list) {
+                    if item.is_array()
+                        && prop
+                            .and_then(|p| ctx.term(p))
+                            .is_some_and(|d| d.container.list)
+                    {
                         return Err(CompiledError::Unsupported("lists of lists"));
                     }
                     self.values(ctx, prop, item, graph, depth + 1, out)?;
@@ -188,7 +219,9 @@ impl Expander {
 
         if let Some(v) = e.value {
             if !e.no_node_entries() || e.list.is_some() || e.set.is_some() {
-                return Err(invalid("invalid value object: it has entries other than @value, @type, @language"));
+                return Err(invalid(
+                    "invalid value object: it has entries other than @value, @type, @language",
+                ));
             }
             if !top && let Some(lit) = value_object(&type_ctx, v, &e.types, e.language)? {
                 out.push(Obj::Term(Term::Literal(lit)));
@@ -196,8 +229,14 @@ impl Expander {
             return Ok(());
         }
         if let Some(items) = e.list {
-            if !e.no_node_entries() || !e.types.is_empty() || e.set.is_some() || e.language.is_some() {
-                return Err(invalid("invalid list object: it has entries other than @list"));
+            if !e.no_node_entries()
+                || !e.types.is_empty()
+                || e.set.is_some()
+                || e.language.is_some()
+            {
+                return Err(invalid(
+                    "invalid list object: it has entries other than @list",
+                ));
             }
             if !top {
                 let list = self.list_items(&ctx, prop, items, graph, depth)?;
@@ -207,10 +246,14 @@ impl Expander {
         }
         if let Some(items) = e.set {
             if !e.no_node_entries() || !e.types.is_empty() || e.language.is_some() {
-                return Err(invalid("invalid set object: it has entries other than @set"));
+                return Err(invalid(
+                    "invalid set object: it has entries other than @set",
+                ));
             }
             if prop_def.is_some_and(|d| d.container.list) {
-                return Err(CompiledError::Unsupported("a set object in a list container"));
+                return Err(CompiledError::Unsupported(
+                    "a set object in a list container",
+                ));
             }
             return self.values(&ctx, prop, items, graph, depth + 1, out);
         }
@@ -238,7 +281,9 @@ impl Expander {
                 _ => return Err(invalid("@type must be a string or an array of strings")),
             };
             for item in list {
-                let Value::String(s) = item else { return Err(invalid("@type must be a string or an array of strings")) };
+                let Value::String(s) = item else {
+                    return Err(invalid("@type must be a string or an array of strings"));
+                };
                 let object = type_term(&type_ctx, s)?;
                 self.push(&subject, RDF_TYPE, object, graph)?;
             }
@@ -271,7 +316,12 @@ impl Expander {
             return Err(CompiledError::Unsupported(what));
         }
         if def.is_some_and(|d| d.type_mapping == Some(TypeMapping::Json)) {
-            return self.push(subject, predicate, Term::Literal(literal::json(value)), graph);
+            return self.push(
+                subject,
+                predicate,
+                Term::Literal(literal::json(value)),
+                graph,
+            );
         }
         let container = def.map(|d| d.container).unwrap_or_default();
         if container.graph {
@@ -314,15 +364,23 @@ impl Expander {
                 continue;
             }
             if item.is_array() {
-                return Err(CompiledError::Unsupported("nested arrays in a graph container"));
+                return Err(CompiledError::Unsupported(
+                    "nested arrays in a graph container",
+                ));
             }
             let name = self.fresh();
             let mut objs = Vec::new();
             self.values(ctx, Some(key), item, &Some(name.clone()), depth, &mut objs)?;
             match objs.as_slice() {
                 [] => {}
-                [Obj::Term(Term::Iri(_) | Term::Blank(_))] => self.push(subject, predicate, name, graph)?,
-                _ => return Err(CompiledError::Unsupported("values other than node objects in a graph container")),
+                [Obj::Term(Term::Iri(_) | Term::Blank(_))] => {
+                    self.push(subject, predicate, name, graph)?
+                }
+                _ => {
+                    return Err(CompiledError::Unsupported(
+                        "values other than node objects in a graph container",
+                    ));
+                }
             }
         }
         Ok(())
@@ -352,7 +410,13 @@ impl Expander {
     }
 
     /// List Conversion (API §8.1.2 step 3.2.5 and §8.7): an `rdf:first`/`rdf:rest` chain.
-    fn emit_list(&mut self, subject: &Term, predicate: &str, items: Vec<Term>, graph: &Option<Term>) -> Result<()> {
+    fn emit_list(
+        &mut self,
+        subject: &Term,
+        predicate: &str,
+        items: Vec<Term>,
+        graph: &Option<Term>,
+    ) -> Result<()> {
         let nil = || Term::Iri(RDF_NIL.to_owned());
         if items.is_empty() {
             return self.push(subject, predicate, nil(), graph);
@@ -379,8 +443,11 @@ fn terms_only(objs: Vec<Obj>) -> Result<Vec<Term>> {
 
 /// Step 7: a type-scoped context stays in force only for value objects and node references.
 fn keeps_type_scope(ctx: &ActiveContext, map: &Map<String, Value>) -> bool {
-    let is = |key: &str, kw: Keyword| key != "@context" && iri::expand_iri(ctx, key, true) == Expanded::Keyword(kw);
-    map.keys().any(|k| is(k, Keyword::Value)) || (map.len() == 1 && map.keys().all(|k| is(k, Keyword::Id)))
+    let is = |key: &str, kw: Keyword| {
+        key != "@context" && iri::expand_iri(ctx, key, true) == Expanded::Keyword(kw)
+    };
+    map.keys().any(|k| is(k, Keyword::Value))
+        || (map.len() == 1 && map.keys().all(|k| is(k, Keyword::Id)))
 }
 
 /// Step 9: an embedded `@context`; only bundled context URLs and `null` are implemented.
@@ -394,7 +461,9 @@ fn embedded_context(ctx: &Arc<ActiveContext>, local: &Value) -> Result<Arc<Activ
         ctx = match item {
             Value::Null => context::with_null(&ctx)?,
             Value::String(url) => context::with_url(&ctx, url)?,
-            Value::Object(_) => return Err(CompiledError::Unsupported("inline context definitions")),
+            Value::Object(_) => {
+                return Err(CompiledError::Unsupported("inline context definitions"));
+            }
             _ => return Err(invalid("invalid local context")),
         };
     }
@@ -403,10 +472,17 @@ fn embedded_context(ctx: &Arc<ActiveContext>, local: &Value) -> Result<Arc<Activ
 
 /// Steps 10–11: the type-scoped contexts of the map's types, in lexicographical order of
 /// keys and then of types, looked up in the context before any of them applies.
-fn type_scoped(type_ctx: &ActiveContext, mut ctx: Arc<ActiveContext>, map: &Map<String, Value>) -> Result<Arc<ActiveContext>> {
+fn type_scoped(
+    type_ctx: &ActiveContext,
+    mut ctx: Arc<ActiveContext>,
+    map: &Map<String, Value>,
+) -> Result<Arc<ActiveContext>> {
     let mut keys: Vec<&String> = map
         .keys()
-        .filter(|k| *k != "@context" && iri::expand_iri(type_ctx, k, true) == Expanded::Keyword(Keyword::Type))
+        .filter(|k| {
+            *k != "@context"
+                && iri::expand_iri(type_ctx, k, true) == Expanded::Keyword(Keyword::Type)
+        })
         .collect();
     keys.sort_unstable();
     for key in keys {
@@ -428,8 +504,12 @@ fn type_scoped(type_ctx: &ActiveContext, mut ctx: Arc<ActiveContext>, map: &Map<
 /// An `@id` value (or an `@id`-coerced string): an absolute IRI or a blank node.
 fn node_id(ctx: &ActiveContext, id: &str) -> Result<Term> {
     match iri::expand_iri(ctx, id, false) {
-        Expanded::Iri(i) => iri_or_blank(&i).ok_or_else(|| invalid(format!("{id:?} is not a valid IRI"))),
-        Expanded::Relative(_) => Err(invalid(format!("relative IRI {id:?}: the document has no base IRI"))),
+        Expanded::Iri(i) => {
+            iri_or_blank(&i).ok_or_else(|| invalid(format!("{id:?} is not a valid IRI")))
+        }
+        Expanded::Relative(_) => Err(invalid(format!(
+            "relative IRI {id:?}: the document has no base IRI"
+        ))),
         Expanded::Keyword(_) | Expanded::Null => Err(invalid(format!("invalid @id value {id:?}"))),
     }
 }
@@ -437,7 +517,9 @@ fn node_id(ctx: &ActiveContext, id: &str) -> Result<Term> {
 /// A type, or a `@vocab`-coerced string: a term, a compact IRI or an absolute IRI.
 fn type_term(ctx: &ActiveContext, t: &str) -> Result<Term> {
     match iri::expand_iri(ctx, t, true) {
-        Expanded::Iri(i) => iri_or_blank(&i).ok_or_else(|| invalid(format!("type {t:?} is not a valid IRI"))),
+        Expanded::Iri(i) => {
+            iri_or_blank(&i).ok_or_else(|| invalid(format!("type {t:?} is not a valid IRI")))
+        }
         _ => Err(JsonLdError::UndefinedTerm(t.to_owned()).into()),
     }
 }
@@ -445,7 +527,9 @@ fn type_term(ctx: &ActiveContext, t: &str) -> Result<Term> {
 fn iri_or_blank(s: &str) -> Option<Term> {
     if let Some(label) = s.strip_prefix("_:") {
         // Prefixed so that document labels never meet the `b<n>` labels issued here.
-        return oxrdf::BlankNodeRef::new(label).is_ok().then(|| Term::Blank(format!("u{label}")));
+        return oxrdf::BlankNodeRef::new(label)
+            .is_ok()
+            .then(|| Term::Blank(format!("u{label}")));
     }
     iri::is_absolute_iri(s).then(|| Term::Iri(s.to_owned()))
 }
@@ -489,10 +573,16 @@ fn value_object(
         [Value::String(t)] => match iri::expand_iri(type_ctx, t, true) {
             Expanded::Keyword(Keyword::Json) => return Ok(Some(literal::json(value))),
             Expanded::Iri(i) if !i.starts_with("_:") && iri::is_absolute_iri(&i) => Some(i),
-            Expanded::Iri(_) => return Err(invalid(format!("invalid typed value: {t:?} is not an IRI"))),
+            Expanded::Iri(_) => {
+                return Err(invalid(format!("invalid typed value: {t:?} is not an IRI")));
+            }
             _ => return Err(JsonLdError::UndefinedTerm(t.clone()).into()),
         },
-        _ => return Err(invalid("invalid typed value: @type of a value object must be one string")),
+        _ => {
+            return Err(invalid(
+                "invalid typed value: @type of a value object must be one string",
+            ));
+        }
     };
     if value.is_null() {
         return Ok(None);

@@ -21,7 +21,11 @@ pub(super) const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JS
 
 /// The literal for a JSON scalar with an optional datatype or language (never both; the
 /// caller has checked that only strings carry a language).
-pub(super) fn scalar(value: &Value, datatype: Option<&str>, language: Option<&str>) -> Result<Literal> {
+pub(super) fn scalar(
+    value: &Value,
+    datatype: Option<&str>,
+    language: Option<&str>,
+) -> Result<Literal> {
     let typed = |value: String, default: &str| Literal {
         value,
         datatype: datatype.unwrap_or(default).to_owned(),
@@ -55,7 +59,9 @@ pub(super) fn scalar(value: &Value, datatype: Option<&str>, language: Option<&st
 fn language_tag(tag: &str) -> Result<String> {
     let lit = oxrdf::Literal::new_language_tagged_literal(String::new(), tag)
         .map_err(|_| invalid(format!("invalid language tag {tag:?}")))?;
-    lit.language().map(str::to_owned).ok_or_else(|| invalid(format!("invalid language tag {tag:?}")))
+    lit.language()
+        .map(str::to_owned)
+        .ok_or_else(|| invalid(format!("invalid language tag {tag:?}")))
 }
 
 /// Canonical form of a JSON number's lexical form: `(text, is_integer)`.
@@ -70,7 +76,11 @@ pub(super) fn canonical_number(lexical: &str, always_double: bool) -> Option<(St
         None => (unsigned, 0),
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     // value = 0.<digits> × 10^point
@@ -108,7 +118,11 @@ pub(super) fn canonical_number(lexical: &str, always_double: bool) -> Option<(St
 pub(super) fn json(value: &Value) -> Literal {
     let mut out = String::new();
     write_json(&mut out, value);
-    Literal { value: out, datatype: RDF_JSON.to_owned(), language: None }
+    Literal {
+        value: out,
+        datatype: RDF_JSON.to_owned(),
+        language: None,
+    }
 }
 
 fn write_json(out: &mut String, value: &Value) {
@@ -168,7 +182,15 @@ fn write_json_string(out: &mut String, s: &str) {
 /// round-tripping digits that Rust's `{:e}` formatting gives.
 fn es_number(out: &mut String, f: f64) {
     if f == 0.0 || !f.is_finite() {
-        out.push_str(if f.is_nan() { "NaN" } else if f == 0.0 { "0" } else if f > 0.0 { "Infinity" } else { "-Infinity" });
+        out.push_str(if f.is_nan() {
+            "NaN"
+        } else if f == 0.0 {
+            "0"
+        } else if f > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        });
         return;
     }
     let sci = format!("{:e}", f.abs());
@@ -251,7 +273,11 @@ mod tests {
 
     #[test]
     fn json_literals_are_canonical() {
-        let v: Value = serde_json::from_str(r#"{"b":[1.0,2.5,"x\u0001\n"],"a":{"z":null,"y":true}}"#).unwrap();
-        assert_eq!(json(&v).value, r#"{"a":{"y":true,"z":null},"b":[1,2.5,"x\u0001\n"]}"#);
+        let v: Value =
+            serde_json::from_str(r#"{"b":[1.0,2.5,"x\u0001\n"],"a":{"z":null,"y":true}}"#).unwrap();
+        assert_eq!(
+            json(&v).value,
+            r#"{"a":{"y":true,"z":null},"b":[1,2.5,"x\u0001\n"]}"#
+        );
     }
 }

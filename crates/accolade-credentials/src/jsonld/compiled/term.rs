@@ -29,7 +29,12 @@ enum CtxIri {
 }
 
 /// IRI Expansion during context processing, defining terms of the local context on demand.
-fn expand(result: &mut ActiveContext, env: &Env, defined: &mut Defined, value: &'static str) -> Result<CtxIri> {
+fn expand(
+    result: &mut ActiveContext,
+    env: &Env,
+    defined: &mut Defined,
+    value: &'static str,
+) -> Result<CtxIri> {
     if let Some(k) = iri::keyword(value) {
         return Ok(CtxIri::Keyword(k));
     }
@@ -86,7 +91,12 @@ enum IdEntry {
 }
 
 /// Create Term Definition for `term` of `env.local`, into `result`.
-pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, defined: &mut Defined) -> Result<()> {
+pub(super) fn create(
+    result: &mut ActiveContext,
+    env: &Env,
+    term: &'static str,
+    defined: &mut Defined,
+) -> Result<()> {
     match defined.get(term) {
         Some(true) => return Ok(()),
         Some(false) => return Err(invalid(format!("cyclic IRI mapping for term {term:?}"))),
@@ -96,7 +106,9 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
         return Err(invalid("invalid term definition: empty term"));
     }
     defined.insert(term, false);
-    let Some(value) = env.local.get(term) else { return Err(invalid(format!("term {term:?} is not in its context"))) };
+    let Some(value) = env.local.get(term) else {
+        return Err(invalid(format!("term {term:?} is not in its context")));
+    };
     if iri::keyword(term).is_some() {
         return if term == "@type" {
             Err(CompiledError::Unsupported("a definition of @type"))
@@ -141,13 +153,17 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
         predicate_ok: false,
     };
     if let Some(t) = get("@type") {
-        let Value::String(t) = t else { return Err(invalid(format!("invalid type mapping for {term:?}"))) };
+        let Value::String(t) = t else {
+            return Err(invalid(format!("invalid type mapping for {term:?}")));
+        };
         def.type_mapping = Some(match expand(result, env, defined, t)? {
             CtxIri::Keyword(Keyword::Id) => TypeMapping::Id,
             CtxIri::Keyword(Keyword::Vocab) => TypeMapping::Vocab,
             CtxIri::Keyword(Keyword::Json) => TypeMapping::Json,
             CtxIri::Keyword(Keyword::None) => TypeMapping::None,
-            CtxIri::Iri(i) if !i.starts_with("_:") && iri::is_absolute_iri(&i) => TypeMapping::Datatype(i.into()),
+            CtxIri::Iri(i) if !i.starts_with("_:") && iri::is_absolute_iri(&i) => {
+                TypeMapping::Datatype(i.into())
+            }
             _ => return Err(invalid(format!("invalid type mapping {t:?} for {term:?}"))),
         });
     }
@@ -178,19 +194,26 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
                 return Ok(());
             }
             def.mapping = match expand(result, env, defined, s)? {
-                CtxIri::Keyword(Keyword::Context) => return Err(invalid("invalid keyword alias: @context")),
+                CtxIri::Keyword(Keyword::Context) => {
+                    return Err(invalid("invalid keyword alias: @context"));
+                }
                 CtxIri::Keyword(k) => Mapping::Keyword(k),
                 CtxIri::Iri(i) => Mapping::Iri(i.into()),
                 CtxIri::Relative | CtxIri::Null => {
-                    return Err(invalid(format!("invalid IRI mapping {s:?} for term {term:?}")));
+                    return Err(invalid(format!(
+                        "invalid IRI mapping {s:?} for term {term:?}"
+                    )));
                 }
             };
             let inner_colon = term.len() > 2 && term[1..term.len() - 1].contains(':');
             if inner_colon || term.contains('/') {
                 defined.insert(term, true);
                 let again = expand(result, env, defined, term)?;
-                if !matches!((&again, &def.mapping), (CtxIri::Iri(a), Mapping::Iri(b)) if **a == **b) {
-                    return Err(invalid(format!("invalid IRI mapping: term {term:?} expands to another IRI")));
+                if !matches!((&again, &def.mapping), (CtxIri::Iri(a), Mapping::Iri(b)) if **a == **b)
+                {
+                    return Err(invalid(format!(
+                        "invalid IRI mapping: term {term:?} expands to another IRI"
+                    )));
                 }
             }
             if !term.contains([':', '/'])
@@ -201,7 +224,10 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
                 def.prefix = true;
             }
         }
-    } else if let Some((prefix, suffix)) = term.get(1..).and_then(|rest| rest.find(':')).map(|i| term.split_at(i + 1))
+    } else if let Some((prefix, suffix)) = term
+        .get(1..)
+        .and_then(|rest| rest.find(':'))
+        .map(|i| term.split_at(i + 1))
     {
         // `term` contains a colon after its first character: a compact IRI or an IRI.
         let suffix = &suffix[1..];
@@ -220,19 +246,27 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
     } else if let Some(v) = &result.vocab {
         def.mapping = Mapping::Iri(format!("{v}{term}").into());
     } else {
-        return Err(invalid(format!("invalid IRI mapping: term {term:?} has no IRI and there is no @vocab")));
+        return Err(invalid(format!(
+            "invalid IRI mapping: term {term:?} has no IRI and there is no @vocab"
+        )));
     }
     if let Some(c) = get("@container") {
         def.container = container(c, term)?;
         if def.container.other {
-            def.unsupported = def.unsupported.or(Some("index, language, id and type maps"));
+            def.unsupported = def
+                .unsupported
+                .or(Some("index, language, id and type maps"));
         }
     }
     def.scoped = get("@context");
     if let Some(p) = get("@prefix") {
-        let Value::Bool(p) = p else { return Err(invalid("@prefix must be true or false")) };
+        let Value::Bool(p) = p else {
+            return Err(invalid("@prefix must be true or false"));
+        };
         if *p && matches!(def.mapping, Mapping::Keyword(_)) {
-            return Err(invalid(format!("invalid term definition: keyword alias {term:?} as a prefix")));
+            return Err(invalid(format!(
+                "invalid term definition: keyword alias {term:?} as a prefix"
+            )));
         }
         def.prefix = *p;
     }
@@ -240,14 +274,26 @@ pub(super) fn create(result: &mut ActiveContext, env: &Env, term: &'static str, 
         && let Some(bad) = m.keys().find(|k| {
             !matches!(
                 k.as_str(),
-                "@id" | "@reverse" | "@container" | "@context" | "@direction" | "@index" | "@language" | "@nest"
-                    | "@prefix" | "@protected" | "@type"
+                "@id"
+                    | "@reverse"
+                    | "@container"
+                    | "@context"
+                    | "@direction"
+                    | "@index"
+                    | "@language"
+                    | "@nest"
+                    | "@prefix"
+                    | "@protected"
+                    | "@type"
             )
         })
     {
-        return Err(invalid(format!("invalid term definition for {term:?}: {bad}")));
+        return Err(invalid(format!(
+            "invalid term definition for {term:?}: {bad}"
+        )));
     }
-    def.predicate_ok = matches!(&def.mapping, Mapping::Iri(i) if !i.starts_with("_:") && iri::is_absolute_iri(i));
+    def.predicate_ok =
+        matches!(&def.mapping, Mapping::Iri(i) if !i.starts_with("_:") && iri::is_absolute_iri(i));
     let def = match previous {
         Some(prev) if prev.protected && !env.override_protected => {
             if !def.same_as(&prev) {
@@ -279,7 +325,9 @@ fn container(value: &Value, term: &str) -> Result<Container> {
         }
     }
     if c.list && (items.len() > 1) {
-        return Err(invalid(format!("invalid container mapping for {term:?}: @list with others")));
+        return Err(invalid(format!(
+            "invalid container mapping for {term:?}: @list with others"
+        )));
     }
     Ok(c)
 }

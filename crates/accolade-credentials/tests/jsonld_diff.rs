@@ -1,0 +1,745 @@
+//! Differential tests: the compiled JSON-LD processor must give the same RDF as the general
+//! one (oxjsonld), compared as RDFC-1.0 canonical N-Quads, byte for byte, on every JSON
+//! document under tests/vectors/ (whole, without its proof, and each proof configuration),
+//! on generated Open Badges 3.0 credentials, and on mutations that only the compiled,
+//! strict processor refuses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+use accolade_credentials::jsonld::compiled::{self, CompiledError};
+use accolade_credentials::jsonld::{self, JsonLdError, Limits, general};
+use accolade_credentials::multikey::PublicKey;
+use accolade_credentials::proof;
+use accolade_credentials::rdf::{Quad, canon};
+use serde_json::{Map, Value, json};
+use std::path::{Path, PathBuf};
+
+fn canonical(quads: &[Quad]) -> String {
+    canon::canonicalize(quads, &canon::Limits::default()).unwrap()
+}
+
+fn general(doc: &Value) -> Result<Vec<Quad>, JsonLdError> {
+    general::to_rdf(&serde_json::to_vec(doc).unwrap(), &Limits::default())
+}
+
+fn compiled(doc: &Value) -> Result<Vec<Quad>, CompiledError> {
+    compiled::to_rdf(doc, &Limits::default())
+}
+
+/// What the compiled processor did with a document, once checked against the general one.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Same canonical N-Quads (the number of statements).
+    Same(usize),
+    /// Fell back: `jsonld::to_rdf` gave the general result.
+    FellBack(&'static str),
+    /// Both refused the document: a context that is not bundled.
+    UnknownContext,
+    /// Only the strict compiled processor refused it.
+    Refused(JsonLdError),
+}
+
+fn compare(what: &str, doc: &Value) -> Outcome {
+    let g = general(doc);
+    match compiled(doc) {
+        Ok(c) => {
+            let g = g.unwrap_or_else(|e| panic!("{what}: compiled accepted, general failed: {e}"));
+            let (cn, gn) = (canonical(&c), canonical(&g));
+            assert_eq!(
+                cn, gn,
+                "{what}: canonical N-Quads differ (left: compiled, right: general)"
+            );
+            assert_eq!(
+                jsonld::to_rdf(doc, &Limits::default()).map(|q| canonical(&q)),
+                Ok(cn)
+            );
+            Outcome::Same(gn.lines().count())
+        }
+        Err(CompiledError::Unsupported(why)) => {
+            let via = jsonld::to_rdf(doc, &Limits::default()).map(|q| canonical(&q));
+            assert_eq!(
+                via,
+                g.map(|q| canonical(&q)),
+                "{what}: the fallback is the general result"
+            );
+            Outcome::FellBack(why)
+        }
+        Err(CompiledError::JsonLd(JsonLdError::UnknownContext(url))) => {
+            assert!(
+                matches!(&g, Err(JsonLdError::UnknownContext(u)) if *u == url),
+                "{what}: general gave {g:?} for unknown context {url}"
+            );
+            Outcome::UnknownContext
+        }
+        Err(CompiledError::JsonLd(e)) => Outcome::Refused(e),
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// JSON-LD documents in a file: the file itself if it has a `@context`, else its members
+/// that do (a map of documents, like W3C's derived-docs.json).
+fn documents(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Object(m) if m.contains_key("@context") => vec![v.clone()],
+        Value::Object(m) => m
+            .values()
+            .filter(|d| d.get("@context").is_some())
+            .cloned()
+            .collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter(|d| d.get("@context").is_some())
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The document, the document without `proof`, and each proof configuration.
+fn variants(doc: &Value) -> Vec<(String, Value)> {
+    let mut out = vec![("whole".to_owned(), doc.clone())];
+    if let Some(Value::Object(map)) = Some(doc)
+        && let Some(p) = map.get("proof")
+    {
+        let mut unsecured = map.clone();
+        unsecured.remove("proof");
+        out.push(("unsecured".into(), Value::Object(unsecured)));
+        let proofs = match p {
+            Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        for (i, p) in proofs.iter().enumerate() {
+            if let Some(p) = p.as_object() {
+                let mut config = p.clone();
+                config.remove("proofValue");
+                config.insert("@context".into(), map["@context"].clone());
+                out.push((format!("proof config {i}"), Value::Object(config)));
+            }
+        }
+    }
+    out
+}
+
+/// Documents of the vector files that the strict processor refuses, and why (the general
+/// processor silently drops what these name).
+const REFUSED: &[(&str, &str)] = &[];
+
+#[test]
+fn vectors_give_the_same_rdf_both_ways() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    paths.sort();
+    let mut report = Vec::new();
+    let (mut same, mut total) = (0, 0);
+    for path in paths {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        for (i, doc) in documents(&v).into_iter().enumerate() {
+            for (variant, d) in variants(&doc) {
+                let what = format!("{name}[{i}] {variant}");
+                total += 1;
+                let outcome = compare(&what, &d);
+                match &outcome {
+                    Outcome::Same(_) => same += 1,
+                    Outcome::Refused(e) => {
+                        let expected = REFUSED
+                            .iter()
+                            .any(|(n, msg)| what.starts_with(n) && e.to_string().contains(msg));
+                        assert!(expected, "{what}: unexpectedly refused: {e}");
+                    }
+                    Outcome::FellBack(_) | Outcome::UnknownContext => {}
+                }
+                report.push(format!("{what}: {outcome:?}"));
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(same >= 60, "only {same} of {total} documents were compared");
+}
+
+/// The official 1EdTech vector: same canonical forms both ways, equal to the published ones,
+/// and its signature verifies through `jsonld::to_rdf` (the compiled path).
+#[test]
+fn official_1edtech_vector_both_ways() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/1edtech");
+    let signed: Value = serde_json::from_slice(
+        &std::fs::read(root.join("ob3-eddsa-rdfc-2022-testvector.json")).unwrap(),
+    )
+    .unwrap();
+    let variants = variants(&signed);
+    let [_, (_, unsecured), (_, config)] = variants.as_slice() else {
+        panic!("one proof expected")
+    };
+    for (doc, file) in [
+        (unsecured, "ob3-document-canon.nq"),
+        (config, "ob3-proof-canon.nq"),
+    ] {
+        let c = canonical(&compiled(doc).unwrap());
+        assert_eq!(c, canonical(&general(doc).unwrap()));
+        if let Ok(expected) = std::fs::read_to_string(root.join(file)) {
+            assert_eq!(c, expected, "{file}");
+        }
+    }
+    let parsed = proof::parse_proof(&signed["proof"]).unwrap();
+    let key = parsed.verification_method.split_once('#').unwrap().1;
+    proof::verify(&signed, &parsed, &PublicKey::from_multibase(key).unwrap()).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated Open Badges 3.0 credentials
+
+const V2: &str = "https://www.w3.org/ns/credentials/v2";
+const OB: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+const EXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
+
+/// xorshift64*: deterministic choices without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+fn insert_if(rng: &mut Rng, m: &mut Map<String, Value>, percent: u64, key: &str, value: Value) {
+    if rng.chance(percent) {
+        m.insert(key.into(), value);
+    }
+}
+
+fn text(rng: &mut Rng, base: &str) -> Value {
+    match rng.next() % 4 {
+        0 => {
+            json!({"@value": base, "@language": *rng.pick(&["en", "fr-CA", "de-DE-1996", "EN-gb"])})
+        }
+        1 => json!(format!("{base} \"quoted\"\n\tline — ünïcode")),
+        _ => json!(base),
+    }
+}
+
+fn number(rng: &mut Rng) -> Value {
+    rng.pick(&[
+        json!(3),
+        json!(2.5),
+        json!(0.1),
+        json!(1e3),
+        json!(-7),
+        json!(12.75),
+        json!(0),
+        json!(1.0),
+        json!(123456789012u64),
+    ])
+    .clone()
+}
+
+fn image(rng: &mut Rng, n: u64) -> Value {
+    if rng.chance(50) {
+        json!(format!("https://example.org/images/{n}.png"))
+    } else {
+        json!({"id": format!("data:image/png;base64,iVBOR{n}"), "type": "Image", "caption": text(rng, "An image")})
+    }
+}
+
+fn profile(rng: &mut Rng, n: u64, depth: u32) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "id".into(),
+        json!(format!("https://issuer.example/profiles/{n}")),
+    );
+    m.insert(
+        "type".into(),
+        if rng.chance(50) {
+            json!("Profile")
+        } else {
+            json!(["Profile"])
+        },
+    );
+    m.insert("name".into(), text(rng, "Example University"));
+    insert_if(rng, &mut m, 50, "url", json!("https://issuer.example/"));
+    insert_if(rng, &mut m, 40, "email", json!("registrar@issuer.example"));
+    insert_if(rng, &mut m, 30, "phone", json!("+1 555 0100"));
+    insert_if(
+        rng,
+        &mut m,
+        30,
+        "description",
+        text(rng, "A fine institution"),
+    );
+    if rng.chance(40) {
+        m.insert("image".into(), image(rng, n));
+    }
+    if rng.chance(30) {
+        m.insert(
+            "address".into(),
+            json!({"type": ["Address"], "addressCountry": "USA", "addressLocality": "Austin",
+                   "postalCode": "12345",
+                   "geo": {"type": "GeoCoordinates", "latitude": 30.2672, "longitude": -97.7431}}),
+        );
+    }
+    if rng.chance(30) {
+        m.insert(
+            "otherIdentifier".into(),
+            json!([{"type": "IdentifierEntry", "identifier": "12345", "identifierType": "sourcedId"}]),
+        );
+    }
+    if depth < 2 && rng.chance(30) {
+        m.insert("parentOrg".into(), profile(rng, n + 100, depth + 1));
+    }
+    if depth < 1 && rng.chance(25) {
+        m.insert("endorsement".into(), json!([endorsement(rng, n + 200)]));
+    }
+    Value::Object(m)
+}
+
+fn endorsement(rng: &mut Rng, n: u64) -> Value {
+    json!({
+        "@context": [V2, OB],
+        "id": format!("urn:uuid:endorsement-{n}"),
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": "Endorsement",
+        "issuer": {"id": "https://endorser.example/", "type": ["Profile"], "name": "Endorser"},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "https://issuer.example/profiles/1", "type": ["EndorsementSubject"],
+                              "endorsementComment": text(rng, "In good standing")},
+        "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                   "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
+                   "verificationMethod": "did:key:z6MkEndorser#z6MkEndorser", "proofValue": "z3abc"}]
+    })
+}
+
+fn achievement(rng: &mut Rng, n: u64) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "id".into(),
+        json!(format!("https://issuer.example/achievements/{n}")),
+    );
+    m.insert("type".into(), json!(["Achievement"]));
+    m.insert("name".into(), text(rng, "Teamwork"));
+    m.insert("description".into(), text(rng, "Works well with others."));
+    let mut criteria = Map::new();
+    insert_if(
+        rng,
+        &mut criteria,
+        30,
+        "id",
+        json!("https://issuer.example/criteria/1"),
+    );
+    criteria.insert("narrative".into(), text(rng, "Nominated by *peers*."));
+    m.insert("criteria".into(), Value::Object(criteria));
+    insert_if(
+        rng,
+        &mut m,
+        40,
+        "achievementType",
+        json!(*rng.pick(&["Badge", "Certificate", "ext:Custom"])),
+    );
+    if rng.chance(40) {
+        m.insert("image".into(), image(rng, n));
+    }
+    if rng.chance(40) {
+        m.insert(
+            "alignment".into(),
+            json!([{"type": ["Alignment"], "targetName": "CCSS.ELA", "targetUrl": "https://example.org/ccss",
+                    "targetType": "CFItem", "targetCode": "x1"},
+                   {"type": "Alignment", "targetName": "Other", "targetUrl": "https://example.org/other",
+                    "targetDescription": text(rng, "desc"), "targetFramework": "F"}]),
+        );
+    }
+    if rng.chance(40) {
+        m.insert(
+            "resultDescription".into(),
+            json!([{"id": format!("urn:uuid:rd-{n}"), "type": ["ResultDescription"], "name": "Grade",
+                    "resultType": "LetterGrade", "allowedValue": *rng.pick(&[json!(["A", "B", "C"]), json!([]), json!("A")]),
+                    "requiredValue": "C", "valueMin": "0", "valueMax": "100",
+                    "rubricCriterionLevel": [{"id": "urn:uuid:rcl-1", "type": ["RubricCriterionLevel"],
+                                              "name": "Exemplary", "level": "4", "points": "10"}]}]),
+        );
+    }
+    if rng.chance(50) {
+        m.insert("creditsAvailable".into(), number(rng));
+    }
+    insert_if(rng, &mut m, 30, "tag", json!(["teamwork", "collaboration"]));
+    insert_if(rng, &mut m, 20, "fieldOfStudy", json!("Computer Science"));
+    insert_if(rng, &mut m, 20, "humanCode", json!("CS-101"));
+    insert_if(rng, &mut m, 20, "inLanguage", json!("en"));
+    insert_if(rng, &mut m, 20, "version", json!("1.0"));
+    insert_if(rng, &mut m, 20, "specialization", json!("Algorithms"));
+    if rng.chance(30) {
+        m.insert("creator".into(), profile(rng, n + 10, 1));
+    }
+    if rng.chance(20) {
+        m.insert(
+            "related".into(),
+            json!([{"id": "https://issuer.example/achievements/fr", "type": ["Related"], "inLanguage": "fr", "version": "1"}]),
+        );
+    }
+    Value::Object(m)
+}
+
+fn credential(seed: u64) -> Value {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut m = Map::new();
+    let ext = rng.chance(30);
+    m.insert(
+        "@context".into(),
+        if ext {
+            json!([V2, OB, EXT])
+        } else {
+            json!([V2, OB])
+        },
+    );
+    insert_if(
+        &mut rng,
+        &mut m,
+        80,
+        "id",
+        json!(format!("urn:uuid:cred-{seed}")),
+    );
+    m.insert(
+        "type".into(),
+        json!([
+            "VerifiableCredential",
+            *rng.pick(&["OpenBadgeCredential", "AchievementCredential"])
+        ]),
+    );
+    m.insert(
+        "issuer".into(),
+        if rng.chance(25) {
+            json!("did:web:issuer.example")
+        } else {
+            profile(&mut rng, seed, 0)
+        },
+    );
+    m.insert("validFrom".into(), json!("2024-05-01T12:00:00Z"));
+    insert_if(
+        &mut rng,
+        &mut m,
+        40,
+        "validUntil",
+        json!("2030-05-01T12:00:00Z"),
+    );
+    insert_if(
+        &mut rng,
+        &mut m,
+        30,
+        "awardedDate",
+        json!("2024-05-01T12:00:00Z"),
+    );
+    m.insert("name".into(), text(&mut rng, "Teamwork Badge"));
+    insert_if(
+        &mut rng,
+        &mut m,
+        40,
+        "description",
+        text(&mut rng, "Awarded for teamwork."),
+    );
+    if rng.chance(30) {
+        m.insert("image".into(), image(&mut rng, seed));
+    }
+    let mut subject = Map::new();
+    if rng.chance(60) {
+        subject.insert("id".into(), json!(format!("did:example:learner{seed}")));
+    } else {
+        subject.insert(
+            "identifier".into(),
+            json!([{"type": "IdentityObject", "hashed": rng.chance(50), "identityHash": "sha256$abc",
+                    "identityType": "emailAddress", "salt": "pepper"}]),
+        );
+    }
+    subject.insert("type".into(), json!(["AchievementSubject"]));
+    subject.insert("achievement".into(), achievement(&mut rng, seed));
+    if rng.chance(40) {
+        subject.insert(
+            "result".into(),
+            json!([{"type": ["Result"], "resultDescription": format!("urn:uuid:rd-{seed}"), "value": "A",
+                    "achievedLevel": "urn:uuid:rcl-1", "status": "Completed"}]),
+        );
+    }
+    if rng.chance(40) {
+        subject.insert("creditsEarned".into(), number(&mut rng));
+    }
+    insert_if(
+        &mut rng,
+        &mut subject,
+        20,
+        "activityStartDate",
+        json!("2024-01-01"),
+    );
+    insert_if(
+        &mut rng,
+        &mut subject,
+        20,
+        "activityEndDate",
+        json!("2024-04-30"),
+    );
+    insert_if(&mut rng, &mut subject, 20, "licenseNumber", json!("A-1"));
+    insert_if(&mut rng, &mut subject, 20, "role", json!("Lead"));
+    insert_if(&mut rng, &mut subject, 20, "term", json!("Fall"));
+    if rng.chance(20) {
+        subject.insert("source".into(), profile(&mut rng, seed + 50, 1));
+    }
+    m.insert("credentialSubject".into(), Value::Object(subject));
+    if rng.chance(40) {
+        m.insert(
+            "evidence".into(),
+            json!([{"id": "https://issuer.example/evidence/1", "type": ["Evidence"], "name": "Project",
+                    "narrative": "Built a thing", "description": "desc", "genre": "Project", "audience": "All"},
+                   {"type": "Evidence", "narrative": text(&mut rng, "No id here")}]),
+        );
+    }
+    if rng.chance(40) {
+        m.insert(
+            "credentialStatus".into(),
+            json!({"id": format!("https://issuer.example/status/1#{seed}"), "type": "BitstringStatusListEntry",
+                   "statusPurpose": "revocation", "statusListIndex": format!("{seed}"),
+                   "statusListCredential": "https://issuer.example/status/1"}),
+        );
+    }
+    if rng.chance(25) {
+        let schema = if ext {
+            json!([{"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+                    "type": "1EdTechJsonSchemaValidator2019"}])
+        } else {
+            json!({"id": "https://issuer.example/schema.json", "type": "JsonSchema",
+                   "jsonSchema": {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                                  "properties": {"z": {"minimum": 2.5}, "a": {"const": [1.0, true, null, "é\u{1}"]}}}})
+        };
+        m.insert("credentialSchema".into(), schema);
+    }
+    if rng.chance(15) {
+        m.insert("endorsement".into(), json!([endorsement(&mut rng, seed)]));
+    }
+    if rng.chance(60) {
+        let mut p = Map::new();
+        p.insert("type".into(), json!("DataIntegrityProof"));
+        p.insert("cryptosuite".into(), json!("eddsa-rdfc-2022"));
+        insert_if(
+            &mut rng,
+            &mut p,
+            80,
+            "created",
+            json!("2024-05-01T12:00:00Z"),
+        );
+        p.insert(
+            "verificationMethod".into(),
+            json!("did:web:issuer.example#key-1"),
+        );
+        p.insert("proofPurpose".into(), json!("assertionMethod"));
+        p.insert("proofValue".into(), json!("z58DAdFfa9SkqZMVPxAQpic7ndSayn1PzZs6ZjWp1CktyGesjuTSwRdoWhAfGFCF5bppETSTojQCrfFPP2oumHKtz"));
+        m.insert(
+            "proof".into(),
+            if rng.chance(50) {
+                Value::Object(p)
+            } else {
+                json!([Value::Object(p)])
+            },
+        );
+    }
+    Value::Object(m)
+}
+
+#[test]
+fn generated_credentials_give_the_same_rdf_both_ways() {
+    for seed in 0..300 {
+        let cred = credential(seed);
+        for (variant, doc) in variants(&cred) {
+            let what = format!("credential {seed} {variant}: {doc}");
+            assert!(matches!(compare(&what, &doc), Outcome::Same(_)), "{what}");
+        }
+    }
+}
+
+fn set(doc: &mut Value, pointer: &str, key: &str, value: Value) {
+    doc.pointer_mut(pointer)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(key.into(), value);
+}
+
+fn refused(doc: &Value) -> JsonLdError {
+    assert!(
+        general(doc).is_ok(),
+        "the general processor accepts (and drops silently) what is refused"
+    );
+    match compiled(doc) {
+        Err(CompiledError::JsonLd(e)) => {
+            assert_eq!(
+                jsonld::to_rdf(doc, &Limits::default()),
+                Err(e.clone()),
+                "no fallback for refusals"
+            );
+            e
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn mutations_are_refused_by_the_strict_processor() {
+    for seed in 0..40 {
+        let base = credential(seed);
+        let undefined = |pointer: &str, key: &str| {
+            let mut d = base.clone();
+            set(&mut d, pointer, key, json!("x"));
+            assert_eq!(
+                refused(&d),
+                JsonLdError::UndefinedTerm(key.into()),
+                "{key} at {pointer}"
+            );
+        };
+        undefined("", "colour");
+        undefined("/credentialSubject", "favouriteColour");
+        undefined("/credentialSubject/achievement", "difficulty");
+        undefined("/credentialSubject/achievement/criteria", "weight");
+        // Defined, but only in the scope of another type.
+        undefined("", "achievement");
+        undefined("/credentialSubject", "validFrom");
+        undefined("/credentialSubject/achievement", "endorsementComment");
+
+        let mut d = base.clone();
+        d["type"] = json!([
+            "VerifiableCredential",
+            "OpenBadgeCredential",
+            "MysteryCredential"
+        ]);
+        assert_eq!(
+            refused(&d),
+            JsonLdError::UndefinedTerm("MysteryCredential".into())
+        );
+        let mut d = base.clone();
+        d["credentialSubject"]["type"] = json!("Learner");
+        assert_eq!(refused(&d), JsonLdError::UndefinedTerm("Learner".into()));
+
+        let mut d = base.clone();
+        d["credentialSubject"]["achievement"]["id"] = json!("achievements/relative");
+        assert!(matches!(refused(&d), JsonLdError::Invalid(m) if m.contains("relative")));
+        let mut d = base.clone();
+        d["credentialSubject"]["achievement"]["id"] = json!("https://bad iri.example/");
+        assert!(matches!(refused(&d), JsonLdError::Invalid(_)));
+        let mut d = base.clone();
+        d["name"] = json!({"@value": "x", "@language": "not a tag!"});
+        assert!(matches!(refused(&d), JsonLdError::Invalid(m) if m.contains("language")));
+    }
+}
+
+#[test]
+fn unbundled_contexts_fail_both_ways_and_unsupported_features_fall_back() {
+    let mut d = credential(1);
+    d["@context"] = json!([V2, OB, "https://example.org/private-context.json"]);
+    assert_eq!(
+        compiled(&d),
+        Err(CompiledError::JsonLd(JsonLdError::UnknownContext(
+            "https://example.org/private-context.json".into()
+        )))
+    );
+    assert_eq!(compare("unknown context", &d), Outcome::UnknownContext);
+
+    let fallbacks = [
+        json!({"@context": [V2, OB, {"ex": "https://ex.example/#"}], "type": "VerifiableCredential",
+               "ex:thing": "v"}),
+        json!({"@context": {"@vocab": "https://ex.example/#"}, "a": {"@list": [[1], [2]]}}),
+        json!({"@context": V2, "@id": "https://a.example/", "@reverse": {"https://schema.org/knows": {"@id": "https://b.example/"}}}),
+        json!({"@context": V2, "@id": "https://a.example/", "https://schema.org/name": {"@value": "x", "@direction": "rtl", "@language": "ar"}}),
+        json!({"@context": V2, "@id": "https://a.example/", "@included": [{"@id": "https://b.example/", "name": "b"}]}),
+    ];
+    for (i, doc) in fallbacks.iter().enumerate() {
+        assert!(
+            matches!(compare(&format!("fallback {i}"), doc), Outcome::FellBack(_)),
+            "fallback {i}"
+        );
+    }
+}
+
+#[test]
+fn hand_written_edge_cases_give_the_same_rdf() {
+    let docs = [
+        // Top-level @graph, blank node identifiers shared across graphs, explicit lists.
+        json!({"@context": V2, "@graph": [
+            {"id": "_:a", "type": "VerifiableCredential", "name": "A", "https://schema.org/knows": {"@id": "_:b"}},
+            {"id": "_:b", "name": "B", "https://schema.org/list": {"@list": ["x", {"@id": "_:a"}, 1.5]}}]}),
+        // Value objects with datatypes (compact IRIs via VC 1.1's xsd prefix), numbers, booleans.
+        json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
+               "issuanceDate": "2020-01-01T00:00:00Z",
+               "https://schema.org/n": [1, 2.5, -0.0, 1e21, 1e20, 123456789012345678u64, true, false],
+               "https://schema.org/d": {"@value": "2020-01-01", "@type": "xsd:date"},
+               "credentialSubject": {"id": "did:example:1", "https://schema.org/name": {"@value": "Ünï", "@language": "FR"}}}),
+        // A named graph on a node with an id, @set objects, null values.
+        json!({"@context": V2, "id": "https://g.example/", "@graph": {"id": "https://n.example/", "name": "N"},
+               "name": {"@set": ["a", null, "b"]}, "description": null}),
+        // Multiple proofs in one graph container; proof chains; an @json value.
+        json!({"@context": [V2], "type": ["VerifiableCredential", "JsonSchemaCredential"],
+               "credentialSubject": {"type": "JsonSchema", "jsonSchema": {"b": 1, "a": [0.5, "\u{7f}"]}},
+               "proof": [{"type": "DataIntegrityProof", "id": "urn:p1", "cryptosuite": "eddsa-rdfc-2022"},
+                         {"type": "DataIntegrityProof", "previousProof": "urn:p1", "proofPurpose": "authentication"}]}),
+        // A DID document (did v1 + multikey contexts).
+        json!({"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+               "id": "did:web:x.example", "verificationMethod": [{"id": "did:web:x.example#k", "type": "Multikey",
+               "controller": "did:web:x.example", "publicKeyMultibase": "z6Mk"}],
+               "assertionMethod": ["did:web:x.example#k"], "service": [{"id": "did:web:x.example#s",
+               "type": "LinkedDomains", "serviceEndpoint": "https://x.example/"}]}),
+        // A status list credential and an entry with a status message.
+        json!({"@context": [V2], "id": "https://s.example/1", "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+               "credentialSubject": {"id": "https://s.example/1#list", "type": "BitstringStatusList",
+                                     "statusPurpose": "message", "encodedList": "uH4sI", "ttl": 500},
+               "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "message",
+                                    "statusSize": 2, "statusMessage": [{"status": "0x0", "message": "ok"}],
+                                    "statusListIndex": "3", "statusListCredential": "https://s.example/1"}}),
+        // Contexts embedded further down, and @context: null after unprotected contexts.
+        json!({"@context": "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", "type": "1EdTechRevocationList",
+               "https://schema.org/x": {"@context": [null, V2], "type": "VerifiableCredential", "name": "inner"}}),
+    ];
+    for (i, doc) in docs.iter().enumerate() {
+        assert!(
+            matches!(compare(&format!("edge case {i}"), doc), Outcome::Same(_)),
+            "edge case {i}"
+        );
+    }
+}
+
+#[test]
+fn limits_are_enforced_by_the_compiled_processor() {
+    let doc = credential(3);
+    let tight = Limits {
+        max_quads: 5,
+        ..Limits::default()
+    };
+    assert_eq!(
+        compiled::to_rdf(&doc, &tight),
+        Err(CompiledError::JsonLd(JsonLdError::TooManyQuads(5)))
+    );
+    let mut deep = json!("leaf");
+    for _ in 0..80 {
+        deep = json!({"https://schema.org/x": deep});
+    }
+    let deep = json!({"@context": V2, "https://schema.org/x": deep});
+    assert_eq!(
+        compiled::to_rdf(&deep, &Limits::default()),
+        Err(CompiledError::JsonLd(JsonLdError::TooDeep(64)))
+    );
+}
