@@ -122,11 +122,27 @@ static TEST_CONTEXTS: [BundledContext; 1] = [BundledContext {
 static TEST_CONTEXTS: [BundledContext; 0] = [];
 
 /// The bundled context for `url` (exact, case-sensitive match; no normalization).
+///
+/// A context whose bytes do not match its pinned SHA-256 (a build from altered files) is
+/// never returned, so documents using it fail as if the context were unknown.
 pub fn get(url: &str) -> Option<&'static BundledContext> {
-    CONTEXTS
-        .iter()
-        .chain(TEST_CONTEXTS.iter())
-        .find(|c| c.url == url)
+    CONTEXTS.iter().chain(TEST_CONTEXTS.iter()).find(|c| c.url == url).filter(|c| pin_holds(c))
+}
+
+/// Checks every context's pin once per process.
+fn pin_holds(c: &BundledContext) -> bool {
+    use sha2::{Digest, Sha256};
+    use std::sync::OnceLock;
+    static GOOD: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let good = GOOD.get_or_init(|| {
+        CONTEXTS
+            .iter()
+            .chain(TEST_CONTEXTS.iter())
+            .filter(|c| crate::rdf::canon::hex(&Sha256::digest(c.json.as_bytes())) == c.sha256)
+            .map(|c| c.url)
+            .collect()
+    });
+    good.contains(&c.url)
 }
 
 /// Every bundled context, in `manifest.json` order.
@@ -199,7 +215,8 @@ mod tests {
         assert!(get(CREDENTIALS_V2).is_some());
         assert!(get("https://www.w3.org/ns/credentials/v2/").is_none());
         assert!(get("http://www.w3.org/ns/credentials/v2").is_none());
-        assert!(get("https://www.w3.org/ns/credentials/examples/v2").is_none());
+        // The test-only examples context is never part of the production table.
+        assert!(!urls.contains("https://www.w3.org/ns/credentials/examples/v2"));
     }
 
     #[test]

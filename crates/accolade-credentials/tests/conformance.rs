@@ -645,3 +645,57 @@ fn hostile_inputs_get_clear_errors_not_panics() {
         assert!(!report.summary.is_empty());
     }
 }
+
+/// Small deterministic generator for mutation tests (no dependency needed).
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn mutated_credentials_and_images_never_verify_and_never_panic() {
+    use accolade_credentials::bake;
+    let issuer = Issuer::new();
+    let signed = issuer.sign(&badge(None));
+    let json = serde_json::to_vec(&signed).unwrap();
+    let png = read("1edtech-validator/ob30/simple-json.png");
+    let baked = bake::bake_png(&png, std::str::from_utf8(&json).unwrap()).unwrap();
+    let clock = clock();
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for round in 0..300 {
+        let mut m = json.clone();
+        let at = rng.below(m.len());
+        m[at] ^= 1 << rng.below(8);
+        let report = verify_with(&m, &issuer.fixtures, &clock);
+        let same = serde_json::from_slice::<Value>(&m).is_ok_and(|v| v == signed);
+        assert!(
+            same || report.verdict != Verdict::Valid,
+            "round {round}: flipping byte {at} still verified"
+        );
+    }
+    for _ in 0..200 {
+        let mut m = baked.clone();
+        match rng.below(3) {
+            0 => {
+                let at = rng.below(m.len());
+                m[at] ^= 1 << rng.below(8);
+            }
+            1 => m.truncate(rng.below(m.len())),
+            _ => {
+                let at = rng.below(m.len());
+                m.insert(at, rng.next() as u8);
+            }
+        }
+        // Changes outside the credential chunk may leave the badge valid; the point is that
+        // nothing panics and a damaged credential chunk is never accepted.
+        let _ = verify_with(&m, &issuer.fixtures, &clock);
+    }
+}

@@ -140,7 +140,7 @@ fn vectors_give_the_same_rdf_both_ways() {
     let mut paths = Vec::new();
     files(&root, &mut paths);
     paths.sort();
-    let mut report = Vec::new();
+    let (mut report, mut unexpected) = (Vec::new(), Vec::new());
     let (mut same, mut total) = (0, 0);
     for path in paths {
         let Ok(bytes) = std::fs::read(&path) else {
@@ -161,7 +161,9 @@ fn vectors_give_the_same_rdf_both_ways() {
                         let expected = REFUSED
                             .iter()
                             .any(|(n, msg)| what.starts_with(n) && e.to_string().contains(msg));
-                        assert!(expected, "{what}: unexpectedly refused: {e}");
+                        if !expected {
+                            unexpected.push(format!("{what}: {e}"));
+                        }
                     }
                     Outcome::FellBack(_) | Outcome::UnknownContext => {}
                 }
@@ -170,6 +172,7 @@ fn vectors_give_the_same_rdf_both_ways() {
         }
     }
     println!("{}", report.join("\n"));
+    assert!(unexpected.is_empty(), "unexpected refusals:\n{}", unexpected.join("\n"));
     assert!(same >= 60, "only {same} of {total} documents were compared");
 }
 
@@ -283,13 +286,8 @@ fn profile(rng: &mut Rng, n: u64, depth: u32) -> Value {
     insert_if(rng, &mut m, 50, "url", json!("https://issuer.example/"));
     insert_if(rng, &mut m, 40, "email", json!("registrar@issuer.example"));
     insert_if(rng, &mut m, 30, "phone", json!("+1 555 0100"));
-    insert_if(
-        rng,
-        &mut m,
-        30,
-        "description",
-        text(rng, "A fine institution"),
-    );
+    let v = text(rng, "A fine institution");
+    insert_if(rng, &mut m, 30, "description", v);
     if rng.chance(40) {
         m.insert("image".into(), image(rng, n));
     }
@@ -351,13 +349,8 @@ fn achievement(rng: &mut Rng, n: u64) -> Value {
     );
     criteria.insert("narrative".into(), text(rng, "Nominated by *peers*."));
     m.insert("criteria".into(), Value::Object(criteria));
-    insert_if(
-        rng,
-        &mut m,
-        40,
-        "achievementType",
-        json!(*rng.pick(&["Badge", "Certificate", "ext:Custom"])),
-    );
+    let v = json!(*rng.pick(&["Badge", "Certificate", "ext:Custom"]));
+    insert_if(rng, &mut m, 40, "achievementType", v);
     if rng.chance(40) {
         m.insert("image".into(), image(rng, n));
     }
@@ -451,13 +444,8 @@ fn credential(seed: u64) -> Value {
         json!("2024-05-01T12:00:00Z"),
     );
     m.insert("name".into(), text(&mut rng, "Teamwork Badge"));
-    insert_if(
-        &mut rng,
-        &mut m,
-        40,
-        "description",
-        text(&mut rng, "Awarded for teamwork."),
-    );
+    let v = text(&mut rng, "Awarded for teamwork.");
+    insert_if(&mut rng, &mut m, 40, "description", v);
     if rng.chance(30) {
         m.insert("image".into(), image(&mut rng, seed));
     }

@@ -143,10 +143,6 @@ impl ActiveContext {
         self.terms.get(term).map(|d| &**d)
     }
 
-    pub(super) fn term_arc(&self, term: &str) -> Option<Arc<TermDef>> {
-        self.terms.get(term).cloned()
-    }
-
     pub(super) fn set_term(&mut self, term: &'static str, def: Arc<TermDef>) {
         self.terms.insert(term, def);
     }
