@@ -126,7 +126,11 @@ static TEST_CONTEXTS: [BundledContext; 0] = [];
 /// A context whose bytes do not match its pinned SHA-256 (a build from altered files) is
 /// never returned, so documents using it fail as if the context were unknown.
 pub fn get(url: &str) -> Option<&'static BundledContext> {
-    CONTEXTS.iter().chain(TEST_CONTEXTS.iter()).find(|c| c.url == url).filter(|c| pin_holds(c))
+    CONTEXTS
+        .iter()
+        .chain(TEST_CONTEXTS.iter())
+        .find(|c| c.url == url)
+        .filter(|c| pin_holds(c))
 }
 
 /// Checks every context's pin once per process.

@@ -113,6 +113,9 @@ pub(crate) struct ActiveContext {
     pub previous: Option<Arc<ActiveContext>>,
     /// A default `@language` or `@direction` is set: every plain string would carry it.
     pub default_language: bool,
+    /// The terms that alias keywords (`id`, `type`), so that spotting a keyword among a
+    /// map's keys takes no hash lookup.
+    aliases: Vec<(&'static str, Keyword)>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -125,6 +128,7 @@ impl ActiveContext {
             vocab: None,
             previous: None,
             default_language: false,
+            aliases: Vec::new(),
         }
     }
 
@@ -136,7 +140,20 @@ impl ActiveContext {
             vocab: self.vocab.clone(),
             previous: self.previous.clone(),
             default_language: self.default_language,
+            aliases: self.aliases.clone(),
         }
+    }
+
+    /// The keyword `key` expands to, if any: IRI Expansion steps 1 and 4 (a keyword, or a
+    /// term aliasing one), without the hash lookup of a full expansion.
+    pub fn keyword_of(&self, key: &str) -> Option<Keyword> {
+        if key.starts_with('@') {
+            return super::iri::keyword(key);
+        }
+        self.aliases
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, kw)| *kw)
     }
 
     pub fn term(&self, term: &str) -> Option<&TermDef> {
@@ -184,29 +201,32 @@ fn cache() -> &'static RwLock<HashMap<Key, Arc<ActiveContext>, FxBuild>> {
     CACHE.get_or_init(|| RwLock::new(HashMap::default()))
 }
 
-/// The bundled context documents, parsed once (`None` if one is not valid JSON).
-fn parsed_bundled() -> &'static [Option<Value>] {
-    static PARSED: OnceLock<Vec<Option<Value>>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        crate::contexts::all()
-            .iter()
-            .map(|c| serde_json::from_str(c.json).ok())
-            .collect()
-    })
-}
-
-/// The `@context` value of the bundled context document for `url`.
+/// The `@context` value of the bundled context document for `url`, parsed once per process
+/// (and kept for its life: scoped contexts are identified by their address).
 fn bundled(url: &str) -> Result<(usize, &'static Value)> {
+    type Parsed = HashMap<usize, &'static Value, FxBuild>;
+    static PARSED: OnceLock<RwLock<Parsed>> = OnceLock::new();
     let unknown = || CompiledError::JsonLd(JsonLdError::UnknownContext(url.to_owned()));
-    let index = crate::contexts::all()
-        .iter()
-        .position(|c| c.url == url)
-        .ok_or_else(unknown)?;
-    let doc = parsed_bundled().get(index).and_then(Option::as_ref);
-    let ctx = doc
-        .and_then(|d| d.get("@context"))
+    let doc = crate::contexts::get(url).ok_or_else(unknown)?;
+    let id = std::ptr::from_ref(doc) as usize;
+    let parsed = PARSED.get_or_init(|| RwLock::new(HashMap::default()));
+    let found = parsed.read().ok().and_then(|m| m.get(&id).copied());
+    let value = match found {
+        Some(v) => v,
+        None => {
+            let v: Value = serde_json::from_str(doc.json)
+                .map_err(|e| invalid(format!("bundled context {url} is not JSON: {e}")))?;
+            let mut map = parsed
+                .write()
+                .map_err(|_| invalid("context cache poisoned"))?;
+            // Leaked once per bundled context (a fixed, small set), never per document.
+            *map.entry(id).or_insert_with(|| Box::leak(Box::new(v)))
+        }
+    };
+    let ctx = value
+        .get("@context")
         .ok_or_else(|| invalid(format!("bundled context {url} is not a context document")))?;
-    Ok((index, ctx))
+    Ok((id, ctx))
 }
 
 /// The initial active context (no terms, no vocabulary mapping, no base).
@@ -289,6 +309,14 @@ fn process(
         result.previous = Some(active.clone());
     }
     process_into(&mut result, local, override_protected, propagate, 0)?;
+    result.aliases = result
+        .terms
+        .iter()
+        .filter_map(|(term, def)| match def.mapping {
+            Mapping::Keyword(k) => Some((*term, k)),
+            _ => None,
+        })
+        .collect();
     Ok(result)
 }
 

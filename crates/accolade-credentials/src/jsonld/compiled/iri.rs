@@ -88,8 +88,68 @@ pub(crate) fn has_keyword_form(s: &str) -> bool {
 /// An absolute IRI, by the same RFC 3987 parser the general processor's RDF model uses,
 /// so that both paths agree on what is an IRI.
 pub(crate) fn is_absolute_iri(s: &str) -> bool {
-    oxrdf::NamedNodeRef::new(s).is_ok()
+    plainly_absolute(s) || oxrdf::NamedNodeRef::new(s).is_ok()
 }
+
+/// A fast, conservative check: true only for strings that are certainly absolute IRIs by
+/// RFC 3987 (ASCII, no percent-escapes, an authority that is a plain host name), which is
+/// what credentials carry; anything else goes to the full parser. The full parse was a
+/// seventh of the compiled processor's time.
+pub(crate) fn plainly_absolute(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
+        return false;
+    };
+    let scheme_ok = colon > 0
+        && b[0].is_ascii_alphabetic()
+        && b[1..colon]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
+    if !scheme_ok {
+        return false;
+    }
+    let mut rest = &b[colon + 1..];
+    if let Some(after) = rest.strip_prefix(b"//") {
+        let end = after
+            .iter()
+            .position(|&c| matches!(c, b'/' | b'?' | b'#'))
+            .unwrap_or(after.len());
+        if !after[..end]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-')
+        {
+            return false;
+        }
+        rest = &after[end..];
+    }
+    match rest.iter().position(|&c| c == b'#') {
+        Some(hash) => rest[..hash]
+            .iter()
+            .chain(&rest[hash + 1..])
+            .all(|&c| PLAIN[usize::from(c)]),
+        None => rest.iter().all(|&c| PLAIN[usize::from(c)]),
+    }
+}
+
+/// The ASCII characters RFC 3987 allows anywhere in a path, query or fragment: unreserved,
+/// sub-delims, `:` `@` `/` `?` (percent-escapes excluded: they need the full parser).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let extra = b"-._~!$&'()*+,;=:@/?";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    let mut c = 0;
+    while c < 128 {
+        if (c as u8).is_ascii_alphanumeric() {
+            t[c] = true;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// RFC 3986 gen-delims: a simple term whose IRI ends with one of them is usable as a prefix.
 pub(crate) fn ends_with_gen_delim(s: &str) -> bool {
@@ -117,14 +177,18 @@ pub(crate) fn expand_iri<'a>(ctx: &'a ActiveContext, value: &'a str, vocab: bool
     if has_keyword_form(value) {
         return Expanded::Null;
     }
-    if let Some(def) = ctx.term(value) {
-        // Step 4: keyword aliases apply everywhere; step 5: other terms only in vocab position.
-        match &def.mapping {
-            Mapping::Keyword(k) => return Expanded::Keyword(*k),
-            Mapping::Iri(iri) if vocab => return Expanded::Iri(Cow::Borrowed(iri)),
-            Mapping::Null if vocab => return Expanded::Null,
-            _ => {}
+    if vocab {
+        // Steps 4–5: in vocabulary position every term applies, keyword aliases included.
+        if let Some(def) = ctx.term(value) {
+            return match &def.mapping {
+                Mapping::Keyword(k) => Expanded::Keyword(*k),
+                Mapping::Iri(iri) => Expanded::Iri(Cow::Borrowed(iri)),
+                Mapping::Null => Expanded::Null,
+            };
         }
+    } else if let Some(k) = ctx.keyword_of(value) {
+        // Step 4: elsewhere only keyword aliases do.
+        return Expanded::Keyword(k);
     }
     if let Some((prefix, suffix)) = value.split_once(':') {
         if prefix == "_" || suffix.starts_with("//") {
@@ -147,4 +211,109 @@ pub(crate) fn expand_iri<'a>(ctx: &'a ActiveContext, value: &'a str, vocab: bool
         return Expanded::Iri(Cow::Owned(format!("{v}{value}")));
     }
     Expanded::Relative(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path may say "not sure" but never "valid" for what the parser refuses.
+    #[test]
+    fn iri_fast_path_never_accepts_what_the_parser_refuses() {
+        let alphabet: Vec<&str> = vec![
+            "a",
+            "Z",
+            "0",
+            "9",
+            ":",
+            "/",
+            "//",
+            "?",
+            "#",
+            "@",
+            "-",
+            ".",
+            "_",
+            "~",
+            "!",
+            "$",
+            "&",
+            "'",
+            "(",
+            ")",
+            "*",
+            "+",
+            ",",
+            ";",
+            "=",
+            "%",
+            "%2F",
+            "[",
+            "]",
+            " ",
+            "é",
+            "\"",
+            "<",
+            "{",
+            "http",
+            "https://",
+            "did:",
+            "urn:uuid:",
+            "x:",
+            "1",
+            "\\",
+            "^",
+            "|",
+            "`",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut accepted, mut total) = (0, 0);
+        for _ in 0..200_000 {
+            let len = (next() % 12) as usize;
+            let s: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            total += 1;
+            if plainly_absolute(&s) {
+                accepted += 1;
+                assert!(
+                    oxrdf::NamedNodeRef::new(&s).is_ok(),
+                    "fast path accepted {s:?}"
+                );
+            }
+        }
+        assert!(
+            accepted > total / 50,
+            "the fast path should accept a fair share ({accepted})"
+        );
+        for ok in [
+            "https://example.edu/issuers/565049#z6Mk",
+            "did:web:x.example",
+            "urn:uuid:1-2",
+            "http://1.2.3.4/a?b=c#d",
+            "xsd:dateTime",
+        ] {
+            assert!(plainly_absolute(ok), "{ok}");
+        }
+        for unsure in [
+            "https://a.example:8080/",
+            "http://u@h/",
+            "https://ex.example/%20",
+            "https://é.example/",
+            "http://[::1]/",
+        ] {
+            assert!(!plainly_absolute(unsure), "{unsure}");
+            assert!(
+                is_absolute_iri(unsure),
+                "{unsure} is still valid, through the parser"
+            );
+        }
+        assert!(!is_absolute_iri("https://bad iri.example/") && !is_absolute_iri("relative/path"));
+    }
 }

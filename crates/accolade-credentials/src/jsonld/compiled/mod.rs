@@ -19,8 +19,10 @@
 mod context;
 mod expand;
 mod iri;
+mod keys;
 mod literal;
 mod term;
+mod value;
 
 use super::{JsonLdError, Limits};
 use crate::rdf::Quad;
