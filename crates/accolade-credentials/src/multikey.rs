@@ -2,7 +2,7 @@
 //! `z3u2…` (multicodec 0x8026 + 32-byte seed). The 64-byte seed‖public form seen in the OB
 //! implementation guide is accepted on input; Accolade always writes the 32-byte form.
 
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use std::fmt;
 
 const ED25519_PUB_PREFIX: [u8; 2] = [0xed, 0x01];
@@ -79,7 +79,7 @@ impl PublicKey {
         let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
             return false;
         };
-        self.0.verify_strict(message, &sig).is_ok() && self.0.verify(message, &sig).is_ok()
+        self.0.verify_strict(message, &sig).is_ok()
     }
 
     /// The did:key DID of this key.

@@ -72,12 +72,29 @@ pub fn canonical_nquads(doc: &Value) -> Result<String, ProofError> {
 
 /// `SHA-256(canonical proof config) ‖ SHA-256(canonical document)`.
 pub fn hash_data(unsecured: &Value, proof_config: &Value) -> Result<[u8; 64], ProofError> {
-    let proof_hash = Sha256::digest(canonical_nquads(proof_config)?.as_bytes());
+    let proof_hash = proof_config_hash(proof_config)?;
     let doc_hash = Sha256::digest(canonical_nquads(unsecured)?.as_bytes());
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&proof_hash);
     out[32..].copy_from_slice(&doc_hash);
     Ok(out)
+}
+
+/// The hash of a canonical proof configuration. Signing many credentials at once repeats
+/// the same configuration (same key, same second, same contexts), so each thread remembers
+/// the last one: the result is a pure function of the JSON text used as the key.
+fn proof_config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(String, [u8; 32])>> = const { RefCell::new(None) };
+    }
+    let key = config.to_string();
+    if let Some(hash) = LAST.with_borrow(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, h)| *h)) {
+        return Ok(hash);
+    }
+    let hash: [u8; 32] = Sha256::digest(canonical_nquads(config)?.as_bytes()).into();
+    LAST.with_borrow_mut(|last| *last = Some((key, hash)));
+    Ok(hash)
 }
 
 fn context_of(doc: &Map<String, Value>) -> Result<Value, ProofError> {
@@ -104,26 +121,24 @@ fn proof_object(options: &ProofOptions) -> Map<String, Value> {
 /// the new proof appended to its `proof` array.
 pub fn sign(document: &Value, key: &KeyPair, options: &ProofOptions) -> Result<Value, ProofError> {
     let doc = document.as_object().ok_or(ProofError::NotAnObject)?;
-    let mut unsecured = doc.clone();
-    let existing = unsecured.remove("proof");
     let mut config = proof_object(options);
     config.insert("@context".into(), context_of(doc)?);
-    let data = hash_data(&Value::Object(unsecured), &Value::Object(config))?;
+    let mut unsecured = Value::Object(doc.clone());
+    let existing = unsecured.as_object_mut().and_then(|o| o.remove("proof"));
+    let data = hash_data(&unsecured, &Value::Object(config))?;
     let signature = key.sign(&data);
     let mut proof = proof_object(options);
-    proof.insert(
-        "proofValue".into(),
-        format!("z{}", bs58::encode(signature).into_string()).into(),
-    );
+    proof.insert("proofValue".into(), format!("z{}", bs58::encode(signature).into_string()).into());
     let mut proofs = match existing {
         Some(Value::Array(a)) => a,
         Some(other) => vec![other],
         None => Vec::new(),
     };
     proofs.push(Value::Object(proof));
-    let mut out = doc.clone();
-    out.insert("proof".into(), Value::Array(proofs));
-    Ok(Value::Object(out))
+    if let Value::Object(o) = &mut unsecured {
+        o.insert("proof".into(), Value::Array(proofs));
+    }
+    Ok(unsecured)
 }
 
 /// The proofs of a document, whether written as one object or an array.

@@ -169,27 +169,28 @@ pub fn canonicalize(quads: &[Quad], limits: &Limits) -> Result<String, CanonErro
             }
         }
     }
-    let names: Vec<String> = (0..n_bnodes)
-        .map(|n| state.canonical.get(n).unwrap_or_default())
-        .collect();
-    let rename = |label: &str| {
-        state
-            .labels
-            .get(label)
-            .map(|&n| names[n].clone())
-            .unwrap_or_default()
+    let names: Vec<String> =
+        (0..n_bnodes).map(|n| state.canonical.get(n).unwrap_or_default()).collect();
+    let rename = |label: &str, out: &mut String| {
+        if let Some(&n) = state.labels.get(label) {
+            out.push_str(&names[n]);
+        }
     };
-    let mut lines: Vec<String> = quads
-        .iter()
-        .map(|q| {
-            let mut s = String::with_capacity(160);
-            write_quad(&mut s, q, &rename);
-            s
-        })
-        .collect();
-    lines.sort_unstable();
-    lines.dedup();
-    Ok(lines.concat())
+    // All lines go into one buffer; sorting ranges avoids one allocation per quad.
+    let mut buf = String::with_capacity(quads.len() * 160);
+    let mut ranges = Vec::with_capacity(quads.len());
+    for q in quads {
+        let start = buf.len();
+        write_quad(&mut buf, q, &rename);
+        ranges.push(start..buf.len());
+    }
+    ranges.sort_unstable_by(|a, b| buf[a.clone()].cmp(&buf[b.clone()]));
+    ranges.dedup_by(|a, b| buf[a.clone()] == buf[b.clone()]);
+    let mut out = String::with_capacity(buf.len());
+    for r in ranges {
+        out.push_str(&buf[r]);
+    }
+    Ok(out)
 }
 
 impl State<'_> {
@@ -198,23 +199,23 @@ impl State<'_> {
     }
 
     fn hash_first_degree(&self, n: usize) -> String {
-        let rename = |label: &str| {
-            if self.index(label) == n {
-                "a".into()
-            } else {
-                "z".into()
-            }
+        let rename = |label: &str, out: &mut String| {
+            out.push(if self.index(label) == n { 'a' } else { 'z' });
         };
         let mut lines: Vec<String> = self.bnode_quads[n]
             .iter()
             .map(|&qi| {
-                let mut s = String::new();
+                let mut s = String::with_capacity(160);
                 write_quad(&mut s, &self.quads[qi], &rename);
                 s
             })
             .collect();
         lines.sort_unstable();
-        sha256_hex(lines.concat().as_bytes())
+        let mut hasher = Sha256::new();
+        for l in &lines {
+            hasher.update(l.as_bytes());
+        }
+        hex(&hasher.finalize())
     }
 
     fn hash_related(&self, related: usize, quad: &Quad, issuer: &Issuer, position: &str) -> String {

@@ -43,13 +43,16 @@ impl Term {
     }
 }
 
+/// Writes a blank node's (new) label, without the `_:` prefix.
+pub(crate) type BlankNamer<'a> = &'a dyn Fn(&str, &mut String);
+
 /// Writes a term in canonical N-Quads form, with blank nodes renamed by `blank`.
-pub(crate) fn write_term(out: &mut String, term: &Term, blank: &dyn Fn(&str) -> String) {
+pub(crate) fn write_term(out: &mut String, term: &Term, blank: BlankNamer<'_>) {
     match term {
         Term::Iri(iri) => write_iri(out, iri),
         Term::Blank(b) => {
             out.push_str("_:");
-            out.push_str(&blank(b));
+            blank(b, out);
         }
         Term::Literal(lit) => {
             out.push('"');
@@ -69,6 +72,13 @@ pub(crate) fn write_term(out: &mut String, term: &Term, blank: &dyn Fn(&str) -> 
 /// `<iri>`, with the characters N-Quads forbids in IRIs written as `\uXXXX`.
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
+    let needs_escape =
+        |b: u8| b <= b' ' || matches!(b, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\');
+    if !iri.bytes().any(needs_escape) {
+        out.push_str(iri);
+        out.push('>');
+        return;
+    }
     for c in iri.chars() {
         match c {
             '\0'..=' ' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => {
@@ -83,6 +93,10 @@ fn write_iri(out: &mut String, iri: &str) {
 /// Canonical N-Quads string escaping (RDF 1.1 N-Quads canonical form as used by RDFC-1.0):
 /// `\` `"` and the line breaks are escaped, other control characters as `\uXXXX`.
 fn escape_literal(out: &mut String, value: &str) {
+    if !value.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\') {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -101,7 +115,7 @@ fn escape_literal(out: &mut String, value: &str) {
 }
 
 /// One quad as an N-Quads line (with the trailing newline).
-pub(crate) fn write_quad(out: &mut String, q: &Quad, blank: &dyn Fn(&str) -> String) {
+pub(crate) fn write_quad(out: &mut String, q: &Quad, blank: BlankNamer<'_>) {
     write_term(out, &q.subject, blank);
     out.push(' ');
     write_iri(out, &q.predicate);
