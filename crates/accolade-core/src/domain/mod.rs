@@ -1,0 +1,11 @@
+//! The records Accolade keeps: organizations (issuers), their signing keys, achievements
+//! (badge classes), awards (issued credentials) and images. Plain data: the rules that
+//! create and change them live in the application layer, storage in the store crate.
+
+mod achievement;
+mod award;
+mod org;
+
+pub use achievement::{Achievement, AlignmentSpec, ExpiryPolicy};
+pub use award::{Award, AwardStatus, StatusPurpose};
+pub use org::{ImageRecord, Organization, SigningKeyRecord};
