@@ -6,7 +6,9 @@ use std::fmt;
 pub enum SlugError {
     #[error("a slug needs 2 to 63 characters")]
     Length,
-    #[error("a slug may contain only a-z, 0-9 and single hyphens, and must start and end with a letter or digit")]
+    #[error(
+        "a slug may contain only a-z, 0-9 and single hyphens, and must start and end with a letter or digit"
+    )]
     Characters,
 }
 
@@ -19,7 +21,9 @@ impl Slug {
         if s.len() < 2 || s.len() > 63 {
             return Err(SlugError::Length);
         }
-        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
             return Err(SlugError::Characters);
         }
@@ -63,9 +67,14 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(Slug::from_name("Acme Academy, Inc.").unwrap().as_str(), "acme-academy-inc");
+        assert_eq!(
+            Slug::from_name("Acme Academy, Inc.").unwrap().as_str(),
+            "acme-academy-inc"
+        );
         assert!(Slug::parse("ok-slug-1").is_ok());
-        for bad in ["a", "-x", "x-", "a--b", "Upper", "sp ace", "ü-x", "x/y", "..", "a.b"] {
+        for bad in [
+            "a", "-x", "x-", "a--b", "Upper", "sp ace", "ü-x", "x/y", "..", "a.b",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
         assert!(Slug::from_name("!!!").is_err());

@@ -89,7 +89,9 @@ fn proof_config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
         static LAST: RefCell<Option<(String, [u8; 32])>> = const { RefCell::new(None) };
     }
     let key = config.to_string();
-    if let Some(hash) = LAST.with_borrow(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, h)| *h)) {
+    if let Some(hash) =
+        LAST.with_borrow(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, h)| *h))
+    {
         return Ok(hash);
     }
     let hash: [u8; 32] = Sha256::digest(canonical_nquads(config)?.as_bytes()).into();
@@ -128,7 +130,10 @@ pub fn sign(document: &Value, key: &KeyPair, options: &ProofOptions) -> Result<V
     let data = hash_data(&unsecured, &Value::Object(config))?;
     let signature = key.sign(&data);
     let mut proof = proof_object(options);
-    proof.insert("proofValue".into(), format!("z{}", bs58::encode(signature).into_string()).into());
+    proof.insert(
+        "proofValue".into(),
+        format!("z{}", bs58::encode(signature).into_string()).into(),
+    );
     let mut proofs = match existing {
         Some(Value::Array(a)) => a,
         Some(other) => vec![other],

@@ -76,9 +76,18 @@ mod tests {
     #[test]
     fn months_after_issue_clamps_to_month_end() {
         let p = ExpiryPolicy::MonthsAfterIssue(1);
-        assert_eq!(p.expiry_for(datetime!(2024-01-31 10:00 UTC)), Some(datetime!(2024-02-29 10:00 UTC)));
+        assert_eq!(
+            p.expiry_for(datetime!(2024-01-31 10:00 UTC)),
+            Some(datetime!(2024-02-29 10:00 UTC))
+        );
         let p = ExpiryPolicy::MonthsAfterIssue(24);
-        assert_eq!(p.expiry_for(datetime!(2025-03-15 0:00 UTC)), Some(datetime!(2027-03-15 0:00 UTC)));
-        assert_eq!(ExpiryPolicy::Never.expiry_for(datetime!(2025-03-15 0:00 UTC)), None);
+        assert_eq!(
+            p.expiry_for(datetime!(2025-03-15 0:00 UTC)),
+            Some(datetime!(2027-03-15 0:00 UTC))
+        );
+        assert_eq!(
+            ExpiryPolicy::Never.expiry_for(datetime!(2025-03-15 0:00 UTC)),
+            None
+        );
     }
 }

@@ -169,8 +169,9 @@ pub fn canonicalize(quads: &[Quad], limits: &Limits) -> Result<String, CanonErro
             }
         }
     }
-    let names: Vec<String> =
-        (0..n_bnodes).map(|n| state.canonical.get(n).unwrap_or_default()).collect();
+    let names: Vec<String> = (0..n_bnodes)
+        .map(|n| state.canonical.get(n).unwrap_or_default())
+        .collect();
     let rename = |label: &str, out: &mut String| {
         if let Some(&n) = state.labels.get(label) {
             out.push_str(&names[n]);

@@ -72,8 +72,13 @@ pub(crate) fn write_term(out: &mut String, term: &Term, blank: BlankNamer<'_>) {
 /// `<iri>`, with the characters N-Quads forbids in IRIs written as `\uXXXX`.
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    let needs_escape =
-        |b: u8| b <= b' ' || matches!(b, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\');
+    let needs_escape = |b: u8| {
+        b <= b' '
+            || matches!(
+                b,
+                b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+            )
+    };
     if !iri.bytes().any(needs_escape) {
         out.push_str(iri);
         out.push('>');
@@ -93,7 +98,10 @@ fn write_iri(out: &mut String, iri: &str) {
 /// Canonical N-Quads string escaping (RDF 1.1 N-Quads canonical form as used by RDFC-1.0):
 /// `\` `"` and the line breaks are escaped, other control characters as `\uXXXX`.
 fn escape_literal(out: &mut String, value: &str) {
-    if !value.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\') {
+    if !value
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\')
+    {
         out.push_str(value);
         return;
     }
