@@ -20,4 +20,5 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== cargo test"
+export ACCOLADE_TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
 ACCOLADE_INTEROP=1 cargo test --workspace

@@ -4,9 +4,10 @@
 //   asked, the test-only tests/vectors/contexts/manifest.json); every file's SHA-256 is
 //   checked against the manifest when the loader is built.
 // - did:key is resolved locally.
-// - did:web and https/http verification methods / controller documents come from a map
-//   given with --docs FILE ({url-or-did: document}) or over plain HTTP to hosts mapped
-//   with --host-map example.com=127.0.0.1:8080.
+// - did:web documents, http(s) verification methods / controller documents and status list
+//   credentials come from a map given with --docs FILE ({url-or-did: document}) or over
+//   plain HTTP to hosts mapped with --host-map example.com=127.0.0.1:8080
+//   (https://example.com/x and did:web:example.com:x both go to http://127.0.0.1:8080/...).
 // - Anything else is an error: nothing is ever fetched from the internet.
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
@@ -77,30 +78,56 @@ export function didWebToUrl(did) {
     : `${origin}/${path.map(decodeURIComponent).join('/')}/did.json`;
 }
 
-function httpGetJson(url, hostMap) {
+/**
+ * The plain-HTTP address for an http(s) URL whose host is in `hostMap`:
+ * mapUrl('https://accolade.test/a?b', {'accolade.test': '127.0.0.1:8080'})
+ *   -> 'http://127.0.0.1:8080/a?b'. Undefined when the host is not mapped.
+ */
+export function mapUrl(url, hostMap) {
   const target = new URL(url);
+  if (!/^https?:$/.test(target.protocol)) return undefined;
   const mapped = hostMap[target.host] ?? hostMap[target.hostname];
+  return mapped && `http://${mapped}${target.pathname}${target.search}`;
+}
+
+/**
+ * GET over plain HTTP to the mapped address of an http(s) URL; the Host header keeps the
+ * original name. Resolves to {status, headers, body: Buffer}; refuses unmapped hosts.
+ */
+export function httpGet(url, hostMap, headers = {}) {
+  const mapped = mapUrl(url, hostMap);
   if (!mapped) {
-    throw new Error(`refusing to fetch ${url}: host not in --host-map and not in --docs`);
+    return Promise.reject(new Error(`refusing to fetch ${url}: host not in --host-map and not in --docs`));
   }
-  const [hostname, port = '80'] = mapped.split(':');
+  const {hostname, port, pathname, search} = new URL(mapped);
   return new Promise((resolve, reject) => {
     const req = request({
-      hostname, port, path: target.pathname + target.search, method: 'GET',
-      headers: {host: target.host, accept: 'application/did+json, application/ld+json, application/json'},
-      timeout: 5000,
+      hostname, port: port || 80, path: pathname + search, method: 'GET',
+      headers: {...headers, host: new URL(url).host}, timeout: 5000,
     }, res => {
       const chunks = [];
       res.on('data', c => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`GET ${url} (via ${mapped}): HTTP ${res.statusCode}`));
-        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch (e) { reject(e); }
-      });
+      res.on('end', () => resolve({status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks)}));
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
-    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', e => reject(new Error(`GET ${url} (via ${mapped}): ${e.message}`)));
     req.end();
   });
+}
+
+const ACCEPT_DOCUMENT = 'application/did+json, application/ld+json, application/json';
+
+/** GETs a JSON document from a --host-map host (see httpGet). */
+export async function httpGetJson(url, hostMap, accept = ACCEPT_DOCUMENT) {
+  const {status, body} = await httpGet(url, hostMap, {accept});
+  if (status !== 200) throw new Error(`GET ${url} (via ${mapUrl(url, hostMap)}): HTTP ${status}`);
+  return JSON.parse(body.toString('utf8'));
+}
+
+/** A credential named on the command line: a file, `-` for stdin, or an http(s) URL. */
+export async function readCredential(arg, hostMap) {
+  if (/^https?:\/\//.test(arg)) return httpGetJson(arg, hostMap, 'application/json');
+  return JSON.parse(readFileSync(arg === '-' ? 0 : arg, 'utf8'));
 }
 
 /** Picks the verification method `id` out of a controller document. */
@@ -125,7 +152,8 @@ export function makeDocumentLoader({testContexts = false, docs = {}, hostMap = {
   didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
   const fetched = new Map();
 
-  async function controllerDocument(base) {
+  // A did:web DID document, an https controller document / key, or a status list credential.
+  async function remoteDocument(base) {
     if (docs[base]) return docs[base];
     const httpUrl = base.startsWith('did:web:') ? didWebToUrl(base) : base;
     if (docs[httpUrl]) return docs[httpUrl];
@@ -146,7 +174,7 @@ export function makeDocumentLoader({testContexts = false, docs = {}, hostMap = {
       document = await didKeyDriver.get({url});
     } else if (url.startsWith('did:web:') || /^https?:\/\//.test(url)) {
       const [base, fragment] = url.split('#');
-      const doc = await controllerDocument(base);
+      const doc = await remoteDocument(base);
       document = fragment === undefined ? doc : selectVerificationMethod(doc, url, base);
     } else {
       throw new Error(`document loader: ${url} is not a bundled context or a resolvable key`);

@@ -2,6 +2,7 @@
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {checkStatus as checkBitstringStatusList} from '@digitalbazaar/vc-bitstring-status-list';
 import {readFileSync} from 'node:fs';
 
 export {Ed25519Multikey};
@@ -34,3 +35,20 @@ export function signSuite(keyPair, date) {
  * credentialStatus entry is accepted without fetching its list (reported by the caller).
  */
 export const skipStatusCheck = async () => ({verified: true});
+
+/**
+ * The real status check (verify.mjs --check-status): @digitalbazaar/vc-bitstring-status-list
+ * loads each BitstringStatusListCredential through the caller's documentLoader, verifies its
+ * proof with the caller's suite, checks that its issuer and statusPurpose match, and reads the
+ * bit. That library reports `verified: true` with `status: true` for a set bit, so a set
+ * revocation or suspension bit is turned into a failure here.
+ */
+export async function checkStatus(options) {
+  const result = await checkBitstringStatusList({...options, verifyMatchingIssuers: true});
+  const set = (result.results ?? []).filter(r => r.status &&
+    ['revocation', 'suspension'].includes(r.credentialStatus.statusPurpose));
+  if (!result.verified || set.length === 0) return result;
+  const what = set.map(({credentialStatus: cs}) =>
+    `${cs.statusPurpose} bit ${cs.statusListIndex} is set in ${cs.statusListCredential}`);
+  return {...result, verified: false, error: new Error(`credential status: ${what.join('; ')}`)};
+}

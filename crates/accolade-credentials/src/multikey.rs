@@ -148,6 +148,11 @@ impl KeyPair {
         }
     }
 
+    /// The 32-byte seed (the secret); handle with care.
+    pub fn seed(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
     pub fn secret_multibase(&self) -> String {
         encode_multibase(ED25519_PRIV_PREFIX, &self.0.to_bytes())
     }

@@ -88,6 +88,25 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report for input that could not be verified at all (e.g. the verifier did not run).
+    pub fn failure(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Report {
+            verdict: Verdict::Invalid,
+            summary: format!("Not valid: {message}."),
+            format: InputFormat::Unknown,
+            flags: Flags::default(),
+            issuer_id: None,
+            issuer_name: None,
+            checks: vec![Check {
+                check: CheckKind::Parse,
+                outcome: Outcome::Failed,
+                message,
+            }],
+            credential: None,
+        }
+    }
+
     pub fn is_valid(&self) -> bool {
         self.verdict == Verdict::Valid
     }

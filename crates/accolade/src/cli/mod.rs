@@ -2,7 +2,10 @@
 //! and prints; exit status 0 means success (for `verify`: the credential is valid).
 
 mod bake;
+mod data;
 mod keys;
+mod platform;
+mod serve;
 mod sign;
 mod verify;
 
@@ -15,9 +18,11 @@ use std::process::ExitCode;
 #[command(
     name = "accolade",
     version,
-    about = "Open Badges 3.0 credentials: issue, sign, bake and verify"
+    about = "Accolade: issue, serve, sign, bake and verify Open Badges 3.0 credentials"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    platform: platform::PlatformArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,6 +39,25 @@ enum Command {
     Bake(bake::BakeArgs),
     /// Print the credential baked into a PNG or SVG badge image.
     Unbake(bake::UnbakeArgs),
+    /// Run the web server (public badge pages, issuer documents, status lists, /verify).
+    Serve(serve::ServeArgs),
+    /// Organizations (issuers).
+    #[command(subcommand)]
+    Org(data::OrgCommand),
+    /// Achievements (badge classes).
+    #[command(subcommand)]
+    Achievement(data::AchievementCommand),
+    /// Issue a badge: prints the signed credential JSON.
+    Award(data::AwardArgs),
+    /// Revoke an issued credential.
+    Revoke(data::RevokeArgs),
+    /// Suspend an issued credential.
+    Suspend(data::SuspendArgs),
+    /// Lift a suspension.
+    Reinstate(data::ReinstateArgs),
+    /// Signing keys of an organization.
+    #[command(subcommand)]
+    Keys(data::KeysCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -44,6 +68,14 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => verify::run(&a),
         Command::Bake(a) => bake::bake(&a),
         Command::Unbake(a) => bake::unbake(&a),
+        Command::Serve(a) => serve::run(&cli.platform, &a),
+        Command::Org(c) => data::org(&cli.platform, &c),
+        Command::Achievement(c) => data::achievement(&cli.platform, &c),
+        Command::Award(a) => data::award(&cli.platform, &a),
+        Command::Revoke(a) => data::revoke(&cli.platform, &a),
+        Command::Suspend(a) => data::suspend(&cli.platform, &a),
+        Command::Reinstate(a) => data::reinstate(&cli.platform, &a),
+        Command::Keys(c) => data::keys(&cli.platform, &c),
     };
     match result {
         Ok(code) => code,

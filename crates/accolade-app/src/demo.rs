@@ -1,0 +1,162 @@
+//! Demo data for a first look: one organization, three achievements with real badge images,
+//! and awards in every state (active, expired, suspended, revoked).
+
+use crate::{App, AppResult, NewAchievement, NewAward, NewOrganization};
+use accolade_core::{AlignmentSpec, Award, ExpiryPolicy, Organization};
+use time::Duration;
+
+/// What the demo created, for printing.
+pub struct Demo {
+    pub org: Organization,
+    pub awards: Vec<(String, Award)>,
+}
+
+/// A round badge image with a ribbon: SVG, no scripts, no external references.
+pub fn badge_svg(title: &str, subtitle: &str, fill: &str, accent: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400" role="img" aria-label="{t}">
+  <circle cx="200" cy="200" r="185" fill="{fill}"/>
+  <circle cx="200" cy="200" r="165" fill="none" stroke="{accent}" stroke-width="8"/>
+  <circle cx="200" cy="200" r="150" fill="none" stroke="#ffffff" stroke-opacity="0.35" stroke-width="2" stroke-dasharray="4 6"/>
+  <path d="M200 92 l17 35 38 5 -28 27 7 38 -34 -18 -34 18 7 -38 -28 -27 38 -5 z" fill="{accent}"/>
+  <path d="M48 236 H352 L332 270 L352 304 H48 L68 270 Z" fill="{accent}"/>
+  <text x="200" y="279" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="25" font-weight="700" fill="{fill}">{t}</text>
+  <text x="200" y="222" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="18" font-weight="600" fill="#ffffff" letter-spacing="2">{s}</text>
+</svg>
+"##,
+        t = esc(title),
+        s = esc(subtitle),
+    )
+}
+
+impl App {
+    /// Seeds the demo organization unless it exists; returns it with its awards.
+    pub async fn seed_demo(&self) -> AppResult<Demo> {
+        if let Ok(org) = self.org_by_slug("northwind-academy").await {
+            let awards = self.store.awards(org.id, 20, 0).await?;
+            return Ok(Demo {
+                org,
+                awards: awards
+                    .into_iter()
+                    .map(|a| (a.recipient_name.clone().unwrap_or_default(), a))
+                    .collect(),
+            });
+        }
+        let org = self
+            .create_org(NewOrganization {
+                name: "Northwind Academy".into(),
+                url: "https://northwind.example".into(),
+                email: Some("badges@northwind.example".into()),
+                description: Some(
+                    "Professional training in data, safety and leadership since 1998.".into(),
+                ),
+                slug: Some("northwind-academy".into()),
+            })
+            .await?;
+        let specs = [
+            (
+                "Data Analysis Fundamentals",
+                "DATA",
+                "#1f4e79",
+                "#f2c14e",
+                "Course",
+                ExpiryPolicy::Never,
+                2.5,
+            ),
+            (
+                "Certified Safety Officer",
+                "SAFETY",
+                "#7a1f2b",
+                "#f4d35e",
+                "Certification",
+                ExpiryPolicy::MonthsAfterIssue(24),
+                4.0,
+            ),
+            (
+                "Community Mentor",
+                "MENTOR",
+                "#1d5c4a",
+                "#e8c468",
+                "Badge",
+                ExpiryPolicy::Never,
+                0.0,
+            ),
+        ];
+        let mut achievements = Vec::new();
+        for (name, short, fill, accent, kind, expiry, credits) in specs {
+            let image = self
+                .add_image(
+                    Some(org.id),
+                    badge_svg(short, "NORTHWIND", fill, accent).into_bytes(),
+                )
+                .await?;
+            let a = self
+                .create_achievement(NewAchievement {
+                    org_id: org.id,
+                    name: name.into(),
+                    description: format!("{name}: awarded by Northwind Academy to learners who meet the published criteria."),
+                    criteria_narrative: Some(format!(
+                        "Complete every module of {name}.\n\nPass the final assessment with a score of at least 80%."
+                    )),
+                    criteria_url: None,
+                    achievement_type: Some(kind.into()),
+                    image_id: Some(image.id),
+                    alignments: vec![AlignmentSpec {
+                        target_name: format!("{name} skills"),
+                        target_url: "https://northwind.example/frameworks/skills".into(),
+                        target_code: Some(short.into()),
+                        target_framework: Some("Northwind Skills Framework".into()),
+                    }],
+                    credits: (credits > 0.0).then_some(credits),
+                    tags: vec![short.to_lowercase()],
+                    expiry,
+                })
+                .await?;
+            achievements.push(a);
+        }
+        let now = self.now();
+        let plan = [
+            ("Ada Lovelace", "ada@example.com", 0, 0, "active"),
+            ("Grace Hopper", "grace@example.com", 1, 0, "active"),
+            ("Alan Turing", "alan@example.com", 1, 900, "expired"),
+            (
+                "Katherine Johnson",
+                "katherine@example.com",
+                2,
+                30,
+                "suspended",
+            ),
+            ("Edsger Dijkstra", "edsger@example.com", 0, 60, "revoked"),
+        ];
+        let mut awards = Vec::new();
+        for (name, email, which, days_ago, state) in plan {
+            let award = self
+                .award(NewAward {
+                    achievement_id: achievements[which].id,
+                    recipient_email: email.into(),
+                    recipient_name: Some(name.into()),
+                    issued_at: Some(now - Duration::days(days_ago)),
+                })
+                .await?;
+            let award = match state {
+                "suspended" => {
+                    self.suspend(award.id, Some("Under review after a complaint"))
+                        .await?
+                }
+                "revoked" => {
+                    self.revoke(award.id, "Issued in error: assessment not completed")
+                        .await?
+                }
+                _ => award,
+            };
+            awards.push((format!("{name} ({state})"), award));
+        }
+        Ok(Demo { org, awards })
+    }
+}

@@ -1,0 +1,110 @@
+//! The one application API that the web pages, the REST API and the CLI all call:
+//! organizations and their keys, achievements, issuing, revocation and suspension, status
+//! lists, and verification. Rules live here; adapters only parse, call and render.
+
+mod achievements;
+pub mod demo;
+mod error;
+mod images;
+mod issue;
+pub mod master;
+mod orgs;
+mod status;
+mod urls;
+mod verify;
+
+pub use achievements::NewAchievement;
+pub use error::{AppError, AppResult};
+pub use issue::NewAward;
+pub use master::{MasterKey, MasterKeyError};
+pub use orgs::NewOrganization;
+pub use urls::{PublicUrl, PublicUrlError};
+pub use verify::LocalFetcher;
+
+use accolade_core::{Clock, OrgId, StatusPurpose};
+use accolade_net::FetchPolicy;
+use accolade_store::Store;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Settings the application needs.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub public_url: PublicUrl,
+    /// Limits for fetching other issuers' documents while verifying.
+    pub fetch_policy: FetchPolicy,
+    /// Resolve did:web DIDs of loopback hosts over plain http (development and tests).
+    pub http_for_loopback: bool,
+}
+
+/// A signed status list, cached until the organization's status version changes.
+#[derive(Debug, Clone)]
+pub struct SignedStatusList {
+    pub version: i64,
+    pub json: Arc<String>,
+}
+
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: AppConfig,
+    master: Option<MasterKey>,
+    status_cache: Mutex<HashMap<(OrgId, StatusPurpose), SignedStatusList>>,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+        master: Option<MasterKey>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            config,
+            master,
+            status_cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn urls(&self) -> &PublicUrl {
+        &self.config.public_url
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn has_master_key(&self) -> bool {
+        self.master.is_some()
+    }
+
+    fn master(&self) -> AppResult<&MasterKey> {
+        self.master.as_ref().ok_or(AppError::NoMasterKey)
+    }
+
+    /// Now, to the second (credentials carry seconds).
+    fn now(&self) -> time::OffsetDateTime {
+        let t = self.clock.now();
+        t.replace_nanosecond(0).unwrap_or(t)
+    }
+}
+
+/// RFC 3339 with seconds, `Z` for UTC.
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,149 @@
+//! Revocation and suspension, and the signed Bitstring Status List credentials that publish
+//! them. The lists are derived from the awards' states (one source of truth) and re-signed
+//! only when an organization's status version changes.
+
+use crate::{App, AppError, AppResult, SignedStatusList, rfc3339};
+use accolade_core::{Award, AwardId, AwardStatus, Organization, StatusPurpose};
+use accolade_credentials::proof::{self, ProofOptions};
+use accolade_credentials::status_list::{BitstringStatusList, MIN_LIST_BITS};
+use serde_json::json;
+use std::sync::Arc;
+
+impl App {
+    /// Revokes an award for good. The status list flips at once.
+    pub async fn revoke(&self, id: AwardId, reason: &str) -> AppResult<Award> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::Invalid(
+                "a reason is required to revoke a credential".into(),
+            ));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(AppError::Invalid(
+                "the reason is longer than 1,000 characters".into(),
+            ));
+        }
+        let award = self.award_by_id(id).await?;
+        if award.status == AwardStatus::Revoked {
+            return Err(AppError::Conflict(
+                "the credential is already revoked".into(),
+            ));
+        }
+        self.set_status(award, AwardStatus::Revoked, Some(reason))
+            .await
+    }
+
+    /// Suspends an award until it is reinstated.
+    pub async fn suspend(&self, id: AwardId, reason: Option<&str>) -> AppResult<Award> {
+        let award = self.award_by_id(id).await?;
+        match award.status {
+            AwardStatus::Active => {
+                self.set_status(
+                    award,
+                    AwardStatus::Suspended,
+                    reason.map(str::trim).filter(|r| !r.is_empty()),
+                )
+                .await
+            }
+            AwardStatus::Suspended => Err(AppError::Conflict(
+                "the credential is already suspended".into(),
+            )),
+            AwardStatus::Revoked => Err(AppError::Conflict(
+                "a revoked credential cannot be suspended".into(),
+            )),
+        }
+    }
+
+    /// Lifts a suspension.
+    pub async fn reinstate(&self, id: AwardId) -> AppResult<Award> {
+        let award = self.award_by_id(id).await?;
+        match award.status {
+            AwardStatus::Suspended => self.set_status(award, AwardStatus::Active, None).await,
+            AwardStatus::Active => {
+                Err(AppError::Conflict("the credential is not suspended".into()))
+            }
+            AwardStatus::Revoked => Err(AppError::Conflict(
+                "a revoked credential cannot be reinstated".into(),
+            )),
+        }
+    }
+
+    async fn set_status(
+        &self,
+        award: Award,
+        status: AwardStatus,
+        reason: Option<&str>,
+    ) -> AppResult<Award> {
+        let now = self.now();
+        if !self
+            .store
+            .set_award_status(award.id, status, reason, now)
+            .await?
+        {
+            return Err(AppError::NotFound("award"));
+        }
+        self.award_by_id(award.id).await
+    }
+
+    /// The organization's signed status list for `purpose`, re-signed when its awards'
+    /// states have changed since the cached copy.
+    pub async fn status_list(
+        &self,
+        org: &Organization,
+        purpose: StatusPurpose,
+    ) -> AppResult<SignedStatusList> {
+        let version = self.store.status_version(org.id).await?;
+        if let Some(cached) = self.cached_status(org, purpose, version) {
+            return Ok(cached);
+        }
+        let mut bits = BitstringStatusList::new(MIN_LIST_BITS)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        for index in self.store.flagged_indices(org.id, purpose.marks()).await? {
+            bits.set(u64::from(index), true)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        let url = self.urls().status_list(&org.slug, purpose);
+        let did = self.urls().issuer_did(&org.slug);
+        let unsigned = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": did,
+            "validFrom": rfc3339(self.now()),
+            "credentialSubject": {
+                "id": format!("{url}#list"),
+                "type": "BitstringStatusList",
+                "statusPurpose": purpose.as_str(),
+                "encodedList": bits.encode(),
+            },
+        });
+        let (record, key) = self.signing_key(org).await?;
+        let options = ProofOptions::assertion(
+            self.verification_method(org, &record),
+            Some(rfc3339(self.now())),
+        );
+        let signed = proof::sign(&unsigned, &key, &options)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let list = SignedStatusList {
+            version,
+            json: Arc::new(signed.to_string()),
+        };
+        if let Ok(mut cache) = self.status_cache.lock() {
+            cache.insert((org.id, purpose), list.clone());
+        }
+        Ok(list)
+    }
+
+    fn cached_status(
+        &self,
+        org: &Organization,
+        purpose: StatusPurpose,
+        version: i64,
+    ) -> Option<SignedStatusList> {
+        let cache = self.status_cache.lock().ok()?;
+        cache
+            .get(&(org.id, purpose))
+            .filter(|c| c.version == version)
+            .cloned()
+    }
+}

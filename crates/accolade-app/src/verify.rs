@@ -1,0 +1,117 @@
+//! Verification for Accolade's own pages: the full verifier, with documents of this
+//! instance (DID documents, status lists, profiles) answered directly from the application
+//! and everything else fetched through the SSRF-guarded client.
+
+use crate::App;
+use accolade_core::{Email, StatusPurpose};
+use accolade_credentials::did::{Fetch, FetchError, FetchedDocument};
+use accolade_credentials::verify::{self, Report, VerifyOptions};
+use accolade_net::GuardedFetcher;
+use std::sync::Arc;
+
+/// Answers for this instance's own URLs without a network round trip; must be used from a
+/// blocking thread (it waits on the async store).
+pub struct LocalFetcher {
+    app: Arc<App>,
+    runtime: tokio::runtime::Handle,
+    remote: GuardedFetcher,
+}
+
+impl LocalFetcher {
+    pub fn new(app: Arc<App>, runtime: tokio::runtime::Handle) -> Self {
+        let remote = GuardedFetcher::new(app.config().fetch_policy.clone());
+        Self {
+            app,
+            runtime,
+            remote,
+        }
+    }
+
+    fn local(&self, url: &str, path: &str) -> Result<FetchedDocument, FetchError> {
+        let not_found = || FetchError::Status {
+            url: url.to_owned(),
+            status: 404,
+        };
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let app = &self.app;
+        let body = self.runtime.block_on(async {
+            match parts.as_slice() {
+                ["issuers", slug, "did.json"] => {
+                    let org = app.org_by_slug(slug).await.ok()?;
+                    app.did_document(&org).await.ok().map(|d| d.to_string())
+                }
+                ["issuers", slug, "status", purpose] => {
+                    let org = app.org_by_slug(slug).await.ok()?;
+                    let purpose = StatusPurpose::parse(purpose)?;
+                    app.status_list(&org, purpose)
+                        .await
+                        .ok()
+                        .map(|l| l.json.as_ref().clone())
+                }
+                ["issuers", slug] => {
+                    let org = app.org_by_slug(slug).await.ok()?;
+                    Some(app.profile_json(&org).to_string())
+                }
+                _ => None,
+            }
+        });
+        let body = body.ok_or_else(not_found)?;
+        Ok(FetchedDocument {
+            url: url.to_owned(),
+            content_type: Some("application/json".into()),
+            body: body.into_bytes(),
+        })
+    }
+}
+
+impl Fetch for LocalFetcher {
+    fn get(&self, url: &str, accept: &str) -> Result<FetchedDocument, FetchError> {
+        match self.app.urls().local_path(url) {
+            Some(path) => self.local(url, path),
+            None => self.remote.get(url, accept),
+        }
+    }
+}
+
+impl App {
+    /// Fetches a document (a credential URL given on the verify page) through the same
+    /// guarded path as verification: our own URLs locally, others with SSRF protection.
+    pub async fn fetch_document(self: &Arc<Self>, url: String) -> Result<Vec<u8>, FetchError> {
+        let app = self.clone();
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            LocalFetcher::new(app, runtime)
+                .get(&url, "application/vc+ld+json, application/ld+json, application/json, image/png, image/svg+xml")
+                .map(|d| d.body)
+        })
+        .await
+        .unwrap_or_else(|e| Err(FetchError::Network { url: String::new(), reason: e.to_string() }))
+    }
+
+    /// Verifies any credential input (JSON, JWT, baked image), synchronously: call from a
+    /// blocking thread.
+    pub fn verify_blocking(
+        self: &Arc<Self>,
+        runtime: tokio::runtime::Handle,
+        input: &[u8],
+        recipient: Option<Email>,
+    ) -> Report {
+        let fetch = LocalFetcher::new(self.clone(), runtime);
+        let mut opts = VerifyOptions::new(&fetch, self.clock());
+        opts.resolve.http_for_loopback = self.config().http_for_loopback;
+        opts.recipient = recipient;
+        verify::verify_bytes(input, &opts)
+    }
+
+    /// Verifies on the blocking pool.
+    pub async fn verify(self: &Arc<Self>, input: Vec<u8>, recipient: Option<Email>) -> Report {
+        let app = self.clone();
+        let runtime = tokio::runtime::Handle::current();
+        match tokio::task::spawn_blocking(move || app.verify_blocking(runtime, &input, recipient))
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => Report::failure(format!("verification could not run ({e})")),
+        }
+    }
+}

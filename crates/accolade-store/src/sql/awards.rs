@@ -1,0 +1,197 @@
+//! Awards (issued credentials) and the per-organization status-list version.
+
+use super::codec::{RowReader, micros, opt_micros};
+use super::{Backend, SqlStore};
+use crate::StoreError;
+use crate::error::{UniqueKey, insert_error};
+use accolade_core::{Award, AwardId, AwardStatus, OrgId};
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use time::OffsetDateTime;
+
+macro_rules! select_awards {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, achievement_id, recipient_email, recipient_name, issued_at,
+                    valid_until, status, status_reason, status_changed_at, status_index,
+                    key_id, credential, created_at
+             FROM awards ",
+            $tail
+        )
+    };
+}
+
+const STATUS_INDEX: UniqueKey = UniqueKey {
+    what: "status_index",
+    index: "awards_org_status_index_uq",
+    sqlite_columns: "awards.org_id, awards.status_index",
+};
+
+impl<DB> SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    pub async fn insert_award(&self, a: &Award) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO awards (id, org_id, achievement_id, recipient_email, recipient_name,
+                 issued_at, valid_until, status, status_reason, status_changed_at, status_index,
+                 key_id, credential, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(a.id.to_string())
+        .bind(a.org_id.to_string())
+        .bind(a.achievement_id.to_string())
+        .bind(a.recipient_email.as_str().to_owned())
+        .bind(a.recipient_name.clone())
+        .bind(micros(a.issued_at)?)
+        .bind(opt_micros(a.valid_until)?)
+        .bind(a.status.as_str().to_owned())
+        .bind(a.status_reason.clone())
+        .bind(opt_micros(a.status_changed_at)?)
+        .bind(i64::from(a.status_index))
+        .bind(a.key_id.to_string())
+        .bind(a.credential.clone())
+        .bind(micros(a.created_at)?)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| insert_error(e, &[STATUS_INDEX]))?;
+        Ok(())
+    }
+
+    pub async fn award(&self, id: AwardId) -> Result<Option<Award>, StoreError> {
+        let row = sqlx::query(select_awards!("WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(award_from_row::<DB>).transpose()
+    }
+
+    /// The organization's awards, newest first; negative `limit`/`offset` count as 0.
+    pub async fn awards(
+        &self,
+        org: OrgId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Award>, StoreError> {
+        let rows = sqlx::query(select_awards!(
+            "WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(org.to_string())
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(award_from_row::<DB>).collect()
+    }
+
+    pub async fn count_awards(&self, org: OrgId) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM awards WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        RowReader::new(&row, "awards").int("n")
+    }
+
+    /// Sets an award's status and bumps its organization's `status_version` in one
+    /// transaction, so a status list cached under the old version is never served as
+    /// current. `false` if there is no such award.
+    pub async fn set_award_status(
+        &self,
+        id: AwardId,
+        status: AwardStatus,
+        reason: Option<&str>,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Write first: on SQLite the transaction then takes the write lock at once (waiting
+        // out the busy timeout) instead of failing on a read-to-write upgrade.
+        let row = sqlx::query(
+            "UPDATE awards SET status = $1, status_reason = $2, status_changed_at = $3
+             WHERE id = $4 RETURNING org_id",
+        )
+        .bind(status.as_str().to_owned())
+        .bind(reason.map(str::to_owned))
+        .bind(micros(at)?)
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let org_id = RowReader::new(&row, "awards").text("org_id")?;
+        sqlx::query("UPDATE orgs SET status_version = status_version + 1 WHERE id = $1")
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The status-list indices of the organization's awards in `status`, ascending.
+    pub async fn flagged_indices(
+        &self,
+        org: OrgId,
+        status: AwardStatus,
+    ) -> Result<Vec<u32>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status_index FROM awards WHERE org_id = $1 AND status = $2 ORDER BY status_index",
+        )
+        .bind(org.to_string())
+        .bind(status.as_str().to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| RowReader::new(row, "awards").u32("status_index"))
+            .collect()
+    }
+
+    pub async fn status_version(&self, org: OrgId) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT status_version FROM orgs WHERE id = $1")
+            .bind(org.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        let row = row.ok_or(StoreError::NotFound {
+            what: "organization",
+        })?;
+        RowReader::new(&row, "orgs").int("status_version")
+    }
+}
+
+fn award_from_row<DB>(row: &DB::Row) -> Result<Award, StoreError>
+where
+    DB: Backend,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let r = RowReader::new(row, "awards");
+    Ok(Award {
+        id: r.parsed("id")?,
+        org_id: r.parsed("org_id")?,
+        achievement_id: r.parsed("achievement_id")?,
+        recipient_email: r.text_with("recipient_email", accolade_core::Email::parse)?,
+        recipient_name: r.opt_text("recipient_name")?,
+        issued_at: r.time("issued_at")?,
+        valid_until: r.opt_time("valid_until")?,
+        status: r.text_with("status", |s| {
+            AwardStatus::parse(s).ok_or_else(|| format!("unknown status {s:?}"))
+        })?,
+        status_reason: r.opt_text("status_reason")?,
+        status_changed_at: r.opt_time("status_changed_at")?,
+        status_index: r.u32("status_index")?,
+        key_id: r.parsed("key_id")?,
+        credential: r.text("credential")?,
+        created_at: r.time("created_at")?,
+    })
+}

@@ -1,0 +1,81 @@
+//! One implementation of the store for both SQL backends, generic over the sqlx driver.
+//! The statements are portable (`$1` placeholders, TEXT/BIGINT/BLOB-or-BYTEA columns, `RETURNING`),
+//! so each is written once; what differs per backend — column type names, the migrations
+//! folder, connection options — lives in [`Backend`] and in `migrations/{sqlite,postgres}/`.
+
+mod achievements;
+mod awards;
+pub(crate) mod codec;
+mod orgs;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{Pool, Postgres, Sqlite};
+
+/// What one SQL backend brings: its name and its own migrations.
+pub(crate) trait Backend: sqlx::Database {
+    const NAME: &'static str;
+    /// `(version, description, sql)`, oldest first.
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)];
+
+    fn migrator() -> Migrator {
+        let migrations = Self::MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(sql),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+    }
+}
+
+impl Backend for Sqlite {
+    const NAME: &'static str = "sqlite";
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[(
+        1,
+        "initial",
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+    )];
+}
+
+impl Backend for Postgres {
+    const NAME: &'static str = "postgres";
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[(
+        1,
+        "initial",
+        include_str!("../../migrations/postgres/0001_initial.sql"),
+    )];
+}
+
+/// The store on one backend: a connection pool (cheap to clone).
+#[derive(Debug)]
+pub(crate) struct SqlStore<DB: sqlx::Database> {
+    pub pool: Pool<DB>,
+}
+
+impl<DB: sqlx::Database> Clone for SqlStore<DB> {
+    fn clone(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+        }
+    }
+}
+
+impl SqlStore<Sqlite> {
+    pub async fn migrate(&self) -> Result<(), crate::StoreError> {
+        Sqlite::migrator().run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl SqlStore<Postgres> {
+    pub async fn migrate(&self) -> Result<(), crate::StoreError> {
+        Postgres::migrator().run(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! [`Store`]: the one storage API the application calls, whatever the backend.
+
+use crate::StoreError;
+use crate::sql::{Backend, SqlStore};
+use accolade_core::{
+    Achievement, AchievementId, Award, AwardId, AwardStatus, ImageId, ImageRecord, KeyId, OrgId,
+    Organization, SigningKeyRecord, Slug,
+};
+use time::OffsetDateTime;
+
+/// A connection pool to the database, on either backend. Cheap to clone (the pool is shared).
+/// Instants are stored with microsecond precision.
+#[derive(Clone, Debug)]
+pub struct Store(pub(crate) Inner);
+
+#[derive(Clone, Debug)]
+pub(crate) enum Inner {
+    Sqlite(SqlStore<sqlx::Sqlite>),
+    Postgres(SqlStore<sqlx::Postgres>),
+}
+
+/// Calls the same generic method on whichever backend the store holds.
+macro_rules! each {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &$self.0 {
+            Inner::Sqlite(s) => s.$method($($arg),*).await,
+            Inner::Postgres(s) => s.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.0 {
+            Inner::Sqlite(_) => <sqlx::Sqlite as Backend>::NAME,
+            Inner::Postgres(_) => <sqlx::Postgres as Backend>::NAME,
+        }
+    }
+
+    /// Closes every pooled connection, waiting for those in use to come back.
+    pub async fn close(&self) {
+        match &self.0 {
+            Inner::Sqlite(s) => s.pool.close().await,
+            Inner::Postgres(s) => s.pool.close().await,
+        }
+    }
+
+    // Organizations.
+
+    /// A taken slug fails with `Conflict { what: "slug" }`.
+    pub async fn insert_org(&self, org: &Organization) -> Result<(), StoreError> {
+        each!(self.insert_org(org))
+    }
+
+    pub async fn org(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
+        each!(self.org(id))
+    }
+
+    pub async fn org_by_slug(&self, slug: &Slug) -> Result<Option<Organization>, StoreError> {
+        each!(self.org_by_slug(slug))
+    }
+
+    /// Every organization, by name.
+    pub async fn orgs(&self) -> Result<Vec<Organization>, StoreError> {
+        each!(self.orgs())
+    }
+
+    // Signing keys.
+
+    pub async fn insert_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError> {
+        each!(self.insert_key(key))
+    }
+
+    /// The organization's keys, retired ones included, oldest first.
+    pub async fn keys(&self, org: OrgId) -> Result<Vec<SigningKeyRecord>, StoreError> {
+        each!(self.keys(org))
+    }
+
+    /// `false` if there is no such key or it is already retired.
+    pub async fn retire_key(&self, id: KeyId, at: OffsetDateTime) -> Result<bool, StoreError> {
+        each!(self.retire_key(id, at))
+    }
+
+    // Images.
+
+    pub async fn insert_image(&self, image: &ImageRecord) -> Result<(), StoreError> {
+        each!(self.insert_image(image))
+    }
+
+    pub async fn image(&self, id: ImageId) -> Result<Option<ImageRecord>, StoreError> {
+        each!(self.image(id))
+    }
+
+    // Achievements.
+
+    pub async fn insert_achievement(&self, achievement: &Achievement) -> Result<(), StoreError> {
+        each!(self.insert_achievement(achievement))
+    }
+
+    pub async fn achievement(&self, id: AchievementId) -> Result<Option<Achievement>, StoreError> {
+        each!(self.achievement(id))
+    }
+
+    /// The organization's achievements, by name.
+    pub async fn achievements(&self, org: OrgId) -> Result<Vec<Achievement>, StoreError> {
+        each!(self.achievements(org))
+    }
+
+    // Awards.
+
+    /// A status index already used in the organization fails with
+    /// `Conflict { what: "status_index" }`.
+    pub async fn insert_award(&self, award: &Award) -> Result<(), StoreError> {
+        each!(self.insert_award(award))
+    }
+
+    pub async fn award(&self, id: AwardId) -> Result<Option<Award>, StoreError> {
+        each!(self.award(id))
+    }
+
+    /// A page of the organization's awards, newest first.
+    pub async fn awards(
+        &self,
+        org: OrgId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Award>, StoreError> {
+        each!(self.awards(org, limit, offset))
+    }
+
+    pub async fn count_awards(&self, org: OrgId) -> Result<i64, StoreError> {
+        each!(self.count_awards(org))
+    }
+
+    /// Sets the status (with reason and time) and bumps the organization's status version,
+    /// in one transaction. `false` if there is no such award.
+    pub async fn set_award_status(
+        &self,
+        id: AwardId,
+        status: AwardStatus,
+        reason: Option<&str>,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        each!(self.set_award_status(id, status, reason, at))
+    }
+
+    /// The status-list indices of the organization's awards in `status`, ascending.
+    pub async fn flagged_indices(
+        &self,
+        org: OrgId,
+        status: AwardStatus,
+    ) -> Result<Vec<u32>, StoreError> {
+        each!(self.flagged_indices(org, status))
+    }
+
+    /// Starts at 0 and grows with every status change in the organization; signed status
+    /// lists are cached under it. An unknown organization is `NotFound`.
+    pub async fn status_version(&self, org: OrgId) -> Result<i64, StoreError> {
+        each!(self.status_version(org))
+    }
+}

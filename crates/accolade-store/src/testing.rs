@@ -1,0 +1,191 @@
+//! A fresh, migrated store per test, on either backend (feature `testing`), so that the
+//! store's, the application's and the web layer's tests can run one story on both.
+//!
+//! ```text
+//! let sqlite = accolade_store::testing::fresh_sqlite().await?;
+//! story(&sqlite).await;
+//! if let Some(pg) = accolade_store::testing::fresh_postgres().await? {
+//!     story(&pg).await;
+//! }
+//! ```
+
+use crate::{Store, StoreError};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use std::ops::Deref;
+
+/// The environment variable naming a PostgreSQL server for tests: a URL whose role may
+/// create databases, e.g. `postgres://accolade:accolade@127.0.0.1:5432/postgres`.
+pub const POSTGRES_URL_VAR: &str = "ACCOLADE_TEST_POSTGRES_URL";
+
+/// A store on its own fresh database, deleted when this value (or, after
+/// [`TestStore::into_parts`], its guard) is dropped.
+#[derive(Debug)]
+pub struct TestStore {
+    store: Store,
+    url: String,
+    guard: TestGuard,
+}
+
+/// Deletes a test database (or its folder) when dropped; keep it alive while the store is used.
+#[derive(Debug)]
+pub struct TestGuard(Cleanup);
+
+#[derive(Debug)]
+enum Cleanup {
+    /// The SQLite file lives in this folder, removed when the folder value is dropped.
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    /// A database created on the test server, dropped at the end.
+    Postgres {
+        admin: Box<PgConnectOptions>,
+        name: String,
+    },
+}
+
+impl TestStore {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A URL for [`Store::connect`] naming the same database (for a second process, such as
+    /// the CLI under test).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// An owned store and the guard that deletes its database when dropped:
+    /// `let (store, _guard) = fresh_sqlite().await?.into_parts();`
+    pub fn into_parts(self) -> (Store, TestGuard) {
+        (self.store, self.guard)
+    }
+}
+
+impl Deref for TestStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// A store on a new SQLite file in a temporary folder.
+pub async fn fresh_sqlite() -> Result<TestStore, StoreError> {
+    let dir = tempfile::tempdir().map_err(sqlx::Error::Io)?;
+    let path = dir.path().join("accolade.db");
+    let store = Store::open_sqlite(&path).await?;
+    Ok(TestStore {
+        store,
+        url: format!("sqlite://{}", path.display()),
+        guard: TestGuard(Cleanup::Dir(dir)),
+    })
+}
+
+/// A store on a new database `accolade_test_<random>` on the server named by
+/// [`POSTGRES_URL_VAR`]. `Ok(None)`, after printing why, when that variable is unset; an
+/// error when it is set (even empty) and the server cannot be used, so a broken setup fails
+/// the test instead of skipping it.
+pub async fn fresh_postgres() -> Result<Option<TestStore>, StoreError> {
+    let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+        println!("PostgreSQL skipped: set {POSTGRES_URL_VAR} (scripts/test.sh does)");
+        return Ok(None);
+    };
+    if admin_url.trim().is_empty() {
+        // Set but empty: scripts/postgres.sh failed inside `export …="$(…)"`; fail, don't skip.
+        eprintln!("{POSTGRES_URL_VAR} is set but empty: did scripts/postgres.sh fail?");
+        return Err(StoreError::UnsupportedUrl(admin_url));
+    }
+    let admin: PgConnectOptions = admin_url.trim().parse()?;
+    let name = format!("accolade_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect_with(&admin).await?;
+    // The name is ours (letters, digits, underscores): safe to splice into the statement.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let store = Store::connect_postgres_with(admin.clone().database(&name)).await?;
+    Ok(Some(TestStore {
+        store,
+        url: with_database(admin_url.trim(), &name),
+        guard: TestGuard(Cleanup::Postgres {
+            admin: Box::new(admin),
+            name,
+        }),
+    }))
+}
+
+/// Runs a statement as is, bypassing the store's checks: for tests that plant bad rows.
+pub async fn execute_raw(store: &Store, sql: &str) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match &store.0 {
+        crate::store::Inner::Sqlite(s) => {
+            sqlx::raw_sql(sql).execute(&s.pool).await?;
+        }
+        crate::store::Inner::Postgres(s) => {
+            sqlx::raw_sql(sql).execute(&s.pool).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The URL with its path (the database name) replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..path_start]);
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+impl Drop for TestGuard {
+    fn drop(&mut self) {
+        let Cleanup::Postgres { admin, name } = &self.0 else {
+            return;
+        };
+        let (admin, name) = (admin.as_ref().clone(), name.clone());
+        // Drop runs outside any async context we could await in: drop the database from a
+        // thread of its own. FORCE ends the store's still-open pooled connections.
+        let dropped = std::thread::spawn(move || -> Result<(), String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect_with(&admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                conn.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("warning: could not drop test database: {e}"),
+            Err(_) => eprintln!("warning: dropping the test database panicked"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_replaced_in_url() {
+        assert_eq!(
+            super::with_database("postgres://a:b@127.0.0.1:5432/postgres", "x"),
+            "postgres://a:b@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! The stylesheet and the security policy the pages are written for.
+
+/// The one stylesheet every page links to, kept in several source files by topic and
+/// joined in this order (the media queries last, so they override).
+pub const STYLESHEET: &str = concat!(
+    include_str!("../static/css/01-base.css"),
+    include_str!("../static/css/02-components.css"),
+    include_str!("../static/css/03-home-issuer.css"),
+    include_str!("../static/css/04-credential-verify.css"),
+    include_str!("../static/css/05-media.css"),
+);
+
+/// Where the handlers serve [`STYLESHEET`] (as `text/css; charset=utf-8`).
+pub const STYLESHEET_PATH: &str = "/static/accolade.css";
+
+/// The policy the pages are written to satisfy: no scripts at all, styles only from the
+/// stylesheet, images from this origin or `data:` (inline badge images on the verify page
+/// and the favicon), forms posting only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// FNV-1a of the stylesheet, so its URL changes whenever its content does and the
+/// handler may serve it with a long `Cache-Control: immutable`.
+const STYLESHEET_HASH: u64 = fnv1a(STYLESHEET.as_bytes());
+
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// The stylesheet's URL as the pages link it: the path plus a version query.
+pub fn stylesheet_href() -> String {
+    format!("{STYLESHEET_PATH}?v={:012x}", STYLESHEET_HASH >> 16)
+}

@@ -1,0 +1,24 @@
+//! Accolade's public pages: view models, templates and the stylesheet, all embedded in the
+//! binary. Handlers fill a view, call its render function and send the HTML with
+//! [`CONTENT_SECURITY_POLICY`]; the stylesheet is served from [`STYLESHEET_PATH`].
+//!
+//! Pages use no JavaScript, no inline styles and nothing from other origins.
+//!
+//! [`router`] serves them, with the issuer documents (DID documents, status lists), the
+//! credentials themselves and the verify page, over the application API.
+
+mod assets;
+mod dates;
+mod escape;
+mod filters;
+mod render;
+mod server;
+pub mod views;
+
+pub use assets::{CONTENT_SECURITY_POLICY, STYLESHEET, STYLESHEET_PATH, stylesheet_href};
+pub use dates::{format_date, format_datetime};
+pub use render::{RenderError, credential, error_page, home, issuer, verify};
+pub use server::{router, serve};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,112 @@
+//! One place maps application errors to responses: an HTML page with a request id for
+//! people, problem JSON for programs. Internal details go to the log, never to the client.
+
+use crate::views::{ErrorView, Layout};
+use accolade_app::AppError;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// An error on its way to the client.
+pub struct WebError {
+    pub status: StatusCode,
+    pub message: String,
+    pub json: bool,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            json: false,
+        }
+    }
+
+    pub fn json(mut self, json: bool) -> Self {
+        self.json = json;
+        self
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        let status = match &e {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::NoMasterKey
+            | AppError::NoActiveKey
+            | AppError::MasterKey(_)
+            | AppError::StatusListFull => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            String::new()
+        } else {
+            e.to_string()
+        };
+        if status.is_server_error() {
+            eprintln!("error: {e}");
+        }
+        Self {
+            status,
+            message,
+            json: false,
+        }
+    }
+}
+
+fn request_id() -> String {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "That request could not be understood",
+        404 => "Not found",
+        409 => "That conflicts with the current state",
+        413 => "That is too large",
+        503 => "Temporarily unavailable",
+        _ => "Something went wrong",
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let id = request_id();
+        if self.status.is_server_error() {
+            eprintln!("request {id}: {} {}", self.status, self.message);
+        }
+        let message = if self.message.is_empty() {
+            "An unexpected error occurred. If it persists, give the request id to the site's operator.".to_owned()
+        } else {
+            self.message
+        };
+        if self.json {
+            let body = serde_json::json!({"status": self.status.as_u16(), "title": title(self.status), "detail": message, "request_id": id});
+            return (
+                self.status,
+                [(header::CONTENT_TYPE, "application/problem+json")],
+                body.to_string(),
+            )
+                .into_response();
+        }
+        let view = ErrorView {
+            layout: Layout::new(title(self.status), message.clone()),
+            status: self.status.as_u16(),
+            title: title(self.status).to_owned(),
+            message,
+            request_id: Some(id),
+        };
+        match crate::error_page(&view) {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, view.title).into_response(),
+        }
+    }
+}
+
+pub async fn not_found() -> WebError {
+    WebError::new(StatusCode::NOT_FOUND, "There is no page at this address.")
+}

@@ -1,0 +1,76 @@
+//! HTTP: routes, content negotiation, security headers and error pages. Handlers parse the
+//! request, call the application API and render; no rule lives here.
+
+mod documents;
+mod errors;
+mod negotiate;
+mod pages;
+mod verify_page;
+
+use accolade_app::App;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use std::sync::Arc;
+
+pub(crate) type AppState = Arc<App>;
+
+/// Largest request body accepted (the verify page takes baked images).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Every route of the public site.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(documents::healthz))
+        .route(crate::STYLESHEET_PATH, get(documents::stylesheet))
+        .route("/issuers/{slug}", get(pages::issuer))
+        .route("/issuers/{slug}/did.json", get(documents::did_document))
+        .route(
+            "/issuers/{slug}/status/{purpose}",
+            get(documents::status_list),
+        )
+        .route("/credentials/{id}", get(pages::credential))
+        .route("/achievements/{id}", get(documents::achievement))
+        .route("/images/{id}", get(documents::image))
+        .route("/verify", get(verify_page::form).post(verify_page::submit))
+        .fallback(errors::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(app)
+}
+
+/// Headers every response carries; HTML gets the strict page CSP unless a handler set its
+/// own (images are sandboxed).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::CONTENT_SECURITY_POLICY),
+        );
+    }
+    res
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

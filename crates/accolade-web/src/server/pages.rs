@@ -1,0 +1,241 @@
+//! The HTML pages: home, issuer (or its Profile as JSON-LD), and the public credential page
+//! (or the credential itself, for programs).
+
+use super::AppState;
+use super::documents::json_response;
+use super::errors::WebError;
+use super::negotiate::wants_json;
+use crate::views::{
+    AchievementCard, AlignmentView, CheckView, CredentialView, HomeView, IssuerView, KeyView,
+    Layout, OrganizationCard, Status, VerificationView,
+};
+use crate::{format_date, format_datetime};
+use accolade_app::{App, PublicUrl};
+use accolade_core::{AwardId, AwardStatus};
+use accolade_credentials::verify::Outcome;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::Value;
+
+fn render(r: Result<String, crate::RenderError>) -> Result<Response, WebError> {
+    r.map(|html| Html(html).into_response()).map_err(|e| {
+        eprintln!("template error: {e}");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+    })
+}
+
+/// Our own absolute URLs become paths, so pages work whatever host name the browser used
+/// and stay within the `img-src 'self'` policy.
+fn local(urls: &PublicUrl, url: &str) -> String {
+    urls.local_path(url)
+        .map_or_else(|| url.to_owned(), str::to_owned)
+}
+
+pub async fn home(State(app): State<AppState>) -> Result<Response, WebError> {
+    let orgs = app.orgs().await?;
+    let view = HomeView {
+        layout: Layout::new(
+            "Digital badges you can verify",
+            "Open Badges 3.0 credentials, issued and verified with Accolade.",
+        ),
+        organizations: orgs
+            .iter()
+            .map(|o| OrganizationCard {
+                name: o.name.clone(),
+                url: format!("/issuers/{}", o.slug),
+                logo_url: o.image_id.map(|i| format!("/images/{i}")),
+                description: o.description.clone(),
+            })
+            .collect(),
+    };
+    render(crate::home(&view))
+}
+
+pub async fn issuer(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let json = wants_json(&headers);
+    let org = app
+        .org_by_slug(&slug)
+        .await
+        .map_err(|e| WebError::from(e).json(json))?;
+    if json {
+        return Ok(json_response(
+            "application/ld+json",
+            app.profile_json(&org).to_string(),
+        ));
+    }
+    let achievements = app.achievements(org.id).await?;
+    let keys = app.keys(org.id).await?;
+    let urls = app.urls();
+    let view = IssuerView {
+        layout: Layout::new(
+            org.name.clone(),
+            org.description
+                .clone()
+                .unwrap_or_else(|| format!("Badges issued by {}", org.name)),
+        )
+        .with_canonical_url(urls.issuer_page(&org.slug)),
+        name: org.name.clone(),
+        logo_url: org.image_id.map(|i| format!("/images/{i}")),
+        description: org.description.clone(),
+        website: Some(org.url.clone()),
+        email: org.email.as_ref().map(|e| e.as_str().to_owned()),
+        achievements: achievements
+            .iter()
+            .map(|a| AchievementCard {
+                name: a.name.clone(),
+                achievement_type: a.achievement_type.clone(),
+                description: a.description.clone(),
+                image_url: a.image_id.map(|i| format!("/images/{i}")),
+                image_alt: format!("{} badge", a.name),
+                url: Some(format!("/achievements/{}", a.id)),
+            })
+            .collect(),
+        did: urls.issuer_did(&org.slug),
+        did_document_url: format!("/issuers/{}/did.json", org.slug),
+        keys: keys
+            .iter()
+            .map(|k| KeyView {
+                id: app.verification_method(&org, k),
+                key_type: "Ed25519 (Multikey)".into(),
+                created: format_date(k.created_at),
+                retired: k.retired_at.map(format_date),
+            })
+            .collect(),
+    };
+    render(crate::issuer(&view))
+}
+
+/// `/credentials/{id}`: the page for people, the signed credential for programs, and
+/// `/credentials/{id}.json` for downloads.
+pub async fn credential(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (id, json) = match id.strip_suffix(".json") {
+        Some(stem) => (stem.to_owned(), true),
+        None => (id, wants_json(&headers)),
+    };
+    let not_found = || {
+        WebError::new(
+            StatusCode::NOT_FOUND,
+            "There is no credential with this id.",
+        )
+        .json(json)
+    };
+    let award_id: AwardId = id.parse().map_err(|_| not_found())?;
+    let award = app
+        .award_by_id(award_id)
+        .await
+        .map_err(|e| WebError::from(e).json(json))?;
+    if json {
+        return Ok(json_response(
+            "application/vc+ld+json",
+            award.credential.clone(),
+        ));
+    }
+    let report = app
+        .verify(award.credential.clone().into_bytes(), None)
+        .await;
+    let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
+    render(crate::credential(&credential_view(
+        &app,
+        &award,
+        &credential,
+        &report,
+    )))
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn credential_view(
+    app: &App,
+    award: &accolade_core::Award,
+    credential: &Value,
+    report: &accolade_credentials::verify::Report,
+) -> CredentialView {
+    let urls = app.urls();
+    let achievement = &credential["credentialSubject"]["achievement"];
+    let issuer = &credential["issuer"];
+    let name = text(achievement, "name").unwrap_or_default();
+    let image_url = achievement["image"]["id"].as_str().map(|u| local(urls, u));
+    let checked_at = format_datetime(app.clock().now());
+    let mut verification = VerificationView::from_report(report, checked_at);
+    let mut status = Status::from_report(report);
+    // Suspension is recorded here; the credential carries only its revocation entry.
+    if award.status == AwardStatus::Suspended && status != Status::Revoked {
+        status = Status::Suspended;
+        verification.summary = "The issuer has suspended this credential.".into();
+        verification.checks.push(CheckView::new(
+            "Suspension",
+            Outcome::Failed,
+            "The issuer has suspended this credential until further notice.",
+        ));
+    }
+    let credits = achievement["creditsAvailable"]
+        .as_f64()
+        .map(|c| format!("{c} credits"));
+    let alignments = achievement["alignment"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|a| AlignmentView {
+                    name: text(a, "targetName").unwrap_or_default(),
+                    framework: text(a, "targetFramework"),
+                    code: text(a, "targetCode"),
+                    url: text(a, "targetUrl"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let issuer_slug_page = app
+        .urls()
+        .local_path(&urls.credential(award.id))
+        .map(|_| format!("/issuers/{}", issuer_slug(app, credential)))
+        .unwrap_or_default();
+    let description = text(achievement, "description").unwrap_or_default();
+    CredentialView {
+        layout: Layout::new(
+            format!("{name} — {}", text(issuer, "name").unwrap_or_default()),
+            description.clone(),
+        )
+        .with_canonical_url(urls.credential(award.id)),
+        credential_id: urls.credential(award.id),
+        credential_url: format!("/credentials/{}", award.id),
+        achievement_name: name.clone(),
+        achievement_type: text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
+        description,
+        image_url,
+        image_alt: format!("{name} badge"),
+        recipient_name: award.recipient_name.clone(),
+        issuer_name: text(issuer, "name").unwrap_or_default(),
+        issuer_url: issuer_slug_page,
+        issuer_logo_url: issuer["image"]["id"].as_str().map(|u| local(urls, u)),
+        issued_on: format_date(award.issued_at),
+        expires_on: award.valid_until.map(format_date),
+        criteria_narrative: text(&achievement["criteria"], "narrative"),
+        criteria_url: text(&achievement["criteria"], "id"),
+        alignments,
+        credits,
+        evidence: Vec::new(),
+        status,
+        status_reason: award.status_reason.clone(),
+        verification,
+    }
+}
+
+/// The issuer slug from the credential's did:web issuer (`…:issuers:{slug}`).
+fn issuer_slug(_app: &App, credential: &Value) -> String {
+    credential["issuer"]["id"]
+        .as_str()
+        .and_then(|d| d.rsplit(':').next())
+        .unwrap_or_default()
+        .to_owned()
+}

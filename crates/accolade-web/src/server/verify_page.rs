@@ -1,0 +1,133 @@
+//! The verify page: paste JSON, a JWT or a URL, or upload a baked image or JSON file.
+
+use super::AppState;
+use super::errors::WebError;
+use crate::format_datetime;
+use crate::views::{Layout, ReportView, VerifyView};
+use accolade_core::Email;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, serde::Deserialize)]
+pub struct VerifyQuery {
+    url: Option<String>,
+}
+
+fn layout() -> Layout {
+    Layout::new(
+        "Verify a badge",
+        "Check any Open Badge: is it authentic, unrevoked, current, and who issued it?",
+    )
+}
+
+fn page(view: VerifyView) -> Result<Response, WebError> {
+    crate::verify(&view)
+        .map(|h| Html(h).into_response())
+        .map_err(|e| {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        })
+}
+
+fn empty(input: String, email: String, error: Option<String>) -> VerifyView {
+    VerifyView {
+        layout: layout(),
+        input,
+        email,
+        error,
+        report: None,
+    }
+}
+
+pub async fn form(
+    State(app): State<AppState>,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    match q.url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => run(&app, url.trim().to_owned(), Vec::new(), String::new()).await,
+        None => page(empty(String::new(), String::new(), None)),
+    }
+}
+
+pub async fn submit(
+    State(app): State<AppState>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let (mut input, mut file, mut email) = (String::new(), Vec::new(), String::new());
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(WebError::new(
+                    e.status(),
+                    format!("the form could not be read: {}", e.body_text()),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|e| {
+            WebError::new(
+                e.status(),
+                format!("the upload could not be read: {}", e.body_text()),
+            )
+        })?;
+        match name.as_str() {
+            "input" => input = String::from_utf8_lossy(&bytes).trim().to_owned(),
+            "file" => file = bytes.to_vec(),
+            "email" => email = String::from_utf8_lossy(&bytes).trim().to_owned(),
+            _ => {}
+        }
+    }
+    run(&app, input, file, email).await
+}
+
+async fn run(
+    app: &AppState,
+    input: String,
+    file: Vec<u8>,
+    email: String,
+) -> Result<Response, WebError> {
+    let recipient = match email.as_str() {
+        "" => None,
+        e => match Email::parse(e) {
+            Ok(e) => Some(e),
+            Err(err) => return page(empty(input, email, Some(err.to_string()))),
+        },
+    };
+    let bytes = if !file.is_empty() {
+        file
+    } else if input.starts_with("https://") || input.starts_with("http://") {
+        match app.fetch_document(input.clone()).await {
+            Ok(b) => b,
+            Err(e) => {
+                return page(empty(
+                    input,
+                    email,
+                    Some(format!("The credential could not be fetched: {e}")),
+                ));
+            }
+        }
+    } else if input.is_empty() {
+        return page(empty(
+            input,
+            email,
+            Some("Paste a credential, a JWT or a URL, or choose a file.".into()),
+        ));
+    } else {
+        input.clone().into_bytes()
+    };
+    let report = app.verify(bytes, recipient).await;
+    let view = VerifyView {
+        layout: layout(),
+        input,
+        email,
+        error: None,
+        report: Some(ReportView::from_report(
+            &report,
+            format_datetime(app.clock().now()),
+        )),
+    };
+    page(view)
+}

@@ -1,0 +1,5 @@
+mod fixtures;
+mod pages;
+mod preview;
+mod safety;
+mod views;

@@ -1,0 +1,135 @@
+use accolade_credentials::verify::{Report, Verdict};
+use serde::Serialize;
+
+/// The state a credential is shown in: drives the banner's colour, icon and words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Authentic, not revoked or suspended, within its dates.
+    Verified,
+    Revoked,
+    Suspended,
+    Expired,
+    NotYetValid,
+    /// A check failed for another reason (signature, issuer key, shape…).
+    Invalid,
+    /// Nothing failed, but authenticity could not be established.
+    Unverified,
+}
+
+impl Status {
+    /// Reads the status off a verification report. Revocation and suspension are named
+    /// first because they say the most to the reader.
+    pub fn from_report(report: &Report) -> Self {
+        let flags = report.flags;
+        match report.verdict {
+            Verdict::Valid => Self::Verified,
+            _ if flags.revoked => Self::Revoked,
+            _ if flags.suspended => Self::Suspended,
+            _ if flags.expired => Self::Expired,
+            _ if flags.not_yet_valid => Self::NotYetValid,
+            Verdict::Invalid => Self::Invalid,
+            Verdict::Unverified => Self::Unverified,
+        }
+    }
+
+    /// The CSS tone: green, red, amber or grey. Colour is never the only signal: the
+    /// banner always carries an icon and a title in words.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Verified => "good",
+            Self::Revoked | Self::Invalid => "bad",
+            Self::Suspended | Self::Expired | Self::NotYetValid => "caution",
+            Self::Unverified => "neutral",
+        }
+    }
+
+    fn icon(self) -> &'static str {
+        match self {
+            Self::Verified => "check",
+            Self::Revoked | Self::Invalid => "cross",
+            Self::Suspended => "pause",
+            Self::Expired | Self::NotYetValid => "clock",
+            Self::Unverified => "question",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Verified => "Verified",
+            Self::Revoked => "Revoked",
+            Self::Suspended => "Suspended",
+            Self::Expired => "Expired",
+            Self::NotYetValid => "Not yet valid",
+            Self::Invalid => "Not valid",
+            Self::Unverified => "Unverified",
+        }
+    }
+}
+
+/// The status banner as the templates show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Banner {
+    pub status: Status,
+    pub tone: &'static str,
+    pub icon: &'static str,
+    pub title: &'static str,
+    pub message: String,
+    /// The issuer's reason, for a revoked or suspended badge.
+    pub reason: Option<String>,
+}
+
+impl Banner {
+    /// `issuer` and `expired_on` (a formatted date) make the message specific when known.
+    pub fn new(
+        status: Status,
+        issuer: Option<&str>,
+        expired_on: Option<&str>,
+        reason: Option<&str>,
+    ) -> Self {
+        let by = issuer.unwrap_or("The issuer");
+        let message = match status {
+            Status::Verified => match issuer {
+                Some(name) => format!(
+                    "This badge is authentic, was issued by {name}, and is currently valid."
+                ),
+                None => "This badge is authentic and currently valid.".to_owned(),
+            },
+            Status::Revoked => format!("{by} has revoked this badge. It is no longer valid."),
+            Status::Suspended => {
+                format!("{by} has suspended this badge. It is not valid while suspended.")
+            }
+            Status::Expired => match expired_on {
+                Some(date) => format!(
+                    "This badge expired on {date}. It was genuinely issued but is no longer current."
+                ),
+                None => "This badge has expired. It was genuinely issued but is no longer current."
+                    .to_owned(),
+            },
+            Status::NotYetValid => "This badge is not valid until a later date.".to_owned(),
+            Status::Invalid => {
+                "One or more checks failed. Do not rely on this badge until the issuer confirms it."
+                    .to_owned()
+            }
+            Status::Unverified => {
+                "Nothing failed, but the authenticity of this badge could not be confirmed."
+                    .to_owned()
+            }
+        };
+        let reason = match status {
+            Status::Revoked | Status::Suspended => reason
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+            _ => None,
+        };
+        Self {
+            status,
+            tone: status.tone(),
+            icon: status.icon(),
+            title: status.title(),
+            message,
+            reason,
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `accolade serve`: the web server.
+
+use super::platform::PlatformArgs;
+use anyhow::Context as _;
+use clap::Args;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ACCOLADE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seed a demo organization with badges and awards, and print where to look.
+    #[arg(long, env = "ACCOLADE_DEMO")]
+    demo: bool,
+}
+
+pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let host = match args.listen.ip() {
+            ip if ip.is_unspecified() => "localhost".to_owned(),
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        let default_url = format!("http://{host}:{}", args.listen.port());
+        let app = platform.open(&default_url).await?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let base = app.urls().base().to_owned();
+        if args.demo {
+            let demo = app.seed_demo().await?;
+            println!(
+                "Demo organization: {}",
+                app.urls().issuer_page(&demo.org.slug)
+            );
+            for (who, award) in &demo.awards {
+                println!("  {who:<34} {}", app.urls().credential(award.id));
+            }
+        }
+        println!(
+            "Accolade is listening on http://{} (public URL {base})",
+            args.listen
+        );
+        println!("Verify any badge at {base}/verify");
+        accolade_web::serve(app, listener)
+            .await
+            .context("the server stopped")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
