@@ -48,6 +48,10 @@ impl LocalFetcher {
                         .ok()
                         .map(|l| l.json.as_ref().clone())
                 }
+                ["credentials", id] => {
+                    let id = id.strip_suffix(".json").unwrap_or(id).parse().ok()?;
+                    app.award_by_id(id).await.ok().map(|a| a.credential)
+                }
                 ["issuers", slug] => {
                     let org = app.org_by_slug(slug).await.ok()?;
                     Some(app.profile_json(&org).to_string())
