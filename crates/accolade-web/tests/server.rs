@@ -340,8 +340,33 @@ async fn story(store: Store) {
         200
     );
 
+    // Key rotation: credentials signed with the retired key still verify everywhere.
+    app.rotate_key(org.id).await.unwrap();
+    let fresh = award("grace@example.com", "Grace Hopper").await;
+    assert_ne!(fresh.key_id, kept.key_id);
+    let old = tokio::task::block_in_place(|| http.post_verify(&kept.credential, None));
+    assert!(
+        old.body.contains("Valid: authentic"),
+        "a credential signed before rotation must still verify"
+    );
+
     if interop() {
         let host_map = format!("accolade.test=127.0.0.1:{port}");
+        let (ok, out) = tokio::task::block_in_place(|| {
+            node(
+                "verify.mjs",
+                &[
+                    "--check-status",
+                    "--host-map",
+                    &host_map,
+                    &format!("{PUBLIC}/credentials/{}", fresh.id),
+                ],
+            )
+        });
+        assert!(
+            ok,
+            "Digital Bazaar rejected a credential signed with the new key: {out}"
+        );
         let live = format!("{PUBLIC}/credentials/{}", kept.id);
         let dead = format!("{PUBLIC}/credentials/{}", doomed.id);
         let (ok, out) = tokio::task::block_in_place(|| {
