@@ -20,7 +20,13 @@ pub fn to_rdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Quad>, JsonLdError> {
             None => Err(format!("{UNKNOWN_CONTEXT_MARK}{url}").into()),
         });
     let mut out = Vec::new();
+    let started = std::time::Instant::now();
     for quad in parser {
+        if out.len() % 256 == 255 && started.elapsed() > MAX_TIME {
+            return Err(JsonLdError::Invalid(
+                "the document takes too long to process".into(),
+            ));
+        }
         let quad = quad.map_err(|e| {
             let msg = e.to_string();
             match msg.split_once(UNKNOWN_CONTEXT_MARK) {
@@ -35,6 +41,10 @@ pub fn to_rdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Quad>, JsonLdError> {
     }
     Ok(out)
 }
+
+/// A bound on the general processor's work for one document (the compiled processor is
+/// linear in the input and needs none).
+const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 const UNKNOWN_CONTEXT_MARK: &str = "not a bundled context: ";
 
