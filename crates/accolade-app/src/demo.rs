@@ -11,28 +11,28 @@ pub struct Demo {
     pub awards: Vec<(String, Award)>,
 }
 
-/// A round badge image with a ribbon: SVG, no scripts, no external references.
+/// A round badge with a banner and a star, drawn with `accolade-media`'s designer: SVG, no
+/// scripts, no external references. Colours that are not `#rrggbb` fall back to the defaults.
 pub fn badge_svg(title: &str, subtitle: &str, fill: &str, accent: &str) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400" role="img" aria-label="{t}">
-  <circle cx="200" cy="200" r="185" fill="{fill}"/>
-  <circle cx="200" cy="200" r="165" fill="none" stroke="{accent}" stroke-width="8"/>
-  <circle cx="200" cy="200" r="150" fill="none" stroke="#ffffff" stroke-opacity="0.35" stroke-width="2" stroke-dasharray="4 6"/>
-  <path d="M200 92 l17 35 38 5 -28 27 7 38 -34 -18 -34 18 7 -38 -28 -27 38 -5 z" fill="{accent}"/>
-  <path d="M48 236 H352 L332 270 L352 304 H48 L68 270 Z" fill="{accent}"/>
-  <text x="200" y="279" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="25" font-weight="700" fill="{fill}">{t}</text>
-  <text x="200" y="222" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="18" font-weight="600" fill="#ffffff" letter-spacing="2">{s}</text>
-</svg>
-"##,
-        t = esc(title),
-        s = esc(subtitle),
-    )
+    use accolade_media::{BadgeDesign, Border, BorderStyle, Colour, Icon, Shape};
+    let base = BadgeDesign::default();
+    let background = Colour::parse(fill).unwrap_or(base.background);
+    let accent = Colour::parse(accent).unwrap_or(base.accent);
+    accolade_media::to_svg(&BadgeDesign {
+        shape: Shape::Ribbon,
+        background,
+        foreground: Colour::rgb(0xff, 0xff, 0xff),
+        accent,
+        border: Border {
+            style: BorderStyle::Double,
+            width: 8.0,
+            colour: accent,
+        },
+        title: title.into(),
+        subtitle: subtitle.into(),
+        icon: Some(Icon::Star),
+        logo: None,
+    })
 }
 
 impl App {

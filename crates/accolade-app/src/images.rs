@@ -1,65 +1,29 @@
-//! Badge images and logos: PNG or SVG, bounded in size. SVG is checked against the
-//! constructs that make it active content; images are always served with a sandboxing CSP.
+//! Badge images and logos, checked by `accolade-media`: PNG and JPEG decoded under strict
+//! limits (size, pixels, memory), SVG sanitized to an inert allowlist and re-parsed. An Open
+//! Badges image must be PNG or SVG, so a JPEG upload is stored converted to PNG. Images are
+//! always served with a sandboxing CSP as well.
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{ImageId, ImageRecord, OrgId};
+use accolade_media::{CheckedImage, check_badge_image};
 
-pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
-
-/// The content type of an acceptable image, or why it is refused.
-pub fn sniff_image(bytes: &[u8]) -> AppResult<&'static str> {
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(AppError::Invalid(format!(
-            "the image is larger than {} MiB",
-            MAX_IMAGE_BYTES >> 20
-        )));
-    }
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Ok("image/png");
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| AppError::Invalid("the image must be PNG or SVG".into()))?;
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains("<svg") {
-        return Err(AppError::Invalid("the image must be PNG or SVG".into()));
-    }
-    const ACTIVE: [&str; 9] = [
-        "<script",
-        "<!entity",
-        "<!doctype",
-        "foreignobject",
-        "javascript:",
-        " on",
-        "<iframe",
-        "<embed",
-        "<object",
-    ];
-    if let Some(bad) = ACTIVE.iter().find(|p| {
-        if **p == " on" {
-            // event handler attributes: on...=
-            lower
-                .split(|c: char| c.is_whitespace())
-                .any(|w| w.starts_with("on") && w.contains('='))
-        } else {
-            lower.contains(**p)
-        }
-    }) {
-        return Err(AppError::Invalid(format!(
-            "the SVG contains active content ({}) and was refused",
-            bad.trim()
-        )));
-    }
-    Ok("image/svg+xml")
+/// Checks an upload and returns what would be stored: PNG bytes as given, a JPEG converted
+/// to PNG, or the sanitized SVG.
+pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
+    check_badge_image(bytes).map_err(|e| AppError::Invalid(e.to_string()))
 }
 
 impl App {
     pub async fn add_image(&self, org: Option<OrgId>, bytes: Vec<u8>) -> AppResult<ImageRecord> {
-        let content_type = sniff_image(&bytes)?.to_owned();
+        // Decoding and sanitizing take CPU time: keep them off the async workers.
+        let checked = tokio::task::spawn_blocking(move || check_image(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("image check failed: {e}")))??;
         let record = ImageRecord {
             id: ImageId::new(),
             org_id: org,
-            content_type,
-            bytes,
+            content_type: checked.content_type.to_owned(),
+            bytes: checked.bytes,
             created_at: self.now(),
         };
         self.store.insert_image(&record).await?;
@@ -78,19 +42,25 @@ impl App {
 mod tests {
     use super::*;
 
+    fn sniff_image(bytes: &[u8]) -> AppResult<&'static str> {
+        check_image(bytes).map(|c| c.content_type)
+    }
+
     #[test]
-    fn images_are_sniffed_and_active_svg_refused() {
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest").unwrap(), "image/png");
-        assert_eq!(
-            sniff_image(br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#).unwrap(),
-            "image/svg+xml"
+    fn images_are_checked_and_active_svg_refused_or_cleaned() {
+        let svg = crate::demo::badge_svg("RUST", "ACME", "#1f4e79", "#f2c14e");
+        assert_eq!(sniff_image(svg.as_bytes()).unwrap(), "image/svg+xml");
+        let cleaned = check_image(
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="x()" width="9" height="9"><script>alert(1)</script><a href="javascript:x()"><rect width="9" height="9"/></a></svg>"#,
+        )
+        .unwrap();
+        let text = String::from_utf8(cleaned.bytes).unwrap();
+        assert!(
+            !text.contains("script") && !text.contains("onload") && !text.contains("javascript")
         );
         for bad in [
-            &br#"<svg><script>alert(1)</script></svg>"#[..],
-            br#"<svg onload="x()"/>"#,
-            br#"<svg><a href="javascript:x()"/></svg>"#,
-            br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg/>"#,
-            br#"<svg><foreignObject/></svg>"#,
+            &br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>"#[..],
+            b"\x89PNG\r\n\x1a\nrest",
             b"GIF89a",
         ] {
             assert!(
@@ -99,5 +69,10 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+        let big = vec![b' '; accolade_media::MAX_UPLOAD_BYTES + 1];
+        assert_eq!(
+            sniff_image(&big).unwrap_err().to_string(),
+            "the file is 2.1 MiB; the limit is 2 MiB"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! the achievement as they are at this moment, points at the organization's revocation list
 //! at a random position, and is stored exactly as signed.
 
+use crate::status::STATUS_LIST_BITS;
 use crate::{App, AppError, AppResult, rfc3339};
 use accolade_core::{
     Achievement, AchievementId, Award, AwardId, AwardStatus, Email, Organization, StatusPurpose,
@@ -13,7 +14,6 @@ use accolade_credentials::model::{
     Profile, StatusListIndex,
 };
 use accolade_credentials::proof::{self, ProofOptions};
-use accolade_credentials::status_list::MIN_LIST_BITS;
 use accolade_store::StoreError;
 use time::OffsetDateTime;
 
@@ -29,12 +29,12 @@ pub struct NewAward {
 
 /// Status list positions are drawn at random so that a position reveals nothing about when
 /// or to whom a credential was issued; a full list is refused rather than overfilled.
-const MAX_FILL: usize = MIN_LIST_BITS * 3 / 4;
+pub(crate) const MAX_FILL: usize = STATUS_LIST_BITS * 3 / 4;
 
 fn random_index() -> AppResult<u32> {
     let mut b = [0u8; 4];
     getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(u32::from_le_bytes(b) % MIN_LIST_BITS as u32)
+    Ok(u32::from_le_bytes(b) % STATUS_LIST_BITS as u32)
 }
 
 fn model_err(e: impl std::fmt::Display) -> AppError {
@@ -107,7 +107,12 @@ impl App {
                 created_at: self.now(),
             };
             match self.store.insert_award(&award).await {
-                Ok(()) => return Ok(award),
+                Ok(()) => {
+                    // The earner's email: queued (two inserts), sent later by a job.
+                    let email = self.badge_issued_email(&org, &achievement, &award);
+                    self.queue_notification(email).await;
+                    return Ok(award);
+                }
                 Err(StoreError::Conflict { .. }) => continue, // that position is taken: draw again
                 Err(e) => return Err(e.into()),
             }
@@ -116,7 +121,7 @@ impl App {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn credential_json(
+    pub(crate) fn credential_json(
         &self,
         org: &Organization,
         achievement: &Achievement,

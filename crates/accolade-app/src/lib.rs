@@ -2,11 +2,15 @@
 //! organizations and their keys, achievements, issuing, revocation and suspension, status
 //! lists, and verification. Rules live here; adapters only parse, call and render.
 
+pub mod accounts;
 mod achievements;
+pub mod bulk;
 pub mod demo;
 mod error;
 mod images;
 mod issue;
+pub mod jobs;
+pub mod mail;
 pub mod master;
 mod orgs;
 mod status;
@@ -16,6 +20,8 @@ mod verify;
 pub use achievements::NewAchievement;
 pub use error::{AppError, AppResult};
 pub use issue::NewAward;
+pub use jobs::{JobKind, JobWorker, RunSummary};
+pub use mail::{MailConfigError, MailSettings, SmtpUrl};
 pub use master::{MasterKey, MasterKeyError};
 pub use orgs::NewOrganization;
 pub use urls::{PublicUrl, PublicUrlError};
@@ -50,6 +56,7 @@ pub struct App {
     config: AppConfig,
     master: Option<MasterKey>,
     status_cache: Mutex<HashMap<(OrgId, StatusPurpose), SignedStatusList>>,
+    mailer: mail::Mailer,
 }
 
 impl App {
@@ -62,10 +69,17 @@ impl App {
         Self {
             store,
             clock,
+            mailer: mail::Mailer::unconfigured(&config.public_url),
             config,
             master,
             status_cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Sends mail as `settings` say (by default no SMTP: mail stays in the outbox).
+    pub fn with_mail(mut self, settings: &MailSettings) -> Result<Self, MailConfigError> {
+        self.mailer = mail::Mailer::new(settings, &self.config.public_url)?;
+        Ok(self)
     }
 
     pub fn store(&self) -> &Store {

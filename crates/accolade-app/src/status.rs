@@ -9,6 +9,13 @@ use accolade_credentials::status_list::{BitstringStatusList, MIN_LIST_BITS};
 use serde_json::json;
 use std::sync::Arc;
 
+/// Entries in each organization's status lists: 8 × the spec's minimum of 131,072, i.e.
+/// 1,048,576 (128 KiB raw, a few KiB gzipped while sparse), so that one organization can hold
+/// about 786,000 awards (at 75 % fill, see `issue.rs`) with positions still drawn at random.
+/// Issuing (single and bulk) and the published lists use this one length; growing it later
+/// keeps every earlier position valid.
+pub(crate) const STATUS_LIST_BITS: usize = 8 * MIN_LIST_BITS;
+
 impl App {
     /// Revokes an award for good. The status list flips at once.
     pub async fn revoke(&self, id: AwardId, reason: &str) -> AppResult<Award> {
@@ -29,8 +36,11 @@ impl App {
                 "the credential is already revoked".into(),
             ));
         }
-        self.set_status(award, AwardStatus::Revoked, Some(reason))
-            .await
+        let revoked = self
+            .set_status(award, AwardStatus::Revoked, Some(reason))
+            .await?;
+        self.notify_revoked(&revoked).await;
+        Ok(revoked)
     }
 
     /// Suspends an award until it is reinstated.
@@ -96,7 +106,7 @@ impl App {
         if let Some(cached) = self.cached_status(org, purpose, version) {
             return Ok(cached);
         }
-        let mut bits = BitstringStatusList::new(MIN_LIST_BITS)
+        let mut bits = BitstringStatusList::new(STATUS_LIST_BITS)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         for index in self.store.flagged_indices(org.id, purpose.marks()).await? {
             bits.set(u64::from(index), true)

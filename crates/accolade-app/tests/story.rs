@@ -14,6 +14,9 @@ use accolade_store::Store;
 use std::sync::Arc;
 use time::macros::datetime;
 
+#[path = "story/mail.rs"]
+mod mail;
+
 fn make_app(store: Store, master: Option<MasterKey>, clock: Arc<FixedClock>) -> Arc<App> {
     let config = AppConfig {
         public_url: PublicUrl::parse("https://badges.example.org").unwrap(),
@@ -255,4 +258,213 @@ async fn story_on_postgres() {
     };
     let (store, _guard) = test_store.into_parts();
     story(store).await;
+}
+
+async fn accounts_story(store: Store) {
+    use accolade_app::accounts::SIGNIN_FAILED;
+    use accolade_core::Role;
+    let clock = Arc::new(FixedClock::new(datetime!(2026-03-01 09:30 UTC)));
+    let app = make_app(
+        store.clone(),
+        Some(MasterKey::generate().unwrap()),
+        clock.clone(),
+    );
+    let pw = "correct horse battery staple";
+
+    let ada = app
+        .sign_up(" Ada@Example.com ", "Ada Lovelace", pw)
+        .await
+        .unwrap();
+    assert_eq!(ada.email.as_str(), "ada@example.com");
+    assert!(!ada.password_hash.contains(pw));
+    assert!(matches!(
+        app.sign_up("ada@example.com", "Again", pw).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        app.sign_up("eve@example.com", "Eve", "short").await,
+        Err(AppError::Invalid(_))
+    ));
+
+    // Wrong password and unknown account answer the same.
+    let wrong = app
+        .sign_in("ada@example.com", "not the password", "client-1")
+        .await
+        .unwrap_err();
+    let unknown = app
+        .sign_in("nobody@example.com", "not the password", "client-1")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.to_string(), SIGNIN_FAILED);
+    assert_eq!(unknown.to_string(), SIGNIN_FAILED);
+    let signed = app
+        .sign_in("ADA@example.com", pw, "client-1")
+        .await
+        .unwrap();
+    let me = app.current_user(&signed.token).await.unwrap().unwrap();
+    assert_eq!(me.user.id, ada.id);
+    assert_eq!(me.csrf_token, signed.csrf_token);
+    assert!(app.current_user("forged-token").await.unwrap().is_none());
+
+    // Brute force: after 5 failures even the right password is refused, until the window passes.
+    for _ in 0..5 {
+        assert!(
+            app.sign_in("ada@example.com", "guess", "client-2")
+                .await
+                .is_err()
+        );
+    }
+    assert!(matches!(
+        app.sign_in("ada@example.com", pw, "client-3").await,
+        Err(AppError::RateLimited(_))
+    ));
+    clock.advance(time::Duration::minutes(16));
+    assert!(app.sign_in("ada@example.com", pw, "client-3").await.is_ok());
+
+    // Organizations and roles; other organizations' ids answer "not found".
+    let org = app
+        .create_org_for(
+            &me,
+            NewOrganization {
+                name: "Acme".into(),
+                url: "https://acme.example".into(),
+                email: None,
+                description: None,
+                slug: None,
+            },
+        )
+        .await
+        .unwrap();
+    let me = app.current_user(&signed.token).await.unwrap().unwrap();
+    assert_eq!(me.role_in(org.id), Some(Role::Owner));
+    let bob = app.sign_up("bob@example.com", "Bob", pw).await.unwrap();
+    let bob_session = app
+        .sign_in("bob@example.com", pw, "client-4")
+        .await
+        .unwrap();
+    let bob_now = app.current_user(&bob_session.token).await.unwrap().unwrap();
+    assert!(matches!(
+        app.authorize(&bob_now, org.id, Role::Viewer).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        app.invite(&bob_now, org.id, "x@example.com", Role::Viewer)
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+
+    let (_, token) = app
+        .invite(&me, org.id, "bob@example.com", Role::Issuer)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.accept_invitation(&bob, &token).await.unwrap().role,
+        Role::Issuer
+    );
+    assert!(
+        matches!(
+            app.accept_invitation(&bob, &token).await,
+            Err(AppError::Invalid(_))
+        ),
+        "single use"
+    );
+    let bob_now = app.current_user(&bob_session.token).await.unwrap().unwrap();
+    assert!(app.authorize(&bob_now, org.id, Role::Issuer).await.is_ok());
+    assert!(matches!(
+        app.authorize(&bob_now, org.id, Role::Admin).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        app.invite(&bob_now, org.id, "x@example.com", Role::Viewer)
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(
+        matches!(
+            app.set_member_role(&me, org.id, ada.id, Role::Admin).await,
+            Err(AppError::Conflict(_))
+        ),
+        "the last owner stays"
+    );
+    app.set_member_role(&me, org.id, bob.id, Role::Admin)
+        .await
+        .unwrap();
+
+    let (_, late) = app
+        .invite(&me, org.id, "carol@example.com", Role::Viewer)
+        .await
+        .unwrap();
+    clock.advance(time::Duration::days(8));
+    let carol = app.sign_up("carol@example.com", "Carol", pw).await.unwrap();
+    assert!(
+        matches!(
+            app.accept_invitation(&carol, &late).await,
+            Err(AppError::Invalid(_))
+        ),
+        "expired"
+    );
+
+    // Password reset: same answer for unknown emails; one use; signs out everywhere.
+    assert!(
+        app.request_password_reset("nobody@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, reset) = app
+        .request_password_reset("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let fresh = app
+        .sign_in("ada@example.com", pw, "client-5")
+        .await
+        .unwrap();
+    app.reset_password(&reset, "a brand new passphrase")
+        .await
+        .unwrap();
+    assert!(
+        app.current_user(&fresh.token).await.unwrap().is_none(),
+        "sessions end on reset"
+    );
+    assert!(
+        app.sign_in("ada@example.com", pw, "client-5")
+            .await
+            .is_err()
+    );
+    assert!(
+        app.sign_in("ada@example.com", "a brand new passphrase", "client-5")
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        app.reset_password(&reset, "another passphrase!").await,
+        Err(AppError::Invalid(_))
+    ));
+
+    // Sessions expire.
+    let short = app
+        .sign_in("bob@example.com", pw, "client-6")
+        .await
+        .unwrap();
+    clock.advance(time::Duration::days(15));
+    assert!(app.current_user(&short.token).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    accounts_story(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_on_postgres() {
+    let Some(test_store) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = test_store.into_parts();
+    accounts_story(store).await;
 }

@@ -76,6 +76,22 @@ id_type!(
     /// A stored image.
     ImageId
 );
+id_type!(
+    /// A user account.
+    UserId
+);
+id_type!(
+    /// A background job.
+    JobId
+);
+id_type!(
+    /// A message in the mail outbox.
+    OutboxId
+);
+id_type!(
+    /// A bulk import (one CSV file issued for one achievement).
+    ImportId
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,5 +9,7 @@ mod slug;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use domain::*;
 pub use email::{Email, EmailError};
-pub use ids::{AchievementId, AwardId, IdError, ImageId, KeyId, OrgId};
+pub use ids::{
+    AchievementId, AwardId, IdError, ImageId, ImportId, JobId, KeyId, OrgId, OutboxId, UserId,
+};
 pub use slug::{Slug, SlugError};

@@ -5,12 +5,21 @@
 //! on connect. Domain types come from `accolade-core`; rows are converted into them here, and a
 //! row that does not convert is a [`StoreError::Corrupt`], never a panic or a silent `None`.
 
+mod accounts;
 mod connect;
 mod error;
+mod imports;
+mod jobs;
+mod outbox;
 mod sql;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use error::StoreError;
+pub use imports::{
+    Import, ImportChunk, ImportLease, ImportRow, ImportState, NewImportRow, PendingRow, RowState,
+};
+pub use jobs::{Enqueued, Job, JobCounts, JobState, NewJob};
+pub use outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
 pub use store::Store;

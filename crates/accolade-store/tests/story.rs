@@ -9,6 +9,8 @@ use accolade_core::{
 mod connect;
 #[path = "story/fixtures.rs"]
 mod fixtures;
+#[path = "story/jobs.rs"]
+mod jobs;
 
 use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite};
 use accolade_store::{Store, StoreError};

@@ -7,6 +7,7 @@ pub const STYLESHEET: &str = concat!(
     include_str!("../static/css/02-components.css"),
     include_str!("../static/css/03-home-issuer.css"),
     include_str!("../static/css/04-credential-verify.css"),
+    include_str!("../static/css/06-workspace.css"),
     include_str!("../static/css/05-media.css"),
 );
 

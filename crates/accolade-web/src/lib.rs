@@ -17,7 +17,9 @@ pub mod views;
 
 pub use assets::{CONTENT_SECURITY_POLICY, STYLESHEET, STYLESHEET_PATH, stylesheet_href};
 pub use dates::{format_date, format_datetime};
-pub use render::{RenderError, credential, error_page, home, issuer, verify};
+pub use render::{
+    RenderError, auth, credential, dashboard, error_page, home, issuer, verify, workspace,
+};
 pub use server::{router, serve};
 
 #[cfg(test)]

@@ -6,7 +6,10 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
-use crate::views::{Banner, CredentialView, ErrorView, HomeView, IssuerView, VerifyView};
+use crate::views::{
+    AuthView, Banner, CredentialView, DashboardView, ErrorView, HomeView, IssuerView,
+    OrgWorkspaceView, VerifyView,
+};
 use crate::{escape, filters, stylesheet_href};
 
 /// A template failed to render. It means a bug in a template, not bad input: every
@@ -15,7 +18,17 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 11] = [
+    ("forms.html", include_str!("../templates/forms.html")),
+    ("auth.html", include_str!("../templates/auth.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    (
+        "workspace.html",
+        include_str!("../templates/workspace.html"),
+    ),
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -114,4 +127,19 @@ pub fn verify(view: &VerifyView) -> Result<String, RenderError> {
 /// An error page.
 pub fn error_page(view: &ErrorView) -> Result<String, RenderError> {
     render("error.html", Value::from(Serde(view)))
+}
+
+/// A sign-in or sign-up form.
+pub fn auth(view: &AuthView) -> Result<String, RenderError> {
+    render("auth.html", Value::from(Serde(view)))
+}
+
+/// The signed-in user's dashboard.
+pub fn dashboard(view: &DashboardView) -> Result<String, RenderError> {
+    render("dashboard.html", Value::from(Serde(view)))
+}
+
+/// An organization's workspace.
+pub fn workspace(view: &OrgWorkspaceView) -> Result<String, RenderError> {
+    render("workspace.html", Value::from(Serde(view)))
 }

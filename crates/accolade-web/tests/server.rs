@@ -432,3 +432,279 @@ async fn server_story_on_postgres() {
     let (store, _guard) = t.into_parts();
     story(store).await;
 }
+
+/// A browser-like session: keeps cookies, posts url-encoded forms.
+struct Browser<'a> {
+    http: &'a Http,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+fn form_encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    b' ' => "+".into(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `<input type="hidden" name="csrf" value="…">` in a page.
+fn hidden_csrf(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("the page has a csrf field")
+        + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+impl<'a> Browser<'a> {
+    fn new(http: &'a Http) -> Self {
+        Self {
+            http,
+            cookies: Default::default(),
+        }
+    }
+
+    fn absorb(&mut self, res: &ureq::http::Response<ureq::Body>) {
+        for v in res.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (kv, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if v.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn get(&mut self, path: &str) -> Reply {
+        let res = self
+            .http
+            .agent
+            .get(format!("{}{path}", self.http.base))
+            .header("Cookie", self.cookie_header())
+            .call()
+            .unwrap();
+        self.absorb(&res);
+        Http::reply(res)
+    }
+
+    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let res = self
+            .http
+            .agent
+            .post(format!("{}{path}", self.http.base))
+            .header("Cookie", self.cookie_header())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(form_encode(fields))
+            .unwrap();
+        self.absorb(&res);
+        Http::reply(res)
+    }
+}
+
+fn workspace_flow(app: Arc<App>, http: &Http) {
+    let rt = tokio::runtime::Handle::current();
+    let pw = "correct horse battery staple";
+    let mut ada = Browser::new(http);
+    // Sign up: the form's token must match its cookie.
+    let form = ada.get("/signup");
+    let _ = hidden_csrf(&form.body);
+    let forged = ada.post(
+        "/signup",
+        &[
+            ("csrf", "forged"),
+            ("name", "Ada"),
+            ("email", "ada@example.com"),
+            ("password", pw),
+        ],
+    );
+    assert_eq!(forged.status, 403);
+    // The refused form comes back with a fresh token, as a browser would show it.
+    let token = hidden_csrf(&forged.body);
+    let done = ada.post(
+        "/signup",
+        &[
+            ("csrf", &token),
+            ("name", "Ada Lovelace"),
+            ("email", "ada@example.com"),
+            ("password", pw),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(ada.cookies.contains_key("accolade_session"));
+    let dash = ada.get("/dashboard");
+    assert!(dash.status == 200 && dash.body.contains("Ada Lovelace"));
+    let csrf = hidden_csrf(&dash.body);
+    assert_eq!(
+        ada.post(
+            "/dashboard/orgs",
+            &[
+                ("csrf", "nope"),
+                ("name", "X"),
+                ("url", "https://x.example")
+            ]
+        )
+        .status,
+        403
+    );
+    let created = ada.post(
+        "/dashboard/orgs",
+        &[
+            ("csrf", &csrf),
+            ("name", "Globex Institute"),
+            ("url", "https://globex.example"),
+        ],
+    );
+    assert_eq!(created.status, 303);
+    let org = rt.block_on(app.org_by_slug("globex-institute")).unwrap();
+    let achievement = rt
+        .block_on(app.create_achievement(NewAchievement {
+            org_id: org.id,
+            name: "Safety Basics".into(),
+            description: "Basic workplace safety.".into(),
+            criteria_narrative: Some("Attend the course.".into()),
+            ..NewAchievement::default()
+        }))
+        .unwrap();
+    let ws = ada.get("/dashboard/orgs/globex-institute");
+    assert!(ws.status == 200 && ws.body.contains("Safety Basics") && ws.body.contains("owner"));
+    let issued = ada.post(
+        "/dashboard/orgs/globex-institute/awards",
+        &[
+            ("csrf", &csrf),
+            ("achievement", &achievement.id.to_string()),
+            ("email", "grace@example.com"),
+            ("name", "Grace Hopper"),
+        ],
+    );
+    assert!(
+        issued.status == 200 && issued.body.contains("Issued Safety Basics"),
+        "{}",
+        issued.body
+    );
+    let award = rt
+        .block_on(app.store().awards(org.id, 1, 0))
+        .unwrap()
+        .remove(0);
+    let revoked = ada.post(
+        &format!(
+            "/dashboard/orgs/globex-institute/awards/{}/revoke",
+            award.id
+        ),
+        &[("csrf", &csrf), ("reason", "Wrong person")],
+    );
+    assert!(revoked.body.contains("revoked"), "{}", revoked.body);
+    assert_eq!(
+        rt.block_on(app.award_by_id(award.id)).unwrap().status,
+        accolade_core::AwardStatus::Revoked
+    );
+
+    // Another account sees nothing of Globex: 404, not 403, and nothing changes.
+    let mut eve = Browser::new(http);
+    let t = hidden_csrf(&eve.get("/signup").body);
+    assert_eq!(
+        eve.post(
+            "/signup",
+            &[
+                ("csrf", &t),
+                ("name", "Eve"),
+                ("email", "eve@example.com"),
+                ("password", pw)
+            ]
+        )
+        .status,
+        303
+    );
+    let eve_csrf = hidden_csrf(&eve.get("/dashboard").body);
+    assert_eq!(eve.get("/dashboard/orgs/globex-institute").status, 404);
+    let attempt = eve.post(
+        "/dashboard/orgs/globex-institute/awards",
+        &[
+            ("csrf", &eve_csrf),
+            ("achievement", &achievement.id.to_string()),
+            ("email", "x@example.com"),
+        ],
+    );
+    assert_eq!(attempt.status, 404);
+    assert_eq!(rt.block_on(app.store().count_awards(org.id)).unwrap(), 1);
+
+    // Sign-in answers the same for a wrong password and an unknown account.
+    let mut anon = Browser::new(http);
+    let t = hidden_csrf(&anon.get("/signin").body);
+    let wrong = anon.post(
+        "/signin",
+        &[
+            ("csrf", &t),
+            ("email", "ada@example.com"),
+            ("password", "wrong password"),
+        ],
+    );
+    let t = hidden_csrf(&anon.get("/signin").body);
+    let unknown = anon.post(
+        "/signin",
+        &[
+            ("csrf", &t),
+            ("email", "nobody@example.com"),
+            ("password", "wrong password"),
+        ],
+    );
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert!(
+        wrong.body.contains("The email or password is incorrect.")
+            && unknown.body.contains("The email or password is incorrect.")
+    );
+    assert_eq!(
+        anon.get("/dashboard").status,
+        303,
+        "signed-out users are sent to sign in"
+    );
+
+    // Sign out ends the session.
+    let out = ada.post("/signout", &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert_eq!(ada.get("/dashboard").status, 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn workspace_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let (app, port) = start(store).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| workspace_flow(app, &http));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn workspace_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    let (app, port) = start(store).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| workspace_flow(app, &http));
+}

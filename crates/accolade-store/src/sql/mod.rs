@@ -3,10 +3,15 @@
 //! so each is written once; what differs per backend — column type names, the migrations
 //! folder, connection options — lives in [`Backend`] and in `migrations/{sqlite,postgres}/`.
 
+mod accounts;
 mod achievements;
 mod awards;
 pub(crate) mod codec;
+mod import_chunks;
+mod imports;
+mod jobs;
 mod orgs;
+mod outbox;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Pool, Postgres, Sqlite};
@@ -36,20 +41,54 @@ pub(crate) trait Backend: sqlx::Database {
 
 impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
-    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[(
-        1,
-        "initial",
-        include_str!("../../migrations/sqlite/0001_initial.sql"),
-    )];
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[
+        (
+            1,
+            "initial",
+            include_str!("../../migrations/sqlite/0001_initial.sql"),
+        ),
+        (
+            2,
+            "jobs mail",
+            include_str!("../../migrations/sqlite/0002_jobs_mail.sql"),
+        ),
+        (
+            3,
+            "imports",
+            include_str!("../../migrations/sqlite/0003_imports.sql"),
+        ),
+        (
+            4,
+            "accounts",
+            include_str!("../../migrations/sqlite/0004_accounts.sql"),
+        ),
+    ];
 }
 
 impl Backend for Postgres {
     const NAME: &'static str = "postgres";
-    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[(
-        1,
-        "initial",
-        include_str!("../../migrations/postgres/0001_initial.sql"),
-    )];
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = &[
+        (
+            1,
+            "initial",
+            include_str!("../../migrations/postgres/0001_initial.sql"),
+        ),
+        (
+            2,
+            "jobs mail",
+            include_str!("../../migrations/postgres/0002_jobs_mail.sql"),
+        ),
+        (
+            3,
+            "imports",
+            include_str!("../../migrations/postgres/0003_imports.sql"),
+        ),
+        (
+            4,
+            "accounts",
+            include_str!("../../migrations/postgres/0004_accounts.sql"),
+        ),
+    ];
 }
 
 /// The store on one backend: a connection pool (cheap to clone).

@@ -34,6 +34,9 @@ impl From<AppError> for WebError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NoMasterKey
             | AppError::NoActiveKey
             | AppError::MasterKey(_)
@@ -66,7 +69,10 @@ fn title(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "That request could not be understood",
         404 => "Not found",
+        401 => "Please sign in",
+        403 => "Not allowed",
         409 => "That conflicts with the current state",
+        429 => "Too many attempts",
         413 => "That is too large",
         503 => "Temporarily unavailable",
         _ => "Something went wrong",

@@ -6,6 +6,7 @@ mod errors;
 mod negotiate;
 mod pages;
 mod verify_page;
+mod workspace;
 
 use accolade_app::App;
 use axum::Router;
@@ -37,6 +38,29 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/achievements/{id}", get(documents::achievement))
         .route("/images/{id}", get(documents::image))
         .route("/verify", get(verify_page::form).post(verify_page::submit))
+        .route(
+            "/signin",
+            get(workspace::signin_form).post(workspace::signin_submit),
+        )
+        .route(
+            "/signup",
+            get(workspace::signup_form).post(workspace::signup_submit),
+        )
+        .route("/signout", axum::routing::post(workspace::signout))
+        .route("/dashboard", get(workspace::dashboard))
+        .route(
+            "/dashboard/orgs",
+            axum::routing::post(workspace::create_org),
+        )
+        .route("/dashboard/orgs/{slug}", get(workspace::org_workspace))
+        .route(
+            "/dashboard/orgs/{slug}/awards",
+            axum::routing::post(workspace::issue_award),
+        )
+        .route(
+            "/dashboard/orgs/{slug}/awards/{id}/revoke",
+            axum::routing::post(workspace::revoke_award),
+        )
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(security_headers))
@@ -68,9 +92,12 @@ async fn security_headers(req: Request, next: Next) -> Response {
 
 /// Serves until Ctrl-C.
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

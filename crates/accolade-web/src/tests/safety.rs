@@ -76,6 +76,10 @@ fn hostile_layout() -> Layout {
         description: PAYLOAD.to_owned(),
         og_image: Some("javascript:alert(3)".to_owned()),
         canonical_url: Some("javascript:alert(4)".to_owned()),
+        user: Some(crate::views::UserNav {
+            name: PAYLOAD.to_owned(),
+            csrf: PAYLOAD.to_owned(),
+        }),
     }
 }
 

@@ -11,6 +11,16 @@ pub struct Layout {
     pub description: String,
     pub og_image: Option<String>,
     pub canonical_url: Option<String>,
+    /// The signed-in user, for the header (dashboard link and sign-out form).
+    pub user: Option<UserNav>,
+}
+
+/// Who is signed in, as the header needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserNav {
+    pub name: String,
+    /// The session's anti-forgery token, for the sign-out form.
+    pub csrf: String,
 }
 
 impl Layout {
@@ -24,6 +34,7 @@ impl Layout {
             description: description.into(),
             og_image: None,
             canonical_url: None,
+            user: None,
         }
     }
 
@@ -34,6 +45,11 @@ impl Layout {
 
     pub fn with_og_image(mut self, url: impl Into<String>) -> Self {
         self.og_image = Some(url.into());
+        self
+    }
+
+    pub fn with_user(mut self, user: Option<UserNav>) -> Self {
+        self.user = user;
         self
     }
 

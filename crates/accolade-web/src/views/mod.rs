@@ -11,12 +11,17 @@ mod issuer;
 mod layout;
 mod status;
 mod verify;
+mod workspace;
 
 pub use checks::{CheckView, VerificationView};
 pub use credential::{AlignmentView, CredentialView, EvidenceView};
 pub use error::ErrorView;
 pub use home::{HomeView, OrganizationCard};
 pub use issuer::{AchievementCard, IssuerView, KeyView};
-pub use layout::Layout;
+pub use layout::{Layout, UserNav};
 pub use status::{Banner, Status};
 pub use verify::{ReportView, VerifyView};
+pub use workspace::{
+    AuthView, AwardRow, DashboardView, FieldView, MemberRow, OptionView, OrgCardView,
+    OrgWorkspaceView,
+};

@@ -3,7 +3,9 @@
 
 mod bake;
 mod data;
+mod import;
 mod keys;
+mod outbox;
 mod platform;
 mod serve;
 mod sign;
@@ -49,6 +51,8 @@ enum Command {
     Achievement(data::AchievementCommand),
     /// Issue a badge: prints the signed credential JSON.
     Award(data::AwardArgs),
+    /// Issue a badge to every row of a CSV file (validated first; re-runnable, resumable).
+    ImportCsv(import::ImportCsvArgs),
     /// Revoke an issued credential.
     Revoke(data::RevokeArgs),
     /// Suspend an issued credential.
@@ -58,6 +62,9 @@ enum Command {
     /// Signing keys of an organization.
     #[command(subcommand)]
     Keys(data::KeysCommand),
+    /// Outgoing mail and its delivery state.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -72,10 +79,12 @@ pub fn run() -> ExitCode {
         Command::Org(c) => data::org(&cli.platform, &c),
         Command::Achievement(c) => data::achievement(&cli.platform, &c),
         Command::Award(a) => data::award(&cli.platform, &a),
+        Command::ImportCsv(a) => import::import_csv(&cli.platform, &a),
         Command::Revoke(a) => data::revoke(&cli.platform, &a),
         Command::Suspend(a) => data::suspend(&cli.platform, &a),
         Command::Reinstate(a) => data::reinstate(&cli.platform, &a),
         Command::Keys(c) => data::keys(&cli.platform, &c),
+        Command::Outbox(c) => outbox::outbox(&cli.platform, &c),
     };
     match result {
         Ok(code) => code,

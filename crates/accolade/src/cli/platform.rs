@@ -1,7 +1,7 @@
 //! Opening the platform (data directory, database, master key, public URL) for `serve` and
 //! for the CLI commands that work on the same database as a running server.
 
-use accolade_app::{App, AppConfig, MasterKey, PublicUrl};
+use accolade_app::{App, AppConfig, MailSettings, MasterKey, PublicUrl, SmtpUrl};
 use accolade_core::SystemClock;
 use accolade_net::FetchPolicy;
 use accolade_store::Store;
@@ -31,6 +31,14 @@ pub struct PlatformArgs {
     /// Allow fetching from loopback addresses while verifying (local development).
     #[arg(long, env = "ACCOLADE_ALLOW_LOOPBACK", global = true)]
     pub allow_loopback: bool,
+    /// SMTP server for outgoing mail: smtp://user:pass@host:587?tls=starttls,
+    /// smtps://user:pass@host:465, or smtp://127.0.0.1:2525 (plain, local). Without it, mail
+    /// stays in the outbox (`accolade outbox list`).
+    #[arg(long, env = "ACCOLADE_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<SmtpUrl>,
+    /// Sender of outgoing mail [default: Accolade <badges@{public host}>].
+    #[arg(long, env = "ACCOLADE_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 const PUBLIC_URL_FILE: &str = "public-url";
@@ -82,12 +90,13 @@ impl PlatformArgs {
             },
             http_for_loopback: self.allow_loopback,
         };
-        Ok(Arc::new(App::new(
-            store,
-            Arc::new(SystemClock),
-            config,
-            master,
-        )))
+        let mail = MailSettings {
+            smtp: self.smtp_url.clone(),
+            from: self.mail_from.clone(),
+            ..MailSettings::default()
+        };
+        let app = App::new(store, Arc::new(SystemClock), config, master).with_mail(&mail)?;
+        Ok(Arc::new(app))
     }
 }
 

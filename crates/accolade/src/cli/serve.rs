@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use clap::Args;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -47,9 +48,14 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             args.listen
         );
         println!("Verify any badge at {base}/verify");
-        accolade_web::serve(app, listener)
-            .await
-            .context("the server stopped")?;
+        // Background jobs (mail) run beside the server and stop with it.
+        let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
+        // Bulk imports left unfinished (a crash, a restart) resume in the background.
+        let imports = app.spawn_import_resumer(Duration::from_secs(10));
+        let served = accolade_web::serve(app, listener).await;
+        imports.abort();
+        worker.stop().await;
+        served.context("the server stopped")?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -1,0 +1,321 @@
+//! Accounts: sign-up, sign-in with throttling and identical answers for known and unknown
+//! emails, sessions with an anti-forgery token, organization membership with roles, single-
+//! use invitations, and password resets.
+
+mod secrets;
+
+pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};
+
+use crate::orgs::{NewOrganization, check_text};
+use crate::{App, AppError, AppResult};
+use accolade_core::{
+    Email, Invitation, Membership, OrgId, Organization, Role, SessionRecord, User, UserId,
+};
+use accolade_store::StoreError;
+use time::Duration;
+
+/// How long a session lasts without signing in again.
+pub const SESSION_LIFETIME: Duration = Duration::days(14);
+/// Sign-in failures allowed per account, and per client, in [`THROTTLE_WINDOW`].
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
+pub const RESET_LIFETIME: Duration = Duration::hours(1);
+
+/// The one message for every failed sign-in, whether or not the account exists.
+pub const SIGNIN_FAILED: &str = "The email or password is incorrect.";
+
+/// A new session: the token goes in an HttpOnly cookie, the CSRF token in forms.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub token: String,
+    pub csrf_token: String,
+}
+
+/// The signed-in user behind a session token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub csrf_token: String,
+    pub memberships: Vec<Membership>,
+}
+
+impl CurrentUser {
+    pub fn role_in(&self, org: OrgId) -> Option<Role> {
+        self.memberships
+            .iter()
+            .find(|m| m.org_id == org)
+            .map(|m| m.role)
+    }
+}
+
+fn parse_email(raw: &str) -> AppResult<Email> {
+    Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+impl App {
+    /// Creates an account. Fails with `Conflict` for an email already registered.
+    pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> AppResult<User> {
+        let email = parse_email(email)?;
+        let name = check_text("name", name, 200)?;
+        secrets::check_password_rules(password)?;
+        let user = User {
+            id: UserId::new(),
+            email,
+            name,
+            password_hash: secrets::hash_password(password)?,
+            created_at: self.now(),
+        };
+        self.store.insert_user(&user).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict(
+                "an account with this email already exists; sign in or reset the password".into(),
+            ),
+            other => other.into(),
+        })?;
+        Ok(user)
+    }
+
+    /// Checks a password and opens a session. Every failure (unknown email, wrong password,
+    /// too many attempts) costs one Argon2 verification and answers [`SIGNIN_FAILED`] or the
+    /// same throttling message, so responses do not reveal which accounts exist.
+    /// `client` identifies the caller for throttling (e.g. a hash of its address).
+    pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> AppResult<SignedIn> {
+        let now = self.now();
+        let window = now - THROTTLE_WINDOW;
+        let email = Email::parse(email).ok();
+        let account_key = format!("account:{}", email.as_ref().map_or("", |e| e.as_str()));
+        let client_key = format!("client:{client}");
+        let throttled = self.store.signin_failures(&account_key, window).await?
+            >= MAX_FAILURES_PER_ACCOUNT
+            || self.store.signin_failures(&client_key, window).await? >= MAX_FAILURES_PER_CLIENT;
+        let user = match &email {
+            Some(e) => self.store.user_by_email(e).await?,
+            None => None,
+        };
+        let hash = user
+            .as_ref()
+            .map_or(secrets::decoy_hash(), |u| u.password_hash.as_str())
+            .to_owned();
+        let pw = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if throttled {
+            return Err(AppError::RateLimited(format!(
+                "Too many sign-in attempts. Try again in {} minutes.",
+                THROTTLE_WINDOW.whole_minutes()
+            )));
+        }
+        let Some(user) = user.filter(|_| matches) else {
+            self.store
+                .record_signin_failure(&account_key, now, window)
+                .await?;
+            self.store
+                .record_signin_failure(&client_key, now, window)
+                .await?;
+            return Err(AppError::Unauthorized(SIGNIN_FAILED.into()));
+        };
+        self.store.clear_signin_failures(&account_key).await?;
+        let token = secrets::new_token()?;
+        let csrf_token = secrets::new_token()?;
+        let session = SessionRecord {
+            token_hash: secrets::token_hash(&token),
+            user_id: user.id,
+            csrf_token: csrf_token.clone(),
+            created_at: now,
+            expires_at: now + SESSION_LIFETIME,
+        };
+        self.store.insert_session(&session).await?;
+        Ok(SignedIn {
+            user,
+            token,
+            csrf_token,
+        })
+    }
+
+    /// The user behind a session token; `None` for unknown or expired sessions.
+    pub async fn current_user(&self, token: &str) -> AppResult<Option<CurrentUser>> {
+        let Some(session) = self.store.session(&secrets::token_hash(token)).await? else {
+            return Ok(None);
+        };
+        if session.expires_at <= self.now() {
+            self.store.delete_session(&session.token_hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(session.user_id).await? else {
+            return Ok(None);
+        };
+        let memberships = self.store.memberships_of(user.id).await?;
+        Ok(Some(CurrentUser {
+            user,
+            csrf_token: session.csrf_token,
+            memberships,
+        }))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> AppResult<()> {
+        Ok(self
+            .store
+            .delete_session(&secrets::token_hash(token))
+            .await?)
+    }
+
+    /// The organization, if `who` has at least `needed` in it. Anyone else gets
+    /// `NotFound`: ids of other organizations reveal nothing.
+    pub async fn authorize(
+        &self,
+        who: &CurrentUser,
+        org: OrgId,
+        needed: Role,
+    ) -> AppResult<Organization> {
+        match who.role_in(org) {
+            Some(role) if role >= needed => self.org(org).await,
+            Some(_) => Err(AppError::Forbidden(format!(
+                "this needs the {} role",
+                needed.as_str()
+            ))),
+            None => Err(AppError::NotFound("organization")),
+        }
+    }
+
+    /// Creates an organization with `who` as its owner.
+    pub async fn create_org_for(
+        &self,
+        who: &CurrentUser,
+        new: NewOrganization,
+    ) -> AppResult<Organization> {
+        let org = self.create_org(new).await?;
+        self.store
+            .insert_membership(&Membership {
+                user_id: who.user.id,
+                org_id: org.id,
+                role: Role::Owner,
+                created_at: self.now(),
+            })
+            .await?;
+        Ok(org)
+    }
+
+    /// Invites `email` to `org` with `role`; returns the token for the invitation link.
+    /// Admins invite up to admin; only owners invite owners.
+    pub async fn invite(
+        &self,
+        who: &CurrentUser,
+        org: OrgId,
+        email: &str,
+        role: Role,
+    ) -> AppResult<(Invitation, String)> {
+        let needed = if role == Role::Owner {
+            Role::Owner
+        } else {
+            Role::Admin
+        };
+        self.authorize(who, org, needed).await?;
+        let token = secrets::new_token()?;
+        let now = self.now();
+        let invitation = Invitation {
+            token_hash: secrets::token_hash(&token),
+            org_id: org,
+            email: parse_email(email)?,
+            role,
+            invited_by: who.user.id,
+            created_at: now,
+            expires_at: now + INVITATION_LIFETIME,
+            accepted_at: None,
+        };
+        self.store.insert_invitation(&invitation).await?;
+        Ok((invitation, token))
+    }
+
+    /// Joins the invitation's organization; the token works once, before it expires.
+    pub async fn accept_invitation(&self, user: &User, token: &str) -> AppResult<Membership> {
+        let invitation = self
+            .store
+            .accept_invitation(&secrets::token_hash(token), self.now())
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid("this invitation link is invalid, expired or already used".into())
+            })?;
+        let membership = Membership {
+            user_id: user.id,
+            org_id: invitation.org_id,
+            role: invitation.role,
+            created_at: self.now(),
+        };
+        match self.store.insert_membership(&membership).await {
+            Ok(()) => Ok(membership),
+            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict(
+                "you are already a member of this organization".into(),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Changes a member's role; keeps at least one owner.
+    pub async fn set_member_role(
+        &self,
+        who: &CurrentUser,
+        org: OrgId,
+        member: UserId,
+        role: Role,
+    ) -> AppResult<()> {
+        let members = self.store.members(org).await?;
+        let target = members
+            .iter()
+            .find(|m| m.user_id == member)
+            .ok_or(AppError::NotFound("member"))?;
+        let needed = if role == Role::Owner || target.role == Role::Owner {
+            Role::Owner
+        } else {
+            Role::Admin
+        };
+        self.authorize(who, org, needed).await?;
+        let owners = members.iter().filter(|m| m.role == Role::Owner).count();
+        if target.role == Role::Owner && role != Role::Owner && owners == 1 {
+            return Err(AppError::Conflict(
+                "an organization needs at least one owner".into(),
+            ));
+        }
+        self.store.set_role(member, org, role).await?;
+        Ok(())
+    }
+
+    /// Starts a password reset. Always succeeds (the same answer for unknown emails); returns
+    /// the token to email when the account exists.
+    pub async fn request_password_reset(&self, email: &str) -> AppResult<Option<(User, String)>> {
+        let Ok(email) = Email::parse(email) else {
+            return Ok(None);
+        };
+        let Some(user) = self.store.user_by_email(&email).await? else {
+            return Ok(None);
+        };
+        let token = secrets::new_token()?;
+        self.store
+            .insert_password_reset(
+                &secrets::token_hash(&token),
+                user.id,
+                self.now() + RESET_LIFETIME,
+            )
+            .await?;
+        Ok(Some((user, token)))
+    }
+
+    /// Sets a new password with a reset token (once), and signs the user out everywhere.
+    pub async fn reset_password(&self, token: &str, new_password: &str) -> AppResult<()> {
+        secrets::check_password_rules(new_password)?;
+        let user = self
+            .store
+            .use_password_reset(&secrets::token_hash(token), self.now())
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid("this reset link is invalid, expired or already used".into())
+            })?;
+        self.store
+            .set_password_hash(user, &secrets::hash_password(new_password)?)
+            .await?;
+        self.store.delete_sessions_of(user).await?;
+        Ok(())
+    }
+}

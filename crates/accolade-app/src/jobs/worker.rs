@@ -1,0 +1,81 @@
+//! The background loop `accolade serve` runs: every second or so, run the due jobs; stop
+//! between two jobs when asked.
+
+use crate::App;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Jobs run in one go before the loop looks at the time again.
+const BATCH: u32 = 50;
+/// How long [`JobWorker::stop`] lets the job in hand finish before abandoning it (its lease
+/// then expires and another worker runs it).
+const STOP_GRACE: Duration = Duration::from_secs(45);
+
+/// A running job loop.
+#[derive(Debug)]
+pub struct JobWorker {
+    owner: String,
+    stop: watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+impl JobWorker {
+    /// Starts the loop on the current tokio runtime, polling every `every`.
+    pub fn start(app: Arc<App>, every: Duration) -> Self {
+        let owner = worker_name();
+        let (stop, mut stopped) = watch::channel(false);
+        let name = owner.clone();
+        let handle = tokio::spawn(async move {
+            loop {
+                for _ in 0..BATCH {
+                    if *stopped.borrow() {
+                        return;
+                    }
+                    match app.run_jobs(&name, 1).await {
+                        Ok(summary) if summary.claimed == 0 => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "running background jobs failed");
+                            break;
+                        }
+                    }
+                }
+                tokio::select! {
+                    _ = stopped.changed() => return,
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        });
+        Self {
+            owner,
+            stop,
+            handle,
+        }
+    }
+
+    /// The lease owner name this worker claims jobs under.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// Asks the loop to stop after the job in hand and waits for it (at most a grace period).
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let mut handle = self.handle;
+        if tokio::time::timeout(STOP_GRACE, &mut handle).await.is_err() {
+            handle.abort();
+        }
+    }
+}
+
+/// `worker-{pid}-{random}`: unique per process, readable in the jobs table.
+fn worker_name() -> String {
+    let mut b = [0u8; 4];
+    let random = match getrandom::fill(&mut b) {
+        Ok(()) => u32::from_le_bytes(b),
+        Err(_) => 0,
+    };
+    format!("worker-{}-{random:08x}", std::process::id())
+}

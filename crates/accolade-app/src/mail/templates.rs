@@ -1,0 +1,271 @@
+//! The emails Accolade writes, each as plain text and as HTML. Every value from users
+//! (names, reasons) is escaped in the HTML; the HTML is deliberately old-fashioned (tables,
+//! inline styles, no external resources but the badge image) so that mail clients show it.
+
+use time::OffsetDateTime;
+
+/// One email's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailContent {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// "You have a badge": what the earner gets when an award is issued.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BadgeIssued<'a> {
+    pub org_name: &'a str,
+    pub badge_name: &'a str,
+    pub badge_description: &'a str,
+    pub image_url: Option<&'a str>,
+    pub recipient_name: Option<&'a str>,
+    pub credential_url: &'a str,
+    pub linkedin_url: &'a str,
+    pub valid_until: Option<OffsetDateTime>,
+}
+
+/// "Your badge was revoked", with the issuer's reason.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Revoked<'a> {
+    pub org_name: &'a str,
+    pub badge_name: &'a str,
+    pub recipient_name: Option<&'a str>,
+    pub credential_url: &'a str,
+    pub reason: &'a str,
+}
+
+pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
+    let subject = one_line(&format!("{} awarded you \"{}\"", b.org_name, b.badge_name));
+    let expiry = b.valid_until.map(long_date);
+    let mut text = format!(
+        "{}\n\n{} has awarded you the badge \"{}\".\n\n{}\n\nView your badge: {}\n\n\
+         Add it to your LinkedIn profile: {}\n",
+        greeting(b.recipient_name),
+        b.org_name,
+        b.badge_name,
+        b.badge_description,
+        b.credential_url,
+        b.linkedin_url,
+    );
+    if let Some(date) = &expiry {
+        text.push_str(&format!("\nThis badge is valid until {date}.\n"));
+    }
+    text.push_str(&format!("\n{}\n", footer_text(b.org_name)));
+
+    let image = b.image_url.map_or_else(String::new, |url| {
+        format!(
+            r#"<tr><td align="center" style="padding:32px 32px 0;"><img src="{}" alt="{}" width="160" height="160" style="display:block;border:0;width:160px;height:160px;"></td></tr>"#,
+            escape(url),
+            escape(b.badge_name)
+        )
+    });
+    let expiry_html = expiry.map_or_else(String::new, |date| {
+        format!(
+            r#"<p style="margin:0 0 16px;">This badge is valid until {}.</p>"#,
+            escape(&date)
+        )
+    });
+    let inner = format!(
+        r#"{image}
+<tr><td style="padding:24px 32px 8px;font-size:16px;line-height:24px;">
+<p style="margin:0 0 16px;">{greeting}</p>
+<p style="margin:0 0 16px;"><strong>{org}</strong> has awarded you the badge <strong>{badge}</strong>.</p>
+<p style="margin:0 0 16px;color:#4b5563;">{description}</p>
+{expiry_html}</td></tr>
+<tr><td align="center" style="padding:8px 32px 24px;">
+{view}
+{linkedin}
+</td></tr>"#,
+        greeting = escape(&greeting(b.recipient_name)),
+        org = escape(b.org_name),
+        badge = escape(b.badge_name),
+        description = escape(b.badge_description),
+        view = button(b.credential_url, "View your badge", "#1d4ed8"),
+        linkedin = button(b.linkedin_url, "Add to LinkedIn profile", "#0a66c2"),
+    );
+    EmailContent {
+        html: layout(&subject, &inner, b.org_name),
+        subject,
+        text,
+    }
+}
+
+pub(crate) fn revocation(r: &Revoked<'_>) -> EmailContent {
+    let subject = one_line(&format!(
+        "Your badge \"{}\" from {} was revoked",
+        r.badge_name, r.org_name
+    ));
+    let text = format!(
+        "{}\n\n{} has revoked your badge \"{}\".\n\nReason: {}\n\n\
+         Anyone who checks the badge now sees that it is revoked: {}\n\n{}\n",
+        greeting(r.recipient_name),
+        r.org_name,
+        r.badge_name,
+        r.reason,
+        r.credential_url,
+        footer_text(r.org_name),
+    );
+    let inner = format!(
+        r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
+<p style="margin:0 0 16px;">{greeting}</p>
+<p style="margin:0 0 16px;"><strong>{org}</strong> has revoked your badge <strong>{badge}</strong>.</p>
+<p style="margin:0 0 16px;"><strong>Reason:</strong> {reason}</p>
+<p style="margin:0 0 16px;">Anyone who checks the badge now sees that it is revoked.</p>
+</td></tr>
+<tr><td align="center" style="padding:8px 32px 24px;">{view}</td></tr>"#,
+        greeting = escape(&greeting(r.recipient_name)),
+        org = escape(r.org_name),
+        badge = escape(r.badge_name),
+        reason = escape(r.reason),
+        view = button(r.credential_url, "See the badge", "#4b5563"),
+    );
+    EmailContent {
+        html: layout(&subject, &inner, r.org_name),
+        subject,
+        text,
+    }
+}
+
+fn greeting(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("Hello {n},"),
+        None => "Hello,".into(),
+    }
+}
+
+fn footer_text(org: &str) -> String {
+    format!(
+        "Your badge is an Open Badges 3.0 credential signed by {org}: anyone can check it \
+         at its link, with Accolade or any other verifier."
+    )
+}
+
+fn button(href: &str, label: &str, colour: &str) -> String {
+    format!(
+        r#"<a href="{}" style="display:inline-block;margin:4px;padding:12px 20px;background:{colour};color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">{}</a>"#,
+        escape(href),
+        escape(label)
+    )
+}
+
+/// The frame every HTML email shares: a centred 560-pixel table.
+fn layout(title: &str, rows: &str, org: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head>
+<body style="margin:0;padding:0;background:#f3f4f6;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:24px 8px;">
+<table role="presentation" width="560" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:560px;background:#ffffff;border-radius:8px;font-family:Arial,Helvetica,sans-serif;color:#111827;">
+{rows}
+<tr><td style="padding:16px 32px 32px;font-size:13px;line-height:20px;color:#6b7280;">{footer}</td></tr>
+</table></td></tr></table>
+</body></html>
+"#,
+        title = escape(title),
+        footer = escape(&footer_text(org)),
+    )
+}
+
+/// `1 March 2028` (UTC).
+fn long_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{} {} {}", t.day(), t.month(), t.year())
+}
+
+/// A header-safe single line: control characters (newlines included) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn issued() -> BadgeIssued<'static> {
+        BadgeIssued {
+            org_name: "Acme <Academy>",
+            badge_name: "First \"Aid\"\r\nBcc: x@evil.example",
+            badge_description: "<script>alert(1)</script>",
+            image_url: Some("https://badges.example.org/images/1"),
+            recipient_name: Some("Ada & Co"),
+            credential_url: "https://badges.example.org/credentials/1",
+            linkedin_url: "https://www.linkedin.com/profile/add?a=1&b=2",
+            valid_until: Some(datetime!(2028-03-01 09:30 UTC)),
+        }
+    }
+
+    #[test]
+    fn badge_issued_is_escaped_and_complete() {
+        let mail = badge_issued(&issued());
+        assert!(!mail.subject.contains('\n') && !mail.subject.contains('\r'));
+        assert!(
+            mail.text
+                .contains("View your badge: https://badges.example.org/credentials/1")
+        );
+        assert!(mail.text.contains("valid until 1 March 2028"));
+        assert!(
+            mail.text
+                .contains("https://www.linkedin.com/profile/add?a=1&b=2")
+        );
+        let html = &mail.html;
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("Acme &lt;Academy&gt;"));
+        assert!(html.contains("Hello Ada &amp; Co,"));
+        assert!(html.contains(r#"href="https://www.linkedin.com/profile/add?a=1&amp;b=2""#));
+        assert!(html.contains(r#"<img src="https://badges.example.org/images/1""#));
+        // No external resources but the badge image.
+        assert_eq!(html.matches("src=").count(), 1);
+        assert!(!html.contains("<link") && !html.contains("url("));
+    }
+
+    #[test]
+    fn no_image_no_expiry() {
+        let mail = badge_issued(&BadgeIssued {
+            image_url: None,
+            valid_until: None,
+            recipient_name: None,
+            ..issued()
+        });
+        assert!(!mail.html.contains("<img"));
+        assert!(!mail.text.contains("valid until"));
+        assert!(mail.text.starts_with("Hello,"));
+    }
+
+    #[test]
+    fn revocation_gives_the_reason() {
+        let mail = revocation(&Revoked {
+            org_name: "Acme",
+            badge_name: "First Aid",
+            recipient_name: None,
+            credential_url: "https://badges.example.org/credentials/1",
+            reason: "Issued in <error>",
+        });
+        assert_eq!(
+            mail.subject,
+            "Your badge \"First Aid\" from Acme was revoked"
+        );
+        assert!(mail.text.contains("Reason: Issued in <error>"));
+        assert!(mail.html.contains("Issued in &lt;error&gt;"));
+    }
+}

@@ -1,0 +1,199 @@
+//! The mail outbox, with its send jobs stored in the same transaction.
+
+use super::codec::{RowReader, micros, opt_micros};
+use super::jobs::enqueue_on;
+use super::{Backend, SqlStore};
+use crate::StoreError;
+use crate::error::insert_error;
+use crate::jobs::Enqueued;
+use crate::outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
+use accolade_core::{OrgId, OutboxId};
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+
+macro_rules! select_outbox {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, award_id, template, to_address, subject, body_text, body_html,
+                    state, attempts, last_error, created_at, sent_at
+             FROM outbox ",
+            $tail
+        )
+    };
+}
+
+impl<DB> SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    pub async fn enqueue_emails(
+        &self,
+        emails: &[QueuedEmail],
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let results = enqueue_emails_on::<DB>(&mut tx, emails).await?;
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    pub async fn outbox_message(&self, id: OutboxId) -> Result<Option<OutboxMessage>, StoreError> {
+        let row = sqlx::query(select_outbox!("WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(message_from_row::<DB>).transpose()
+    }
+
+    pub async fn outbox(
+        &self,
+        org: Option<OrgId>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let limit = limit.max(0);
+        let rows = match org {
+            Some(org) => {
+                sqlx::query(select_outbox!(
+                    "WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+                ))
+                .bind(org.to_string())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(select_outbox!("ORDER BY created_at DESC, id DESC LIMIT $1"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(message_from_row::<DB>).collect()
+    }
+
+    pub async fn update_outbox(
+        &self,
+        id: OutboxId,
+        update: &OutboxUpdate<'_>,
+    ) -> Result<bool, StoreError> {
+        let sent_at = (update.state == OutboxState::Sent).then_some(update.at);
+        let done = sqlx::query(
+            "UPDATE outbox SET state = $1, last_error = $2, attempts = attempts + $3,
+                 sent_at = COALESCE($4, sent_at)
+             WHERE id = $5
+             RETURNING id",
+        )
+        .bind(update.state.as_str().to_owned())
+        .bind(
+            update
+                .last_error
+                .map(|e| e.chars().take(2000).collect::<String>()),
+        )
+        .bind(i64::from(update.attempted))
+        .bind(opt_micros(sent_at)?)
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(done.is_some())
+    }
+}
+
+/// Stores messages and their jobs on `conn`: call it inside a transaction (as a bulk issue's
+/// chunk does, to queue its awards' emails with the awards themselves).
+pub(super) async fn enqueue_emails_on<DB>(
+    conn: &mut DB::Connection,
+    emails: &[QueuedEmail],
+) -> Result<Vec<Enqueued>, StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let mut results = Vec::with_capacity(emails.len());
+    for email in emails {
+        // The job first: if its key is taken, the message was queued before.
+        let enqueued = enqueue_on::<DB>(&mut *conn, &email.job).await?;
+        if let Enqueued::New(_) = enqueued {
+            insert_message::<DB>(&mut *conn, &email.message).await?;
+        }
+        results.push(enqueued);
+    }
+    Ok(results)
+}
+
+async fn insert_message<DB>(conn: &mut DB::Connection, m: &OutboxMessage) -> Result<(), StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+{
+    sqlx::query(
+        "INSERT INTO outbox (id, org_id, award_id, template, to_address, subject, body_text,
+             body_html, state, attempts, last_error, created_at, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(m.id.to_string())
+    .bind(m.org_id.to_string())
+    .bind(m.award_id.map(|a| a.to_string()))
+    .bind(m.template.clone())
+    .bind(m.to.as_str().to_owned())
+    .bind(m.subject.clone())
+    .bind(m.body_text.clone())
+    .bind(m.body_html.clone())
+    .bind(m.state.as_str().to_owned())
+    .bind(i64::from(m.attempts))
+    .bind(m.last_error.clone())
+    .bind(micros(m.created_at)?)
+    .bind(opt_micros(m.sent_at)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| insert_error(e, &[]))?;
+    Ok(())
+}
+
+fn message_from_row<DB>(row: &DB::Row) -> Result<OutboxMessage, StoreError>
+where
+    DB: Backend,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let r = RowReader::new(row, "outbox");
+    Ok(OutboxMessage {
+        id: r.parsed("id")?,
+        org_id: r.parsed("org_id")?,
+        award_id: r.opt_parsed("award_id")?,
+        template: r.text("template")?,
+        to: r.text_with("to_address", accolade_core::Email::parse)?,
+        subject: r.text("subject")?,
+        body_text: r.text("body_text")?,
+        body_html: r.text("body_html")?,
+        state: r.text_with("state", |s| {
+            OutboxState::parse(s).ok_or_else(|| format!("unknown outbox state {s:?}"))
+        })?,
+        attempts: r.u32("attempts")?,
+        last_error: r.opt_text("last_error")?,
+        created_at: r.time("created_at")?,
+        sent_at: r.opt_time("sent_at")?,
+    })
+}

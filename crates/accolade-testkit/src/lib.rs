@@ -1,0 +1,9 @@
+//! Helpers for Accolade's tests (a dev-dependency only): a small SMTP server on loopback
+//! that stores what it receives and can be taken down or made to hang, and a reader for
+//! the MIME messages it captured.
+
+pub mod mime;
+pub mod smtp;
+
+pub use mime::ReceivedMail;
+pub use smtp::SmtpServer;

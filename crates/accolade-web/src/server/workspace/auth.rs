@@ -1,0 +1,218 @@
+//! Sign-up, sign-in and sign-out.
+
+use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::views::{AuthView, FieldView, Layout};
+use accolade_app::AppError;
+use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
+use axum::Extension;
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignUpForm {
+    csrf: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+fn new_form_token() -> String {
+    let mut b = [0u8; 24];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn page(app: &AppState, view: AuthView, status: StatusCode) -> Response {
+    match crate::auth(&view) {
+        Ok(html) => {
+            let mut res = (status, Html(html)).into_response();
+            if let Some(c) = set_cookie(app, FORM_COOKIE, &view.csrf, 3600) {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            res
+        }
+        Err(e) => {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
+        }
+    }
+}
+
+fn signin_view(email: &str, error: Option<String>) -> AuthView {
+    AuthView {
+        layout: Layout::new("Sign in", "Sign in to issue and manage badges."),
+        heading: "Sign in".into(),
+        intro: "Sign in to issue and manage your organization's badges.".into(),
+        action: "/signin".into(),
+        csrf: new_form_token(),
+        fields: vec![
+            FieldView::new("email", "Email", "email")
+                .value(email)
+                .autocomplete("email"),
+            FieldView::new("password", "Password", "password").autocomplete("current-password"),
+        ],
+        submit_label: "Sign in".into(),
+        error,
+        alternative: Some(("New here? Create an account".into(), "/signup".into())),
+    }
+}
+
+fn signup_view(name: &str, email: &str, error: Option<String>) -> AuthView {
+    AuthView {
+        layout: Layout::new("Create an account", "Create an account to issue badges."),
+        heading: "Create an account".into(),
+        intro: "Create an account, then create your organization or accept an invitation.".into(),
+        action: "/signup".into(),
+        csrf: new_form_token(),
+        fields: vec![
+            FieldView::new("name", "Your name", "text")
+                .value(name)
+                .autocomplete("name"),
+            FieldView::new("email", "Email", "email")
+                .value(email)
+                .autocomplete("email"),
+            FieldView::new("password", "Password", "password")
+                .autocomplete("new-password")
+                .hint(format!(
+                    "At least {} characters.",
+                    accolade_app::accounts::MIN_PASSWORD
+                )),
+        ],
+        submit_label: "Create account".into(),
+        error,
+        alternative: Some(("Already have an account? Sign in".into(), "/signin".into())),
+    }
+}
+
+/// The pre-session form token must match its cookie (double submit).
+fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
+    cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && constant_time_eq(&c, submitted))
+}
+
+/// Throttling key for a client: a hash of its address, never the address itself.
+fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    let ip = peer
+        .map(|Extension(ConnectInfo(a))| a.ip().to_string())
+        .unwrap_or_default();
+    Sha256::digest(ip.as_bytes())
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn signed_in_response(app: &AppState, token: &str) -> Response {
+    let mut res = Redirect::to("/dashboard").into_response();
+    if let Some(c) = set_cookie(app, SESSION_COOKIE, token, SESSION_LIFETIME.whole_seconds()) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub async fn signin_form(State(app): State<AppState>) -> Response {
+    page(&app, signin_view("", None), StatusCode::OK)
+}
+
+pub async fn signin_submit(
+    State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    if !form_token_ok(&headers, &f.csrf) {
+        return page(
+            &app,
+            signin_view(&f.email, Some("The form expired. Please try again.".into())),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
+        Ok(s) => signed_in_response(&app, &s.token),
+        Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
+            let status = if matches!(e, AppError::RateLimited(_)) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            page(&app, signin_view(&f.email, Some(e.to_string())), status)
+        }
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+pub async fn signup_form(State(app): State<AppState>) -> Response {
+    page(&app, signup_view("", "", None), StatusCode::OK)
+}
+
+pub async fn signup_submit(
+    State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<SignUpForm>,
+) -> Response {
+    if !form_token_ok(&headers, &f.csrf) {
+        return page(
+            &app,
+            signup_view(
+                &f.name,
+                &f.email,
+                Some("The form expired. Please try again.".into()),
+            ),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match app.sign_up(&f.email, &f.name, &f.password).await {
+        Ok(_) => match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
+            Ok(s) => signed_in_response(&app, &s.token),
+            Err(e) => WebError::from(e).into_response(),
+        },
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => page(
+            &app,
+            signup_view(&f.name, &f.email, Some(e.to_string())),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+pub async fn signout(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Ok(Some(user)) = super::current(&app, &headers).await else {
+        return Redirect::to("/").into_response();
+    };
+    if let Err(e) = super::check_csrf(&user, &f.csrf) {
+        return e.into_response();
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let _ = app.sign_out(&token).await;
+    }
+    let mut res = Redirect::to("/").into_response();
+    if let Some(c) = set_cookie(&app, SESSION_COOKIE, "", 0) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}

@@ -1,0 +1,85 @@
+//! The signed-in side: sign-up, sign-in, sign-out, the dashboard and an organization's
+//! workspace. Sessions live in an HttpOnly, SameSite=Lax cookie holding a random token
+//! (stored hashed); every form carries an anti-forgery token that must match.
+
+mod auth;
+mod dashboard;
+
+pub use auth::{signin_form, signin_submit, signout, signup_form, signup_submit};
+pub use dashboard::{create_org, dashboard, issue_award, org_workspace, revoke_award};
+
+use super::AppState;
+use super::errors::WebError;
+use crate::views::UserNav;
+use accolade_app::accounts::{CurrentUser, constant_time_eq};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub const SESSION_COOKIE: &str = "accolade_session";
+/// Double-submit token for forms shown before there is a session (sign-in, sign-up).
+pub const FORM_COOKIE: &str = "accolade_form";
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` for `name`; `Secure` when the instance is served over https.
+pub fn set_cookie(
+    app: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> Option<HeaderValue> {
+    let secure = if app.urls().base().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .ok()
+}
+
+/// The signed-in user, if any.
+pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, WebError> {
+    match cookie(headers, SESSION_COOKIE) {
+        Some(token) if !token.is_empty() => Ok(app.current_user(&token).await?),
+        _ => Ok(None),
+    }
+}
+
+/// The signed-in user, or a redirect to the sign-in page.
+pub async fn require(app: &AppState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
+    match current(app, headers).await {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => Err(Redirect::to("/signin").into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+/// Refuses a state-changing request whose form token does not match the session's.
+pub fn check_csrf(user: &CurrentUser, submitted: &str) -> Result<(), WebError> {
+    if constant_time_eq(&user.csrf_token, submitted) {
+        Ok(())
+    } else {
+        Err(WebError::new(
+            StatusCode::FORBIDDEN,
+            "The form expired or did not come from this site. Reload the page and try again.",
+        ))
+    }
+}
+
+pub fn nav(user: &CurrentUser) -> Option<UserNav> {
+    Some(UserNav {
+        name: user.user.name.clone(),
+        csrf: user.csrf_token.clone(),
+    })
+}
