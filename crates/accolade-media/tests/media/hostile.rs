@@ -79,11 +79,15 @@ fn hostile_svg_is_refused_or_rendered_inert() {
     }
 }
 
+/// "Fast" is a bound that an unoptimized test build on a loaded 2-core CI machine still
+/// meets; a hang or an exponential blow-up takes far longer.
+const FAST: Duration = Duration::from_millis(2000);
+
 fn assert_refused_fast(name: &str, input: &str) -> MediaError {
     let t = Instant::now();
     let e = check_upload(input.as_bytes()).expect_err(name);
     assert!(
-        t.elapsed() < Duration::from_millis(100),
+        t.elapsed() < FAST,
         "{name}: {:?}",
         t.elapsed()
     );
@@ -91,7 +95,7 @@ fn assert_refused_fast(name: &str, input: &str) -> MediaError {
     let t = Instant::now();
     assert!(render_png(input, 64).is_err(), "{name}");
     assert!(
-        t.elapsed() < Duration::from_millis(100),
+        t.elapsed() < FAST,
         "{name}: {:?}",
         t.elapsed()
     );
