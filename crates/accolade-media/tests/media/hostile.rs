@@ -86,19 +86,11 @@ const FAST: Duration = Duration::from_millis(2000);
 fn assert_refused_fast(name: &str, input: &str) -> MediaError {
     let t = Instant::now();
     let e = check_upload(input.as_bytes()).expect_err(name);
-    assert!(
-        t.elapsed() < FAST,
-        "{name}: {:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < FAST, "{name}: {:?}", t.elapsed());
     // Rendering refuses the same input just as fast.
     let t = Instant::now();
     assert!(render_png(input, 64).is_err(), "{name}");
-    assert!(
-        t.elapsed() < FAST,
-        "{name}: {:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < FAST, "{name}: {:?}", t.elapsed());
     e
 }
 

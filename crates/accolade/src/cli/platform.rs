@@ -117,9 +117,20 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Runs an async command body on a small runtime.
+///
+/// One runtime serves the whole command: database pools opened in it stay usable by every
+/// later step (PostgreSQL connections do not survive a runtime that was dropped).
 pub fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    use std::sync::OnceLock;
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    let rt = RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     Ok(rt.block_on(f))
 }
