@@ -1,11 +1,10 @@
 //! Users, sessions, memberships, invitations, password resets and sign-in throttling.
 
 use super::codec::{RowReader, micros, opt_micros};
-use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use accolade_core::{Email, Invitation, Membership, OrgId, Role, SessionRecord, User, UserId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+
 use time::OffsetDateTime;
 
 const EMAIL: UniqueKey = UniqueKey {
@@ -23,19 +22,7 @@ fn role_of(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("unknown role {s:?}"))
 }
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn insert_user(&self, u: &User) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(u.id.to_string())

@@ -1,12 +1,12 @@
 //! Achievements (badge classes). Alignments and tags are JSON text; the expiry policy is
 //! three plain columns (kind, instant, months) so queries can read it.
 
+use super::Backend;
 use super::codec::{RowReader, micros, to_json};
-use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::insert_error;
 use accolade_core::{Achievement, AchievementId, ExpiryPolicy, OrgId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Decode, Type};
 
 macro_rules! select_achievements {
     ($tail:literal) => {
@@ -20,20 +20,7 @@ macro_rules! select_achievements {
     };
 }
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Option<f64>: Encode<'q, DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn insert_achievement(&self, a: &Achievement) -> Result<(), StoreError> {
         let (kind, at, months) = match a.expiry {
             ExpiryPolicy::Never => ("never", None, None),

@@ -1,11 +1,11 @@
 //! Awards (issued credentials) and the per-organization status-list version.
 
+use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
-use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use accolade_core::{Award, AwardId, AwardStatus, OrgId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
 macro_rules! select_awards {
@@ -26,19 +26,7 @@ const STATUS_INDEX: UniqueKey = UniqueKey {
     sqlite_columns: "awards.org_id, awards.status_index",
 };
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn insert_award(&self, a: &Award) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO awards (id, org_id, achievement_id, recipient_email, recipient_name,

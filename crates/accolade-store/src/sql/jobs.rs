@@ -8,7 +8,7 @@ use crate::StoreError;
 use crate::error::insert_error;
 use crate::jobs::{Enqueued, Job, JobCounts, JobState, NewJob};
 use accolade_core::JobId;
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Postgres, Sqlite, Type};
+use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Postgres, Sqlite, Type};
 use time::{Duration, OffsetDateTime};
 
 macro_rules! select_jobs {
@@ -41,19 +41,7 @@ macro_rules! claim_sql {
     };
 }
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<Enqueued, StoreError> {
         let mut conn = self.pool.acquire().await?;
         enqueue_on::<DB>(&mut conn, job).await
@@ -212,7 +200,7 @@ pub(super) async fn enqueue_on<DB>(
 ) -> Result<Enqueued, StoreError>
 where
     DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     &'static str: ColumnIndex<DB::Row>,
     for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,

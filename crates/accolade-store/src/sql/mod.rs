@@ -3,6 +3,30 @@
 //! so each is written once; what differs per backend — column type names, the migrations
 //! folder, connection options — lives in [`Backend`] and in `migrations/{sqlite,postgres}/`.
 
+/// Opens the generic implementation of [`SqlStore`] for both backends: one statement text,
+/// with the column types every statement binds and reads. Written once here instead of in
+/// each file.
+macro_rules! sql_impl {
+    ($($body:tt)*) => {
+        impl<DB> $crate::sql::SqlStore<DB>
+        where
+            DB: $crate::sql::Backend,
+            for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+            DB::Arguments: sqlx::IntoArguments<DB>,
+            &'static str: sqlx::ColumnIndex<DB::Row>,
+            for<'q> String: sqlx::Encode<'q, DB> + sqlx::Decode<'q, DB> + sqlx::Type<DB>,
+            for<'q> Option<String>: sqlx::Encode<'q, DB>,
+            for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Decode<'q, DB> + sqlx::Type<DB>,
+            for<'q> Option<i64>: sqlx::Encode<'q, DB>,
+            for<'q> f64: sqlx::Decode<'q, DB> + sqlx::Type<DB>,
+            for<'q> Option<f64>: sqlx::Encode<'q, DB>,
+            for<'q> Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Decode<'q, DB> + sqlx::Type<DB>,
+        {
+            $($body)*
+        }
+    };
+}
+
 mod accounts;
 mod achievements;
 mod awards;

@@ -1,11 +1,11 @@
 //! Organizations, their signing keys, and images.
 
+use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
-use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use accolade_core::{ImageRecord, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
 /// `SELECT … FROM orgs` followed by the given clause, as one static statement.
@@ -24,19 +24,7 @@ const SLUG: UniqueKey = UniqueKey {
     sqlite_columns: "orgs.slug",
 };
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn insert_org(&self, org: &Organization) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO orgs (id, slug, name, url, email, description, image_id, created_at)

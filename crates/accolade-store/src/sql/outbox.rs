@@ -1,14 +1,14 @@
 //! The mail outbox, with its send jobs stored in the same transaction.
 
+use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
 use super::jobs::enqueue_on;
-use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::insert_error;
 use crate::jobs::Enqueued;
 use crate::outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
 use accolade_core::{OrgId, OutboxId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Type};
 
 macro_rules! select_outbox {
     ($tail:literal) => {
@@ -21,19 +21,7 @@ macro_rules! select_outbox {
     };
 }
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn enqueue_emails(
         &self,
         emails: &[QueuedEmail],
@@ -113,7 +101,7 @@ pub(super) async fn enqueue_emails_on<DB>(
 ) -> Result<Vec<Enqueued>, StoreError>
 where
     DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     &'static str: ColumnIndex<DB::Row>,
     for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
@@ -138,7 +126,7 @@ where
 async fn insert_message<DB>(conn: &mut DB::Connection, m: &OutboxMessage) -> Result<(), StoreError>
 where
     DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
     for<'q> Option<String>: Encode<'q, DB>,
