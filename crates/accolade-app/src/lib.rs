@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod achievements;
+mod audit;
 pub mod bulk;
 pub mod demo;
 mod error;

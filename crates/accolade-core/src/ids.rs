@@ -92,6 +92,10 @@ id_type!(
     /// A bulk import (one CSV file issued for one achievement).
     ImportId
 );
+id_type!(
+    /// An entry in an organization's audit log.
+    AuditId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,8 @@
 use crate::StoreError;
 use crate::sql::{Backend, SqlStore};
 use accolade_core::{
-    Achievement, AchievementId, Award, AwardId, AwardStatus, ImageId, ImageRecord, KeyId, OrgId,
-    Organization, SigningKeyRecord, Slug,
+    Achievement, AchievementId, AuditEvent, Award, AwardId, AwardStatus, ImageId, ImageRecord,
+    KeyId, OrgId, Organization, SigningKeyRecord, Slug,
 };
 use time::OffsetDateTime;
 
@@ -158,5 +158,29 @@ impl Store {
     /// lists are cached under it. An unknown organization is `NotFound`.
     pub async fn status_version(&self, org: OrgId) -> Result<i64, StoreError> {
         each!(self.status_version(org))
+    }
+
+    // Images of an organization.
+
+    /// The organization's images (badge images, logos), newest first, without their bytes'
+    /// cost mattering: images are small and few.
+    pub async fn org_images(&self, org: OrgId) -> Result<Vec<ImageRecord>, StoreError> {
+        each!(self.org_images(org))
+    }
+
+    // Audit log.
+
+    pub async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        each!(self.insert_audit(event))
+    }
+
+    /// A page of the organization's audit log, newest first.
+    pub async fn audit_events(
+        &self,
+        org: OrgId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        each!(self.audit_events(org, limit, offset))
     }
 }

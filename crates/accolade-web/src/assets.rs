@@ -14,11 +14,30 @@ pub const STYLESHEET: &str = concat!(
 /// Where the handlers serve [`STYLESHEET`] (as `text/css; charset=utf-8`).
 pub const STYLESHEET_PATH: &str = "/static/accolade.css";
 
-/// The policy the pages are written to satisfy: no scripts at all, styles only from the
-/// stylesheet, images from this origin or `data:` (inline badge images on the verify page
-/// and the favicon), forms posting only here.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The policy the pages are written to satisfy: scripts only from this origin's own files
+/// ([`SCRIPTS`]; no inline code), styles only from the stylesheet, images from this origin
+/// or `data:` (inline badge images on the verify page and the favicon), requests and forms
+/// only to this origin.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; \
+     base-uri 'none'; frame-ancestors 'none'";
+
+/// First-party scripts, by file name, served from `/static/js/{name}`. Pages work without
+/// them; they add live previews and progress. Nothing else is ever loaded.
+pub const SCRIPTS: &[(&str, &str)] = &[];
+
+/// The source of a first-party script.
+pub fn script(name: &str) -> Option<&'static str> {
+    SCRIPTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, source)| *source)
+}
+
+/// A script's URL as pages link it: the path plus a version query from its content.
+pub fn script_href(name: &str) -> Option<String> {
+    script(name).map(|s| format!("/static/js/{name}?v={:012x}", fnv1a(s.as_bytes()) >> 16))
+}
 
 /// FNV-1a of the stylesheet, so its URL changes whenever its content does and the
 /// handler may serve it with a long `Cache-Control: immutable`.

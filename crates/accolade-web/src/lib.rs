@@ -2,7 +2,8 @@
 //! binary. Handlers fill a view, call its render function and send the HTML with
 //! [`CONTENT_SECURITY_POLICY`]; the stylesheet is served from [`STYLESHEET_PATH`].
 //!
-//! Pages use no JavaScript, no inline styles and nothing from other origins.
+//! Pages use no inline scripts or styles and nothing from other origins; the few
+//! first-party scripts (live previews, progress) only enhance pages that work without them.
 //!
 //! [`router`] serves them, with the issuer documents (DID documents, status lists), the
 //! credentials themselves and the verify page, over the application API.
@@ -15,7 +16,9 @@ mod render;
 mod server;
 pub mod views;
 
-pub use assets::{CONTENT_SECURITY_POLICY, STYLESHEET, STYLESHEET_PATH, stylesheet_href};
+pub use assets::{
+    CONTENT_SECURITY_POLICY, SCRIPTS, STYLESHEET, STYLESHEET_PATH, script_href, stylesheet_href,
+};
 pub use dates::{format_date, format_datetime};
 pub use render::{
     RenderError, auth, credential, dashboard, error_page, home, issuer, verify, workspace,

@@ -4,10 +4,12 @@
 
 mod account;
 mod achievement;
+mod audit;
 mod award;
 mod org;
 
 pub use account::{Invitation, Membership, Role, SessionRecord, User};
 pub use achievement::{Achievement, AlignmentSpec, ExpiryPolicy};
+pub use audit::{Actor, AuditEvent};
 pub use award::{Award, AwardStatus, StatusPurpose};
 pub use org::{ImageRecord, Organization, SigningKeyRecord};

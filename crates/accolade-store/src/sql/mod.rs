@@ -29,6 +29,7 @@ macro_rules! sql_impl {
 
 mod accounts;
 mod achievements;
+mod audit;
 mod awards;
 pub(crate) mod codec;
 mod import_chunks;
@@ -86,6 +87,31 @@ impl Backend for Sqlite {
             "accounts",
             include_str!("../../migrations/sqlite/0004_accounts.sql"),
         ),
+        (
+            5,
+            "audit",
+            include_str!("../../migrations/sqlite/0005_audit.sql"),
+        ),
+        (
+            6,
+            "achievements authoring",
+            include_str!("../../migrations/sqlite/0006_achievements_authoring.sql"),
+        ),
+        (
+            7,
+            "designs profile",
+            include_str!("../../migrations/sqlite/0007_designs_profile.sql"),
+        ),
+        (
+            8,
+            "award management",
+            include_str!("../../migrations/sqlite/0008_award_management.sql"),
+        ),
+        (
+            9,
+            "bulk web",
+            include_str!("../../migrations/sqlite/0009_bulk_web.sql"),
+        ),
     ];
 }
 
@@ -111,6 +137,31 @@ impl Backend for Postgres {
             4,
             "accounts",
             include_str!("../../migrations/postgres/0004_accounts.sql"),
+        ),
+        (
+            5,
+            "audit",
+            include_str!("../../migrations/postgres/0005_audit.sql"),
+        ),
+        (
+            6,
+            "achievements authoring",
+            include_str!("../../migrations/postgres/0006_achievements_authoring.sql"),
+        ),
+        (
+            7,
+            "designs profile",
+            include_str!("../../migrations/postgres/0007_designs_profile.sql"),
+        ),
+        (
+            8,
+            "award management",
+            include_str!("../../migrations/postgres/0008_award_management.sql"),
+        ),
+        (
+            9,
+            "bulk web",
+            include_str!("../../migrations/postgres/0009_bulk_web.sql"),
         ),
     ];
 }

@@ -145,19 +145,38 @@ sql_impl! {
         .bind(id.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref()
-            .map(|row| {
-                let r = RowReader::new(row, "images");
-                Ok(ImageRecord {
-                    id: r.parsed("id")?,
-                    org_id: r.opt_parsed("org_id")?,
-                    content_type: r.text("content_type")?,
-                    bytes: r.bytes("bytes")?,
-                    created_at: r.time("created_at")?,
-                })
-            })
-            .transpose()
+        row.as_ref().map(image_from_row::<DB>).transpose()
     }
+
+    pub async fn org_images(&self, org: OrgId) -> Result<Vec<ImageRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, content_type, bytes, created_at FROM images
+             WHERE org_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(image_from_row::<DB>).collect()
+    }
+}
+
+fn image_from_row<DB>(row: &DB::Row) -> Result<ImageRecord, StoreError>
+where
+    DB: Backend,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let r = RowReader::new(row, "images");
+    Ok(ImageRecord {
+        id: r.parsed("id")?,
+        org_id: r.opt_parsed("org_id")?,
+        content_type: r.text("content_type")?,
+        bytes: r.bytes("bytes")?,
+        created_at: r.time("created_at")?,
+    })
 }
 
 fn org_from_row<DB>(row: &DB::Row) -> Result<Organization, StoreError>

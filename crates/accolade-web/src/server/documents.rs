@@ -29,6 +29,21 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
+/// A first-party script; its URL carries a content hash, so it may be cached for good.
+pub async fn script(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match crate::assets::script(&name) {
+        Some(source) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            source,
+        )
+            .into_response(),
+        None => super::errors::not_found().await.into_response(),
+    }
+}
+
 pub async fn stylesheet() -> Response {
     (
         [

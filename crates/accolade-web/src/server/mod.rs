@@ -28,6 +28,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(pages::home))
         .route("/healthz", get(documents::healthz))
         .route(crate::STYLESHEET_PATH, get(documents::stylesheet))
+        .route("/static/js/{name}", get(documents::script))
         .route("/issuers/{slug}", get(pages::issuer))
         .route("/issuers/{slug}/did.json", get(documents::did_document))
         .route(
@@ -38,29 +39,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/achievements/{id}", get(documents::achievement))
         .route("/images/{id}", get(documents::image))
         .route("/verify", get(verify_page::form).post(verify_page::submit))
-        .route(
-            "/signin",
-            get(workspace::signin_form).post(workspace::signin_submit),
-        )
-        .route(
-            "/signup",
-            get(workspace::signup_form).post(workspace::signup_submit),
-        )
-        .route("/signout", axum::routing::post(workspace::signout))
-        .route("/dashboard", get(workspace::dashboard))
-        .route(
-            "/dashboard/orgs",
-            axum::routing::post(workspace::create_org),
-        )
-        .route("/dashboard/orgs/{slug}", get(workspace::org_workspace))
-        .route(
-            "/dashboard/orgs/{slug}/awards",
-            axum::routing::post(workspace::issue_award),
-        )
-        .route(
-            "/dashboard/orgs/{slug}/awards/{id}/revoke",
-            axum::routing::post(workspace::revoke_award),
-        )
+        .merge(workspace::routes())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(security_headers))

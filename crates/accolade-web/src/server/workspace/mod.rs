@@ -5,15 +5,34 @@
 mod auth;
 mod dashboard;
 
-pub use auth::{signin_form, signin_submit, signout, signup_form, signup_submit};
-pub use dashboard::{create_org, dashboard, issue_award, org_workspace, revoke_award};
-
 use super::AppState;
 use super::errors::WebError;
 use crate::views::UserNav;
 use accolade_app::accounts::{CurrentUser, constant_time_eq};
+use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+/// The signed-in side's routes. Each area of the workspace keeps its routes in its own
+/// module and is merged here.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/signin", get(auth::signin_form).post(auth::signin_submit))
+        .route("/signup", get(auth::signup_form).post(auth::signup_submit))
+        .route("/signout", post(auth::signout))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/dashboard/orgs", post(dashboard::create_org))
+        .route("/dashboard/orgs/{slug}", get(dashboard::org_workspace))
+        .route(
+            "/dashboard/orgs/{slug}/awards",
+            post(dashboard::issue_award),
+        )
+        .route(
+            "/dashboard/orgs/{slug}/awards/{id}/revoke",
+            post(dashboard::revoke_award),
+        )
+}
 
 pub const SESSION_COOKIE: &str = "accolade_session";
 /// Double-submit token for forms shown before there is a session (sign-in, sign-up).

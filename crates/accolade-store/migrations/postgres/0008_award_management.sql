@@ -1,0 +1,2 @@
+-- (filled in by its change)
+SELECT 1;
