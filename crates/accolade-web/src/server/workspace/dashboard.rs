@@ -1,6 +1,6 @@
 //! The dashboard and an organization's workspace: issue one badge, revoke, see members.
 
-use super::{check_csrf, nav, require};
+use super::{check_csrf, html, member_org, nav, require};
 use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
@@ -13,7 +13,7 @@ use accolade_app::{AppError, NewAward, NewOrganization};
 use accolade_core::{AwardStatus, Organization, Role};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Debug, serde::Deserialize)]
 pub struct CreateOrgForm {
@@ -39,23 +39,6 @@ pub struct IssueForm {
 pub struct RevokeForm {
     csrf: String,
     reason: String,
-}
-
-fn html(r: Result<String, crate::RenderError>, status: StatusCode) -> Response {
-    match r {
-        Ok(h) => {
-            let mut res = (status, Html(h)).into_response();
-            res.headers_mut().insert(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
-            res
-        }
-        Err(e) => {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
-        }
-    }
 }
 
 fn create_fields(f: Option<&CreateOrgForm>) -> Vec<FieldView> {
@@ -143,21 +126,6 @@ pub async fn create_org(
         }
         Err(e) => WebError::from(e).into_response(),
     }
-}
-
-/// The organization (by slug) if the user is a member with at least `needed`.
-async fn member_org(
-    app: &AppState,
-    user: &CurrentUser,
-    slug: &str,
-    needed: Role,
-) -> Result<(Organization, Role), WebError> {
-    let org = app.org_by_slug(slug).await?;
-    app.authorize(user, org.id, needed).await?;
-    let role = user
-        .role_in(org.id)
-        .ok_or(AppError::NotFound("organization"))?;
-    Ok((org, role))
 }
 
 async fn workspace_page(

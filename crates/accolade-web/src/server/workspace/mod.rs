@@ -8,9 +8,12 @@ mod dashboard;
 use super::AppState;
 use super::errors::WebError;
 use crate::views::UserNav;
+use accolade_app::AppError;
 use accolade_app::accounts::{CurrentUser, constant_time_eq};
+use accolade_core::{Organization, Role};
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -101,4 +104,37 @@ pub fn nav(user: &CurrentUser) -> Option<UserNav> {
         name: user.user.name.clone(),
         csrf: user.csrf_token.clone(),
     })
+}
+
+/// The organization (by slug) if the user is a member with at least `needed`.
+pub async fn member_org(
+    app: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+    needed: Role,
+) -> Result<(Organization, Role), WebError> {
+    let org = app.org_by_slug(slug).await?;
+    app.authorize(user, org.id, needed).await?;
+    let role = user
+        .role_in(org.id)
+        .ok_or(AppError::NotFound("organization"))?;
+    Ok((org, role))
+}
+
+/// An HTML page that is never cached (it shows signed-in data).
+pub fn html(r: Result<String, crate::RenderError>, status: StatusCode) -> Response {
+    match r {
+        Ok(h) => {
+            let mut res = (status, Html(h)).into_response();
+            res.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            res
+        }
+        Err(e) => {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
+        }
+    }
 }
