@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs the npm packages the interoperability tests
-# use (the Digital Bazaar verifier stack, ajv), checks formatting and lints, then runs the
-# whole Rust test suite with the interop tests switched on.
+# Runs every test on a fresh machine: installs the npm packages the interoperability and
+# browser tests use (the Digital Bazaar verifier stack, ajv, puppeteer-core) and Chromium,
+# checks formatting and lints, then runs the whole Rust test suite with the interop and
+# browser tests switched on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,16 @@ if ! command -v node >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+CHROMIUM="${ACCOLADE_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+if [ -z "$CHROMIUM" ]; then
+  echo "== installing Chromium for the browser tests (Debian's chromium)" >&2
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  CHROMIUM="$(command -v chromium)"
+fi
+export ACCOLADE_CHROMIUM="$CHROMIUM"
+
 echo "== npm ci (interop/)"
-(cd interop && npm ci --no-audit --no-fund --loglevel=error)
+(cd interop && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -21,4 +30,4 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== cargo test"
 export ACCOLADE_TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
-ACCOLADE_INTEROP=1 cargo test --workspace
+ACCOLADE_INTEROP=1 ACCOLADE_BROWSER=1 cargo test --workspace

