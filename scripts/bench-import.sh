@@ -2,9 +2,10 @@
 # Bulk issuing benchmark: generates a CSV of ROWS recipients (default 100,000), then runs
 # `accolade import-csv` (release build) on it, once on a fresh SQLite data directory and once
 # on a fresh PostgreSQL database (scripts/postgres.sh); NO_SQLITE=1 or NO_POSTGRES=1 skips one. It prints
-# wall time, rows per second and peak memory (maximum resident set size, /usr/bin/time -v).
-# One run covers everything an import does: hash and validate every row, store the rows,
-# sign every credential, store the awards, mark the rows, queue the emails.
+# wall time, rows per second, the emails queued (checked: one per award) and peak memory
+# (maximum resident set size, /usr/bin/time -v). One run covers everything an import does: hash
+# and validate every row, store the rows, sign every credential, write each award's email,
+# store the awards, mark the rows and queue the emails.
 #   scripts/bench-import.sh [ROWS]
 set -euo pipefail
 
@@ -53,7 +54,7 @@ run() {
   /usr/bin/time -v -o "$WORK/time.txt" \
     "$BIN" "${global[@]}" import-csv --achievement "$achievement" "$CSV" --json \
     > "$WORK/out.json" 2> "$WORK/progress.txt"
-  local seconds rss issued
+  local seconds rss issued emails
   seconds="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.txt" |
     awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')"
   rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")"
@@ -63,8 +64,15 @@ run() {
     cat "$WORK/out.json" "$WORK/progress.txt" >&2
     exit 1
   fi
-  awk -v n="$name" -v rows="$ROWS" -v s="$seconds" -v kb="$rss" 'BEGIN {
-    printf "%-10s %7d rows  %6.1f s  %7.0f rows/s  peak RSS %4.0f MiB\n", n, rows, s, rows / s, kb / 1024 }'
+  # Every award's email is queued with it: one send job each (no SMTP: nothing is sent).
+  emails="$(retry "$BIN" "${global[@]}" outbox list --limit 0 |
+    sed -n 's/.*jobs: \([0-9]*\) queued.*/\1/p')"
+  if [ "$emails" != "$ROWS" ]; then
+    echo "$name: $emails emails queued for $ROWS awards" >&2
+    exit 1
+  fi
+  awk -v n="$name" -v rows="$ROWS" -v s="$seconds" -v kb="$rss" -v mails="$emails" 'BEGIN {
+    printf "%-10s %7d rows  %6.1f s  %7.0f rows/s  %7d emails queued  peak RSS %4.0f MiB\n", n, rows, s, rows / s, mails, kb / 1024 }'
 }
 
 unset ACCOLADE_DATABASE_URL ACCOLADE_MASTER_KEY

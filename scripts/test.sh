@@ -22,6 +22,20 @@ export ACCOLADE_CHROMIUM="$CHROMIUM"
 echo "== npm ci (interop/)"
 (cd interop && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
+echo "== Python venv (independent Open Badges tools from PyPI)"
+PY_VENV="${CARGO_TARGET_DIR:-target}/py-venv"
+if [ ! -x "$PY_VENV/bin/python" ]; then
+  python3 -m venv "$PY_VENV" || {
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$PY_VENV"
+  }
+fi
+"$PY_VENV/bin/pip" install -q --disable-pip-version-check -r interop/py/requirements.txt
+"$PY_VENV/bin/pip" install -q --disable-pip-version-check --no-deps openbadges==1.1.2
+ACCOLADE_PYTHON="$(cd "$PY_VENV/bin" && pwd)/python"
+# poppler's pdfinfo/pdftotext read the certificate PDFs in the tests.
+command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+export ACCOLADE_PYTHON
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

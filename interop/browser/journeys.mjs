@@ -8,6 +8,14 @@
 // $ACCOLADE_BROWSER_ARTIFACTS (default ./browser-artifacts).
 import { launch, watchedPage, saveFailure } from './lib.mjs';
 import { signUpAndCreateOrg } from './journeys/account.mjs';
+import { designBadge } from './journeys/designer.mjs';
+import { createAchievement, issueOne } from './journeys/achievement.mjs';
+import { revoke } from './journeys/revoke.mjs';
+import { bulkIssue } from './journeys/bulk.mjs';
+import { downloadAndVerify } from './journeys/download.mjs';
+import { claimBadge } from './journeys/claim.mjs';
+import { shareAndEmbed } from './journeys/share.mjs';
+import { verifyRevokedAndJwt } from './journeys/verify.mjs';
 
 const base = process.argv[2];
 if (!base) {
@@ -17,6 +25,15 @@ if (!base) {
 
 const journeys = [
   ['sign up and create an organization', signUpAndCreateOrg],
+  ['design a badge with a live preview', designBadge],
+  ['create an achievement on that design', createAchievement],
+  ['issue one badge from the form', issueOne],
+  ['bulk issue a CSV with one bad row', bulkIssue],
+  ['revoke an award', revoke],
+  ['download the baked PNG and verify it', downloadAndVerify],
+  ['claim a badge without an account, then into a backpack and portfolio', claimBadge],
+  ['share to LinkedIn and embed the revoked badge on another site', shareAndEmbed],
+  ['verify the revoked badge pasted as JSON, and a VC-JWT', verifyRevokedAndJwt],
 ];
 
 const browser = await launch();

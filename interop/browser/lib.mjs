@@ -24,7 +24,17 @@ export async function watchedPage(browser, problems) {
   page.setDefaultTimeout(15000);
   page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error on ${page.url()}: ${m.text()}`);
+    // A page answered with 4xx on purpose (a form shown again with its error) is logged as
+    // "Failed to load resource"; broken subresources are caught below instead.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      problems.push(`console error on ${page.url()}: ${m.text()}`);
+    }
+  });
+  page.on('response', (r) => {
+    const type = r.request().resourceType();
+    if (type !== 'document' && r.status() >= 400) {
+      problems.push(`${type} ${r.url()} answered ${r.status()} on ${page.url()}`);
+    }
   });
   return page;
 }

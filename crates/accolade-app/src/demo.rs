@@ -1,9 +1,35 @@
-//! Demo data for a first look: one organization, three achievements with real badge images,
-//! and awards in every state (active, expired, suspended, revoked).
+//! Demo data for a first look: one organization, three achievements with real badge images
+//! (one of them also in German, with a custom field), and awards in every state (active,
+//! expired, suspended, revoked).
 
-use crate::{App, AppResult, NewAchievement, NewAward, NewOrganization};
-use accolade_core::{AlignmentSpec, Award, ExpiryPolicy, Organization};
+use crate::{
+    App, AppResult, NewAchievement, NewAward, NewEvidence, NewOrganization, NewTranslation,
+};
+use accolade_core::{Actor, AlignmentSpec, Award, CustomField, ExpiryPolicy, Organization};
+use std::collections::BTreeMap;
 use time::Duration;
+
+const PROJECT_FIELD: &str = "final-project";
+
+/// The data course is also written in German and records each learner's final project.
+fn data_course_extras() -> (Vec<NewTranslation>, Vec<CustomField>, Option<String>) {
+    let german = NewTranslation {
+        language: "de".into(),
+        name: "Grundlagen der Datenanalyse".into(),
+        description: "Grundlagen der Datenanalyse: von der Northwind Academy an Lernende verliehen, die die veröffentlichten Kriterien erfüllen.".into(),
+        criteria_narrative: Some(
+            "Alle Module von **Grundlagen der Datenanalyse** abschließen.\n\nDie Abschlussprüfung mit mindestens 80 % bestehen.".into(),
+        ),
+        field_labels: BTreeMap::from([(PROJECT_FIELD.to_owned(), "Abschlussprojekt".to_owned())]),
+    };
+    let field = CustomField {
+        key: PROJECT_FIELD.into(),
+        label: "Final project".into(),
+        required: true,
+    };
+    let evidence = "A link to the learner's final project report or notebook.".to_owned();
+    (vec![german], vec![field], Some(evidence))
+}
 
 /// What the demo created, for printing.
 pub struct Demo {
@@ -90,6 +116,11 @@ impl App {
         ];
         let mut achievements = Vec::new();
         for (name, short, fill, accent, kind, expiry, credits) in specs {
+            let (translations, custom_fields, evidence_requirements) = if short == "DATA" {
+                data_course_extras()
+            } else {
+                Default::default()
+            };
             let image = self
                 .add_image(
                     Some(org.id),
@@ -97,12 +128,12 @@ impl App {
                 )
                 .await?;
             let a = self
-                .create_achievement(NewAchievement {
+                .create_achievement(&Actor::system(), NewAchievement {
                     org_id: org.id,
                     name: name.into(),
                     description: format!("{name}: awarded by Northwind Academy to learners who meet the published criteria."),
                     criteria_narrative: Some(format!(
-                        "Complete every module of {name}.\n\nPass the final assessment with a score of at least 80%."
+                        "Complete every module of **{name}**.\n\nPass the final assessment with a score of at least 80%."
                     )),
                     criteria_url: None,
                     achievement_type: Some(kind.into()),
@@ -116,6 +147,10 @@ impl App {
                     credits: (credits > 0.0).then_some(credits),
                     tags: vec![short.to_lowercase()],
                     expiry,
+                    language: Some("en".into()),
+                    translations,
+                    custom_fields,
+                    evidence_requirements,
                 })
                 .await?;
             achievements.push(a);
@@ -136,22 +171,56 @@ impl App {
         ];
         let mut awards = Vec::new();
         for (name, email, which, days_ago, state) in plan {
+            let a = &achievements[which];
+            let mut field_values = BTreeMap::new();
+            if a.custom_fields.iter().any(|f| f.key == PROJECT_FIELD) {
+                field_values.insert(
+                    PROJECT_FIELD.to_owned(),
+                    format!("Sales forecast for a regional bakery chain ({name})"),
+                );
+            }
+            // Ada chose German; her credential carries the German texts and `inLanguage: de`.
+            let language = (email == "ada@example.com").then(|| "de".to_owned());
+            let evidence = if email == "ada@example.com" {
+                vec![NewEvidence {
+                    url: Some("https://northwind.example/projects/ada-forecast".into()),
+                    name: Some("Final project report".into()),
+                    narrative: None,
+                }]
+            } else {
+                Vec::new()
+            };
             let award = self
-                .award(NewAward {
-                    achievement_id: achievements[which].id,
-                    recipient_email: email.into(),
-                    recipient_name: Some(name.into()),
-                    issued_at: Some(now - Duration::days(days_ago)),
-                })
+                .award(
+                    &Actor::system(),
+                    NewAward {
+                        achievement_id: achievements[which].id,
+                        recipient_email: email.into(),
+                        recipient_name: Some(name.into()),
+                        issued_at: Some(now - Duration::days(days_ago)),
+                        language,
+                        field_values,
+                        evidence,
+                        ..Default::default()
+                    },
+                )
                 .await?;
             let award = match state {
                 "suspended" => {
-                    self.suspend(award.id, Some("Under review after a complaint"))
-                        .await?
+                    self.suspend(
+                        &Actor::system(),
+                        award.id,
+                        Some("Under review after a complaint"),
+                    )
+                    .await?
                 }
                 "revoked" => {
-                    self.revoke(award.id, "Issued in error: assessment not completed")
-                        .await?
+                    self.revoke(
+                        &Actor::system(),
+                        award.id,
+                        "Issued in error: assessment not completed",
+                    )
+                    .await?
                 }
                 _ => award,
             };

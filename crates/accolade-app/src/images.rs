@@ -5,7 +5,15 @@
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{ImageId, ImageRecord, OrgId};
-use accolade_media::{CheckedImage, check_badge_image};
+use accolade_media::{CheckedImage, Logo, check_badge_image, check_strict_upload, render_png};
+
+/// Largest image upload accepted.
+pub use accolade_media::MAX_UPLOAD_BYTES;
+
+/// Side of a PNG rendition when none is asked for.
+pub const DEFAULT_PNG_SIZE: u32 = 512;
+/// Largest PNG rendition served.
+pub const MAX_PNG_SIZE: u32 = 1024;
 
 /// Checks an upload and returns what would be stored: PNG bytes as given, a JPEG converted
 /// to PNG, or the sanitized SVG.
@@ -15,10 +23,32 @@ pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
 
 impl App {
     pub async fn add_image(&self, org: Option<OrgId>, bytes: Vec<u8>) -> AppResult<ImageRecord> {
+        self.add_checked_image(org, bytes, false).await
+    }
+
+    /// Checks and stores an image. A logo is refused, not cleaned, if it is an SVG with
+    /// scripts, handlers or references to other files, and must be small enough to embed in a
+    /// badge.
+    pub(crate) async fn add_checked_image(
+        &self,
+        org: Option<OrgId>,
+        bytes: Vec<u8>,
+        logo: bool,
+    ) -> AppResult<ImageRecord> {
         // Decoding and sanitizing take CPU time: keep them off the async workers.
-        let checked = tokio::task::spawn_blocking(move || check_image(&bytes))
-            .await
-            .map_err(|e| AppError::Internal(format!("image check failed: {e}")))??;
+        let checked = tokio::task::spawn_blocking(move || {
+            let checked = if logo {
+                let checked =
+                    check_strict_upload(&bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+                Logo::from_checked(&checked).map_err(|e| AppError::Invalid(e.to_string()))?;
+                checked
+            } else {
+                check_image(&bytes)?
+            };
+            Ok::<_, AppError>(checked)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("image check failed: {e}")))??;
         let record = ImageRecord {
             id: ImageId::new(),
             org_id: org,
@@ -35,6 +65,27 @@ impl App {
             .image(id)
             .await?
             .ok_or(AppError::NotFound("image"))
+    }
+
+    /// An image as PNG, `size` pixels square (1 to [`MAX_PNG_SIZE`]): an SVG is rendered with
+    /// the bundled font; a PNG is returned as stored, whatever the size.
+    pub async fn image_png(&self, id: ImageId, size: u32) -> AppResult<Vec<u8>> {
+        if size == 0 || size > MAX_PNG_SIZE {
+            return Err(AppError::Invalid(format!(
+                "a PNG from 1 to {MAX_PNG_SIZE} pixels can be made, not {size}"
+            )));
+        }
+        let image = self.image(id).await?;
+        if image.content_type == "image/png" {
+            return Ok(image.bytes);
+        }
+        tokio::task::spawn_blocking(move || {
+            let svg = std::str::from_utf8(&image.bytes)
+                .map_err(|_| AppError::Internal(format!("image {id} is not UTF-8 SVG")))?;
+            render_png(svg, size).map_err(|e| AppError::Internal(format!("image {id}: {e}")))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("rendering failed: {e}")))?
     }
 }
 

@@ -4,27 +4,40 @@
 
 pub mod accounts;
 mod achievements;
+pub mod analytics;
 mod audit;
+pub mod awards;
 pub mod bulk;
 pub mod demo;
+pub mod designs;
+pub mod downloads;
+pub mod earner_imports;
+pub mod earners;
 mod error;
-mod images;
+pub mod expiry;
+pub mod images;
 mod issue;
 pub mod jobs;
 pub mod mail;
 pub mod master;
 mod orgs;
+pub mod profile;
+pub mod sharing;
 mod status;
 mod urls;
 mod verify;
 
-pub use achievements::NewAchievement;
+pub use achievements::{ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation};
+pub use designs::DesignForm;
 pub use error::{AppError, AppResult};
-pub use issue::NewAward;
+pub use issue::{
+    CUSTOM_FIELD_RESULT_TYPE, NewAward, NewEvidence, describe_achievement, field_result_id,
+};
 pub use jobs::{JobKind, JobWorker, RunSummary};
 pub use mail::{MailConfigError, MailSettings, SmtpUrl};
 pub use master::{MasterKey, MasterKeyError};
 pub use orgs::NewOrganization;
+pub use profile::OrgProfile;
 pub use urls::{PublicUrl, PublicUrlError};
 pub use verify::LocalFetcher;
 
@@ -58,6 +71,7 @@ pub struct App {
     master: Option<MasterKey>,
     status_cache: Mutex<HashMap<(OrgId, StatusPurpose), SignedStatusList>>,
     mailer: mail::Mailer,
+    analytics: analytics::Recorder,
 }
 
 impl App {
@@ -74,6 +88,7 @@ impl App {
             config,
             master,
             status_cache: Mutex::new(HashMap::new()),
+            analytics: analytics::Recorder::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! publish them (the did:web DID document and the OB 3.0 Profile).
 
 use crate::{App, AppError, AppResult};
-use accolade_core::{Email, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
+use accolade_core::{Actor, Email, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
 use accolade_credentials::multikey::KeyPair;
 use accolade_store::StoreError;
 use serde_json::{Value, json};
@@ -79,6 +79,7 @@ impl App {
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty()),
             image_id: None,
+            languages: Vec::new(),
             created_at: self.now(),
         };
         self.store.insert_org(&org).await.map_err(|e| match e {
@@ -114,15 +115,25 @@ impl App {
 
     /// Adds a new key and retires the ones before it. Retired keys stay in the DID document,
     /// so every credential they signed keeps verifying.
-    pub async fn rotate_key(&self, org_id: OrgId) -> AppResult<SigningKeyRecord> {
+    pub async fn rotate_key(&self, actor: &Actor, org_id: OrgId) -> AppResult<SigningKeyRecord> {
         let master = self.master()?.clone();
         let org = self.org(org_id).await?;
         let before = self.store.keys(org_id).await?;
         let new = self.add_key(&org, &master).await?;
         let now = self.now();
+        let mut retired = Vec::new();
         for k in before.iter().filter(|k| k.retired_at.is_none()) {
-            self.store.retire_key(k.id, now).await?;
+            if self.store.retire_key(k.id, now).await? {
+                retired.push(k.public_multibase.as_str());
+            }
         }
+        let detail = if retired.is_empty() {
+            "no key was active before".to_owned()
+        } else {
+            format!("retired {}", retired.join(", "))
+        };
+        self.audit(org_id, actor, "key.rotate", &new.public_multibase, &detail)
+            .await?;
         Ok(new)
     }
 

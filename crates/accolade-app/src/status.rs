@@ -3,7 +3,7 @@
 //! only when an organization's status version changes.
 
 use crate::{App, AppError, AppResult, SignedStatusList, rfc3339};
-use accolade_core::{Award, AwardId, AwardStatus, Organization, StatusPurpose};
+use accolade_core::{Actor, Award, AwardId, AwardStatus, Organization, StatusPurpose};
 use accolade_credentials::proof::{self, ProofOptions};
 use accolade_credentials::status_list::{BitstringStatusList, MIN_LIST_BITS};
 use serde_json::json;
@@ -18,7 +18,7 @@ pub(crate) const STATUS_LIST_BITS: usize = 8 * MIN_LIST_BITS;
 
 impl App {
     /// Revokes an award for good. The status list flips at once.
-    pub async fn revoke(&self, id: AwardId, reason: &str) -> AppResult<Award> {
+    pub async fn revoke(&self, actor: &Actor, id: AwardId, reason: &str) -> AppResult<Award> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::Invalid(
@@ -39,21 +39,46 @@ impl App {
         let revoked = self
             .set_status(award, AwardStatus::Revoked, Some(reason))
             .await?;
+        self.audit(
+            revoked.org_id,
+            actor,
+            "award.revoke",
+            &revoked.id.to_string(),
+            reason,
+        )
+        .await?;
         self.notify_revoked(&revoked).await;
         Ok(revoked)
     }
 
     /// Suspends an award until it is reinstated.
-    pub async fn suspend(&self, id: AwardId, reason: Option<&str>) -> AppResult<Award> {
+    pub async fn suspend(
+        &self,
+        actor: &Actor,
+        id: AwardId,
+        reason: Option<&str>,
+    ) -> AppResult<Award> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| r.chars().count() > 1000) {
+            return Err(AppError::Invalid(
+                "the reason is longer than 1,000 characters".into(),
+            ));
+        }
         let award = self.award_by_id(id).await?;
         match award.status {
             AwardStatus::Active => {
-                self.set_status(
-                    award,
-                    AwardStatus::Suspended,
-                    reason.map(str::trim).filter(|r| !r.is_empty()),
+                let suspended = self
+                    .set_status(award, AwardStatus::Suspended, reason)
+                    .await?;
+                self.audit(
+                    suspended.org_id,
+                    actor,
+                    "award.suspend",
+                    &suspended.id.to_string(),
+                    reason.unwrap_or(""),
                 )
-                .await
+                .await?;
+                Ok(suspended)
             }
             AwardStatus::Suspended => Err(AppError::Conflict(
                 "the credential is already suspended".into(),
@@ -65,10 +90,16 @@ impl App {
     }
 
     /// Lifts a suspension.
-    pub async fn reinstate(&self, id: AwardId) -> AppResult<Award> {
+    pub async fn reinstate(&self, actor: &Actor, id: AwardId) -> AppResult<Award> {
         let award = self.award_by_id(id).await?;
         match award.status {
-            AwardStatus::Suspended => self.set_status(award, AwardStatus::Active, None).await,
+            AwardStatus::Suspended => {
+                let active = self.set_status(award, AwardStatus::Active, None).await?;
+                let id = active.id.to_string();
+                self.audit(active.org_id, actor, "award.reinstate", &id, "")
+                    .await?;
+                Ok(active)
+            }
             AwardStatus::Active => {
                 Err(AppError::Conflict("the credential is not suspended".into()))
             }

@@ -8,11 +8,11 @@ use accolade_app::bulk::{ColumnMapping, ImportLimits, ImportProgress};
 use accolade_app::{
     App, AppConfig, AppError, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
 };
-use accolade_core::{AchievementId, AwardId, ExpiryPolicy, FixedClock, ImportId};
+use accolade_core::{AchievementId, Actor, AwardId, ExpiryPolicy, FixedClock, ImportId};
 use accolade_credentials::verify::Verdict;
 use accolade_net::FetchPolicy;
 use accolade_store::{ImportLease, ImportState, RowState, Store};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use time::macros::datetime;
@@ -58,14 +58,17 @@ async fn setup(store: Store) -> (Arc<App>, Arc<FixedClock>, AchievementId) {
         .await
         .unwrap();
     let achievement = app
-        .create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "First Aid".into(),
-            description: "Workplace first aid.".into(),
-            criteria_narrative: Some("Pass the practical assessment.".into()),
-            expiry: ExpiryPolicy::MonthsAfterIssue(24),
-            ..NewAchievement::default()
-        })
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "First Aid".into(),
+                description: "Workplace first aid.".into(),
+                criteria_narrative: Some("Pass the practical assessment.".into()),
+                expiry: ExpiryPolicy::MonthsAfterIssue(24),
+                ..NewAchievement::default()
+            },
+        )
         .await
         .unwrap();
     (app, clock, achievement.id)
@@ -77,6 +80,7 @@ async fn import(
     path: &Path,
 ) -> accolade_app::bulk::ImportReport {
     app.import_csv(
+        &Actor::cli(),
         achievement,
         path,
         &ColumnMapping::default(),
@@ -86,17 +90,33 @@ async fn import(
     .unwrap()
 }
 
+/// Badge-issued emails in the outbox, by award: every award must have exactly one.
+async fn badge_mails(app: &App, achievement: AchievementId) -> HashMap<AwardId, usize> {
+    let org = app.achievement(achievement).await.unwrap().org_id;
+    let mut by_award = HashMap::new();
+    for m in app.outbox(Some(org), 1_000_000).await.unwrap() {
+        if m.template == "badge_issued" {
+            *by_award.entry(m.award_id.unwrap()).or_insert(0) += 1;
+        }
+    }
+    by_award
+}
+
 async fn dry_run_reports_exact_row_errors(
     app: &Arc<App>,
     achievement: AchievementId,
     dir: &TempDir,
 ) {
-    app.award(NewAward {
-        achievement_id: achievement,
-        recipient_email: "earlier@example.com".into(),
-        recipient_name: None,
-        issued_at: None,
-    })
+    app.award(
+        &Actor::system(),
+        NewAward {
+            achievement_id: achievement,
+            recipient_email: "earlier@example.com".into(),
+            recipient_name: None,
+            issued_at: None,
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     let long = "x".repeat(1001);
@@ -233,6 +253,18 @@ async fn issues_n_minus_one_once(app: &Arc<App>, achievement: AchievementId, dir
         }
     }
 
+    // One badge-issued email per award, queued with it.
+    let mails = badge_mails(app, achievement).await;
+    assert!(
+        ids.iter().all(|id| mails.get(id) == Some(&1)),
+        "one email per award"
+    );
+    let queued_before = mails.len();
+    // Queueing them again (as for an import issued before emails went with the chunks)
+    // queues nothing: the outbox is idempotent by award.
+    let ids: Vec<AwardId> = ids.into_iter().collect();
+    assert_eq!(app.queue_award_emails(&ids[..50]).await.unwrap(), 0);
+
     // The same file again: a new import in which every row is already awarded.
     let again = import(app, achievement, &path).await;
     assert!(!again.resumed);
@@ -245,6 +277,9 @@ async fn issues_n_minus_one_once(app: &Arc<App>, achievement: AchievementId, dir
         .await
         .unwrap();
     assert_eq!(again.issued_rows, 0);
+    let mails = badge_mails(app, achievement).await;
+    assert_eq!(mails.len(), queued_before, "the re-run queued no email");
+    assert!(mails.values().all(|n| *n == 1));
 }
 
 async fn dead_worker_is_taken_over(
@@ -280,6 +315,36 @@ async fn dead_worker_is_taken_over(
     let resumed = app.resume_imports(|_, _| {}).await.unwrap();
     assert_eq!(resumed.len(), 1);
     assert_eq!((resumed[0].id, resumed[0].issued_rows), (id, 2));
+    let mails = badge_mails(app, achievement).await;
+    for row in app.store().import_rows(id, false, 0, 10).await.unwrap() {
+        assert_eq!(
+            mails.get(&row.award_id.unwrap()),
+            Some(&1),
+            "resumed: one email each"
+        );
+    }
+    // Started from the web, an import is issued by whoever takes it first: here the resumer.
+    let path = dir.write(
+        "later.csv",
+        "email
+later@example.net
+",
+    );
+    let report = import(app, achievement, &path).await;
+    let started = app
+        .start_import(&Actor::system(), report.import.id)
+        .await
+        .unwrap();
+    assert_eq!(started.state, ImportState::Running);
+    let resumed = app.resume_imports(|_, _| {}).await.unwrap();
+    assert_eq!((resumed.len(), resumed[0].issued_rows), (1, 1));
+    let audit = app.audit_log(report.import.org_id, 100, 0).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "import.start" && e.target == report.import.id.to_string())
+    );
+    assert!(audit.iter().any(|e| e.action == "import.upload"));
     // The dead worker's late commit is refused (fencing): nothing it signed is stored.
     let late = store
         .commit_import_chunk(id, &dead, &accolade_store::ImportChunk::default())

@@ -7,13 +7,25 @@
 use accolade_app::{
     App, AppConfig, AppError, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
 };
-use accolade_core::{AlignmentSpec, AwardStatus, ExpiryPolicy, FixedClock, StatusPurpose};
+use accolade_core::{Actor, AlignmentSpec, AwardStatus, ExpiryPolicy, FixedClock, StatusPurpose};
 use accolade_credentials::verify::{CheckKind, Outcome, Verdict};
 use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use std::sync::Arc;
 use time::macros::datetime;
 
+#[path = "story/account_mail.rs"]
+mod account_mail;
+#[path = "story/analytics.rs"]
+mod analytics;
+#[path = "story/authoring.rs"]
+mod authoring;
+#[path = "story/awards.rs"]
+mod awards;
+#[path = "story/designs.rs"]
+mod designs;
+#[path = "story/earners.rs"]
+mod earners;
 #[path = "story/mail.rs"]
 mod mail;
 
@@ -54,31 +66,37 @@ async fn story(store: Store) {
     assert!(matches!(dup, Err(AppError::Conflict(_))), "{dup:?}");
 
     let achievement = app
-        .create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "First Aid".into(),
-            description: "Workplace first aid.".into(),
-            criteria_narrative: Some("Pass the practical assessment.".into()),
-            achievement_type: Some("Certification".into()),
-            alignments: vec![AlignmentSpec {
-                target_name: "Provide first aid".into(),
-                target_url: "https://esco.example/skills/first-aid".into(),
-                target_code: None,
-                target_framework: Some("ESCO".into()),
-            }],
-            credits: Some(1.5),
-            expiry: ExpiryPolicy::MonthsAfterIssue(12),
-            ..NewAchievement::default()
-        })
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "First Aid".into(),
+                description: "Workplace first aid.".into(),
+                criteria_narrative: Some("Pass the practical assessment.".into()),
+                achievement_type: Some("Certification".into()),
+                alignments: vec![AlignmentSpec {
+                    target_name: "Provide first aid".into(),
+                    target_url: "https://esco.example/skills/first-aid".into(),
+                    target_code: None,
+                    target_framework: Some("ESCO".into()),
+                }],
+                credits: Some(1.5),
+                expiry: ExpiryPolicy::MonthsAfterIssue(12),
+                ..NewAchievement::default()
+            },
+        )
         .await
         .unwrap();
     let bad = app
-        .create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "x".into(),
-            description: "y".into(),
-            ..NewAchievement::default()
-        })
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "x".into(),
+                description: "y".into(),
+                ..NewAchievement::default()
+            },
+        )
         .await;
     assert!(
         matches!(bad, Err(AppError::Invalid(_))),
@@ -86,12 +104,16 @@ async fn story(store: Store) {
     );
 
     let award = app
-        .award(NewAward {
-            achievement_id: achievement.id,
-            recipient_email: "Ada@Example.com".into(),
-            recipient_name: Some("Ada Lovelace".into()),
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "Ada@Example.com".into(),
+                recipient_name: Some("Ada Lovelace".into()),
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let credential: serde_json::Value = serde_json::from_str(&award.credential).unwrap();
@@ -131,20 +153,28 @@ async fn story(store: Store) {
     );
 
     // Suspension shows in the suspension list; reinstating clears it.
-    app.suspend(award.id, Some("review")).await.unwrap();
+    app.suspend(&Actor::system(), award.id, Some("review"))
+        .await
+        .unwrap();
     let list = app
         .status_list(&org, StatusPurpose::Suspension)
         .await
         .unwrap();
     assert!(list.json.contains("BitstringStatusListCredential"));
     assert_eq!(
-        app.reinstate(award.id).await.unwrap().status,
+        app.reinstate(&Actor::system(), award.id)
+            .await
+            .unwrap()
+            .status,
         AwardStatus::Active
     );
 
     // Revocation flips the bit at once: the same credential no longer verifies.
     let v_before = store.status_version(org.id).await.unwrap();
-    let revoked = app.revoke(award.id, "Issued in error").await.unwrap();
+    let revoked = app
+        .revoke(&Actor::system(), award.id, "Issued in error")
+        .await
+        .unwrap();
     assert_eq!(revoked.status, AwardStatus::Revoked);
     assert!(store.status_version(org.id).await.unwrap() > v_before);
     let report = app
@@ -153,32 +183,40 @@ async fn story(store: Store) {
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(report.flags.revoked, "{report:#?}");
     assert!(matches!(
-        app.revoke(award.id, "again").await,
+        app.revoke(&Actor::system(), award.id, "again").await,
         Err(AppError::Conflict(_))
     ));
     assert!(matches!(
-        app.reinstate(award.id).await,
+        app.reinstate(&Actor::system(), award.id).await,
         Err(AppError::Conflict(_))
     ));
 
     // Key rotation: new credentials use the new key, old ones still verify.
     let second = app
-        .award(NewAward {
-            achievement_id: achievement.id,
-            recipient_email: "grace@example.com".into(),
-            recipient_name: None,
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "grace@example.com".into(),
+                recipient_name: None,
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    let new_key = app.rotate_key(org.id).await.unwrap();
+    let new_key = app.rotate_key(&Actor::system(), org.id).await.unwrap();
     let third = app
-        .award(NewAward {
-            achievement_id: achievement.id,
-            recipient_email: "alan@example.com".into(),
-            recipient_name: None,
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "alan@example.com".into(),
+                recipient_name: None,
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_ne!(second.key_id, third.key_id);
@@ -203,16 +241,20 @@ async fn story(store: Store) {
     // Without the master key nothing can be signed; pages and verification still work.
     let no_master = make_app(store.clone(), None, clock.clone());
     let err = no_master
-        .award(NewAward {
-            achievement_id: achievement.id,
-            recipient_email: "x@example.com".into(),
-            recipient_name: None,
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "x@example.com".into(),
+                recipient_name: None,
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await;
     assert!(matches!(err, Err(AppError::NoMasterKey)), "{err:?}");
     assert!(matches!(
-        no_master.rotate_key(org.id).await,
+        no_master.rotate_key(&Actor::system(), org.id).await,
         Err(AppError::NoMasterKey)
     ));
     // A wrong master key cannot unseal the stored keys either.
@@ -222,12 +264,16 @@ async fn story(store: Store) {
         clock.clone(),
     );
     let err = wrong
-        .award(NewAward {
-            achievement_id: achievement.id,
-            recipient_email: "x@example.com".into(),
-            recipient_name: None,
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "x@example.com".into(),
+                recipient_name: None,
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await;
     assert!(matches!(err, Err(AppError::MasterKey(_))), "{err:?}");
 

@@ -96,6 +96,10 @@ id_type!(
     /// An entry in an organization's audit log.
     AuditId
 );
+id_type!(
+    /// A saved badge design.
+    DesignId
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ pub mod jsonld;
 pub mod jwt;
 pub mod model;
 pub mod multikey;
+pub mod ob2;
 pub mod proof;
 pub mod rdf;
 pub mod status_list;

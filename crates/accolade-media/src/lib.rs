@@ -5,6 +5,8 @@
 //! - [`check_upload`] / [`check_badge_image`]: uploaded PNG, JPEG or SVG checked under strict
 //!   limits, SVG sanitized.
 
+mod active;
+mod catalog;
 mod design;
 mod error;
 mod guard;
@@ -16,6 +18,8 @@ mod svg;
 mod text;
 mod upload;
 
+pub use active::{active_content, check_strict_upload};
+pub use catalog::design_image;
 pub use design::{
     BadgeDesign, Border, BorderStyle, Colour, Logo, MAX_BORDER_WIDTH, MAX_LOGO_BYTES,
     MAX_SUBTITLE_CHARS, MAX_TITLE_CHARS,

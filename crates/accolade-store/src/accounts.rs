@@ -84,6 +84,29 @@ impl Store {
         each!(self.accept_invitation(token_hash, now))
     }
 
+    /// An invitation by its token's hash, whatever its state.
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        each!(self.invitation(token_hash))
+    }
+
+    /// An organization's invitations neither accepted nor expired at `now`, newest first.
+    pub async fn pending_invitations(
+        &self,
+        org: OrgId,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        each!(self.pending_invitations(org, now))
+    }
+
+    /// Deletes an organization's unaccepted invitation; `false` if there is none.
+    pub async fn delete_invitation(
+        &self,
+        org: OrgId,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        each!(self.delete_invitation(org, token_hash))
+    }
+
     pub async fn insert_password_reset(
         &self,
         token_hash: &str,

@@ -67,7 +67,11 @@ impl Store {
             // FULL: a commit (an issued award, a revocation) survives power loss.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            // 32 MiB of page cache per connection (negative = KiB), and statement journals
+            // of multi-row INSERTs in memory: bulk issuing writes ~200 MB per 100,000 awards.
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)

@@ -4,7 +4,7 @@
 //! that lost its lease can never commit, a crash loses nothing, and a resume doubles nothing.
 
 use crate::store::Inner;
-use crate::{Store, StoreError};
+use crate::{QueuedEmail, Store, StoreError};
 use accolade_core::{AchievementId, Award, AwardId, ImportId, OrgId};
 use time::OffsetDateTime;
 
@@ -151,6 +151,11 @@ pub struct ImportChunk {
     pub skipped: Vec<(i64, String)>,
     /// `(row_number, reason)`: rows that turned out invalid at issue time.
     pub failed: Vec<(i64, String)>,
+    /// The awards' emails, queued in the same transaction (and their rows stamped
+    /// `mail_queued_at`), so that every award committed has its email queued exactly once.
+    pub emails: Vec<QueuedEmail>,
+    /// The claim tokens of those emails (one per award), stored in the same transaction.
+    pub claims: Vec<accolade_core::ClaimToken>,
 }
 
 /// A worker's hold on an import: who, and until when (renewed by every chunk).
@@ -191,6 +196,11 @@ impl Store {
 
     pub async fn import(&self, id: ImportId) -> Result<Option<Import>, StoreError> {
         on_backend!(self.import(id))
+    }
+
+    /// An organization's imports (not those still being read), newest first.
+    pub async fn org_imports(&self, org: OrgId, limit: i64) -> Result<Vec<Import>, StoreError> {
+        on_backend!(self.org_imports(org, limit))
     }
 
     /// The newest unfinished import of the same file (hash) with the same mapping.
@@ -250,7 +260,8 @@ impl Store {
     /// Commits one chunk in one transaction: checks and renews the lease (else
     /// `Conflict { what: "lease" }`), inserts the awards, marks the skipped and failed rows,
     /// then every other pending row of the range issued (they must be exactly the awards'
-    /// rows, else `Conflict { what: "row" }`), and counts them. A status index already used fails with
+    /// rows, else `Conflict { what: "row" }`), counts them, and queues the chunk's emails
+    /// (stamping the issued rows `mail_queued_at` when there are any). A status index already used fails with
     /// `Conflict { what: "status_index" }`; an achievement and email already issued by
     /// another import with `Conflict { what: "recipient" }`; then nothing is written.
     pub async fn commit_import_chunk(

@@ -6,6 +6,7 @@
 //! row that does not convert is a [`StoreError::Corrupt`], never a panic or a silent `None`.
 
 mod accounts;
+mod awards;
 mod connect;
 mod error;
 mod imports;
@@ -16,10 +17,14 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use awards::{AwardCursor, AwardFilter};
 pub use error::StoreError;
 pub use imports::{
     Import, ImportChunk, ImportLease, ImportRow, ImportState, NewImportRow, PendingRow, RowState,
 };
 pub use jobs::{Enqueued, Job, JobCounts, JobState, NewJob};
 pub use outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
+pub use sql::ClaimOutcome;
+pub use sql::EarnerImport;
+pub use sql::events::{AnalyticsEvent, EventCount};
 pub use store::Store;

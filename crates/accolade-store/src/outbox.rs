@@ -46,7 +46,9 @@ impl OutboxState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxMessage {
     pub id: OutboxId,
-    pub org_id: OrgId,
+    /// The organization the message is about; `None` for account mail (password resets),
+    /// which only the operator sees.
+    pub org_id: Option<OrgId>,
     pub award_id: Option<AwardId>,
     /// Which message this is (`badge_issued`, `revocation`, …).
     pub template: String,

@@ -3,8 +3,8 @@
 use crate::StoreError;
 use crate::sql::{Backend, SqlStore};
 use accolade_core::{
-    Achievement, AchievementId, AuditEvent, Award, AwardId, AwardStatus, ImageId, ImageRecord,
-    KeyId, OrgId, Organization, SigningKeyRecord, Slug,
+    Achievement, AchievementId, AuditEvent, Award, AwardId, AwardStatus, Design, DesignId,
+    DesignLogo, ImageId, ImageRecord, KeyId, OrgId, Organization, SigningKeyRecord, Slug,
 };
 use time::OffsetDateTime;
 
@@ -66,6 +66,12 @@ impl Store {
         each!(self.orgs())
     }
 
+    /// Writes the profile (name, URL, email, description, logo, languages); `false` if there
+    /// is no such organization.
+    pub async fn update_org_profile(&self, org: &Organization) -> Result<bool, StoreError> {
+        each!(self.update_org_profile(org))
+    }
+
     // Signing keys.
 
     pub async fn insert_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError> {
@@ -96,6 +102,16 @@ impl Store {
 
     pub async fn insert_achievement(&self, achievement: &Achievement) -> Result<(), StoreError> {
         each!(self.insert_achievement(achievement))
+    }
+
+    /// Compare-and-set on the version: `false` when the stored version is no longer
+    /// `expected_version` (someone else saved first); `achievement.version` is the new one.
+    pub async fn update_achievement(
+        &self,
+        achievement: &Achievement,
+        expected_version: i64,
+    ) -> Result<bool, StoreError> {
+        each!(self.update_achievement(achievement, expected_version))
     }
 
     pub async fn achievement(&self, id: AchievementId) -> Result<Option<Achievement>, StoreError> {
@@ -168,6 +184,35 @@ impl Store {
         each!(self.org_images(org))
     }
 
+    // Badge designs.
+
+    pub async fn insert_design(&self, design: &Design) -> Result<(), StoreError> {
+        each!(self.insert_design(design))
+    }
+
+    /// `false` if the design's organization has no design with its id.
+    pub async fn update_design(&self, design: &Design) -> Result<bool, StoreError> {
+        each!(self.update_design(design))
+    }
+
+    pub async fn design(&self, id: DesignId) -> Result<Option<Design>, StoreError> {
+        each!(self.design(id))
+    }
+
+    /// The organization's designs, most recently saved first.
+    pub async fn designs(&self, org: OrgId) -> Result<Vec<Design>, StoreError> {
+        each!(self.designs(org))
+    }
+
+    pub async fn insert_design_logo(&self, logo: &DesignLogo) -> Result<(), StoreError> {
+        each!(self.insert_design_logo(logo))
+    }
+
+    /// Logos uploaded in the organization's designer, newest first.
+    pub async fn design_logos(&self, org: OrgId) -> Result<Vec<DesignLogo>, StoreError> {
+        each!(self.design_logos(org))
+    }
+
     // Audit log.
 
     pub async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
@@ -182,5 +227,60 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<AuditEvent>, StoreError> {
         each!(self.audit_events(org, limit, offset))
+    }
+
+    // Analytics.
+
+    /// Appends the events in one transaction.
+    pub async fn insert_events(&self, events: &[crate::AnalyticsEvent]) -> Result<(), StoreError> {
+        each!(self.insert_events(events))
+    }
+
+    /// The award's events, oldest first.
+    pub async fn award_events(
+        &self,
+        award: AwardId,
+    ) -> Result<Vec<crate::AnalyticsEvent>, StoreError> {
+        each!(self.award_events(award))
+    }
+
+    /// The award's events counted by kind and channel.
+    pub async fn award_event_counts(
+        &self,
+        award: AwardId,
+    ) -> Result<Vec<crate::EventCount>, StoreError> {
+        each!(self.award_event_counts(award))
+    }
+
+    /// The events on the organization's awards, counted by achievement, kind and channel.
+    pub async fn achievement_event_counts(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(AchievementId, crate::EventCount)>, StoreError> {
+        each!(self.achievement_event_counts(org))
+    }
+
+    /// The salt of `day` (`YYYY-MM-DD`): `candidate` if the day had none yet, else the one
+    /// stored first.
+    pub async fn analytics_salt(&self, day: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        each!(self.analytics_salt(day, candidate))
+    }
+
+    /// Forgets the salts of days before `day`; returns how many.
+    pub async fn delete_analytics_salts_before(&self, day: &str) -> Result<u64, StoreError> {
+        each!(self.delete_analytics_salts_before(day))
+    }
+
+    /// The organization's LinkedIn company id, if it set one.
+    pub async fn linkedin_org_id(&self, org: OrgId) -> Result<Option<String>, StoreError> {
+        each!(self.linkedin_org_id(org))
+    }
+
+    pub async fn set_linkedin_org_id(
+        &self,
+        org: OrgId,
+        id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        each!(self.set_linkedin_org_id(org, id))
     }
 }

@@ -111,6 +111,42 @@ async fn story(store: &Store) {
         store.insert_achievement(a).await.unwrap();
         assert_eq!(store.achievement(a.id).await.unwrap().as_ref(), Some(a));
     }
+    // An update is a compare-and-set on the version: a stale version changes nothing.
+    let edited = Achievement {
+        name: "Lab Safety II".into(),
+        translations: vec![],
+        version: safety.version + 1,
+        updated_at: minutes(5),
+        ..safety.clone()
+    };
+    assert!(
+        store
+            .update_achievement(&edited, safety.version)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.achievement(safety.id).await.unwrap().as_ref(),
+        Some(&edited)
+    );
+    let stale = Achievement {
+        name: "Lost edit".into(),
+        ..edited.clone()
+    };
+    assert!(
+        !store
+            .update_achievement(&stale, safety.version)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.achievement(safety.id).await.unwrap().as_ref(),
+        Some(&edited)
+    );
+    store
+        .update_achievement(&safety, edited.version)
+        .await
+        .unwrap();
     let listed = store.achievements(acme.id).await.unwrap();
     assert_eq!(listed, [plain.clone(), safety.clone(), excel.clone()]);
     assert!(store.achievements(beta.id).await.unwrap().is_empty());

@@ -8,6 +8,13 @@ pub const STYLESHEET: &str = concat!(
     include_str!("../static/css/03-home-issuer.css"),
     include_str!("../static/css/04-credential-verify.css"),
     include_str!("../static/css/06-workspace.css"),
+    include_str!("../static/css/08-designer.css"),
+    include_str!("../static/css/10-imports.css"),
+    include_str!("../static/css/09-awards.css"),
+    include_str!("../static/css/07-achievements.css"),
+    include_str!("../static/css/12-downloads.css"),
+    include_str!("../static/css/11-share.css"),
+    include_str!("../static/css/13-earner.css"),
     include_str!("../static/css/05-media.css"),
 );
 
@@ -24,7 +31,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 
 /// First-party scripts, by file name, served from `/static/js/{name}`. Pages work without
 /// them; they add live previews and progress. Nothing else is ever loaded.
-pub const SCRIPTS: &[(&str, &str)] = &[];
+pub const SCRIPTS: &[(&str, &str)] = &[
+    ("share.js", include_str!("../static/js/share.js")),
+    ("progress.js", include_str!("../static/js/progress.js")),
+    ("designer.js", include_str!("../static/js/designer.js")),
+    ("awards.js", include_str!("../static/js/awards.js")),
+    (
+        "achievement-form.js",
+        include_str!("../static/js/achievement-form.js"),
+    ),
+];
 
 /// The source of a first-party script.
 pub fn script(name: &str) -> Option<&'static str> {

@@ -8,6 +8,7 @@ pub(crate) fn register(env: &mut Environment<'_>) {
     env.add_filter("img_src", img_src);
     env.add_filter("paragraphs", paragraphs);
     env.add_filter("query_value", query_value);
+    env.add_filter("markdown", crate::markdown::filter);
 }
 
 /// The URL if it is `http(s):`, `mailto:` or a same-origin path, else an empty string

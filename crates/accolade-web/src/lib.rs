@@ -12,6 +12,7 @@ mod assets;
 mod dates;
 mod escape;
 mod filters;
+mod markdown;
 mod render;
 mod server;
 pub mod views;
@@ -20,9 +21,16 @@ pub use assets::{
     CONTENT_SECURITY_POLICY, SCRIPTS, STYLESHEET, STYLESHEET_PATH, script_href, stylesheet_href,
 };
 pub use dates::{format_date, format_datetime};
+pub use render::embed;
 pub use render::{
     RenderError, auth, credential, dashboard, error_page, home, issuer, verify, workspace,
 };
+pub use render::{account_form, imports, imports_map, imports_report, invitation, members, outbox};
+pub use render::{achievement_form, achievements, issue_form};
+pub use render::{audit, award_detail, awards, awards_bulk, awards_expiring};
+pub use render::{backpack, claim, portfolio};
+pub use render::{designer, settings};
+pub use render::{earner_import, earner_import_detail};
 pub use server::{router, serve};
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
 use crate::views::{
-    AuthView, Banner, CredentialView, DashboardView, ErrorView, HomeView, IssuerView,
-    OrgWorkspaceView, VerifyView,
+    AuthView, Banner, CredentialView, DashboardView, DesignerView, ErrorView, HomeView, IssuerView,
+    OrgWorkspaceView, SettingsView, VerifyView,
 };
 use crate::{escape, filters, stylesheet_href};
 
@@ -18,8 +18,38 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 38] = [
+    (
+        "earner_import.html",
+        include_str!("../templates/earner_import.html"),
+    ),
+    (
+        "earner_import_detail.html",
+        include_str!("../templates/earner_import_detail.html"),
+    ),
     ("forms.html", include_str!("../templates/forms.html")),
+    ("claim.html", include_str!("../templates/claim.html")),
+    ("backpack.html", include_str!("../templates/backpack.html")),
+    (
+        "portfolio.html",
+        include_str!("../templates/portfolio.html"),
+    ),
+    (
+        "earner_macros.html",
+        include_str!("../templates/earner_macros.html"),
+    ),
+    (
+        "achievements.html",
+        include_str!("../templates/achievements.html"),
+    ),
+    (
+        "achievement_form.html",
+        include_str!("../templates/achievement_form.html"),
+    ),
+    (
+        "achievement_issue.html",
+        include_str!("../templates/achievement_issue.html"),
+    ),
     ("auth.html", include_str!("../templates/auth.html")),
     (
         "dashboard.html",
@@ -37,8 +67,53 @@ const TEMPLATES: [(&str, &str); 11] = [
         "credential.html",
         include_str!("../templates/credential.html"),
     ),
+    (
+        "credential_downloads.html",
+        include_str!("../templates/credential_downloads.html"),
+    ),
     ("verify.html", include_str!("../templates/verify.html")),
+    (
+        "credential_share.html",
+        include_str!("../templates/credential_share.html"),
+    ),
+    ("embed.html", include_str!("../templates/embed.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("designer.html", include_str!("../templates/designer.html")),
+    ("settings.html", include_str!("../templates/settings.html")),
+    ("imports.html", include_str!("../templates/imports.html")),
+    (
+        "imports_map.html",
+        include_str!("../templates/imports_map.html"),
+    ),
+    (
+        "imports_report.html",
+        include_str!("../templates/imports_report.html"),
+    ),
+    ("members.html", include_str!("../templates/members.html")),
+    ("outbox.html", include_str!("../templates/outbox.html")),
+    ("reset.html", include_str!("../templates/reset.html")),
+    (
+        "invitation.html",
+        include_str!("../templates/invitation.html"),
+    ),
+    ("awards.html", include_str!("../templates/awards.html")),
+    (
+        "awards_pager.html",
+        include_str!("../templates/awards_pager.html"),
+    ),
+    (
+        "awards_detail.html",
+        include_str!("../templates/awards_detail.html"),
+    ),
+    (
+        "awards_bulk.html",
+        include_str!("../templates/awards_bulk.html"),
+    ),
+    (
+        "awards_expiring.html",
+        include_str!("../templates/awards_expiring.html"),
+    ),
+    ("audit.html", include_str!("../templates/audit.html")),
 ];
 
 static ENVIRONMENT: OnceLock<Result<Environment<'static>, minijinja::Error>> = OnceLock::new();
@@ -142,4 +217,128 @@ pub fn dashboard(view: &DashboardView) -> Result<String, RenderError> {
 /// An organization's workspace.
 pub fn workspace(view: &OrgWorkspaceView) -> Result<String, RenderError> {
     render("workspace.html", Value::from(Serde(view)))
+}
+
+/// An organization's badge designer.
+pub fn designer(view: &DesignerView) -> Result<String, RenderError> {
+    render("designer.html", Value::from(Serde(view)))
+}
+
+/// An organization's settings: profile, logo, signing keys.
+pub fn settings(view: &SettingsView) -> Result<String, RenderError> {
+    render("settings.html", Value::from(Serde(view)))
+}
+
+/// The bulk-issue page: upload, and the organization's imports.
+pub fn imports(view: &crate::views::ImportsView) -> Result<String, RenderError> {
+    render("imports.html", Value::from(Serde(view)))
+}
+
+/// The column-mapping step of a bulk import.
+pub fn imports_map(view: &crate::views::ImportMapView) -> Result<String, RenderError> {
+    render("imports_map.html", Value::from(Serde(view)))
+}
+
+/// An import's dry-run report, progress or outcome.
+pub fn imports_report(view: &crate::views::ImportReportView) -> Result<String, RenderError> {
+    render("imports_report.html", Value::from(Serde(view)))
+}
+
+/// An organization's members and invitations.
+pub fn members(view: &crate::views::MembersView) -> Result<String, RenderError> {
+    render("members.html", Value::from(Serde(view)))
+}
+
+/// An organization's outbox.
+pub fn outbox(view: &crate::views::OutboxView) -> Result<String, RenderError> {
+    render("outbox.html", Value::from(Serde(view)))
+}
+
+/// A forgotten-password or new-password form.
+pub fn account_form(view: &crate::views::AccountFormView) -> Result<String, RenderError> {
+    render("reset.html", Value::from(Serde(view)))
+}
+
+/// The page of an invitation link.
+pub fn invitation(view: &crate::views::InvitationView) -> Result<String, RenderError> {
+    render("invitation.html", Value::from(Serde(view)))
+}
+
+/// An organization's awards, filtered, a page at a time.
+pub fn awards(view: &crate::views::AwardsListView) -> Result<String, RenderError> {
+    render("awards.html", Value::from(Serde(view)))
+}
+
+/// One award: its details, history and actions.
+pub fn award_detail(view: &crate::views::AwardDetailView) -> Result<String, RenderError> {
+    render("awards_detail.html", Value::from(Serde(view)))
+}
+
+/// A bulk revocation to confirm, or its outcome.
+pub fn awards_bulk(view: &crate::views::BulkRevokeView) -> Result<String, RenderError> {
+    render("awards_bulk.html", Value::from(Serde(view)))
+}
+
+/// The awards expiring soon, and the reminder settings.
+pub fn awards_expiring(view: &crate::views::ExpiringView) -> Result<String, RenderError> {
+    render("awards_expiring.html", Value::from(Serde(view)))
+}
+
+/// An organization's audit log.
+pub fn audit(view: &crate::views::AuditView) -> Result<String, RenderError> {
+    render("audit.html", Value::from(Serde(view)))
+}
+
+/// An organization's achievements.
+pub fn achievements(view: &crate::views::AchievementsView) -> Result<String, RenderError> {
+    render("achievements.html", Value::from(Serde(view)))
+}
+
+/// The form that creates or edits an achievement.
+pub fn achievement_form(view: &crate::views::AchievementFormView) -> Result<String, RenderError> {
+    render("achievement_form.html", Value::from(Serde(view)))
+}
+
+/// The form that issues one badge of an achievement.
+pub fn issue_form(view: &crate::views::IssueFormView) -> Result<String, RenderError> {
+    render("achievement_issue.html", Value::from(Serde(view)))
+}
+
+/// The embeddable card of a credential, with its live status.
+pub fn embed(view: &crate::views::EmbedView) -> Result<String, RenderError> {
+    render("embed.html", Value::from(Serde(view)))
+}
+
+/// The page a badge email's claim link opens.
+pub fn claim(view: &crate::views::ClaimView) -> Result<String, RenderError> {
+    render("claim.html", Value::from(Serde(view)))
+}
+
+/// The signed-in earner's backpack.
+pub fn backpack(view: &crate::views::BackpackView) -> Result<String, RenderError> {
+    render("backpack.html", Value::from(Serde(view)))
+}
+
+/// A public portfolio, or one badge or collection of it.
+pub fn portfolio(view: &crate::views::PortfolioView) -> Result<String, RenderError> {
+    render("portfolio.html", Value::from(Serde(view)))
+}
+
+/// The earner's import form and imported badges.
+pub fn earner_import(view: &crate::views::EarnerImportView) -> Result<String, RenderError> {
+    render("earner_import.html", Value::from(Serde(view)))
+}
+
+/// One imported badge with its verification report.
+pub fn earner_import_detail(view: &crate::views::ImportedBadgeView) -> Result<String, RenderError> {
+    let banner = Banner::new(
+        view.report.status,
+        view.report.issuer_name.as_deref(),
+        None,
+        None,
+    );
+    render(
+        "earner_import_detail.html",
+        context! { banner => Value::from(Serde(banner)), ..Value::from(Serde(view)) },
+    )
 }

@@ -9,12 +9,31 @@
 use accolade_app::{
     App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
 };
-use accolade_core::{ExpiryPolicy, SystemClock};
+use accolade_core::{Actor, ExpiryPolicy, SystemClock};
 use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use std::io::Read;
 use std::process::Command;
 use std::sync::Arc;
+
+#[path = "server/accounts.rs"]
+mod accounts;
+#[path = "server/achievements.rs"]
+mod achievements;
+#[path = "server/awards.rs"]
+mod awards;
+#[path = "server/bulk_issue.rs"]
+mod bulk_issue;
+#[path = "server/designer.rs"]
+mod designer;
+#[path = "server/downloads.rs"]
+mod downloads;
+#[path = "server/earner.rs"]
+mod earner;
+#[path = "server/earner_import.rs"]
+mod earner_import;
+#[path = "server/share.rs"]
+mod share;
 
 const PUBLIC: &str = "https://accolade.test";
 
@@ -183,28 +202,35 @@ async fn story(store: Store) {
     let svg = accolade_app::demo::badge_svg("RUST", "ACME", "#1f4e79", "#f2c14e");
     let image = app.add_image(Some(org.id), svg.into_bytes()).await.unwrap();
     let achievement = app
-        .create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "Rust Fundamentals".into(),
-            description: "Completed the Rust course.".into(),
-            criteria_narrative: Some("Pass the final assessment.".into()),
-            achievement_type: Some("Course".into()),
-            image_id: Some(image.id),
-            credits: Some(2.5),
-            expiry: ExpiryPolicy::MonthsAfterIssue(24),
-            ..NewAchievement::default()
-        })
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "Rust Fundamentals".into(),
+                description: "Completed the Rust course.".into(),
+                criteria_narrative: Some("Pass the final assessment.".into()),
+                achievement_type: Some("Course".into()),
+                image_id: Some(image.id),
+                credits: Some(2.5),
+                expiry: ExpiryPolicy::MonthsAfterIssue(24),
+                ..NewAchievement::default()
+            },
+        )
         .await
         .unwrap();
     let award = |email: &'static str, name: &'static str| {
         let app = app.clone();
         async move {
-            app.award(NewAward {
-                achievement_id: achievement.id,
-                recipient_email: email.into(),
-                recipient_name: Some(name.into()),
-                issued_at: None,
-            })
+            app.award(
+                &Actor::system(),
+                NewAward {
+                    achievement_id: achievement.id,
+                    recipient_email: email.into(),
+                    recipient_name: Some(name.into()),
+                    issued_at: None,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap()
         }
@@ -299,7 +325,13 @@ async fn story(store: Store) {
     assert!(garbage.body.contains("Not valid"));
 
     // Revoke: the bit flips at once; the page, the list and every verifier agree.
-    app.revoke(doomed.id, "Issued in error").await.unwrap();
+    app.revoke(
+        &accolade_core::Actor::system(),
+        doomed.id,
+        "Issued in error",
+    )
+    .await
+    .unwrap();
     let revoked = tokio::task::block_in_place(|| {
         http.get(&format!("/credentials/{}", doomed.id), "text/html")
     });
@@ -341,7 +373,7 @@ async fn story(store: Store) {
     );
 
     // Key rotation: credentials signed with the retired key still verify everywhere.
-    app.rotate_key(org.id).await.unwrap();
+    app.rotate_key(&Actor::system(), org.id).await.unwrap();
     let fresh = award("grace@example.com", "Grace Hopper").await;
     assert_ne!(fresh.key_id, kept.key_id);
     let old = tokio::task::block_in_place(|| http.post_verify(&kept.credential, None));
@@ -579,13 +611,16 @@ fn workspace_flow(app: Arc<App>, http: &Http) {
     assert_eq!(created.status, 303);
     let org = rt.block_on(app.org_by_slug("globex-institute")).unwrap();
     let achievement = rt
-        .block_on(app.create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "Safety Basics".into(),
-            description: "Basic workplace safety.".into(),
-            criteria_narrative: Some("Attend the course.".into()),
-            ..NewAchievement::default()
-        }))
+        .block_on(app.create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "Safety Basics".into(),
+                description: "Basic workplace safety.".into(),
+                criteria_narrative: Some("Attend the course.".into()),
+                ..NewAchievement::default()
+            },
+        ))
         .unwrap();
     let ws = ada.get("/dashboard/orgs/globex-institute");
     assert!(ws.status == 200 && ws.body.contains("Safety Basics") && ws.body.contains("owner"));

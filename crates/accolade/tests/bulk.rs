@@ -17,7 +17,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 const PUBLIC_URL: &str = "https://badges.example.org";
-const ROWS: usize = 2000;
+/// More than two chunks of the import (2,000 rows each), so the kill lands between them.
+const ROWS: usize = 4100;
 const BAD_ROW: usize = 1500;
 
 struct Tmp(PathBuf);

@@ -2,15 +2,16 @@
 //! emails, sessions with an anti-forgery token, organization membership with roles, single-
 //! use invitations, and password resets.
 
+mod members;
+mod reset;
 mod secrets;
 
+pub use members::{InvitationView, MemberView};
 pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};
 
 use crate::orgs::{NewOrganization, check_text};
 use crate::{App, AppError, AppResult};
-use accolade_core::{
-    Email, Invitation, Membership, OrgId, Organization, Role, SessionRecord, User, UserId,
-};
+use accolade_core::{Email, Membership, OrgId, Organization, Role, SessionRecord, User, UserId};
 use accolade_store::StoreError;
 use time::Duration;
 
@@ -196,126 +197,5 @@ impl App {
             })
             .await?;
         Ok(org)
-    }
-
-    /// Invites `email` to `org` with `role`; returns the token for the invitation link.
-    /// Admins invite up to admin; only owners invite owners.
-    pub async fn invite(
-        &self,
-        who: &CurrentUser,
-        org: OrgId,
-        email: &str,
-        role: Role,
-    ) -> AppResult<(Invitation, String)> {
-        let needed = if role == Role::Owner {
-            Role::Owner
-        } else {
-            Role::Admin
-        };
-        self.authorize(who, org, needed).await?;
-        let token = secrets::new_token()?;
-        let now = self.now();
-        let invitation = Invitation {
-            token_hash: secrets::token_hash(&token),
-            org_id: org,
-            email: parse_email(email)?,
-            role,
-            invited_by: who.user.id,
-            created_at: now,
-            expires_at: now + INVITATION_LIFETIME,
-            accepted_at: None,
-        };
-        self.store.insert_invitation(&invitation).await?;
-        Ok((invitation, token))
-    }
-
-    /// Joins the invitation's organization; the token works once, before it expires.
-    pub async fn accept_invitation(&self, user: &User, token: &str) -> AppResult<Membership> {
-        let invitation = self
-            .store
-            .accept_invitation(&secrets::token_hash(token), self.now())
-            .await?
-            .ok_or_else(|| {
-                AppError::Invalid("this invitation link is invalid, expired or already used".into())
-            })?;
-        let membership = Membership {
-            user_id: user.id,
-            org_id: invitation.org_id,
-            role: invitation.role,
-            created_at: self.now(),
-        };
-        match self.store.insert_membership(&membership).await {
-            Ok(()) => Ok(membership),
-            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict(
-                "you are already a member of this organization".into(),
-            )),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Changes a member's role; keeps at least one owner.
-    pub async fn set_member_role(
-        &self,
-        who: &CurrentUser,
-        org: OrgId,
-        member: UserId,
-        role: Role,
-    ) -> AppResult<()> {
-        let members = self.store.members(org).await?;
-        let target = members
-            .iter()
-            .find(|m| m.user_id == member)
-            .ok_or(AppError::NotFound("member"))?;
-        let needed = if role == Role::Owner || target.role == Role::Owner {
-            Role::Owner
-        } else {
-            Role::Admin
-        };
-        self.authorize(who, org, needed).await?;
-        let owners = members.iter().filter(|m| m.role == Role::Owner).count();
-        if target.role == Role::Owner && role != Role::Owner && owners == 1 {
-            return Err(AppError::Conflict(
-                "an organization needs at least one owner".into(),
-            ));
-        }
-        self.store.set_role(member, org, role).await?;
-        Ok(())
-    }
-
-    /// Starts a password reset. Always succeeds (the same answer for unknown emails); returns
-    /// the token to email when the account exists.
-    pub async fn request_password_reset(&self, email: &str) -> AppResult<Option<(User, String)>> {
-        let Ok(email) = Email::parse(email) else {
-            return Ok(None);
-        };
-        let Some(user) = self.store.user_by_email(&email).await? else {
-            return Ok(None);
-        };
-        let token = secrets::new_token()?;
-        self.store
-            .insert_password_reset(
-                &secrets::token_hash(&token),
-                user.id,
-                self.now() + RESET_LIFETIME,
-            )
-            .await?;
-        Ok(Some((user, token)))
-    }
-
-    /// Sets a new password with a reset token (once), and signs the user out everywhere.
-    pub async fn reset_password(&self, token: &str, new_password: &str) -> AppResult<()> {
-        secrets::check_password_rules(new_password)?;
-        let user = self
-            .store
-            .use_password_reset(&secrets::token_hash(token), self.now())
-            .await?
-            .ok_or_else(|| {
-                AppError::Invalid("this reset link is invalid, expired or already used".into())
-            })?;
-        self.store
-            .set_password_hash(user, &secrets::hash_password(new_password)?)
-            .await?;
-        self.store.delete_sessions_of(user).await?;
-        Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use super::parse::{RowReader, RowRules, sniff_delimiter};
 use super::{ColumnMapping, ImportLimits, ImportReport, REPORT_ISSUES, ResolvedColumns};
 use crate::{App, AppError, AppResult};
-use accolade_core::{AchievementId, ImportId};
+use accolade_core::{AchievementId, Actor, ImportId};
 use accolade_store::{Import, ImportState, NewImportRow};
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -88,8 +88,10 @@ impl App {
     /// import, and reports on it (the dry run). Nothing is issued until
     /// [`App::run_import`]. If an unfinished import of the same file (by SHA-256) with the
     /// same columns exists, that one is reported (`resumed`) and nothing is stored again.
+    /// A new import is audited as `import.upload`.
     pub async fn import_csv(
         &self,
+        actor: &Actor,
         achievement_id: AchievementId,
         path: &Path,
         mapping: &ColumnMapping,
@@ -160,6 +162,18 @@ impl App {
             return Err(e);
         }
         let import = self.store.finish_ingest(import.id).await?;
+        let detail = format!(
+            "{}: {} rows, {} skipped, {} invalid",
+            import.file_name, import.total_rows, import.skipped_rows, import.error_rows
+        );
+        self.audit(
+            import.org_id,
+            actor,
+            "import.upload",
+            &import.id.to_string(),
+            &detail,
+        )
+        .await?;
         self.report(import, false, columns).await
     }
 
@@ -190,10 +204,19 @@ impl App {
             .ok_or(AppError::NotFound("import"))
     }
 
-    /// Deletes an import that has issued nothing (a dry run not followed up).
-    pub async fn discard_import(&self, id: ImportId) -> AppResult<()> {
+    /// Deletes an import that has issued nothing (a dry run not followed up), audited as
+    /// `import.discard`.
+    pub async fn discard_import(&self, actor: &Actor, id: ImportId) -> AppResult<()> {
+        let import = self.import(id).await?;
         if self.store.delete_unissued_import(id).await? {
-            Ok(())
+            self.audit(
+                import.org_id,
+                actor,
+                "import.discard",
+                &id.to_string(),
+                &import.file_name,
+            )
+            .await
         } else {
             Err(AppError::Conflict(
                 "only an import that has not started issuing can be discarded".into(),

@@ -20,12 +20,13 @@ mod parse;
 mod report;
 mod run;
 mod sign;
+mod start;
+mod upload;
 
+pub use accolade_store::{Import, ImportRow, ImportState, RowState};
 pub use report::neutralize_cell;
+pub use upload::{CsvPreview, PREVIEW_ROWS, StagedUpload, check_head, preview_file};
 
-use crate::{App, AppResult};
-use accolade_core::AwardId;
-use accolade_store::{Import, ImportRow};
 use serde::{Deserialize, Serialize};
 
 /// Which columns hold what. `None`: found by the usual header names, case-insensitively
@@ -55,6 +56,17 @@ pub struct ImportLimits {
     pub max_cell_chars: usize,
 }
 
+impl ImportLimits {
+    /// For files uploaded in the browser: smaller than the command line's.
+    pub fn web() -> Self {
+        Self {
+            max_file_bytes: 32 * 1024 * 1024,
+            max_rows: 250_000,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for ImportLimits {
     fn default() -> Self {
         Self {
@@ -80,7 +92,7 @@ pub struct ImportReport {
 pub const REPORT_ISSUES: usize = 100;
 
 /// How far an import has come, after each chunk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ImportProgress {
     pub total: i64,
     pub issued: i64,
@@ -101,19 +113,5 @@ impl ImportProgress {
     /// Rows settled (issued, skipped or invalid).
     pub fn done(&self) -> i64 {
         self.issued + self.skipped + self.errors
-    }
-}
-
-impl App {
-    /// Queues the "you have a new badge" email of each award.
-    ///
-    /// **Placeholder, wired by the mail engineer:** today this does nothing. Bulk issuing
-    /// calls it once per committed chunk with the chunk's awards, then stamps the rows
-    /// `mail_queued_at`; after a crash between the two, the resumed run calls it again for
-    /// the unstamped rows, so the outbox must treat an award id it already holds as done
-    /// (idempotent by award id).
-    pub async fn queue_award_emails(&self, awards: &[AwardId]) -> AppResult<()> {
-        let _ = awards;
-        Ok(())
     }
 }

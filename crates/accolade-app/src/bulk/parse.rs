@@ -17,6 +17,9 @@ pub(crate) const MAX_ROW_BYTES: u64 = 256 * 1024;
 /// Characters of a recipient name (as for a single award).
 const MAX_NAME_CHARS: usize = 200;
 
+/// Columns a file may have; a wider one is refused (it is not a list of recipients).
+pub(crate) const MAX_COLUMNS: usize = 200;
+
 const EMAIL_HEADERS: &[&str] = &["email", "e-mail", "email address", "e-mail address"];
 const NAME_HEADERS: &[&str] = &["name", "full name", "recipient name"];
 const ISSUED_HEADERS: &[&str] = &["issued_at", "issued at", "issue date", "issued on"];
@@ -108,6 +111,12 @@ impl<R: Read> RowReader<R> {
         if headers.iter().all(String::is_empty) {
             return Err(invalid("the file is empty or has no header row"));
         }
+        if headers.len() > MAX_COLUMNS {
+            return Err(invalid(format!(
+                "the header row has {} columns; a recipient list may have at most {MAX_COLUMNS}",
+                headers.len()
+            )));
+        }
         let find = |explicit: &Option<String>,
                     defaults: &[&str],
                     field: &str|
@@ -124,11 +133,7 @@ impl<R: Read> RowReader<R> {
                     })?;
                 return Ok(Some(at));
             }
-            Ok(headers.iter().position(|h| {
-                defaults
-                    .iter()
-                    .any(|d| h.eq_ignore_ascii_case(d) || h.replace(' ', "_") == *d)
-            }))
+            Ok(default_column(&headers, defaults))
         };
         let email = find(&mapping.email, EMAIL_HEADERS, "email")?;
         let name = find(&mapping.name, NAME_HEADERS, "name")?;
@@ -282,6 +287,31 @@ impl<R: Read> RowReader<R> {
             state,
             error,
         }
+    }
+}
+
+/// The first header that is one of the usual names of a field (case-insensitively).
+fn default_column(headers: &[String], defaults: &[&str]) -> Option<usize> {
+    headers.iter().position(|h| {
+        defaults
+            .iter()
+            .any(|d| h.eq_ignore_ascii_case(d) || h.to_ascii_lowercase().replace(' ', "_") == *d)
+    })
+}
+
+/// The columns a header row maps to by default (what the mapping step preselects).
+pub(crate) fn guess_mapping(headers: &[String]) -> ColumnMapping {
+    let name =
+        |defaults: &[&str]| default_column(headers, defaults).and_then(|i| headers.get(i).cloned());
+    ColumnMapping {
+        email: name(EMAIL_HEADERS).or_else(|| {
+            headers
+                .iter()
+                .find(|h| h.to_ascii_lowercase().contains("mail"))
+                .cloned()
+        }),
+        name: name(NAME_HEADERS),
+        issued_at: name(ISSUED_HEADERS),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Running an import: take its lease, then per chunk of pending rows draw status positions,
-//! sign on every core (the next chunk signs while this one commits), and commit awards and
-//! row marks in one transaction that renews and checks the lease.
+//! sign and write each award's email on every core (the next chunk signs while this one
+//! commits), and commit awards, row marks and emails in one transaction that renews and
+//! checks the lease: every award committed has its email queued, once.
 
 use super::ImportProgress;
 use super::sign::{IndexPool, Signed, Signer, ToSign, sign_all};
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 /// Rows per chunk: one transaction, one batch of signatures.
-const CHUNK_ROWS: i64 = 1000;
+const CHUNK_ROWS: i64 = 2000;
 /// A lease lasts this long past the last commit; a crashed worker's import is taken over
 /// after it (a live worker renews it with every chunk).
 pub const IMPORT_LEASE: time::Duration = time::Duration::seconds(15);
@@ -144,9 +145,11 @@ impl App {
             };
             for s in signed {
                 match s {
-                    Signed::Award(row, award) => {
+                    Signed::Award(row, award, email) => {
                         commit.issued.push((row, award.id));
                         commit.awards.push(*award);
+                        commit.emails.push(email.email);
+                        commit.claims.push(email.claim);
                     }
                     Signed::Failed(row, reason) => commit.failed.push((row, reason)),
                 }
@@ -180,11 +183,6 @@ impl App {
             counts.issued += commit.issued.len() as i64;
             counts.skipped += commit.skipped.len() as i64;
             counts.errors += commit.failed.len() as i64;
-            let ids: Vec<AwardId> = commit.issued.iter().map(|(_, a)| *a).collect();
-            self.queue_award_emails(&ids).await?;
-            self.store
-                .mark_import_mail_queued(id, chunk.first, chunk.last, self.now())
-                .await?;
             progress(counts);
         }
         self.store

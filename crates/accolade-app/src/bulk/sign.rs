@@ -106,7 +106,8 @@ pub(crate) struct ToSign {
 
 /// What signing made of a row.
 pub(crate) enum Signed {
-    Award(i64, Box<Award>),
+    /// The award, and its badge-issued email (with its claim token) ready to queue.
+    Award(i64, Box<Award>, Box<crate::mail::BadgeEmail>),
     /// The row cannot be issued after all (e.g. the achievement's fixed expiry has passed).
     Failed(i64, String),
 }
@@ -174,24 +175,29 @@ fn sign_one(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let credential =
         serde_json::to_string_pretty(&signed).map_err(|e| AppError::Internal(e.to_string()))?;
+    let award = Award {
+        id: r.id,
+        org_id: signer.org.id,
+        achievement_id: signer.achievement.id,
+        recipient_email: email,
+        recipient_name: row.name.clone(),
+        issued_at,
+        valid_until,
+        status: AwardStatus::Active,
+        status_reason: None,
+        status_changed_at: None,
+        status_index: r.index,
+        key_id: signer.key_id,
+        credential,
+        created_at: now,
+    };
+    let email = signer
+        .app
+        .badge_issued_email(&signer.org, &signer.achievement, &award)?;
     Ok(Signed::Award(
         row.row_number,
-        Box::new(Award {
-            id: r.id,
-            org_id: signer.org.id,
-            achievement_id: signer.achievement.id,
-            recipient_email: email,
-            recipient_name: row.name.clone(),
-            issued_at,
-            valid_until,
-            status: AwardStatus::Active,
-            status_reason: None,
-            status_changed_at: None,
-            status_index: r.index,
-            key_id: signer.key_id,
-            credential,
-            created_at: now,
-        }),
+        Box::new(award),
+        Box::new(email),
     ))
 }
 

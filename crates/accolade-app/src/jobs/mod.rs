@@ -26,14 +26,18 @@ pub const BACKOFF_CAP: Duration = Duration::hours(1);
 pub enum JobKind {
     /// Deliver one outbox message.
     SendEmail { outbox_id: OutboxId },
+    /// Queue the expiry reminders that are due (scheduled every hour by the worker).
+    ExpiryReminders,
 }
 
 impl JobKind {
     pub const SEND_EMAIL: &'static str = "send_email";
+    pub const EXPIRY_REMINDERS: &'static str = "expiry_reminders";
 
     pub fn name(&self) -> &'static str {
         match self {
             JobKind::SendEmail { .. } => Self::SEND_EMAIL,
+            JobKind::ExpiryReminders => Self::EXPIRY_REMINDERS,
         }
     }
 
@@ -41,12 +45,15 @@ impl JobKind {
     pub fn max_attempts(&self) -> u32 {
         match self {
             JobKind::SendEmail { .. } => 10,
+            // The next hour's scan picks up whatever this one could not.
+            JobKind::ExpiryReminders => 3,
         }
     }
 
     fn payload(&self) -> serde_json::Value {
         match self {
             JobKind::SendEmail { outbox_id } => json!({ "outbox_id": outbox_id.to_string() }),
+            JobKind::ExpiryReminders => json!({}),
         }
     }
 
@@ -62,6 +69,7 @@ impl JobKind {
                 let outbox_id = id.parse().map_err(|e| format!("outbox_id: {e}"))?;
                 Ok(JobKind::SendEmail { outbox_id })
             }
+            Self::EXPIRY_REMINDERS => Ok(JobKind::ExpiryReminders),
             other => Err(format!("unknown job kind {other:?}")),
         }
     }
@@ -176,6 +184,13 @@ impl App {
         let last_attempt = job.attempts >= job.max_attempts;
         match kind {
             JobKind::SendEmail { outbox_id } => self.send_email(*outbox_id, last_attempt).await,
+            JobKind::ExpiryReminders => {
+                let summary = self.send_expiry_reminders().await?;
+                if summary.queued > 0 || summary.failed > 0 {
+                    tracing::info!(?summary, "expiry reminders");
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The background loop `accolade serve` runs: every second or so, run the due jobs; stop
-//! between two jobs when asked.
+//! The background loop `accolade serve` runs: every second or so, run the due jobs; once an
+//! hour, enqueue the expiry-reminder scan; stop between two jobs when asked.
 
 use crate::App;
 use std::sync::Arc;
@@ -28,7 +28,16 @@ impl JobWorker {
         let (stop, mut stopped) = watch::channel(false);
         let name = owner.clone();
         let handle = tokio::spawn(async move {
+            let mut scheduled_hour = String::new();
             loop {
+                // One scan per hour, whichever worker enqueues it first (its key names the hour).
+                let hour = crate::expiry::hour_key(app.clock().now());
+                if hour != scheduled_hour {
+                    match app.schedule_expiry_reminders().await {
+                        Ok(_) => scheduled_hour = hour,
+                        Err(e) => tracing::warn!(error = %e, "scheduling expiry reminders failed"),
+                    }
+                }
                 for _ in 0..BATCH {
                     if *stopped.borrow() {
                         return;

@@ -3,8 +3,11 @@
 //! outbox marked unsent, for admins to read. Sending is bounded in time: a hanging server
 //! costs one timeout, never a stuck worker.
 
+mod account_templates;
+mod language;
 pub(crate) mod linkedin;
 mod queue;
+mod reminder;
 pub(crate) mod templates;
 
 use crate::PublicUrl;
@@ -15,6 +18,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use language::MailLanguage;
+pub use queue::BadgeEmail;
 pub use templates::EmailContent;
 
 /// How long one delivery may take, connecting included.

@@ -2,30 +2,63 @@
 //! one transaction and never touches the network, so issuing stays fast whatever the SMTP
 //! server does.
 
+use super::account_templates::{self, Invited, Reset};
+use super::language::credential_language;
 use super::linkedin::{Certification, add_to_profile_url};
-use super::templates::{self, BadgeIssued, EmailContent, Revoked};
+use super::templates::{self, BadgeIssued, EmailContent, MailLanguage, Revoked};
 use crate::jobs::JobKind;
-use crate::{App, AppResult};
-use accolade_core::{Achievement, Award, OrgId, Organization, OutboxId};
+use crate::{App, AppError, AppResult};
+use accolade_core::{
+    Achievement, Award, AwardId, ClaimToken, Email, Invitation, JobId, OrgId, Organization,
+    OutboxId, User,
+};
 use accolade_store::{Enqueued, OutboxMessage, OutboxState, QueuedEmail};
 
 /// The outbox `template` of the email sent when a badge is issued.
 pub const BADGE_ISSUED: &str = "badge_issued";
 /// The outbox `template` of the email sent when a badge is revoked.
 pub const REVOCATION: &str = "revocation";
+/// The outbox `template` of an invitation to join an organization.
+pub const INVITATION: &str = "invitation";
+/// The outbox `template` of a password-reset link.
+pub const PASSWORD_RESET: &str = "password_reset";
+
+/// A badge-issued email and the claim token its link holds (only the token's hash is kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadgeEmail {
+    pub email: QueuedEmail,
+    pub claim: ClaimToken,
+}
+
+/// The outbox `template` of the link that verifies an earner's extra email address.
+pub const EMAIL_VERIFICATION: &str = "email_verification";
+
+/// Where an email goes and what it is filed under.
+struct Envelope<'a> {
+    org_id: Option<OrgId>,
+    award_id: Option<AwardId>,
+    to: &'a Email,
+    template: &'a str,
+    /// The send job's idempotency key: queueing the same key twice sends once.
+    key: String,
+}
 
 impl App {
     /// The "you have a badge" email for a freshly issued award, with its send job, ready to
     /// queue (one at a time, or many in one transaction with [`App::queue_emails`]). Its job
     /// key is the award's, so queueing it twice sends it once.
+    /// Its "view your badge" link is a new claim link: the email and the claim token are
+    /// stored together by [`App::queue_badge_emails`] (or a bulk issue's chunk).
     pub fn badge_issued_email(
         &self,
         org: &Organization,
         achievement: &Achievement,
         award: &Award,
-    ) -> AppResult<QueuedEmail> {
+    ) -> AppResult<BadgeEmail> {
         let urls = self.urls();
         let credential_url = urls.credential(award.id);
+        let (token, claim) = self.new_claim_token(award.id)?;
+        let claim_url = format!("{}/claim/{token}", urls.base());
         let award_id = award.id.to_string();
         let linkedin_url = add_to_profile_url(&Certification {
             name: &achievement.name,
@@ -42,11 +75,28 @@ impl App {
             badge_description: &achievement.description,
             image_url: image_url.as_deref(),
             recipient_name: award.recipient_name.as_deref(),
-            credential_url: &credential_url,
+            view_url: &claim_url,
             linkedin_url: &linkedin_url,
             valid_until: award.valid_until,
+            // The credential's language, else the achievement's.
+            language: MailLanguage::for_tag(
+                credential_language(&award.credential).or(Some(achievement.language.as_str())),
+            ),
         });
-        self.outbox_email(award, BADGE_ISSUED, content)
+        Ok(BadgeEmail {
+            email: self.outbox_email(award, BADGE_ISSUED, content)?,
+            claim,
+        })
+    }
+
+    /// Stores badge emails with their send jobs and claim tokens in one transaction. An
+    /// email queued before under the same key is skipped, and so is its new claim token.
+    pub async fn queue_badge_emails(&self, emails: &[BadgeEmail]) -> AppResult<Vec<Enqueued>> {
+        let (queued, claims): (Vec<QueuedEmail>, Vec<ClaimToken>) = emails
+            .iter()
+            .map(|e| (e.email.clone(), e.claim.clone()))
+            .unzip();
+        Ok(self.store.enqueue_badge_emails(&queued, &claims).await?)
     }
 
     /// The revocation notice for a revoked award (its reason included), with its send job.
@@ -90,6 +140,17 @@ impl App {
         }
     }
 
+    /// [`App::queue_notification`] for a badge email and its claim token.
+    pub(crate) async fn queue_badge_notification(&self, email: AppResult<BadgeEmail>) {
+        let queued = match email {
+            Ok(email) => self.queue_badge_emails(std::slice::from_ref(&email)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = queued {
+            tracing::error!(error = %e, "could not queue a badge email");
+        }
+    }
+
     /// Queues the revocation notice for an award just revoked.
     pub(crate) async fn notify_revoked(&self, award: &Award) {
         let email = async {
@@ -100,22 +161,165 @@ impl App {
         self.queue_notification(email.await).await;
     }
 
+    /// The invitation email for `invitation`, whose secret `token` makes the link.
+    pub fn invitation_email(
+        &self,
+        org: &Organization,
+        inviter: &User,
+        invitation: &Invitation,
+        token: &str,
+    ) -> AppResult<QueuedEmail> {
+        let accept_url = format!("{}/invitations/{token}", self.urls().base());
+        let content = account_templates::invitation(&Invited {
+            org_name: &org.name,
+            inviter_name: &inviter.name,
+            role: role_words(invitation.role),
+            accept_url: &accept_url,
+            expires_at: invitation.expires_at,
+        });
+        self.message(
+            Envelope {
+                org_id: Some(org.id),
+                award_id: None,
+                to: &invitation.email,
+                template: INVITATION,
+                key: format!("mail:{INVITATION}:{}", invitation.token_hash),
+            },
+            content,
+        )
+    }
+
+    /// The password-reset email for `user`, whose secret `token` makes the link. It belongs to
+    /// no organization: only the operator sees it in the outbox.
+    pub fn password_reset_email(
+        &self,
+        user: &User,
+        token: &str,
+        token_hash: &str,
+    ) -> AppResult<QueuedEmail> {
+        let reset_url = format!("{}/reset/{token}", self.urls().base());
+        let content = account_templates::password_reset(&Reset {
+            user_name: &user.name,
+            email: user.email.as_str(),
+            reset_url: &reset_url,
+            valid_minutes: crate::accounts::RESET_LIFETIME.whole_minutes(),
+        });
+        self.message(
+            Envelope {
+                org_id: None,
+                award_id: None,
+                to: &user.email,
+                template: PASSWORD_RESET,
+                key: format!("mail:{PASSWORD_RESET}:{token_hash}"),
+            },
+            content,
+        )
+    }
+
+    /// The link that verifies `to` as one of `user`'s addresses (secret `token`). It belongs
+    /// to no organization: only the operator sees it in the outbox.
+    pub(crate) fn email_verification_email(
+        &self,
+        user: &User,
+        to: &Email,
+        token: &str,
+        token_hash: &str,
+    ) -> AppResult<QueuedEmail> {
+        let url = format!("{}/backpack/emails/verify/{token}", self.urls().base());
+        let content = crate::earners::verification_content(
+            &user.name,
+            to.as_str(),
+            &url,
+            crate::earners::EMAIL_LINK_LIFETIME.whole_hours(),
+        );
+        self.message(
+            Envelope {
+                org_id: None,
+                award_id: None,
+                to,
+                template: EMAIL_VERIFICATION,
+                key: format!("mail:{EMAIL_VERIFICATION}:{token_hash}"),
+            },
+            content,
+        )
+    }
+
+    /// Queues the "you have a new badge" email of each award, in one transaction. Idempotent
+    /// by award: an award whose email is already queued is skipped. (Bulk issuing queues its
+    /// emails inside each chunk's transaction; this serves the awards of an import issued
+    /// before that, and anyone who needs to queue them again.)
+    pub async fn queue_award_emails(&self, awards: &[AwardId]) -> AppResult<usize> {
+        let mut emails = Vec::with_capacity(awards.len());
+        let mut cached: Option<(Organization, Achievement)> = None;
+        for id in awards {
+            let award = self.award_by_id(*id).await?;
+            let fresh = match &cached {
+                Some((org, achievement)) => {
+                    org.id != award.org_id || achievement.id != award.achievement_id
+                }
+                None => true,
+            };
+            if fresh {
+                let achievement = self.achievement(award.achievement_id).await?;
+                let org = self.org(award.org_id).await?;
+                cached = Some((org, achievement));
+            }
+            let (org, achievement) = cached
+                .as_ref()
+                .ok_or_else(|| AppError::Internal("no organization for an award".into()))?;
+            emails.push(self.badge_issued_email(org, achievement, &award)?);
+        }
+        let queued = self.queue_badge_emails(&emails).await?;
+        Ok(queued
+            .iter()
+            .filter(|e| matches!(e, Enqueued::New(_)))
+            .count())
+    }
+
+    /// Whether mail goes out through an SMTP server (else it stays in the outbox, unsent).
+    pub fn mail_configured(&self) -> bool {
+        self.mailer.is_configured()
+    }
+
+    /// One message of an organization's outbox; another organization's answers `NotFound`.
+    pub async fn org_outbox_message(&self, org: OrgId, id: OutboxId) -> AppResult<OutboxMessage> {
+        self.store
+            .outbox_message(id)
+            .await?
+            .filter(|m| m.org_id == Some(org))
+            .ok_or(AppError::NotFound("message"))
+    }
+
     fn outbox_email(
         &self,
         award: &Award,
         template: &str,
         content: EmailContent,
     ) -> AppResult<QueuedEmail> {
+        self.message(
+            Envelope {
+                org_id: Some(award.org_id),
+                award_id: Some(award.id),
+                to: &award.recipient_email,
+                template,
+                key: format!("mail:{template}:{}", award.id),
+            },
+            content,
+        )
+    }
+
+    fn message(&self, envelope: Envelope<'_>, content: EmailContent) -> AppResult<QueuedEmail> {
         let now = self.now();
-        let id = OutboxId::new();
-        let key = format!("mail:{template}:{}", award.id);
+        let (id, job_id) = self.time_ordered_ids()?;
+        let mut job = JobKind::SendEmail { outbox_id: id }.new_job(Some(envelope.key), now);
+        job.id = job_id;
         Ok(QueuedEmail {
             message: OutboxMessage {
                 id,
-                org_id: award.org_id,
-                award_id: Some(award.id),
-                template: template.to_owned(),
-                to: award.recipient_email.clone(),
+                org_id: envelope.org_id,
+                award_id: envelope.award_id,
+                template: envelope.template.to_owned(),
+                to: envelope.to.clone(),
                 subject: content.subject,
                 body_text: content.text,
                 body_html: content.html,
@@ -125,7 +329,36 @@ impl App {
                 created_at: now,
                 sent_at: None,
             },
-            job: JobKind::SendEmail { outbox_id: id }.new_job(Some(key), now),
+            job,
         })
+    }
+
+    /// Ids for a message and its job that sort by the time they were made (the layout of a
+    /// UUID v7: milliseconds since 1970, then 74 random bits, as unguessable as a v4). A bulk
+    /// issue writes 100,000 messages at once: random ids would scatter their index entries
+    /// over the whole index, time-ordered ones append to it (seconds saved on SQLite).
+    fn time_ordered_ids(&self) -> AppResult<(OutboxId, JobId)> {
+        let millis = u64::try_from(self.clock().now().unix_timestamp_nanos() / 1_000_000)
+            .unwrap_or_default();
+        let mut random = [0u8; 20];
+        getrandom::fill(&mut random).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (a, b) = random.split_at(10);
+        let id = |bytes: &[u8]| {
+            let mut r = [0u8; 10];
+            r.copy_from_slice(bytes);
+            uuid::Builder::from_unix_timestamp_millis(millis, &r).into_uuid()
+        };
+        Ok((OutboxId::from_uuid(id(a)), JobId::from_uuid(id(b))))
+    }
+}
+
+/// How an invitation email names a role.
+fn role_words(role: accolade_core::Role) -> &'static str {
+    use accolade_core::Role;
+    match role {
+        Role::Owner => "an owner (full control, including other owners)",
+        Role::Admin => "an admin (you can manage badges, members and settings)",
+        Role::Issuer => "an issuer (you can issue and revoke badges)",
+        Role::Viewer => "a viewer (you can see the organization's badges)",
     }
 }

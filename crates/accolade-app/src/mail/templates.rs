@@ -2,7 +2,54 @@
 //! (names, reasons) is escaped in the HTML; the HTML is deliberately old-fashioned (tables,
 //! inline styles, no external resources but the badge image) so that mail clients show it.
 
+pub use super::language::MailLanguage;
 use time::OffsetDateTime;
+
+/// `pattern` with each `{key}` replaced by `show(value)`, in one pass (a value that holds
+/// `{…}` itself is never expanded); the literal text goes through `literal`.
+fn substitute(
+    pattern: &str,
+    values: &[(&str, &str)],
+    literal: impl Fn(&str) -> String,
+    show: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(pattern.len() + 64);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let found = rest[open + 1..].find('}').and_then(|close| {
+            let key = &rest[open + 1..open + 1 + close];
+            values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (close, *v))
+        });
+        match found {
+            Some((close, value)) => {
+                out.push_str(&literal(&rest[..open]));
+                out.push_str(&show(value));
+                rest = &rest[open + close + 2..];
+            }
+            None => {
+                out.push_str(&literal(&rest[..=open]));
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(&literal(rest));
+    out
+}
+
+/// `pattern` with each `{key}` replaced by its value.
+pub(crate) fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    substitute(pattern, values, str::to_owned, str::to_owned)
+}
+
+/// `pattern` escaped for HTML, each `{key}` replaced by its escaped value in bold.
+pub(crate) fn fill_html_bold(pattern: &str, values: &[(&str, &str)]) -> String {
+    substitute(pattern, values, escape, |v| {
+        format!("<strong>{}</strong>", escape(v))
+    })
+}
 
 /// One email's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +67,12 @@ pub(crate) struct BadgeIssued<'a> {
     pub badge_description: &'a str,
     pub image_url: Option<&'a str>,
     pub recipient_name: Option<&'a str>,
-    pub credential_url: &'a str,
+    /// Where "view your badge" leads: the award's claim link, which shows the badge at once
+    /// and lets the earner add it to a backpack.
+    pub view_url: &'a str,
     pub linkedin_url: &'a str,
     pub valid_until: Option<OffsetDateTime>,
+    pub language: MailLanguage,
 }
 
 /// "Your badge was revoked", with the issuer's reason.
@@ -36,22 +86,30 @@ pub(crate) struct Revoked<'a> {
 }
 
 pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
-    let subject = one_line(&format!("{} awarded you \"{}\"", b.org_name, b.badge_name));
-    let expiry = b.valid_until.map(long_date);
+    let w = b.language.issued_words();
+    let names = [("org", b.org_name), ("badge", b.badge_name)];
+    let subject = one_line(&fill(w.subject, &names));
+    let hello = match b.recipient_name {
+        Some(n) => fill(w.hello_name, &[("name", n)]),
+        None => w.hello.to_owned(),
+    };
+    let expiry = b
+        .valid_until
+        .map(|t| fill(w.valid_until, &[("date", &long_date(t))]));
+    let footer = fill(w.footer, &[("org", b.org_name)]);
     let mut text = format!(
-        "{}\n\n{} has awarded you the badge \"{}\".\n\n{}\n\nView your badge: {}\n\n\
-         Add it to your LinkedIn profile: {}\n",
-        greeting(b.recipient_name),
-        b.org_name,
-        b.badge_name,
+        "{hello}\n\n{}\n\n{}\n\n{} {}\n\n{} {}\n",
+        fill(w.awarded, &names),
         b.badge_description,
-        b.credential_url,
+        w.view_text,
+        b.view_url,
+        w.linkedin_text,
         b.linkedin_url,
     );
-    if let Some(date) = &expiry {
-        text.push_str(&format!("\nThis badge is valid until {date}.\n"));
+    if let Some(expiry) = &expiry {
+        text.push_str(&format!("\n{expiry}\n"));
     }
-    text.push_str(&format!("\n{}\n", footer_text(b.org_name)));
+    text.push_str(&format!("\n{footer}\n"));
 
     let image = b.image_url.map_or_else(String::new, |url| {
         format!(
@@ -60,32 +118,28 @@ pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
             escape(b.badge_name)
         )
     });
-    let expiry_html = expiry.map_or_else(String::new, |date| {
-        format!(
-            r#"<p style="margin:0 0 16px;">This badge is valid until {}.</p>"#,
-            escape(&date)
-        )
+    let expiry_html = expiry.map_or_else(String::new, |e| {
+        format!(r#"<p style="margin:0 0 16px;">{}</p>"#, escape(&e))
     });
     let inner = format!(
         r#"{image}
 <tr><td style="padding:24px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">{greeting}</p>
-<p style="margin:0 0 16px;"><strong>{org}</strong> has awarded you the badge <strong>{badge}</strong>.</p>
+<p style="margin:0 0 16px;">{hello}</p>
+<p style="margin:0 0 16px;">{awarded}</p>
 <p style="margin:0 0 16px;color:#4b5563;">{description}</p>
 {expiry_html}</td></tr>
 <tr><td align="center" style="padding:8px 32px 24px;">
 {view}
 {linkedin}
 </td></tr>"#,
-        greeting = escape(&greeting(b.recipient_name)),
-        org = escape(b.org_name),
-        badge = escape(b.badge_name),
+        hello = escape(&hello),
+        awarded = fill_html_bold(w.awarded_html, &names),
         description = escape(b.badge_description),
-        view = button(b.credential_url, "View your badge", "#1d4ed8"),
-        linkedin = button(b.linkedin_url, "Add to LinkedIn profile", "#0a66c2"),
+        view = button(b.view_url, w.view_button, "#1d4ed8"),
+        linkedin = button(b.linkedin_url, w.linkedin_button, "#0a66c2"),
     );
     EmailContent {
-        html: layout(&subject, &inner, b.org_name),
+        html: layout(b.language, &subject, &inner, &footer),
         subject,
         text,
     }
@@ -121,13 +175,18 @@ pub(crate) fn revocation(r: &Revoked<'_>) -> EmailContent {
         view = button(r.credential_url, "See the badge", "#4b5563"),
     );
     EmailContent {
-        html: layout(&subject, &inner, r.org_name),
+        html: layout(
+            MailLanguage::English,
+            &subject,
+            &inner,
+            &footer_text(r.org_name),
+        ),
         subject,
         text,
     }
 }
 
-fn greeting(name: Option<&str>) -> String {
+pub(crate) fn greeting(name: Option<&str>) -> String {
     match name {
         Some(n) => format!("Hello {n},"),
         None => "Hello,".into(),
@@ -141,7 +200,7 @@ fn footer_text(org: &str) -> String {
     )
 }
 
-fn button(href: &str, label: &str, colour: &str) -> String {
+pub(crate) fn button(href: &str, label: &str, colour: &str) -> String {
     format!(
         r#"<a href="{}" style="display:inline-block;margin:4px;padding:12px 20px;background:{colour};color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">{}</a>"#,
         escape(href),
@@ -149,11 +208,11 @@ fn button(href: &str, label: &str, colour: &str) -> String {
     )
 }
 
-/// The frame every HTML email shares: a centred 560-pixel table.
-fn layout(title: &str, rows: &str, org: &str) -> String {
+/// The frame every HTML email shares: a centred 560-pixel table, `footer` in small print.
+pub(crate) fn layout(language: MailLanguage, title: &str, rows: &str, footer: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head>
 <body style="margin:0;padding:0;background:#f3f4f6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:24px 8px;">
 <table role="presentation" width="560" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:560px;background:#ffffff;border-radius:8px;font-family:Arial,Helvetica,sans-serif;color:#111827;">
@@ -162,19 +221,20 @@ fn layout(title: &str, rows: &str, org: &str) -> String {
 </table></td></tr></table>
 </body></html>
 "#,
+        lang = language.tag(),
         title = escape(title),
-        footer = escape(&footer_text(org)),
+        footer = escape(footer),
     )
 }
 
 /// `1 March 2028` (UTC).
-fn long_date(t: OffsetDateTime) -> String {
+pub(crate) fn long_date(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!("{} {} {}", t.day(), t.month(), t.year())
 }
 
 /// A header-safe single line: control characters (newlines included) become spaces.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -208,9 +268,10 @@ mod tests {
             badge_description: "<script>alert(1)</script>",
             image_url: Some("https://badges.example.org/images/1"),
             recipient_name: Some("Ada & Co"),
-            credential_url: "https://badges.example.org/credentials/1",
+            view_url: "https://badges.example.org/claim/abc",
             linkedin_url: "https://www.linkedin.com/profile/add?a=1&b=2",
             valid_until: Some(datetime!(2028-03-01 09:30 UTC)),
+            language: MailLanguage::English,
         }
     }
 
@@ -220,7 +281,7 @@ mod tests {
         assert!(!mail.subject.contains('\n') && !mail.subject.contains('\r'));
         assert!(
             mail.text
-                .contains("View your badge: https://badges.example.org/credentials/1")
+                .contains("View your badge: https://badges.example.org/claim/abc")
         );
         assert!(mail.text.contains("valid until 1 March 2028"));
         assert!(
@@ -237,6 +298,19 @@ mod tests {
         // No external resources but the badge image.
         assert_eq!(html.matches("src=").count(), 1);
         assert!(!html.contains("<link") && !html.contains("url("));
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let values = [("org", "{badge}"), ("badge", "<b>")];
+        assert_eq!(
+            fill("{org} gave {badge} {x}", &values),
+            "{badge} gave <b> {x}"
+        );
+        assert_eq!(
+            fill_html_bold("{org} & {badge}", &values),
+            "<strong>{badge}</strong> &amp; <strong>&lt;b&gt;</strong>"
+        );
     }
 
     #[test]

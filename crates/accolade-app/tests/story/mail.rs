@@ -6,7 +6,7 @@
 use accolade_app::{
     App, AppConfig, MailSettings, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
 };
-use accolade_core::{Award, ExpiryPolicy, FixedClock, OrgId};
+use accolade_core::{Actor, Award, ExpiryPolicy, FixedClock, OrgId};
 use accolade_net::FetchPolicy;
 use accolade_store::{JobState, OutboxMessage, OutboxState, Store};
 use accolade_testkit::{ReceivedMail, SmtpServer};
@@ -65,16 +65,17 @@ fn assert_badge_mail(mail: &ReceivedMail, award: &Award, to: &str) {
         Some("Acme Academy awarded you \"First Aid & CPR\"")
     );
     assert_eq!(mail.header("to").as_deref(), Some(to));
-    let credential = format!("https://badges.example.org/credentials/{}", award.id);
+    // "View your badge" is the award's claim link (it shows the badge at once).
+    let claim = "https://badges.example.org/claim/";
     let text = mail.body("text/plain").expect("a text part");
     assert!(
-        text.contains(&format!("View your badge: {credential}")),
+        text.contains(&format!("View your badge: {claim}")),
         "{text}"
     );
     assert!(text.contains(&linkedin_url(award)), "{text}");
     assert!(text.contains("valid until 1 March 2028"), "{text}");
     let html = mail.body("text/html").expect("an HTML part");
-    assert!(html.contains(&format!(r#"href="{credential}""#)), "{html}");
+    assert!(html.contains(&format!(r#"href="{claim}"#)), "{html}");
     let escaped = linkedin_url(award).replace('&', "&amp;");
     assert!(html.contains(&format!(r#"href="{escaped}""#)), "{html}");
     assert!(html.contains(r#"<img src="https://badges.example.org/images/"#));
@@ -100,15 +101,18 @@ async fn story(store: Store) {
         .await
         .unwrap();
     let achievement = app
-        .create_achievement(NewAchievement {
-            org_id: org.id,
-            name: "First Aid & CPR".into(),
-            description: "Workplace first aid.".into(),
-            criteria_narrative: Some("Pass the practical assessment.".into()),
-            image_id: Some(image.id),
-            expiry: ExpiryPolicy::MonthsAfterIssue(24),
-            ..NewAchievement::default()
-        })
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "First Aid & CPR".into(),
+                description: "Workplace first aid.".into(),
+                criteria_narrative: Some("Pass the practical assessment.".into()),
+                image_id: Some(image.id),
+                expiry: ExpiryPolicy::MonthsAfterIssue(24),
+                ..NewAchievement::default()
+            },
+        )
         .await
         .unwrap();
     let achievement_id = achievement.id;
@@ -117,12 +121,16 @@ async fn story(store: Store) {
         async move {
             let started = Instant::now();
             let award = app
-                .award(NewAward {
-                    achievement_id,
-                    recipient_email: email.into(),
-                    recipient_name: Some("Ada Lovelace".into()),
-                    issued_at: None,
-                })
+                .award(
+                    &Actor::system(),
+                    NewAward {
+                        achievement_id,
+                        recipient_email: email.into(),
+                        recipient_name: Some("Ada Lovelace".into()),
+                        issued_at: None,
+                        ..Default::default()
+                    },
+                )
                 .await
                 .unwrap();
             (award, started.elapsed())
@@ -146,7 +154,7 @@ async fn story(store: Store) {
 
     // The same notification queued again (a retried request): it is not sent twice.
     let again = app.badge_issued_email(&org, &achievement, &ada).unwrap();
-    let outcome = app.queue_emails(&[again]).await.unwrap();
+    let outcome = app.queue_badge_emails(&[again]).await.unwrap();
     assert!(matches!(outcome[0], accolade_store::Enqueued::Existing(_)));
     assert_eq!(app.run_jobs("runner-1", 10).await.unwrap().claimed, 0);
     assert_eq!(smtp.messages().len(), 1);
@@ -196,7 +204,9 @@ async fn story(store: Store) {
     assert_eq!(smtp.wait_for(3, WAIT).await[2].to, ["cy@example.com"]);
 
     // Revoking sends a notice with the reason.
-    app.revoke(ada.id, "Issued in error").await.unwrap();
+    app.revoke(&Actor::system(), ada.id, "Issued in error")
+        .await
+        .unwrap();
     assert_eq!(app.run_jobs("runner-1", 10).await.unwrap().succeeded, 1);
     let notice = &smtp.wait_for(4, WAIT).await[3];
     assert_eq!(
@@ -282,12 +292,16 @@ async fn no_smtp(
 ) {
     let app = app(store, clock, master, None);
     let award = app
-        .award(NewAward {
-            achievement_id: achievement,
-            recipient_email: "gil@example.com".into(),
-            recipient_name: None,
-            issued_at: None,
-        })
+        .award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement,
+                recipient_email: "gil@example.com".into(),
+                recipient_name: None,
+                issued_at: None,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let run = app.run_jobs("runner-1", 10).await.unwrap();

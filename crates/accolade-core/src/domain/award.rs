@@ -26,6 +26,68 @@ pub struct Award {
     pub created_at: OffsetDateTime,
 }
 
+impl Award {
+    /// What the award is at `now`: its stored status, or `Expired` for an active award
+    /// whose `validUntil` has passed.
+    pub fn state_at(&self, now: OffsetDateTime) -> AwardState {
+        match self.status {
+            AwardStatus::Revoked => AwardState::Revoked,
+            AwardStatus::Suspended => AwardState::Suspended,
+            AwardStatus::Active if self.valid_until.is_some_and(|u| u <= now) => {
+                AwardState::Expired
+            }
+            AwardStatus::Active => AwardState::Active,
+        }
+    }
+}
+
+/// How an award is related to others: a corrected re-issue supersedes it (and it is
+/// revoked), or a renewal continues it (and it stays as it is). Kept beside the award, not
+/// in the signed credential, which never changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AwardLinks {
+    /// The corrected credential that superseded this one.
+    pub replaced_by: Option<AwardId>,
+    /// The credential this corrected one supersedes.
+    pub replaces: Option<AwardId>,
+    /// The renewal issued for this one.
+    pub renewed_by: Option<AwardId>,
+    /// The credential this one renews.
+    pub renewal_of: Option<AwardId>,
+}
+
+/// An award's state as people see it: the stored status, with "expired" following from
+/// time (an active award past its `validUntil`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AwardState {
+    Active,
+    Suspended,
+    Revoked,
+    Expired,
+}
+
+impl AwardState {
+    pub const ALL: [AwardState; 4] = [
+        AwardState::Active,
+        AwardState::Suspended,
+        AwardState::Revoked,
+        AwardState::Expired,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AwardState::Active => "active",
+            AwardState::Suspended => "suspended",
+            AwardState::Revoked => "revoked",
+            AwardState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
 /// The lifecycle state of an award. "Expired" is not stored: it follows from time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AwardStatus {

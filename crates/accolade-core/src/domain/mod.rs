@@ -6,10 +6,19 @@ mod account;
 mod achievement;
 mod audit;
 mod award;
+mod design;
+mod earner;
 mod org;
 
 pub use account::{Invitation, Membership, Role, SessionRecord, User};
-pub use achievement::{Achievement, AlignmentSpec, ExpiryPolicy};
+pub use achievement::{
+    Achievement, AchievementTranslation, AlignmentSpec, CustomField, ExpiryPolicy, LangTag,
+    LangTagError, Localized,
+};
 pub use audit::{Actor, AuditEvent};
-pub use award::{Award, AwardStatus, StatusPurpose};
+pub use award::{Award, AwardLinks, AwardState, AwardStatus, StatusPurpose};
+pub use design::{Design, DesignLogo};
+pub use earner::{
+    ClaimToken, Collection, CollectionId, EarnerEmail, Handle, HandleError, Ownership, Visibility,
+};
 pub use org::{ImageRecord, Organization, SigningKeyRecord};

@@ -1,4 +1,4 @@
-use crate::{Email, ImageId, KeyId, OrgId, Slug};
+use crate::{Email, ImageId, KeyId, LangTag, OrgId, Slug};
 use time::OffsetDateTime;
 
 /// An issuing organization; in credentials, an OB 3.0 `Profile` identified by a did:web DID.
@@ -12,6 +12,8 @@ pub struct Organization {
     pub email: Option<Email>,
     pub description: Option<String>,
     pub image_id: Option<ImageId>,
+    /// BCP 47 tags of the languages the organization issues in, e.g. `en`, `de-CH`.
+    pub languages: Vec<LangTag>,
     pub created_at: OffsetDateTime,
 }
 

@@ -2,8 +2,8 @@
 //! share one file and anyone can extract and verify it.
 //!
 //! Writing follows OB 3.0 (PNG `iTXt` keyword `openbadgecredential`; SVG element
-//! `<openbadges:credential>` in namespace `https://purl.imsglobal.org/ob/v3p0`). Reading also
-//! accepts OB 2.0 bakes (`openbadges` iTXt/tEXt/zTXt; `<openbadges:assertion>` in
+//! `<openbadges:credential>` in namespace `https://purl.imsglobal.org/ob/v3p0`), or OB 2.0 for
+//! older displayers ([`bake_png_ob2`], [`bake_svg_ob2`]). Reading also accepts OB 2.0 bakes (`openbadges` iTXt/tEXt/zTXt; `<openbadges:assertion>` in
 //! `http://openbadges.org`) so old badges can still be imported.
 //!
 //! Images come from users, so every reader here is bounded: files over 16 MiB and credential
@@ -13,8 +13,8 @@
 mod png;
 mod svg;
 
-pub use png::{bake_png, unbake_png};
-pub use svg::{bake_svg, unbake_svg};
+pub use png::{bake_png, bake_png_ob2, unbake_png};
+pub use svg::{bake_svg, bake_svg_ob2, unbake_svg};
 
 /// Largest image accepted for baking or reading: 16 MiB, well above any badge image.
 pub const MAX_IMAGE_BYTES: usize = 16 * 1024 * 1024;

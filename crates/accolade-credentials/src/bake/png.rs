@@ -115,6 +115,17 @@ fn classify<'a>(chunk: &'a Chunk<'a>) -> TextChunk<'a> {
 /// Any credential chunk already present is removed first, OB 2.0 `openbadges` ones included:
 /// an image must carry exactly one credential, or a verifier might be shown a stale one.
 pub fn bake_png(png: &[u8], credential_text: &str) -> Result<Vec<u8>, BakeError> {
+    bake_png_as(png, credential_text, OB3_KEYWORD)
+}
+
+/// Bakes an OB 2.0 assertion (its JSON, a compact JWS, or its hosted URL) into `png` as one
+/// uncompressed `openbadges` iTXt chunk right after IHDR, for displayers that read only
+/// OB 2.0. Any credential chunk already present is removed first, as in [`bake_png`].
+pub fn bake_png_ob2(png: &[u8], assertion_text: &str) -> Result<Vec<u8>, BakeError> {
+    bake_png_as(png, assertion_text, OB2_KEYWORD)
+}
+
+fn bake_png_as(png: &[u8], credential_text: &str, keyword: &[u8]) -> Result<Vec<u8>, BakeError> {
     if credential_text.trim().is_empty() {
         return Err(BakeError::EmptyCredential);
     }
@@ -122,8 +133,8 @@ pub fn bake_png(png: &[u8], credential_text: &str) -> Result<Vec<u8>, BakeError>
         return Err(BakeError::CredentialTooLarge);
     }
     let parsed = chunks(png)?;
-    let mut data = Vec::with_capacity(OB3_KEYWORD.len() + 5 + credential_text.len());
-    data.extend_from_slice(OB3_KEYWORD);
+    let mut data = Vec::with_capacity(keyword.len() + 5 + credential_text.len());
+    data.extend_from_slice(keyword);
     // NUL, compression flag 0, method 0, empty language tag + NUL, empty translated keyword
     // + NUL.
     data.extend_from_slice(&[0, 0, 0, 0, 0]);

@@ -154,16 +154,48 @@ fn check_root(
 /// already present (OB 3.0 or OB 2.0), so re-baking replaces rather than duplicates.
 pub fn bake_svg(svg: &str, payload: &BakePayload) -> Result<String, BakeError> {
     let credential = credential_element(payload)?;
+    splice(svg, &credential, OB3_NS)
+}
+
+/// Bakes an OB 2.0 hosted assertion into an SVG, for displayers that read only OB 2.0:
+/// declares `xmlns:openbadges="http://openbadges.org"` on the root `<svg>` and writes one
+/// `<openbadges:assertion verify="{assertion_url}">` right after it, with the assertion JSON
+/// in a CDATA section. Any credential element already present is removed, as in
+/// [`bake_svg`].
+pub fn bake_svg_ob2(
+    svg: &str,
+    assertion_url: &str,
+    assertion_json: &str,
+) -> Result<String, BakeError> {
+    let body = assertion_json.trim();
+    if body.is_empty() || assertion_url.trim().is_empty() {
+        return Err(BakeError::EmptyCredential);
+    }
+    if body.len() > MAX_CREDENTIAL_BYTES {
+        return Err(BakeError::CredentialTooLarge);
+    }
+    let url = quick_xml::escape::escape(assertion_url.trim());
+    let element = format!(
+        "<openbadges:assertion verify=\"{url}\"><![CDATA[{}]]></openbadges:assertion>",
+        body.replace("]]>", "]]]]><![CDATA[>")
+    );
+    splice(svg, &element, OB2_NS)
+}
+
+/// Writes `element` right after the root start tag, binding `openbadges` to `namespace` there
+/// and removing every credential element already present.
+fn splice(svg: &str, element: &str, namespace: &str) -> Result<String, BakeError> {
+    let credential = element;
     let text = prepare(svg.as_bytes())?;
     let layout = layout(text)?;
-    let root_tag = root_start_tag(&layout)?;
+    let root_tag = root_start_tag(&layout, namespace)?;
     let (root_start, root_end) = layout.root_span;
 
     let mut out = String::with_capacity(text.len() + credential.len() + 64);
     out.push_str(&text[..root_start]);
     out.push_str(&root_tag);
     out.push_str("\n  ");
-    out.push_str(&credential);
+    out.push_str(credential);
     if layout.root_is_empty {
         out.push_str("\n</svg>");
     }
@@ -199,8 +231,8 @@ fn credential_element(payload: &BakePayload) -> Result<String, BakeError> {
     })
 }
 
-/// The root start tag rewritten with `xmlns:openbadges` bound to the OB 3.0 namespace.
-fn root_start_tag(layout: &Layout<'_>) -> Result<String, BakeError> {
+/// The root start tag rewritten with `xmlns:openbadges` bound to `namespace`.
+fn root_start_tag(layout: &Layout<'_>, namespace: &str) -> Result<String, BakeError> {
     let root = &layout.root;
     let mut tag = format!("<{}", root.name().as_ref());
     for attr in root.attributes() {
@@ -210,7 +242,7 @@ fn root_start_tag(layout: &Layout<'_>) -> Result<String, BakeError> {
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(bad)?;
-            // The OB 2.0 binding is replaced: its assertion elements are removed above.
+            // The old binding is replaced: its credential elements are removed.
             if value != OB3_NS && value != OB2_NS {
                 return Err(BakeError::BadSvg(
                     "the prefix \"openbadges\" is already bound to another namespace".into(),
@@ -222,7 +254,7 @@ fn root_start_tag(layout: &Layout<'_>) -> Result<String, BakeError> {
         let quote = if attr.value.contains('"') { '\'' } else { '"' };
         tag.push_str(&format!(" {key}={quote}{}{quote}", attr.value));
     }
-    tag.push_str(&format!(" xmlns:openbadges=\"{OB3_NS}\">"));
+    tag.push_str(&format!(" xmlns:openbadges=\"{namespace}\">"));
     Ok(tag)
 }
 

@@ -363,3 +363,37 @@ fn payload_classification() {
     assert_eq!(BakePayload::classify("https://example.org/a"), None);
     assert_eq!(Baked::Ob2("x".into()).text(), "x");
 }
+
+#[test]
+fn ob2_bakes_round_trip_and_give_way_to_ob3() {
+    let assertion = r#"{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://x.test/ob2/assertions/1"}"#;
+    let png = bake_png_ob2(&tiny_png(&[]), assertion).unwrap();
+    let itxt = chunk_list(&png)
+        .into_iter()
+        .find(|(kind, _)| kind == "iTXt")
+        .unwrap();
+    assert!(itxt.1.starts_with(b"openbadges\0\0\0\0\0{"));
+    assert_eq!(unbake(&png).unwrap(), Some(Baked::Ob2(assertion.into())));
+    // Re-baking either way leaves exactly one credential.
+    let ob3 = bake_png(&png, "{\"id\":\"urn:x\"}").unwrap();
+    assert_eq!(
+        unbake(&ob3).unwrap(),
+        Some(Baked::Ob3Json("{\"id\":\"urn:x\"}".into()))
+    );
+    let back = bake_png_ob2(&ob3, assertion).unwrap();
+    assert_eq!(unbake(&back).unwrap(), Some(Baked::Ob2(assertion.into())));
+
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>"#;
+    let url = "https://x.test/ob2/assertions/1?a=1&b=2";
+    let baked = bake_svg_ob2(svg, url, &format!("{assertion}]]>")).unwrap();
+    assert!(baked.contains(r#"xmlns:openbadges="http://openbadges.org""#));
+    assert!(baked.contains("verify=\"https://x.test/ob2/assertions/1?a=1&amp;b=2\""));
+    // The verify attribute (the hosted URL) is what OB 2.0 readers take.
+    assert_eq!(
+        unbake(baked.as_bytes()).unwrap(),
+        Some(Baked::Ob2(url.into()))
+    );
+    let ob3 = bake_svg(&baked, &BakePayload::Json("{\"id\":\"urn:x\"}".into())).unwrap();
+    assert!(!ob3.contains("openbadges.org") && !ob3.contains("assertion"));
+    assert!(bake_svg_ob2(svg, "", assertion).is_err());
+}

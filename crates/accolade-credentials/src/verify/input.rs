@@ -14,7 +14,7 @@ pub enum Parsed {
     Json(Value),
     Jwt(Box<DecodedJwt>),
     /// An Open Badges 2.0 assertion (JSON, URL or JWS) found in a baked image.
-    Ob2(#[allow(dead_code)] String),
+    Ob2(String),
 }
 
 pub fn read(input: &[u8]) -> (InputFormat, Result<Parsed, String>) {
@@ -48,6 +48,13 @@ pub fn read(input: &[u8]) -> (InputFormat, Result<Parsed, String>) {
     if jwt::looks_like_jwt(text) {
         return (InputFormat::Jwt, parse_jwt(text));
     }
+    // A bare address is checked as an Open Badges 2.0 hosted assertion (fetched from there).
+    if (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(char::is_whitespace)
+        && text.len() <= 2048
+    {
+        return (InputFormat::Unknown, Ok(Parsed::Ob2(text.to_owned())));
+    }
     (
         InputFormat::Unknown,
         Err("the input is not credential JSON, a JWT, or a baked PNG/SVG badge".into()),
@@ -72,6 +79,9 @@ pub fn parse_json(text: &str) -> Result<Parsed, String> {
         ));
     }
     match serde_json::from_str::<Value>(text) {
+        Ok(v @ Value::Object(_)) if crate::ob2::looks_like_assertion(&v) => {
+            Ok(Parsed::Ob2(text.to_owned()))
+        }
         Ok(v @ Value::Object(_)) => Ok(Parsed::Json(v)),
         Ok(_) => Err("the JSON is not an object".into()),
         Err(e) => Err(format!("the input is not valid JSON: {e}")),
@@ -79,7 +89,15 @@ pub fn parse_json(text: &str) -> Result<Parsed, String> {
 }
 
 fn parse_jwt(text: &str) -> Result<Parsed, String> {
-    jwt::decode(text)
-        .map(|d| Parsed::Jwt(Box::new(d)))
-        .map_err(|e| e.to_string())
+    match jwt::decode(text) {
+        Ok(d) => Ok(Parsed::Jwt(Box::new(d))),
+        // A JWS whose payload is an OB 2.0 assertion: a signed OB 2.0 badge.
+        Err(jwt::JwtError::NoCredential)
+            if jwt::decode_jws(text)
+                .is_ok_and(|j| crate::ob2::looks_like_assertion(&Value::Object(j.payload))) =>
+        {
+            Ok(Parsed::Ob2(text.to_owned()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }

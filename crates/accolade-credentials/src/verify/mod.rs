@@ -3,11 +3,12 @@
 //! panic; every network access goes through the caller's [`Fetch`].
 
 mod input;
+mod jwt;
 pub mod report;
 pub mod shape;
 mod status;
 
-pub use report::{Check, CheckKind, Flags, InputFormat, Outcome, Report, Verdict};
+pub use report::{Check, CheckKind, CredentialKind, Flags, InputFormat, Outcome, Report, Verdict};
 
 use crate::did::{self, Fetch, ResolveOptions};
 use crate::identity::{self, RecipientMatch};
@@ -50,37 +51,26 @@ pub fn verify_bytes(input: &[u8], opts: &VerifyOptions<'_>) -> Report {
     match parsed {
         Err(why) => {
             checks.fail(CheckKind::Parse, why);
-            finish(format, None, checks, Flags::default())
+            finish(
+                format,
+                CredentialKind::Unknown,
+                None,
+                checks,
+                Flags::default(),
+            )
         }
         Ok(Parsed::Json(v)) => {
             checks.pass(CheckKind::Parse, describe_source(format, "credential JSON"));
             verify_parsed(format, v, None, checks, opts)
         }
         Ok(Parsed::Jwt(jwt)) => {
-            let alg = jwt
-                .header
-                .get("alg")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
             checks.pass(
                 CheckKind::Parse,
-                describe_source(format, &format!("a VC-JWT ({alg})")),
+                describe_source(format, &format!("a VC-JWT ({})", jwt.alg())),
             );
-            let jwt_note = (alg, crate::jwt::claim_mismatches(&jwt));
-            verify_parsed(format, jwt.credential, Some(jwt_note), checks, opts)
+            verify_parsed(format, jwt.credential.clone(), Some(&jwt), checks, opts)
         }
-        Ok(Parsed::Ob2(_)) => {
-            checks.pass(
-                CheckKind::Parse,
-                describe_source(format, "an Open Badges 2.0 assertion"),
-            );
-            checks.skip(
-                CheckKind::Proof,
-                "Open Badges 2.0 assertions are not verified by this version",
-            );
-            finish(format, None, checks, Flags::default())
-        }
+        Ok(Parsed::Ob2(text)) => crate::ob2::verify(&text, format, opts),
     }
 }
 
@@ -102,14 +92,18 @@ fn describe_source(format: InputFormat, what: &str) -> String {
 fn verify_parsed(
     format: InputFormat,
     cred: Value,
-    jwt: Option<(String, Vec<String>)>,
+    jwt: Option<&crate::jwt::DecodedJwt>,
     mut checks: Checks,
     opts: &VerifyOptions<'_>,
 ) -> Report {
     let mut flags = Flags::default();
+    let kind = match jwt {
+        Some(_) => CredentialKind::Ob3Jwt,
+        None => CredentialKind::Ob3DataIntegrity,
+    };
     if let Err(e) = jsonld::check_depth(&cred, jsonld::Limits::default().max_depth) {
         checks.fail(CheckKind::Parse, e.to_string());
-        return finish(format, Some(cred), checks, flags);
+        return finish(format, kind, Some(cred), checks, flags);
     }
     let ctx = shape::check_context(&cred);
     let contexts_ok = ctx.model.is_ok();
@@ -130,8 +124,8 @@ fn verify_parsed(
         }
     };
     let mut problems = shape::check_shape(&cred, model);
-    if let Some((_, mismatches)) = &jwt {
-        problems.extend(mismatches.iter().cloned());
+    if let Some(jwt) = jwt {
+        problems.extend(crate::jwt::claim_mismatches(jwt));
     }
     match problems.is_empty() {
         true => checks.pass(CheckKind::Shape, "a well-formed Open Badges credential"),
@@ -149,19 +143,18 @@ fn verify_parsed(
             validity(&cred, model, opts, &mut checks, &mut flags);
             checks.skip(CheckKind::Status, why);
             recipient(&cred, opts, &mut checks);
-            return finish(format, Some(cred), checks, flags);
+            return finish(format, kind, Some(cred), checks, flags);
         }
-        Some((alg, _)) if proof::proofs(&cred).is_empty() => {
-            checks.skip(CheckKind::Proof, format!("the VC-JWT signature ({alg}) is not verified by this version, so authenticity is unknown"));
-            checks.skip(CheckKind::Key, "no key was resolved");
-            checks.skip(CheckKind::IssuerKey, "no key was resolved");
-        }
-        _ => proof_checks(&cred, issuer.as_deref(), opts, &mut checks),
+        Some(jwt) => jwt::proof_checks(jwt, issuer.as_deref(), opts, &mut checks),
+        None => proof_checks(&cred, issuer.as_deref(), opts, &mut checks),
     }
     validity(&cred, model, opts, &mut checks, &mut flags);
+    if let Some(jwt) = jwt {
+        jwt::time_checks(jwt, opts, &mut checks, &mut flags);
+    }
     status::check(&cred, issuer.as_deref(), opts, &mut checks, &mut flags);
     recipient(&cred, opts, &mut checks);
-    finish(format, Some(cred), checks, flags)
+    finish(format, kind, Some(cred), checks, flags)
 }
 
 fn sentence(problems: &[String]) -> String {
@@ -426,7 +419,13 @@ fn recipient(cred: &Value, opts: &VerifyOptions<'_>, checks: &mut Checks) {
     }
 }
 
-fn finish(format: InputFormat, credential: Option<Value>, checks: Checks, flags: Flags) -> Report {
+pub(crate) fn finish(
+    format: InputFormat,
+    kind: CredentialKind,
+    credential: Option<Value>,
+    checks: Checks,
+    flags: Flags,
+) -> Report {
     let proof_passed = checks
         .0
         .iter()
@@ -451,11 +450,10 @@ fn finish(format: InputFormat, credential: Option<Value>, checks: Checks, flags:
         .find(|c| c.outcome == Outcome::Failed)
         .map(|c| c.message.clone());
     let summary = match verdict {
-        Verdict::Valid => match checks
-            .0
-            .iter()
-            .find(|c| c.check == CheckKind::Status && c.outcome == Outcome::Warning)
-        {
+        Verdict::Valid => match checks.0.iter().find(|c| {
+            matches!(c.check, CheckKind::Status | CheckKind::IssuerKey)
+                && c.outcome == Outcome::Warning
+        }) {
             Some(w) => format!(
                 "Valid: authentic, unaltered and within its dates, issued by {who}; but {}.",
                 w.message
@@ -486,6 +484,7 @@ fn finish(format: InputFormat, credential: Option<Value>, checks: Checks, flags:
         verdict,
         summary,
         format,
+        kind,
         flags,
         issuer_id,
         issuer_name,

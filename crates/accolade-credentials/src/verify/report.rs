@@ -1,9 +1,9 @@
 //! The verification report: every check with its outcome and a reason in plain words.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     /// The input could be read (JSON, JWT, baked PNG or SVG).
@@ -26,7 +26,7 @@ pub enum CheckKind {
     Recipient,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Passed,
@@ -35,7 +35,7 @@ pub enum Outcome {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub check: CheckKind,
     pub outcome: Outcome,
@@ -43,7 +43,7 @@ pub struct Check {
 }
 
 /// What the input was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputFormat {
     Json,
@@ -53,7 +53,37 @@ pub enum InputFormat {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Which kind of badge the input holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// Open Badges 3.0 credential JSON (secured by a Data Integrity proof, if any).
+    Ob3DataIntegrity,
+    /// Open Badges 3.0 as a VC-JWT.
+    Ob3Jwt,
+    /// Open Badges 2.0 hosted assertion.
+    Ob2Hosted,
+    /// Open Badges 2.0 signed assertion (JWS).
+    Ob2Signed,
+    /// Nothing readable.
+    #[default]
+    Unknown,
+}
+
+impl CredentialKind {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ob3DataIntegrity => "Open Badges 3.0 (Data Integrity proof)",
+            Self::Ob3Jwt => "Open Badges 3.0 (VC-JWT)",
+            Self::Ob2Hosted => "Open Badges 2.0 (hosted assertion)",
+            Self::Ob2Signed => "Open Badges 2.0 (signed assertion)",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Authentic, issued by the named issuer, not revoked or suspended, within its dates.
@@ -65,7 +95,7 @@ pub enum Verdict {
 }
 
 /// Status flags for displays that need them at a glance.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flags {
     pub revoked: bool,
     pub suspended: bool,
@@ -73,11 +103,14 @@ pub struct Flags {
     pub not_yet_valid: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub verdict: Verdict,
     pub summary: String,
     pub format: InputFormat,
+    /// The kind of badge found in the input.
+    #[serde(default)]
+    pub kind: CredentialKind,
     pub flags: Flags,
     pub issuer_id: Option<String>,
     pub issuer_name: Option<String>,
@@ -95,6 +128,7 @@ impl Report {
             verdict: Verdict::Invalid,
             summary: format!("Not valid: {message}."),
             format: InputFormat::Unknown,
+            kind: CredentialKind::Unknown,
             flags: Flags::default(),
             issuer_id: None,
             issuer_name: None,

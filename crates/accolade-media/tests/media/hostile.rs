@@ -1,6 +1,6 @@
 //! security.md items 3 and 4: hostile SVG is refused or made inert.
 
-use accolade_media::{MediaError, check_upload, render_png};
+use accolade_media::{MediaError, check_strict_upload, check_upload, render_png};
 use std::time::{Duration, Instant};
 
 fn svg(body: &str) -> String {
@@ -75,6 +75,19 @@ fn hostile_svg_is_refused_or_rendered_inert() {
                 let again = check_upload(&checked.bytes).unwrap();
                 assert_eq!(again.bytes, checked.bytes, "{name}");
             }
+        }
+    }
+}
+
+#[test]
+fn hostile_svg_is_refused_outright_by_the_strict_upload_check() {
+    for (name, input, _) in corpus() {
+        match check_strict_upload(input.as_bytes()) {
+            Err(MediaError::SvgRefused(why)) => assert!(
+                why.starts_with("it") || why.starts_with("an image"),
+                "{name}: {why}"
+            ),
+            other => panic!("{name}: expected a refusal, got {other:?}"),
         }
     }
 }

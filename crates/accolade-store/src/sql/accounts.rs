@@ -1,9 +1,9 @@
 //! Users, sessions, memberships, invitations, password resets and sign-in throttling.
 
-use super::codec::{RowReader, micros, opt_micros};
+use super::codec::{RowReader, micros};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
-use accolade_core::{Email, Invitation, Membership, OrgId, Role, SessionRecord, User, UserId};
+use accolade_core::{Email, Membership, OrgId, Role, SessionRecord, User, UserId};
 
 use time::OffsetDateTime;
 
@@ -198,58 +198,6 @@ sql_impl! {
         .fetch_optional(&self.pool)
         .await?;
         Ok(done.is_some())
-    }
-
-    pub async fn insert_invitation(&self, i: &Invitation) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO invitations (token_hash, org_id, email, role, invited_by, created_at, expires_at, accepted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(i.token_hash.clone())
-        .bind(i.org_id.to_string())
-        .bind(i.email.as_str().to_owned())
-        .bind(i.role.as_str().to_owned())
-        .bind(i.invited_by.to_string())
-        .bind(micros(i.created_at)?)
-        .bind(micros(i.expires_at)?)
-        .bind(opt_micros(i.accepted_at)?)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| insert_error(e, &[]))?;
-        Ok(())
-    }
-
-    /// Marks an unexpired, unused invitation accepted and returns it; `None` if the token is
-    /// unknown, expired or already used (one use, even under concurrent attempts).
-    pub async fn accept_invitation(
-        &self,
-        token_hash: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<Invitation>, StoreError> {
-        let row = sqlx::query(
-            "UPDATE invitations SET accepted_at = $2
-             WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2
-             RETURNING token_hash, org_id, email, role, invited_by, created_at, expires_at, accepted_at",
-        )
-        .bind(token_hash.to_owned())
-        .bind(micros(now)?)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref()
-            .map(|row| {
-                let r = RowReader::new(row, "invitations");
-                Ok(Invitation {
-                    token_hash: r.text("token_hash")?,
-                    org_id: r.parsed("org_id")?,
-                    email: r.text_with("email", Email::parse)?,
-                    role: r.text_with("role", role_of)?,
-                    invited_by: r.parsed("invited_by")?,
-                    created_at: r.time("created_at")?,
-                    expires_at: r.time("expires_at")?,
-                    accepted_at: r.opt_time("accepted_at")?,
-                })
-            })
-            .transpose()
     }
 
     pub async fn insert_password_reset(

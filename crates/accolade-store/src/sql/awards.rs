@@ -8,6 +8,11 @@ use accolade_core::{Award, AwardId, AwardStatus, OrgId};
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
+/// The columns [`award_from_row`] reads, for statements written elsewhere.
+pub(super) const AWARD_COLUMNS: &str = "id, org_id, achievement_id, recipient_email, \
+     recipient_name, issued_at, valid_until, status, status_reason, status_changed_at, \
+     status_index, key_id, credential, created_at";
+
 macro_rules! select_awards {
     ($tail:literal) => {
         concat!(
@@ -154,7 +159,7 @@ sql_impl! {
     }
 }
 
-fn award_from_row<DB>(row: &DB::Row) -> Result<Award, StoreError>
+pub(super) fn award_from_row<DB>(row: &DB::Row) -> Result<Award, StoreError>
 where
     DB: Backend,
     &'static str: ColumnIndex<DB::Row>,

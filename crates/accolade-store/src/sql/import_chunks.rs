@@ -1,9 +1,10 @@
 //! Working an import: its lease; committing one chunk (the lease check as a fence, the
-//! awards, the rows' marks) in one transaction; the stamps that make each award's email go
+//! awards, the rows' marks, the awards' emails) in one transaction; the stamps that make each award's email go
 //! out once; finishing.
 
 use super::codec::{RowReader, micros, opt_micros};
 use super::imports::{ImportBatches, import_columns, import_from_row, placeholders};
+use super::outbox::enqueue_emails_batched_on;
 use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
@@ -169,8 +170,9 @@ where
         }
         // The rest of the range is exactly the rows just issued: their awards were inserted
         // under the award ids the rows hold.
+        let mail_at = chunk.emails.first().map(|e| e.message.created_at);
         let marked = sqlx::query(
-            "UPDATE import_rows SET state = 'issued'
+            "UPDATE import_rows SET state = 'issued', mail_queued_at = $4
              WHERE import_id = $1 AND row_number >= $2 AND row_number <= $3
                AND state = 'pending'
              RETURNING row_number",
@@ -178,12 +180,15 @@ where
         .bind(id.to_string())
         .bind(chunk.first_row)
         .bind(chunk.last_row)
+        .bind(opt_micros(mail_at)?)
         .fetch_all(&mut *tx)
         .await
         .map_err(|e| insert_error(e, &[RECIPIENT]))?;
         if marked.len() != chunk.issued.len() {
             return Err(StoreError::Conflict { what: "row" });
         }
+        enqueue_emails_batched_on::<DB>(&mut tx, &chunk.emails).await?;
+        super::earners::insert_claim_tokens_on::<DB>(&mut tx, &chunk.claims).await?;
         tx.commit().await?;
         Ok(())
     }

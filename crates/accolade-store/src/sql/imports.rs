@@ -6,7 +6,7 @@ use super::{Backend, SqlStore};
 use crate::StoreError;
 use crate::error::insert_error;
 use crate::imports::{Import, ImportRow, ImportState, NewImportRow, PendingRow, RowState};
-use accolade_core::{AchievementId, ImportId};
+use accolade_core::{AchievementId, ImportId, OrgId};
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
@@ -178,6 +178,18 @@ where
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(import_from_row::<DB>).transpose()
+    }
+
+    pub async fn org_imports(&self, org: OrgId, limit: i64) -> Result<Vec<Import>, StoreError> {
+        let rows = sqlx::query(select_imports!(
+            "WHERE org_id = $1 AND state <> 'ingesting'
+             ORDER BY created_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(org.to_string())
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(import_from_row::<DB>).collect()
     }
 
     pub async fn unfinished_import_of(

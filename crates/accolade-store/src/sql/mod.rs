@@ -30,13 +30,23 @@ macro_rules! sql_impl {
 mod accounts;
 mod achievements;
 mod audit;
+mod award_links;
+mod award_search;
 mod awards;
 pub(crate) mod codec;
+mod designs;
+mod earner_imports;
+pub use earner_imports::EarnerImport;
+mod earners;
+pub use earners::ClaimOutcome;
+pub(crate) mod events;
 mod import_chunks;
 mod imports;
+mod invitations;
 mod jobs;
 mod orgs;
 mod outbox;
+mod reminders;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Pool, Postgres, Sqlite};
@@ -112,6 +122,21 @@ impl Backend for Sqlite {
             "bulk web",
             include_str!("../../migrations/sqlite/0009_bulk_web.sql"),
         ),
+        (
+            10,
+            "analytics",
+            include_str!("../../migrations/sqlite/0010_analytics.sql"),
+        ),
+        (
+            11,
+            "earners",
+            include_str!("../../migrations/sqlite/0011_earners.sql"),
+        ),
+        (
+            12,
+            "earner imports",
+            include_str!("../../migrations/sqlite/0012_earner_imports.sql"),
+        ),
     ];
 }
 
@@ -162,6 +187,21 @@ impl Backend for Postgres {
             9,
             "bulk web",
             include_str!("../../migrations/postgres/0009_bulk_web.sql"),
+        ),
+        (
+            10,
+            "analytics",
+            include_str!("../../migrations/postgres/0010_analytics.sql"),
+        ),
+        (
+            11,
+            "earners",
+            include_str!("../../migrations/postgres/0011_earners.sql"),
+        ),
+        (
+            12,
+            "earner imports",
+            include_str!("../../migrations/postgres/0012_earner_imports.sql"),
         ),
     ];
 }

@@ -1,7 +1,7 @@
 //! Organizations, their signing keys, and images.
 
 use super::Backend;
-use super::codec::{RowReader, micros, opt_micros};
+use super::codec::{RowReader, micros, opt_micros, to_json};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use accolade_core::{ImageRecord, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 macro_rules! select_orgs {
     ($tail:literal) => {
         concat!(
-            "SELECT id, slug, name, url, email, description, image_id, created_at FROM orgs ",
+            "SELECT id, slug, name, url, email, description, image_id, languages, created_at FROM orgs ",
             $tail
         )
     };
@@ -27,8 +27,8 @@ const SLUG: UniqueKey = UniqueKey {
 sql_impl! {
     pub async fn insert_org(&self, org: &Organization) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO orgs (id, slug, name, url, email, description, image_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO orgs (id, slug, name, url, email, description, image_id, languages, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(org.id.to_string())
         .bind(org.slug.as_str().to_owned())
@@ -37,11 +37,31 @@ sql_impl! {
         .bind(org.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(org.description.clone())
         .bind(org.image_id.map(|i| i.to_string()))
+        .bind(to_json("languages", &org.languages)?)
         .bind(micros(org.created_at)?)
         .execute(&self.pool)
         .await
         .map_err(|e| insert_error(e, &[SLUG]))?;
         Ok(())
+    }
+
+    /// Writes the organization's profile: name, URL, email, description, logo and languages
+    /// (the id, slug and creation time never change). `false` if there is no such organization.
+    pub async fn update_org_profile(&self, org: &Organization) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "UPDATE orgs SET name = $1, url = $2, email = $3, description = $4, image_id = $5,
+             languages = $6 WHERE id = $7 RETURNING id",
+        )
+        .bind(org.name.clone())
+        .bind(org.url.clone())
+        .bind(org.email.as_ref().map(|e| e.as_str().to_owned()))
+        .bind(org.description.clone())
+        .bind(org.image_id.map(|i| i.to_string()))
+        .bind(to_json("languages", &org.languages)?)
+        .bind(org.id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
     }
 
     pub async fn org(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
@@ -201,6 +221,7 @@ where
             .map_err(|e| StoreError::corrupt("orgs", "email", e))?,
         description: r.opt_text("description")?,
         image_id: r.opt_parsed("image_id")?,
+        languages: r.json("languages")?,
         created_at: r.time("created_at")?,
     })
 }

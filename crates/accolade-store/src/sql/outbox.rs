@@ -1,7 +1,8 @@
 //! The mail outbox, with its send jobs stored in the same transaction.
 
 use super::Backend;
-use super::codec::{RowReader, micros, opt_micros};
+use super::codec::{RowReader, micros, opt_micros, to_json};
+use super::imports::{ImportBatches, placeholders};
 use super::jobs::enqueue_on;
 use crate::StoreError;
 use crate::error::insert_error;
@@ -123,6 +124,115 @@ where
     Ok(results)
 }
 
+/// Stores many messages and their jobs on `conn` in multi-row statements (a bulk issue's
+/// chunk, inside its transaction). Like [`enqueue_emails_on`], a message whose job key is
+/// taken is skipped; returns how many were new.
+pub(super) async fn enqueue_emails_batched_on<DB>(
+    conn: &mut DB::Connection,
+    emails: &[QueuedEmail],
+) -> Result<usize, StoreError>
+where
+    DB: Backend + ImportBatches,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let mut new = 0;
+    for part in emails.chunks(DB::AWARDS_PER_INSERT) {
+        let mut values = String::with_capacity(part.len() * 48);
+        for r in 0..part.len() {
+            let p = |c: usize| format!("${}", r * 7 + c);
+            values.push_str(&format!(
+                "{}({}, {}, {}, {}, 'queued', {}, 0, {}, {}, {})",
+                if r == 0 { "" } else { ", " },
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5),
+                p(6),
+                p(7),
+                p(7)
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO jobs (id, kind, payload, idempotency_key, state, run_at, attempts,
+                 max_attempts, created_at, updated_at)
+             VALUES {values}
+             ON CONFLICT (idempotency_key) DO NOTHING
+             RETURNING id"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in part {
+            let job = &e.job;
+            if job.max_attempts == 0 {
+                return Err(StoreError::Unstorable {
+                    what: "job",
+                    detail: "max_attempts must be at least 1".into(),
+                });
+            }
+            q = q
+                .bind(job.id.to_string())
+                .bind(job.kind.clone())
+                .bind(to_json("job payload", &job.payload)?)
+                .bind(job.idempotency_key.clone())
+                .bind(micros(job.run_at)?)
+                .bind(i64::from(job.max_attempts))
+                .bind(micros(job.created_at)?);
+        }
+        let inserted = q
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[]))?;
+        let inserted: std::collections::HashSet<String> = inserted
+            .iter()
+            .map(|row| RowReader::new(row, "jobs").text("id"))
+            .collect::<Result<_, _>>()?;
+        let fresh: Vec<&OutboxMessage> = part
+            .iter()
+            .filter(|e| inserted.contains(&e.job.id.to_string()))
+            .map(|e| &e.message)
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        new += fresh.len();
+        let sql = format!(
+            "INSERT INTO outbox (id, org_id, award_id, template, to_address, subject, body_text,
+                 body_html, state, attempts, last_error, created_at, sent_at)
+             VALUES {}",
+            placeholders(1, fresh.len(), 13)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in fresh {
+            q = q
+                .bind(m.id.to_string())
+                .bind(m.org_id.map(|o| o.to_string()))
+                .bind(m.award_id.map(|a| a.to_string()))
+                .bind(m.template.clone())
+                .bind(m.to.as_str().to_owned())
+                .bind(m.subject.clone())
+                .bind(m.body_text.clone())
+                .bind(m.body_html.clone())
+                .bind(m.state.as_str().to_owned())
+                .bind(i64::from(m.attempts))
+                .bind(m.last_error.clone())
+                .bind(micros(m.created_at)?)
+                .bind(opt_micros(m.sent_at)?);
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[]))?;
+    }
+    Ok(new)
+}
+
 async fn insert_message<DB>(conn: &mut DB::Connection, m: &OutboxMessage) -> Result<(), StoreError>
 where
     DB: Backend,
@@ -139,7 +249,7 @@ where
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(m.id.to_string())
-    .bind(m.org_id.to_string())
+    .bind(m.org_id.map(|o| o.to_string()))
     .bind(m.award_id.map(|a| a.to_string()))
     .bind(m.template.clone())
     .bind(m.to.as_str().to_owned())
@@ -169,7 +279,7 @@ where
     let r = RowReader::new(row, "outbox");
     Ok(OutboxMessage {
         id: r.parsed("id")?,
-        org_id: r.parsed("org_id")?,
+        org_id: r.opt_parsed("org_id")?,
         award_id: r.opt_parsed("award_id")?,
         template: r.text("template")?,
         to: r.text_with("to_address", accolade_core::Email::parse)?,

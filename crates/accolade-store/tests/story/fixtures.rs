@@ -1,8 +1,8 @@
 //! Builders for the story's records.
 
 use accolade_core::{
-    Achievement, AchievementId, AlignmentSpec, Award, AwardId, AwardStatus, Email, ExpiryPolicy,
-    KeyId, OrgId, Organization, SigningKeyRecord, Slug,
+    Achievement, AchievementId, AchievementTranslation, AlignmentSpec, Award, AwardId, AwardStatus,
+    CustomField, Email, ExpiryPolicy, KeyId, LangTag, OrgId, Organization, SigningKeyRecord, Slug,
 };
 use accolade_store::StoreError;
 use time::OffsetDateTime;
@@ -23,6 +23,7 @@ pub fn org(name: &str, slug: &str) -> Organization {
         email: Some(Email::parse(&format!("badges@{slug}.example.org")).unwrap()),
         description: Some(format!("{name}, issuing since 1999")),
         image_id: None,
+        languages: Vec::new(),
         created_at: T0,
     }
 }
@@ -65,6 +66,20 @@ pub fn achievement(org: OrgId, name: &str, expiry: ExpiryPolicy) -> Achievement 
         credits: Some(2.5),
         tags: vec!["data".into(), "office ✓".into()],
         expiry,
+        language: LangTag::parse("en-GB").unwrap(),
+        translations: vec![AchievementTranslation {
+            language: LangTag::parse("de").unwrap(),
+            name: format!("{name} (de)"),
+            description: "Verliehen für".into(),
+            criteria_narrative: None,
+            field_labels: [("grade".to_owned(), "Note".to_owned())].into(),
+        }],
+        custom_fields: vec![CustomField {
+            key: "grade".into(),
+            label: "Grade".into(),
+            required: true,
+        }],
+        evidence_requirements: Some("A link to the project".into()),
         created_at: T0,
         updated_at: minutes(1),
         version: 3,

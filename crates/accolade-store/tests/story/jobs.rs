@@ -202,7 +202,7 @@ async fn outbox_story(store: &Store) {
     store.insert_org(&acme).await.unwrap();
     let message = |to: &str| OutboxMessage {
         id: OutboxId::new(),
-        org_id: acme.id,
+        org_id: Some(acme.id),
         award_id: None,
         template: "badge_issued".into(),
         to: Email::parse(to).unwrap(),
@@ -245,7 +245,7 @@ async fn outbox_story(store: &Store) {
     // A message that cannot be stored (unknown organization) takes its job with it: the
     // transaction is undone, so no job is left without its message.
     let orphan = OutboxMessage {
-        org_id: accolade_core::OrgId::new(),
+        org_id: Some(accolade_core::OrgId::new()),
         ..message("eve@example.com")
     };
     assert!(

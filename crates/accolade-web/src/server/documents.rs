@@ -4,7 +4,7 @@
 use super::AppState;
 use super::errors::WebError;
 use accolade_core::{AchievementId, ImageId, StatusPurpose};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -139,34 +139,107 @@ pub async fn achievement(
         doc["image"] =
             serde_json::json!({"id": app.urls().image(i), "type": "Image", "caption": a.name});
     }
+    accolade_app::describe_achievement(app.urls(), &a, &mut doc);
     Ok(json_response("application/ld+json", doc.to_string()))
 }
 
-/// Images are served inert: a sandboxing CSP, no sniffing, long caching (they never change).
+/// What every image response carries: a sandboxing CSP (an SVG opened on its own runs
+/// nothing and loads nothing but its own `data:` pictures), no sniffing, open to other
+/// origins, cached for good (an image never changes; its ETag is its id and rendition).
+const IMAGE_CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox";
+
+/// The image-serving headers for a body of `content_type` with this `etag`.
+pub fn image_headers(content_type: &'static str, etag: &str) -> Vec<(header::HeaderName, String)> {
+    vec![
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (header::CONTENT_SECURITY_POLICY, IMAGE_CSP.to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
+        (header::ETAG, etag.to_owned()),
+    ]
+}
+
+fn with_headers(
+    status: StatusCode,
+    headers: Vec<(header::HeaderName, String)>,
+    body: Vec<u8>,
+) -> Response {
+    let mut res = (status, body).into_response();
+    for (k, v) in headers {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            res.headers_mut().insert(k, v);
+        }
+    }
+    res
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ImageQuery {
+    /// `png` for the PNG rendition (the same as a `.png` suffix on the id).
+    format: Option<String>,
+    /// The rendition's side in pixels.
+    size: Option<u32>,
+}
+
+/// An image: `/images/{id}` as stored (PNG, or SVG only ever sanitized), `/images/{id}.png`
+/// (or `?format=png`) as PNG, an SVG rendered with the bundled font at `?size=` pixels
+/// (512 unless asked). Answers `304` to a matching `If-None-Match`.
 pub async fn image(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<ImageQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let id: ImageId = id
-        .parse()
-        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, "image not found"))?;
-    let img = app.image(id).await?;
-    let content_type = if img.content_type == "image/png" {
-        "image/png"
-    } else {
-        "image/svg+xml"
+    let not_found = || WebError::new(StatusCode::NOT_FOUND, "image not found");
+    let (raw, png) = match id.strip_suffix(".png") {
+        Some(raw) => (raw, true),
+        None => (id.as_str(), q.format.as_deref() == Some("png")),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-            ),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        ],
+    if q.format.as_deref().is_some_and(|f| f != "png") {
+        return Err(not_found());
+    }
+    let id: ImageId = raw.parse().map_err(|_| not_found())?;
+    let size = q.size.unwrap_or(accolade_app::images::DEFAULT_PNG_SIZE);
+    let etag = if png {
+        format!("\"{id}-png-{size}\"")
+    } else {
+        format!("\"{id}\"")
+    };
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if png {
+        let headers = image_headers("image/png", &etag);
+        if fresh {
+            // The tag names a rendition of a stored image; a deleted one is not found.
+            app.image(id).await?;
+            return Ok(with_headers(StatusCode::NOT_MODIFIED, headers, Vec::new()));
+        }
+        let bytes = app.image_png(id, size).await?;
+        return Ok(with_headers(StatusCode::OK, headers, bytes));
+    }
+    let img = app.image(id).await?;
+    let content_type = match img.content_type.as_str() {
+        "image/png" => "image/png",
+        "image/svg+xml" => "image/svg+xml",
+        // Only PNG and sanitized SVG are ever stored; anything else is not served as an image.
+        _ => return Err(not_found()),
+    };
+    if fresh {
+        return Ok(with_headers(
+            StatusCode::NOT_MODIFIED,
+            image_headers(content_type, &etag),
+            Vec::new(),
+        ));
+    }
+    Ok(with_headers(
+        StatusCode::OK,
+        image_headers(content_type, &etag),
         img.bytes,
-    )
-        .into_response())
+    ))
 }

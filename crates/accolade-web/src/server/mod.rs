@@ -2,9 +2,13 @@
 //! request, call the application API and render; no rule lives here.
 
 mod documents;
+mod downloads;
+mod earner;
+mod earner_import;
 mod errors;
 mod negotiate;
 mod pages;
+mod share;
 mod verify_page;
 mod workspace;
 
@@ -40,6 +44,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/images/{id}", get(documents::image))
         .route("/verify", get(verify_page::form).post(verify_page::submit))
         .merge(workspace::routes())
+        .merge(earner::routes())
+        .merge(earner_import::routes())
+        .merge(share::routes())
+        .merge(downloads::routes())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(security_headers))
@@ -59,7 +67,14 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Only a page whose own policy lets every site frame it (the embed) may be framed.
+    let frameable = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.contains("frame-ancestors *"));
+    if !frameable {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -78,7 +78,8 @@ pub async fn issuer(
                 .clone()
                 .unwrap_or_else(|| format!("Badges issued by {}", org.name)),
         )
-        .with_canonical_url(urls.issuer_page(&org.slug)),
+        .with_canonical_url(urls.issuer_page(&org.slug))
+        .with_og_image(format!("{}/og.png", urls.issuer_page(&org.slug))),
         name: org.name.clone(),
         logo_url: org.image_id.map(|i| format!("/images/{i}")),
         description: org.description.clone(),
@@ -116,6 +117,7 @@ pub async fn credential(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    visitor: super::share::Visitor,
 ) -> Result<Response, WebError> {
     let (id, json) = match id.strip_suffix(".json") {
         Some(stem) => (stem.to_owned(), true),
@@ -143,12 +145,18 @@ pub async fn credential(
         .verify(award.credential.clone().into_bytes(), None)
         .await;
     let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
-    render(crate::credential(&credential_view(
-        &app,
-        &award,
-        &credential,
-        &report,
-    )))
+    let links = app.award_links(award.id).await.unwrap_or_default();
+    let mut view = credential_view(&app, &award, &credential, &report);
+    view.replaced_by_url = links.replaced_by.map(|id| format!("/credentials/{id}"));
+    view.renewed_by_url = links.renewed_by.map(|id| format!("/credentials/{id}"));
+    super::share::decorate(&app, &award, &mut view);
+    app.record_event(
+        award.id,
+        accolade_app::analytics::EventKind::View,
+        "",
+        visitor.client(),
+    );
+    render(crate::credential(&view))
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -224,10 +232,19 @@ fn credential_view(
         criteria_url: text(&achievement["criteria"], "id"),
         alignments,
         credits,
-        evidence: Vec::new(),
+        evidence: crate::views::evidence_of(credential),
+        language: text(achievement, "inLanguage").or_else(|| text(credential, "inLanguage")),
+        results: crate::views::results_of(credential),
         status,
         status_reason: award.status_reason.clone(),
+        replaced_by_url: None,
+        renewed_by_url: None,
         verification,
+        downloads: Some(crate::views::DownloadsView::for_credential(&format!(
+            "/credentials/{}",
+            award.id
+        ))),
+        share: None,
     }
 }
 

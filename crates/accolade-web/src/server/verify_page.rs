@@ -101,6 +101,10 @@ async fn run(
     } else if input.starts_with("https://") || input.starts_with("http://") {
         match app.fetch_document(input.clone()).await {
             Ok(b) => b,
+            // Gone: an OB 2.0 hosted assertion its issuer revoked; the verifier says so.
+            Err(accolade_credentials::did::FetchError::Status { status: 410, .. }) => {
+                input.clone().into_bytes()
+            }
             Err(e) => {
                 return page(empty(
                     input,
@@ -119,6 +123,7 @@ async fn run(
         input.clone().into_bytes()
     };
     let report = app.verify(bytes, recipient).await;
+    app.record_verification(&report, &accolade_app::analytics::Client::default());
     let view = VerifyView {
         layout: layout(),
         input,

@@ -184,14 +184,24 @@ pub fn credential(status: Status) -> CredentialView {
             name: "Breach-response scenario, assessor's report".to_owned(),
             description: Some("Reviewed on 2 March 2022.".to_owned()),
             url: Some("https://northwind.example.org/evidence/4411".to_owned()),
+            narrative: Some("Led the **tabletop** exercise.".to_owned()),
+        }],
+        language: None,
+        results: vec![crate::views::ResultView {
+            label: "Final grade".to_owned(),
+            value: "Distinction".to_owned(),
         }],
         status,
         status_reason: reason.map(str::to_owned),
+        replaced_by_url: None,
+        renewed_by_url: None,
         verification: VerificationView {
             summary: summary.to_owned(),
             checked_at: "9 June 2025, 10:42 UTC".to_owned(),
             checks,
         },
+        downloads: Some(crate::views::DownloadsView::for_credential(CREDENTIAL_URL)),
+        share: None,
     }
 }
 
@@ -266,6 +276,7 @@ pub fn report(status: Status) -> ReportView {
         status,
         summary: credential.verification.summary,
         format: "Baked PNG image".to_owned(),
+        kind: Some("Open Badges 3.0 (Data Integrity proof)".to_owned()),
         issuer_name: Some("Northwind Health Academy".to_owned()),
         issuer_id: Some("did:web:badges.example.org:issuers:northwind".to_owned()),
         achievement_name: Some("Data Safety Practitioner".to_owned()),

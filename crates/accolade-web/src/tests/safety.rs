@@ -115,6 +115,12 @@ fn credential_escapes_every_text_field() -> Result<(), Box<dyn std::error::Error
         name: p(),
         description: Some(p()),
         url: Some(js()),
+        narrative: Some(p()),
+    }];
+    view.language = Some(p());
+    view.results = vec![crate::views::ResultView {
+        label: p(),
+        value: p(),
     }];
     view.status_reason = Some(p());
     view.verification.summary = p();

@@ -13,6 +13,7 @@ fn report(verdict: Verdict, flags: Flags) -> Report {
         verdict,
         summary: "Summary.".to_owned(),
         format: InputFormat::Png,
+        kind: accolade_credentials::verify::CredentialKind::Ob3DataIntegrity,
         flags,
         issuer_id: Some("did:web:example.org".to_owned()),
         issuer_name: Some("Example".to_owned()),

@@ -3,22 +3,58 @@
 //! Every text field is rendered escaped; URLs pass through the `href` filter, which drops
 //! anything that is not `http(s):`, `mailto:` or a same-origin path.
 
+mod achievements;
+mod audit;
+mod awards;
 mod checks;
 mod credential;
+mod designer;
+mod downloads;
+mod earner;
+mod earner_import;
 mod error;
 mod home;
+mod imports;
 mod issuer;
 mod layout;
+mod members;
+mod outbox;
+mod settings;
+mod share;
 mod status;
 mod verify;
 mod workspace;
 
+pub use achievements::{
+    ACHIEVEMENT_TYPES, AchievementFormView, AchievementRow, AchievementsView, AlignmentRow,
+    CurrentVersionView, CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView,
+    TranslationRow, plain_options,
+};
+pub use audit::{AuditRow, AuditView};
+pub use awards::{
+    AwardDetailView, AwardFilterView, AwardListRow, AwardsListView, BulkRevokeView, ExpiringView,
+    HistoryRow, PagerView, RelatedView, SkippedRow,
+};
 pub use checks::{CheckView, VerificationView};
-pub use credential::{AlignmentView, CredentialView, EvidenceView};
+pub use credential::{
+    AlignmentView, CredentialView, EvidenceView, ResultView, evidence_of, results_of,
+};
+pub use designer::{DesignRow, DesignerView, SavedDesignView};
+pub use downloads::{DownloadLink, DownloadsView};
+pub use earner::{
+    BackpackBadgeRow, BackpackView, BadgeCardView, ClaimView, CollectionBadgeRow, CollectionRow,
+    EmailRow, PortfolioCollectionView, PortfolioView, ProgressRow, WaitingRow, visibility_options,
+};
+pub use earner_import::{EarnerImportView, ImportedBadgeRow, ImportedBadgeView, verdict_label};
 pub use error::ErrorView;
 pub use home::{HomeView, OrganizationCard};
+pub use imports::{ImportIssueRow, ImportListRow, ImportMapView, ImportReportView, ImportsView};
 pub use issuer::{AchievementCard, IssuerView, KeyView};
 pub use layout::{Layout, UserNav};
+pub use members::{AccountFormView, InvitationRow, InvitationView, MemberListRow, MembersView};
+pub use outbox::{OutboxMessageView, OutboxRow, OutboxView};
+pub use settings::{SettingsKeyRow, SettingsView};
+pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, TotalsView};
 pub use status::{Banner, Status};
 pub use verify::{ReportView, VerifyView};
 pub use workspace::{

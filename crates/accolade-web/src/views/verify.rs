@@ -1,4 +1,4 @@
-use accolade_credentials::verify::{InputFormat, Report};
+use accolade_credentials::verify::{CredentialKind, InputFormat, Report};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -25,6 +25,9 @@ pub struct ReportView {
     pub summary: String,
     /// What the input was, in words: "JSON credential", "Baked PNG image", …
     pub format: String,
+    /// Which kind of badge it holds: "Open Badges 3.0 (VC-JWT)", "Open Badges 2.0 (hosted
+    /// assertion)", …; `None` when nothing could be read.
+    pub kind: Option<String>,
     pub issuer_name: Option<String>,
     pub issuer_id: Option<String>,
     pub achievement_name: Option<String>,
@@ -45,6 +48,7 @@ impl ReportView {
             status: Status::from_report(report),
             summary: report.summary.clone(),
             format: format_label(report.format).to_owned(),
+            kind: (report.kind != CredentialKind::Unknown).then(|| report.kind.label().to_owned()),
             issuer_name: report.issuer_name.clone(),
             issuer_id: report.issuer_id.clone(),
             achievement_name: achievement
@@ -72,8 +76,12 @@ fn format_label(format: InputFormat) -> &'static str {
     }
 }
 
-/// `credentialSubject.achievement`, taking the first subject when there are several.
+/// `credentialSubject.achievement`, taking the first subject when there are several; for an
+/// Open Badges 2.0 assertion, its BadgeClass.
 fn achievement_of(credential: &Value) -> Option<&Value> {
+    if let Some(badge) = credential.get("badge").filter(|b| b.is_object()) {
+        return Some(badge);
+    }
     let subject = credential.get("credentialSubject")?;
     let subject = match subject {
         Value::Array(items) => items.first()?,

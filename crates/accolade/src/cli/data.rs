@@ -3,7 +3,7 @@
 
 use super::platform::{DEFAULT_PUBLIC_URL, PlatformArgs, block_on};
 use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
-use accolade_core::{AchievementId, AlignmentSpec, AwardId, ExpiryPolicy};
+use accolade_core::{AchievementId, Actor, AlignmentSpec, AwardId, ExpiryPolicy};
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -251,19 +251,23 @@ pub fn achievement(p: &PlatformArgs, cmd: &AchievementCommand) -> anyhow::Result
             Some(bytes) => Some(app.add_image(Some(org.id), bytes).await?.id),
             None => None,
         };
-        app.create_achievement(NewAchievement {
-            org_id: org.id,
-            name: a.name.clone(),
-            description: a.description.clone(),
-            criteria_narrative: a.criteria.clone(),
-            criteria_url: a.criteria_url.clone(),
-            achievement_type: a.achievement_type.clone(),
-            image_id,
-            alignments,
-            credits: a.credits,
-            tags: a.tags.clone(),
-            expiry,
-        })
+        app.create_achievement(
+            &Actor::cli(),
+            NewAchievement {
+                org_id: org.id,
+                name: a.name.clone(),
+                description: a.description.clone(),
+                criteria_narrative: a.criteria.clone(),
+                criteria_url: a.criteria_url.clone(),
+                achievement_type: a.achievement_type.clone(),
+                image_id,
+                alignments,
+                credits: a.credits,
+                tags: a.tags.clone(),
+                expiry,
+                ..Default::default()
+            },
+        )
         .await
     })??;
     print(
@@ -289,12 +293,16 @@ pub fn award(p: &PlatformArgs, a: &AwardArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let app = open(p)?;
-    let award = block_on(app.award(NewAward {
-        achievement_id,
-        recipient_email: a.email.clone(),
-        recipient_name: a.name.clone(),
-        issued_at,
-    }))??;
+    let award = block_on(app.award(
+        &Actor::cli(),
+        NewAward {
+            achievement_id,
+            recipient_email: a.email.clone(),
+            recipient_name: a.name.clone(),
+            issued_at,
+            ..Default::default()
+        },
+    ))??;
     eprintln!("issued {} → {}", award.id, app.urls().credential(award.id));
     println!("{}", award.credential);
     Ok(ExitCode::SUCCESS)
@@ -303,7 +311,7 @@ pub fn award(p: &PlatformArgs, a: &AwardArgs) -> anyhow::Result<ExitCode> {
 pub fn revoke(p: &PlatformArgs, a: &RevokeArgs) -> anyhow::Result<ExitCode> {
     let id = award_id(&a.id)?;
     let app = open(p)?;
-    let award = block_on(app.revoke(id, &a.reason))??;
+    let award = block_on(app.revoke(&Actor::cli(), id, &a.reason))??;
     println!("revoked {} ({})", award.id, a.reason.trim());
     Ok(ExitCode::SUCCESS)
 }
@@ -311,7 +319,7 @@ pub fn revoke(p: &PlatformArgs, a: &RevokeArgs) -> anyhow::Result<ExitCode> {
 pub fn suspend(p: &PlatformArgs, a: &SuspendArgs) -> anyhow::Result<ExitCode> {
     let id = award_id(&a.id)?;
     let app = open(p)?;
-    let award = block_on(app.suspend(id, a.reason.as_deref()))??;
+    let award = block_on(app.suspend(&Actor::cli(), id, a.reason.as_deref()))??;
     println!("suspended {}", award.id);
     Ok(ExitCode::SUCCESS)
 }
@@ -319,7 +327,7 @@ pub fn suspend(p: &PlatformArgs, a: &SuspendArgs) -> anyhow::Result<ExitCode> {
 pub fn reinstate(p: &PlatformArgs, a: &ReinstateArgs) -> anyhow::Result<ExitCode> {
     let id = award_id(&a.id)?;
     let app = open(p)?;
-    let award = block_on(app.reinstate(id))??;
+    let award = block_on(app.reinstate(&Actor::cli(), id))??;
     println!("reinstated {}", award.id);
     Ok(ExitCode::SUCCESS)
 }
@@ -333,7 +341,7 @@ pub fn keys(p: &PlatformArgs, cmd: &KeysCommand) -> anyhow::Result<ExitCode> {
     let (org, keys) = block_on(async {
         let org = app.find_org(&args.org).await?;
         if rotate {
-            app.rotate_key(org.id).await?;
+            app.rotate_key(&Actor::cli(), org.id).await?;
         }
         let keys = app.keys(org.id).await?;
         Ok::<_, accolade_app::AppError>((org, keys))

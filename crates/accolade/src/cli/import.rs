@@ -4,7 +4,7 @@
 use super::platform::{DEFAULT_PUBLIC_URL, PlatformArgs, block_on};
 use accolade_app::bulk::{ColumnMapping, ImportLimits, ImportProgress, ImportReport};
 use accolade_app::{App, AppError};
-use accolade_core::AchievementId;
+use accolade_core::{AchievementId, Actor};
 use anyhow::Context as _;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -138,6 +138,7 @@ async fn run(app: Arc<App>, a: &ImportCsvArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{:?} is not an achievement id", a.achievement))?;
     let report = app
         .import_csv(
+            &Actor::cli(),
             achievement,
             &a.file,
             &mapping(&a.map)?,
@@ -166,6 +167,7 @@ async fn run(app: Arc<App>, a: &ImportCsvArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let started = std::time::Instant::now();
+    app.start_import(&Actor::cli(), id).await?;
     let done = match app.run_import(id, true, reporter(a.json)).await {
         Ok(done) => done,
         Err(AppError::StatusListFull) => anyhow::bail!(

@@ -86,7 +86,7 @@ fn date(t: OffsetDateTime) -> String {
 fn message_json(m: &OutboxMessage) -> serde_json::Value {
     json!({
         "id": m.id.to_string(),
-        "org_id": m.org_id.to_string(),
+        "org_id": m.org_id.map(|o| o.to_string()),
         "award_id": m.award_id.map(|a| a.to_string()),
         "template": m.template,
         "to": m.to.as_str(),

@@ -1,3 +1,9 @@
+mod lang;
+mod localized;
+
+pub use lang::{LangTag, LangTagError};
+pub use localized::{AchievementTranslation, CustomField, Localized};
+
 use crate::{AchievementId, ImageId, OrgId};
 use time::OffsetDateTime;
 
@@ -19,6 +25,15 @@ pub struct Achievement {
     pub credits: Option<f64>,
     pub tags: Vec<String>,
     pub expiry: ExpiryPolicy,
+    /// The language of the texts above (and of the custom field labels).
+    pub language: LangTag,
+    /// The same texts in other languages; an award carries the language chosen at issue.
+    pub translations: Vec<AchievementTranslation>,
+    /// Fields the issuer fills in per award, shown on the badge and embedded in the
+    /// credential as results.
+    pub custom_fields: Vec<CustomField>,
+    /// What evidence issuers should collect before issuing (guidance shown to them).
+    pub evidence_requirements: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// Incremented on every change; concurrent edits compare it.

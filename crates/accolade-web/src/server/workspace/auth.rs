@@ -1,4 +1,8 @@
-//! Sign-up, sign-in and sign-out.
+//! Sign-up, sign-in and sign-out; forgotten passwords and invitation links in `account.rs`.
+
+mod account;
+
+pub use account::account_routes;
 
 use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
@@ -7,7 +11,7 @@ use crate::views::{AuthView, FieldView, Layout};
 use accolade_app::AppError;
 use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
 use axum::Extension;
-use axum::extract::{ConnectInfo, Form, State};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
@@ -18,6 +22,8 @@ pub struct SignInForm {
     csrf: String,
     email: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -26,6 +32,34 @@ pub struct SignUpForm {
     name: String,
     email: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `?next=/path`: where to go after signing in or up (a path on this site, else ignored).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+impl NextQuery {
+    fn path(&self) -> Option<String> {
+        self.next
+            .as_deref()
+            .and_then(crate::server::earner::safe_next)
+    }
+}
+
+/// The form posts `next` back (a hidden field), and its "other form" link keeps it.
+fn keep_next(mut view: AuthView, next: &NextQuery) -> AuthView {
+    if let Some(next) = next.path() {
+        view.fields
+            .push(FieldView::new("next", "", "hidden").value(&next));
+        if let Some((_, link)) = view.alternative.as_mut() {
+            *link = crate::server::earner::with_next(link, &next);
+        }
+    }
+    view
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -33,7 +67,7 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-fn new_form_token() -> String {
+pub(super) fn new_form_token() -> String {
     let mut b = [0u8; 24];
     let _ = getrandom::fill(&mut b);
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -106,12 +140,12 @@ fn signup_view(name: &str, email: &str, error: Option<String>) -> AuthView {
 }
 
 /// The pre-session form token must match its cookie (double submit).
-fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
+pub(super) fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && constant_time_eq(&c, submitted))
 }
 
 /// Throttling key for a client: a hash of its address, never the address itself.
-fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+pub(super) fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
     let ip = peer
         .map(|Extension(ConnectInfo(a))| a.ip().to_string())
         .unwrap_or_default();
@@ -123,15 +157,24 @@ fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
 }
 
 fn signed_in_response(app: &AppState, token: &str) -> Response {
-    let mut res = Redirect::to("/dashboard").into_response();
+    signed_in_to(app, token, "/dashboard")
+}
+
+/// A redirect to `to` that sets the session cookie.
+pub(super) fn signed_in_to(app: &AppState, token: &str, to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
     if let Some(c) = set_cookie(app, SESSION_COOKIE, token, SESSION_LIFETIME.whole_seconds()) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
 }
 
-pub async fn signin_form(State(app): State<AppState>) -> Response {
-    page(&app, signin_view("", None), StatusCode::OK)
+pub async fn signin_form(State(app): State<AppState>, Query(next): Query<NextQuery>) -> Response {
+    page(
+        &app,
+        keep_next(signin_view("", None), &next),
+        StatusCode::OK,
+    )
 }
 
 pub async fn signin_submit(
@@ -140,29 +183,43 @@ pub async fn signin_submit(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
+    let next = NextQuery {
+        next: f.next.clone(),
+    };
     if !form_token_ok(&headers, &f.csrf) {
         return page(
             &app,
-            signin_view(&f.email, Some("The form expired. Please try again.".into())),
+            keep_next(
+                signin_view(&f.email, Some("The form expired. Please try again.".into())),
+                &next,
+            ),
             StatusCode::FORBIDDEN,
         );
     }
     match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
-        Ok(s) => signed_in_response(&app, &s.token),
+        Ok(s) => match next.path() {
+            Some(to) => signed_in_to(&app, &s.token, &to),
+            None => signed_in_response(&app, &s.token),
+        },
         Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
             let status = if matches!(e, AppError::RateLimited(_)) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            page(&app, signin_view(&f.email, Some(e.to_string())), status)
+            let view = keep_next(signin_view(&f.email, Some(e.to_string())), &next);
+            page(&app, view, status)
         }
         Err(e) => WebError::from(e).into_response(),
     }
 }
 
-pub async fn signup_form(State(app): State<AppState>) -> Response {
-    page(&app, signup_view("", "", None), StatusCode::OK)
+pub async fn signup_form(State(app): State<AppState>, Query(next): Query<NextQuery>) -> Response {
+    page(
+        &app,
+        keep_next(signup_view("", "", None), &next),
+        StatusCode::OK,
+    )
 }
 
 pub async fn signup_submit(
@@ -171,25 +228,34 @@ pub async fn signup_submit(
     headers: HeaderMap,
     Form(f): Form<SignUpForm>,
 ) -> Response {
+    let next = NextQuery {
+        next: f.next.clone(),
+    };
     if !form_token_ok(&headers, &f.csrf) {
         return page(
             &app,
-            signup_view(
-                &f.name,
-                &f.email,
-                Some("The form expired. Please try again.".into()),
+            keep_next(
+                signup_view(
+                    &f.name,
+                    &f.email,
+                    Some("The form expired. Please try again.".into()),
+                ),
+                &next,
             ),
             StatusCode::FORBIDDEN,
         );
     }
     match app.sign_up(&f.email, &f.name, &f.password).await {
         Ok(_) => match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
-            Ok(s) => signed_in_response(&app, &s.token),
+            Ok(s) => match next.path() {
+                Some(to) => signed_in_to(&app, &s.token, &to),
+                None => signed_in_response(&app, &s.token),
+            },
             Err(e) => WebError::from(e).into_response(),
         },
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => page(
             &app,
-            signup_view(&f.name, &f.email, Some(e.to_string())),
+            keep_next(signup_view(&f.name, &f.email, Some(e.to_string())), &next),
             StatusCode::BAD_REQUEST,
         ),
         Err(e) => WebError::from(e).into_response(),

@@ -10,7 +10,7 @@ use crate::views::{
 };
 use accolade_app::accounts::CurrentUser;
 use accolade_app::{AppError, NewAward, NewOrganization};
-use accolade_core::{AwardStatus, Organization, Role};
+use accolade_core::{Actor, AwardStatus, Organization, Role};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -250,12 +250,16 @@ pub async fn issue_award(
         }
         let name = Some(f.name.clone()).filter(|n| !n.trim().is_empty());
         match app
-            .award(NewAward {
-                achievement_id,
-                recipient_email: f.email.clone(),
-                recipient_name: name,
-                issued_at: None,
-            })
+            .award(
+                &Actor::user(&user.user),
+                NewAward {
+                    achievement_id,
+                    recipient_email: f.email.clone(),
+                    recipient_name: name,
+                    issued_at: None,
+                    ..Default::default()
+                },
+            )
             .await
         {
             Ok(award) => {
@@ -299,7 +303,10 @@ pub async fn revoke_award(
         if award.org_id != org.id {
             return Err(AppError::NotFound("award").into());
         }
-        match app.revoke(award_id, &f.reason).await {
+        match app
+            .revoke(&Actor::user(&user.user), award_id, &f.reason)
+            .await
+        {
             Ok(_) => {
                 workspace_page(
                     &app,

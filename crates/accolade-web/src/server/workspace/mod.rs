@@ -2,8 +2,16 @@
 //! workspace. Sessions live in an HttpOnly, SameSite=Lax cookie holding a random token
 //! (stored hashed); every form carries an anti-forgery token that must match.
 
+mod achievements;
+mod audit;
 mod auth;
+mod awards;
 mod dashboard;
+mod designer;
+mod imports;
+mod members;
+mod outbox;
+mod settings;
 
 use super::AppState;
 use super::errors::WebError;
@@ -35,6 +43,15 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/orgs/{slug}/awards/{id}/revoke",
             post(dashboard::revoke_award),
         )
+        .merge(achievements::routes())
+        .merge(designer::routes())
+        .merge(settings::routes())
+        .merge(imports::routes())
+        .merge(members::routes())
+        .merge(outbox::routes())
+        .merge(auth::account_routes())
+        .merge(awards::routes())
+        .merge(audit::routes())
 }
 
 pub const SESSION_COOKIE: &str = "accolade_session";

@@ -1,0 +1,143 @@
+//! The queue between the pages and the database: pages hand events over without waiting
+//! (a `try_send` into a bounded channel), and one background task writes them in batches,
+//! one transaction each, hashing each client under its day's salt on the way.
+
+use super::EventKind;
+use accolade_core::AwardId;
+use accolade_store::{AnalyticsEvent, Store};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+
+/// Events waiting to be written; past this, new ones are dropped rather than slow a page.
+const QUEUE: usize = 8192;
+/// Most events written in one transaction.
+const BATCH: usize = 512;
+
+/// An event as a page recorded it, before its client is hashed.
+pub(crate) struct Pending {
+    pub award_id: AwardId,
+    pub kind: EventKind,
+    pub channel: String,
+    /// Address and browser of the client; kept only until hashed.
+    pub material: String,
+    pub at: OffsetDateTime,
+}
+
+enum Message {
+    Event(Pending),
+    /// Answered once every event sent before it is written.
+    Flush(oneshot::Sender<()>),
+}
+
+/// The sending end, with the writer task started on first use (on the runtime of the first
+/// caller).
+#[derive(Default)]
+pub(crate) struct Recorder {
+    queue: OnceLock<mpsc::Sender<Message>>,
+}
+
+impl Recorder {
+    fn queue(&self, store: &Store) -> Option<&mpsc::Sender<Message>> {
+        if let Some(q) = self.queue.get() {
+            return Some(q);
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        Some(self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            runtime.spawn(write_batches(store.clone(), rx));
+            tx
+        }))
+    }
+
+    pub fn record(&self, store: &Store, event: Pending) {
+        let Some(queue) = self.queue(store) else {
+            return;
+        };
+        if queue.try_send(Message::Event(event)).is_err() {
+            tracing::warn!("analytics queue full or closed: an event was dropped");
+        }
+    }
+
+    pub async fn flush(&self) {
+        let Some(queue) = self.queue.get() else {
+            return;
+        };
+        let (ack, done) = oneshot::channel();
+        if queue.send(Message::Flush(ack)).await.is_ok() {
+            let _ = done.await;
+        }
+    }
+}
+
+async fn write_batches(store: Store, mut rx: mpsc::Receiver<Message>) {
+    let mut salt = DaySalt::default();
+    let mut messages = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut messages, BATCH).await > 0 {
+        let mut events = Vec::with_capacity(messages.len());
+        let mut acks = Vec::new();
+        for message in messages.drain(..) {
+            match message {
+                Message::Event(p) => match salt.for_day(&store, p.at).await {
+                    Some(s) => events.push(AnalyticsEvent {
+                        award_id: p.award_id,
+                        kind: p.kind.as_str().to_owned(),
+                        channel: p.channel,
+                        client: client_hash(s, &p.material),
+                        at: p.at,
+                    }),
+                    None => tracing::warn!("no analytics salt: an event was dropped"),
+                },
+                Message::Flush(ack) => acks.push(ack),
+            }
+        }
+        if let Err(e) = store.insert_events(&events).await {
+            tracing::warn!(error = %e, count = events.len(), "writing analytics events failed");
+        }
+        for ack in acks {
+            let _ = ack.send(());
+        }
+    }
+}
+
+/// The hex SHA-256 of salt ‖ client, cut to 128 bits.
+pub(crate) fn client_hash(salt: &[u8], material: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(material.as_bytes());
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The current day's salt, kept in the database (so every process of the instance hashes
+/// alike) and cached here; a new day's salt replaces the old ones, which are deleted.
+#[derive(Default)]
+struct DaySalt {
+    cached: Option<(String, Vec<u8>)>,
+}
+
+impl DaySalt {
+    async fn for_day(&mut self, store: &Store, at: OffsetDateTime) -> Option<&[u8]> {
+        let day = at.date().to_string();
+        if self.cached.as_ref().is_none_or(|(d, _)| *d != day) {
+            let mut candidate = [0u8; 32];
+            getrandom::fill(&mut candidate).ok()?;
+            let salt = match store.analytics_salt(&day, &candidate).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the analytics salt failed");
+                    return None;
+                }
+            };
+            if let Err(e) = store.delete_analytics_salts_before(&day).await {
+                tracing::warn!(error = %e, "deleting old analytics salts failed");
+            }
+            self.cached = Some((day, salt));
+        }
+        self.cached.as_ref().map(|(_, s)| s.as_slice())
+    }
+}

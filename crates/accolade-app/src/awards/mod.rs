@@ -1,0 +1,88 @@
+//! Managing an organization's awards: find them (filters, pages, counts), look at one (its
+//! links and status history), re-issue a corrected credential, renew an expiring one,
+//! export the list as CSV and revoke many at once.
+
+mod bulk_revoke;
+mod export;
+mod reissue;
+
+pub use bulk_revoke::{
+    BulkRevokeOutcome, BulkRevokePlan, MAX_BULK_REVOKE, NotRevocable, award_ref,
+    award_refs_from_csv,
+};
+pub use export::{AwardExport, EXPORT_HEADER};
+pub use reissue::Correction;
+
+use crate::{App, AppError, AppResult};
+use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, OrgId};
+pub use accolade_store::AwardFilter;
+
+/// Most awards on one page of the list.
+pub const MAX_PAGE: i64 = 200;
+/// Most status-history entries shown for one award.
+const MAX_HISTORY: i64 = 200;
+
+/// One page of a filtered awards list, with the count of all that pass the filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwardPage {
+    pub awards: Vec<Award>,
+    pub total: i64,
+}
+
+impl App {
+    /// A page of the organization's awards that pass `filter` ("expired" judged now),
+    /// newest first (soonest to expire first with `expires_by`), and how many pass in all.
+    pub async fn search_awards(
+        &self,
+        org: OrgId,
+        filter: &AwardFilter,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<AwardPage> {
+        let filter = AwardFilter {
+            now: Some(self.now()),
+            ..filter.clone()
+        };
+        let limit = limit.clamp(1, MAX_PAGE);
+        let awards = self
+            .store
+            .search_awards(org, &filter, limit, offset.max(0))
+            .await?;
+        let total = self.store.count_search_awards(org, &filter).await?;
+        Ok(AwardPage { awards, total })
+    }
+
+    /// The award if it belongs to `org`; another organization's award is "not found".
+    pub async fn org_award(&self, org: OrgId, id: AwardId) -> AppResult<Award> {
+        match self.store.award(id).await? {
+            Some(a) if a.org_id == org => Ok(a),
+            _ => Err(AppError::NotFound("award")),
+        }
+    }
+
+    /// The award's links to the corrected credential that replaced it, the one it replaces,
+    /// and its renewal. The public credential page shows `replaced_by`.
+    pub async fn award_links(&self, id: AwardId) -> AppResult<AwardLinks> {
+        self.store
+            .award_links(id)
+            .await?
+            .ok_or(AppError::NotFound("award"))
+    }
+
+    /// What happened to the award, oldest first, from the audit log: issued, suspended,
+    /// reinstated, revoked, re-issued, renewed.
+    pub async fn award_history(&self, award: &Award) -> AppResult<Vec<AuditEvent>> {
+        Ok(self
+            .store
+            .audit_events_for(award.org_id, &award.id.to_string(), MAX_HISTORY)
+            .await?)
+    }
+
+    /// The expiry reminders sent for an award: `(days before expiry, when)`.
+    pub async fn reminders_sent(
+        &self,
+        award: AwardId,
+    ) -> AppResult<Vec<(u32, time::OffsetDateTime)>> {
+        Ok(self.store.expiry_reminders(award).await?)
+    }
+}

@@ -1,0 +1,218 @@
+//! Re-issuing and renewing. A signed credential never changes, so both make a new award
+//! that keeps the old one's language, custom field values and evidence: a correction (a
+//! misspelt name, a wrong email, another language) supersedes the old credential, which is
+//! revoked and points at its replacement; a renewal continues an expiring one with validity
+//! from the achievement's policy as of today, and leaves the old one as it is.
+
+use crate::issue::NewEvidence;
+use crate::{App, AppError, AppResult, NewAward};
+use accolade_core::{Actor, Award, AwardId, AwardStatus};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What a corrected credential changes: the recipient as it should have been, and its
+/// language (`None` keeps the original's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Correction {
+    pub recipient_email: String,
+    pub recipient_name: Option<String>,
+    pub language: Option<String>,
+}
+
+/// The details of a credential that its re-issue or renewal keeps: its language, custom
+/// field values and evidence, read back from the signed credential.
+struct Carried {
+    language: Option<String>,
+    field_values: BTreeMap<String, String>,
+    evidence: Vec<NewEvidence>,
+}
+
+fn carried(credential: &str) -> Carried {
+    let v: Value = serde_json::from_str(credential).unwrap_or(Value::Null);
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let many = |v: Option<&Value>| match v {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    let field_values = many(v.pointer("/credentialSubject/result"))
+        .iter()
+        .filter_map(|r| {
+            let description = text(r, "resultDescription")?;
+            let (_, key) = description.rsplit_once("#field-")?;
+            Some((key.to_owned(), text(r, "value")?))
+        })
+        .collect();
+    let evidence = many(v.get("evidence"))
+        .iter()
+        .map(|e| NewEvidence {
+            url: text(e, "id"),
+            name: text(e, "name"),
+            narrative: text(e, "narrative"),
+        })
+        .collect();
+    Carried {
+        language: text(&v, "inLanguage"),
+        field_values,
+        evidence,
+    }
+}
+
+impl App {
+    /// Issues a corrected credential in place of `id`: the same achievement and dates for
+    /// the corrected recipient. The old award is revoked with "Superseded by {new id}" and
+    /// links to the new one (its public page says so). The earner gets the new badge's
+    /// email, not a revocation notice.
+    pub async fn reissue(
+        &self,
+        actor: &Actor,
+        id: AwardId,
+        correction: Correction,
+    ) -> AppResult<Award> {
+        let old = self.award_by_id(id).await?;
+        match old.status {
+            AwardStatus::Revoked => {
+                return Err(AppError::Conflict(
+                    "a revoked credential cannot be re-issued".into(),
+                ));
+            }
+            AwardStatus::Suspended => {
+                return Err(AppError::Conflict(
+                    "reinstate the credential before re-issuing it".into(),
+                ));
+            }
+            AwardStatus::Active => {}
+        }
+        if self.award_links(id).await?.replaced_by.is_some() {
+            return Err(AppError::Conflict(
+                "the credential was already re-issued".into(),
+            ));
+        }
+        let kept = carried(&old.credential);
+        let language = correction
+            .language
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .or(kept.language);
+        let new = self
+            .award(
+                actor,
+                NewAward {
+                    achievement_id: old.achievement_id,
+                    recipient_email: correction.recipient_email,
+                    recipient_name: correction.recipient_name,
+                    issued_at: Some(old.issued_at),
+                    valid_until: old.valid_until,
+                    language,
+                    field_values: kept.field_values,
+                    evidence: kept.evidence,
+                },
+            )
+            .await?;
+        let reason = format!("Superseded by {}", new.id);
+        if !self
+            .store
+            .supersede_award(old.id, new.id, &reason, self.now())
+            .await?
+        {
+            // Someone revoked or re-issued the original meanwhile: withdraw this one.
+            self.withdraw(
+                actor,
+                &new,
+                "Re-issue abandoned: the original changed meanwhile",
+            )
+            .await?;
+            return Err(AppError::Conflict(
+                "the credential changed while it was being re-issued".into(),
+            ));
+        }
+        let old_id = old.id.to_string();
+        self.audit(old.org_id, actor, "award.revoke", &old_id, &reason)
+            .await?;
+        let detail = format!("corrected credential {} replaces {old_id}", new.id);
+        self.audit(
+            old.org_id,
+            actor,
+            "award.reissue",
+            &new.id.to_string(),
+            &detail,
+        )
+        .await?;
+        Ok(new)
+    }
+
+    /// Issues a renewal of `id` for the same recipient, valid from now under the
+    /// achievement's expiry policy, and links the two. The old award stays as it is (it
+    /// expires on its own date).
+    pub async fn renew(&self, actor: &Actor, id: AwardId) -> AppResult<Award> {
+        let old = self.award_by_id(id).await?;
+        if old.status != AwardStatus::Active {
+            return Err(AppError::Conflict(format!(
+                "a {} credential cannot be renewed",
+                old.status.as_str()
+            )));
+        }
+        if old.valid_until.is_none() {
+            return Err(AppError::Invalid(
+                "the credential does not expire, so there is nothing to renew".into(),
+            ));
+        }
+        if self.award_links(id).await?.renewed_by.is_some() {
+            return Err(AppError::Conflict(
+                "the credential was already renewed".into(),
+            ));
+        }
+        let kept = carried(&old.credential);
+        let new = self
+            .award(
+                actor,
+                NewAward {
+                    achievement_id: old.achievement_id,
+                    recipient_email: old.recipient_email.as_str().to_owned(),
+                    recipient_name: old.recipient_name.clone(),
+                    issued_at: None,
+                    valid_until: None,
+                    language: kept.language,
+                    field_values: kept.field_values,
+                    evidence: kept.evidence,
+                },
+            )
+            .await?;
+        if !self.store.link_renewal(old.id, new.id).await? {
+            self.withdraw(
+                actor,
+                &new,
+                "Renewal abandoned: the credential was renewed meanwhile",
+            )
+            .await?;
+            return Err(AppError::Conflict(
+                "the credential was already renewed".into(),
+            ));
+        }
+        let detail = format!("renewed by {}", new.id);
+        self.audit(
+            old.org_id,
+            actor,
+            "award.renew",
+            &old.id.to_string(),
+            &detail,
+        )
+        .await?;
+        Ok(new)
+    }
+
+    /// Revokes an award that lost a race before anyone could have seen it: no notice.
+    async fn withdraw(&self, actor: &Actor, award: &Award, reason: &str) -> AppResult<()> {
+        self.store
+            .set_award_status(award.id, AwardStatus::Revoked, Some(reason), self.now())
+            .await?;
+        self.audit(
+            award.org_id,
+            actor,
+            "award.revoke",
+            &award.id.to_string(),
+            reason,
+        )
+        .await
+    }
+}

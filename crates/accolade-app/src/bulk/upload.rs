@@ -1,0 +1,272 @@
+//! Files uploaded in the browser, kept between the upload and the column-mapping step: each
+//! in a private directory under a random name tied to its organization, checked on arrival
+//! (size, binary content, encoding, width) and previewed (header, first rows, the columns
+//! preselected). The dry run reads the file into the import's rows; the file is then deleted.
+
+use super::ColumnMapping;
+use super::parse::{MAX_COLUMNS, guess_mapping, sniff_delimiter};
+use crate::{App, AppError, AppResult};
+use accolade_core::OrgId;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Rows a preview shows.
+pub const PREVIEW_ROWS: usize = 5;
+/// Characters of a cell a preview shows.
+const PREVIEW_CELL_CHARS: usize = 80;
+/// Bytes read from the start of a file to check what it is.
+const HEAD_BYTES: usize = 64 * 1024;
+/// Staged files older than this are deleted when the next one arrives.
+const STAGED_LIFETIME: time::Duration = time::Duration::hours(24);
+
+/// A place to write an uploaded file, named by a random token.
+#[derive(Debug, Clone)]
+pub struct StagedUpload {
+    pub token: String,
+    pub path: PathBuf,
+}
+
+/// The start of a staged file, for the column-mapping step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvPreview {
+    pub headers: Vec<String>,
+    /// The first [`PREVIEW_ROWS`] rows, cells cut to a readable length.
+    pub rows: Vec<Vec<String>>,
+    /// The columns found by their usual names (what the mapping step preselects).
+    pub guessed: ColumnMapping,
+}
+
+fn staging_dir() -> PathBuf {
+    std::env::temp_dir().join("accolade-uploads")
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    AppError::Internal(format!("staging an upload: {e}"))
+}
+
+/// The directory of one staged upload; it holds the file under its own (cleaned) name.
+fn staged_dir(org: OrgId, token: &str) -> PathBuf {
+    staging_dir().join(format!("{org}-{token}"))
+}
+
+/// A file name safe to keep: letters, digits, `.`, `-`, `_` and spaces, at most 100
+/// characters, never hidden; `upload.csv` if nothing is left.
+fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let kept: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .take(100)
+        .collect();
+    let kept = kept.trim().trim_start_matches('.').to_owned();
+    if kept.is_empty() {
+        "upload.csv".into()
+    } else {
+        kept
+    }
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::Invalid(message.into())
+}
+
+/// Refuses what is clearly not a UTF-8 CSV file, by its first bytes.
+pub fn check_head(head: &[u8]) -> AppResult<()> {
+    if head.is_empty() {
+        return Err(invalid("the file is empty"));
+    }
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Err(invalid(
+            "the file is UTF-16 text: save it as \"CSV UTF-8\" and upload it again",
+        ));
+    }
+    if head.contains(&0) {
+        return Err(invalid(
+            "the file holds binary data (is it a spreadsheet, not a CSV file?): export it as \
+             \"CSV UTF-8\" and upload that",
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(head) {
+        // A character cut by the end of the sample is fine; anything else is not UTF-8.
+        if e.error_len().is_some() {
+            return Err(invalid(
+                "the file is not UTF-8 text (perhaps Latin-1 or Windows-1252): save it as \
+                 \"CSV UTF-8\" and upload it again",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn preview_cell(cell: &str) -> String {
+    let cell = cell.trim();
+    let mut out: String = cell.chars().take(PREVIEW_CELL_CHARS).collect();
+    if cell.chars().count() > PREVIEW_CELL_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Reads the start of a file: checks it, then the header and the first rows.
+pub fn preview_file(path: &Path) -> AppResult<CsvPreview> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    File::open(path)
+        .map_err(io_error)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_error)?;
+    check_head(&head)?;
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(first_line))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(BufReader::new(File::open(path).map_err(io_error)?).take(HEAD_BYTES as u64));
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| invalid(format!("cannot read the header row: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(invalid("the file is empty or has no header row"));
+    }
+    if headers.len() > MAX_COLUMNS {
+        return Err(invalid(format!(
+            "the header row has {} columns; a recipient list may have at most {MAX_COLUMNS}",
+            headers.len()
+        )));
+    }
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while rows.len() < PREVIEW_ROWS {
+        match csv.read_record(&mut record) {
+            Ok(true) => rows.push(record.iter().map(preview_cell).collect()),
+            // The sample's end may cut a row; the dry run reads the whole file.
+            Ok(false) | Err(_) => break,
+        }
+    }
+    let guessed = guess_mapping(&headers);
+    Ok(CsvPreview {
+        headers: headers.iter().map(|h| preview_cell(h)).collect(),
+        rows,
+        guessed,
+    })
+}
+
+impl App {
+    /// A new file for an upload to `org` named `file_name` (cleaned), in a private staging
+    /// directory. Staged files older than a day are deleted first.
+    pub fn stage_upload(&self, org: OrgId, file_name: &str) -> AppResult<StagedUpload> {
+        let dir = staging_dir();
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(io_error)?;
+        self.delete_stale_uploads(&dir);
+        let mut b = [0u8; 16];
+        getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
+        let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let own = staged_dir(org, &token);
+        std::fs::create_dir(&own).map_err(io_error)?;
+        Ok(StagedUpload {
+            path: own.join(clean_file_name(file_name)),
+            token,
+        })
+    }
+
+    /// Deletes a staged upload (after its dry run, or when it was refused).
+    pub fn discard_upload(&self, staged: &Path) {
+        if let Some(own) = staged.parent().filter(|p| p.starts_with(staging_dir())) {
+            let _ = std::fs::remove_dir_all(own);
+        }
+    }
+
+    /// The staged file of `org` named by `token`; `NotFound` for another organization's, a
+    /// malformed token or a file already used or deleted.
+    pub fn staged_upload(&self, org: OrgId, token: &str) -> AppResult<PathBuf> {
+        let well_formed = token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit());
+        let missing = || AppError::NotFound("uploaded file");
+        if !well_formed {
+            return Err(missing());
+        }
+        std::fs::read_dir(staged_dir(org, token))
+            .map_err(|_| missing())?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.is_file())
+            .ok_or_else(missing)
+    }
+
+    fn delete_stale_uploads(&self, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let cutoff = self.now() - STAGED_LIFETIME;
+        for entry in entries.flatten() {
+            let modified = entry.metadata().and_then(|m| m.modified());
+            if modified.is_ok_and(|m| time::OffsetDateTime::from(m) < cutoff) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_heads_are_refused() {
+        assert!(check_head(b"email,name\na@example.com,A\n").is_ok());
+        // A multi-byte character cut by the end of the sample is fine.
+        assert!(check_head("email\nzoë".as_bytes().split_last().unwrap().1).is_ok());
+        for (bad, why) in [
+            (&b""[..], "empty"),
+            (&[0xff, 0xfe, b'e', 0][..], "UTF-16"),
+            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "binary"),
+            (&b"email\nzo\xebl@example.com\n"[..], "not UTF-8"),
+        ] {
+            let e = check_head(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{e}");
+        }
+    }
+
+    #[test]
+    fn file_names_are_cleaned() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\ada\\learners 2026.csv"),
+            "learners 2026.csv"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name(".hidden"), "hidden");
+        assert_eq!(clean_file_name("<script>"), "script");
+        assert_eq!(clean_file_name("///"), "upload.csv");
+    }
+
+    #[test]
+    fn preview_guesses_columns() {
+        let dir = std::env::temp_dir().join(format!("accolade-preview-{}", OrgId::new()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.csv");
+        let long = "y".repeat(200);
+        std::fs::write(
+            &path,
+            format!("Full Name;Work E-Mail;Issue Date\nAda;ada@example.com;2026-01-02\n{long};b@example.com;\n"),
+        )
+        .unwrap();
+        let p = preview_file(&path).unwrap();
+        assert_eq!(p.headers, ["Full Name", "Work E-Mail", "Issue Date"]);
+        assert_eq!(p.rows.len(), 2);
+        assert_eq!(p.rows[1][0].chars().count(), PREVIEW_CELL_CHARS + 1);
+        assert_eq!(p.guessed.email.as_deref(), Some("Work E-Mail"));
+        assert_eq!(p.guessed.name.as_deref(), Some("Full Name"));
+        assert_eq!(p.guessed.issued_at.as_deref(), Some("Issue Date"));
+        let wide = format!("{}\n", vec!["c"; MAX_COLUMNS + 1].join(","));
+        std::fs::write(&path, wide).unwrap();
+        assert!(preview_file(&path).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,244 @@
+//! The printable certificate: one A4 landscape PDF page with the badge, the achievement's
+//! name, the earner, the issuer, the dates, the credential's URL and a QR code to its
+//! verification page. Drawn with krilla; the badge is the PNG rendering the other downloads
+//! use (so one SVG renderer serves everything), the text is set in the bundled font.
+
+use crate::{AppError, AppResult};
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+use std::sync::Arc;
+
+/// The font every badge is drawn with (DejaVu Sans Bold, bundled by accolade-media).
+static FONT: &[u8] = include_bytes!("../../../accolade-media/fonts/DejaVuSans-Bold.ttf");
+
+/// A4 landscape, in points.
+const WIDTH: f32 = 842.0;
+const HEIGHT: f32 = 595.0;
+
+const NAVY: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
+const GOLD: (u8, u8, u8) = (0xb8, 0x8a, 0x1e);
+const INK: (u8, u8, u8) = (0x1b, 0x23, 0x30);
+const MUTED: (u8, u8, u8) = (0x54, 0x5e, 0x6b);
+
+/// What the certificate says.
+pub(super) struct Certificate {
+    pub achievement: String,
+    pub achievement_type: String,
+    /// `None`: "a verified email holder".
+    pub recipient: Option<String>,
+    pub issuer: String,
+    pub issued_on: String,
+    pub expires_on: Option<String>,
+    /// The public credential page, which the QR code also opens.
+    pub url: String,
+    /// The badge as PNG.
+    pub badge_png: Vec<u8>,
+}
+
+fn internal(what: &str) -> AppError {
+    AppError::Internal(format!("the certificate PDF could not be made: {what}"))
+}
+
+fn fill(colour: (u8, u8, u8)) -> Fill {
+    Fill {
+        paint: rgb::Color::new(colour.0, colour.1, colour.2).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::EvenOdd,
+    }
+}
+
+/// The column the texts are centred in.
+#[derive(Clone, Copy)]
+struct Column {
+    centre: f32,
+    width: f32,
+}
+
+/// Text centred in `column` at baseline `y`, shrunk (down to 8 pt) until it fits.
+fn centred(
+    surface: &mut Surface<'_>,
+    font: &Font,
+    text: &str,
+    column: Column,
+    y: f32,
+    size: f32,
+    colour: (u8, u8, u8),
+) {
+    let Column {
+        centre: cx,
+        width: max_width,
+    } = column;
+    let mut size = size;
+    let mut width = accolade_media::text_width(text, size, 0.0);
+    while width > max_width && size > 8.0 {
+        size -= 1.0;
+        width = accolade_media::text_width(text, size, 0.0);
+    }
+    surface.set_fill(Some(fill(colour)));
+    surface.draw_text(
+        Point::from_xy(cx - width / 2.0, y),
+        font.clone(),
+        size,
+        text,
+        false,
+        TextDirection::Auto,
+    );
+}
+
+/// The frame: a navy rule and a gold rule inside it.
+fn frame(surface: &mut Surface<'_>) -> AppResult<()> {
+    for (inset, thickness, colour) in [(22.0, 3.0, NAVY), (31.0, 1.0, GOLD)] {
+        let mut pb = PathBuilder::new();
+        let outer = Rect::from_xywh(inset, inset, WIDTH - 2.0 * inset, HEIGHT - 2.0 * inset);
+        let inner = Rect::from_xywh(
+            inset + thickness,
+            inset + thickness,
+            WIDTH - 2.0 * (inset + thickness),
+            HEIGHT - 2.0 * (inset + thickness),
+        );
+        pb.push_rect(outer.ok_or_else(|| internal("frame"))?);
+        pb.push_rect(inner.ok_or_else(|| internal("frame"))?);
+        let path = pb.finish().ok_or_else(|| internal("frame"))?;
+        surface.set_fill(Some(fill(colour)));
+        surface.draw_path(&path);
+    }
+    Ok(())
+}
+
+/// A QR code of `url`, `side` points square, with its top-left corner at (`x`, `y`).
+fn qr(surface: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> AppResult<()> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| internal(&e.to_string()))?;
+    let n = code.width();
+    let colours = code.to_colors();
+    // A quiet zone of two modules on each side.
+    let module = side / (n as f32 + 4.0);
+    let mut pb = PathBuilder::new();
+    for (i, c) in colours.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (col, row) = ((i % n) as f32, (i / n) as f32);
+            if let Some(r) = Rect::from_xywh(
+                x + (col + 2.0) * module,
+                y + (row + 2.0) * module,
+                module,
+                module,
+            ) {
+                pb.push_rect(r);
+            }
+        }
+    }
+    if let Some(path) = pb.finish() {
+        let mut nonzero = fill(INK);
+        nonzero.rule = FillRule::NonZero;
+        surface.set_fill(Some(nonzero));
+        surface.draw_path(&path);
+    }
+    Ok(())
+}
+
+impl Certificate {
+    /// The PDF file.
+    pub(super) fn to_pdf(&self) -> AppResult<Vec<u8>> {
+        let font = Font::new(Arc::new(FONT.to_vec()).into(), 0).ok_or_else(|| internal("font"))?;
+        let badge = Image::from_png(Arc::new(self.badge_png.clone()).into(), true)
+            .map_err(|e| internal(&e))?;
+        let mut document = Document::new();
+        let settings = PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| internal("page"))?;
+        let mut page = document.start_page_with(settings);
+        let mut surface = page.surface();
+
+        frame(&mut surface)?;
+
+        // The badge on the left, the texts centred on the right.
+        let (badge_x, badge_y, badge_side) = (78.0, 150.0, 230.0);
+        surface.push_transform(&Transform::from_translate(badge_x, badge_y));
+        surface.draw_image(
+            badge,
+            Size::from_wh(badge_side, badge_side).ok_or_else(|| internal("badge size"))?,
+        );
+        surface.pop();
+
+        let col = Column {
+            centre: 565.0,
+            width: 430.0,
+        };
+        let eyebrow = match self.achievement_type.as_str() {
+            "Badge" | "Achievement" | "" => "Certificate of achievement".to_owned(),
+            kind => format!("{kind} · Certificate of achievement"),
+        };
+        centred(
+            &mut surface,
+            &font,
+            &eyebrow.to_uppercase(),
+            col,
+            120.0,
+            11.0,
+            GOLD,
+        );
+        centred(
+            &mut surface,
+            &font,
+            &self.achievement,
+            col,
+            180.0,
+            30.0,
+            NAVY,
+        );
+        centred(&mut surface, &font, "awarded to", col, 232.0, 12.0, MUTED);
+        let recipient = self
+            .recipient
+            .as_deref()
+            .unwrap_or("a verified email holder");
+        centred(&mut surface, &font, recipient, col, 275.0, 26.0, INK);
+        centred(
+            &mut surface,
+            &font,
+            &format!("by {}", self.issuer),
+            col,
+            318.0,
+            14.0,
+            INK,
+        );
+        let dates = match &self.expires_on {
+            Some(e) => format!("Issued {} · Valid until {e}", self.issued_on),
+            None => format!("Issued {}", self.issued_on),
+        };
+        centred(&mut surface, &font, &dates, col, 356.0, 12.0, MUTED);
+
+        // The way to check it: a QR code to the verification page, and the URL in words.
+        let qr_side = 96.0;
+        qr(
+            &mut surface,
+            &self.url,
+            WIDTH - 60.0 - qr_side,
+            HEIGHT - 62.0 - qr_side,
+            qr_side,
+        )?;
+        surface.set_fill(Some(fill(MUTED)));
+        surface.draw_text(
+            Point::from_xy(60.0, HEIGHT - 92.0),
+            font.clone(),
+            10.0,
+            "Verify this credential at",
+            false,
+            TextDirection::Auto,
+        );
+        surface.draw_text(
+            Point::from_xy(60.0, HEIGHT - 76.0),
+            font.clone(),
+            9.0,
+            &self.url,
+            false,
+            TextDirection::Auto,
+        );
+        surface.finish();
+        page.finish();
+        document.finish().map_err(|e| internal(&format!("{e:?}")))
+    }
+}

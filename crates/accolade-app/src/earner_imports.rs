@@ -1,0 +1,196 @@
+//! Importing badges from elsewhere into an earner's account: an uploaded baked PNG/SVG, pasted
+//! JSON or JWT, or a URL (fetched through the SSRF-guarded client). Every import is verified
+//! and stored with its report, including those that fail verification (clearly marked).
+//! Input that cannot be read as a badge at all (not an image, oversize, malformed, nested too
+//! deeply, a refused URL…) is refused with the reason, and nothing is stored.
+
+use crate::{App, AppError, AppResult};
+use accolade_core::{Actor, User, UserId};
+use accolade_credentials::did::FetchError;
+use accolade_credentials::verify::{CheckKind, Outcome, Report};
+use accolade_store::EarnerImport;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Largest upload or pasted text accepted for an import.
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+/// Most imports one account may hold.
+pub const MAX_IMPORTS_PER_USER: usize = 500;
+
+/// What an earner gives to import a badge.
+#[derive(Debug, Clone)]
+pub enum ImportInput {
+    /// An uploaded file: a baked PNG/SVG, or a JSON/JWT file.
+    File(Vec<u8>),
+    /// Pasted JSON or JWT (or a URL, which is fetched).
+    Text(String),
+    /// The URL of a badge (an OB 2.0 hosted assertion, a credential, a baked image).
+    Url(String),
+}
+
+/// An imported badge with its verification report.
+#[derive(Debug, Clone)]
+pub struct ImportedBadge {
+    pub record: EarnerImport,
+    pub report: Report,
+}
+
+impl ImportedBadge {
+    pub fn is_verified(&self) -> bool {
+        self.report.is_valid()
+    }
+}
+
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(m) => m.values().next().and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The badge's name: the OB 3.0 achievement's (or the credential's), or the OB 2.0 BadgeClass's.
+fn badge_name(credential: &Value) -> Option<String> {
+    let subject = match credential.get("credentialSubject") {
+        Some(Value::Array(a)) => a.first(),
+        other => other,
+    };
+    subject
+        .and_then(|s| s.get("achievement"))
+        .and_then(|a| text_of(a.get("name")))
+        .or_else(|| credential.get("badge").and_then(|b| text_of(b.get("name"))))
+        .or_else(|| text_of(credential.get("name")))
+        .map(|n| n.chars().take(200).collect())
+}
+
+fn as_str<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn is_url(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace)
+}
+
+impl App {
+    /// Imports a badge into `user`'s account: reads and verifies it, and stores it with its
+    /// report. Input that is not a readable badge is refused and nothing is stored.
+    pub async fn import_badge(
+        self: &Arc<Self>,
+        actor: &Actor,
+        user: &User,
+        input: ImportInput,
+    ) -> AppResult<ImportedBadge> {
+        let (source, url, bytes) = match input {
+            ImportInput::Url(url) => ("url", Some(url.trim().to_owned()), Vec::new()),
+            ImportInput::Text(t) if is_url(&t) => ("url", Some(t.trim().to_owned()), Vec::new()),
+            ImportInput::Text(t) => ("text", None, t.trim().as_bytes().to_vec()),
+            ImportInput::File(b) => ("file", None, b),
+        };
+        let bytes = match &url {
+            Some(u) if !is_url(u) => {
+                return Err(AppError::Invalid(
+                    "the address must start with https:// (or http://)".into(),
+                ));
+            }
+            Some(u) => match self.fetch_document(u.clone()).await {
+                Ok(b) => b,
+                // Gone: an OB 2.0 hosted assertion its issuer revoked; the verifier says so.
+                Err(FetchError::Status { status: 410, .. }) => u.as_bytes().to_vec(),
+                Err(e) => {
+                    return Err(AppError::Invalid(format!(
+                        "the badge could not be fetched: {e}"
+                    )));
+                }
+            },
+            None => bytes,
+        };
+        if bytes.is_empty() {
+            return Err(AppError::Invalid(
+                "choose a badge file, paste its JSON or JWT, or give its URL".into(),
+            ));
+        }
+        if bytes.len() > MAX_IMPORT_BYTES {
+            return Err(AppError::Invalid(format!(
+                "the badge is larger than {} MiB",
+                MAX_IMPORT_BYTES >> 20
+            )));
+        }
+        if self.store.earner_imports_of(user.id).await?.len() >= MAX_IMPORTS_PER_USER {
+            return Err(AppError::Invalid(format!(
+                "an account can hold at most {MAX_IMPORTS_PER_USER} imported badges"
+            )));
+        }
+        let report = self.verify(bytes.clone(), None).await;
+        if let Some(unreadable) = report
+            .checks
+            .iter()
+            .find(|c| c.check == CheckKind::Parse && c.outcome == Outcome::Failed)
+        {
+            return Err(AppError::Invalid(format!(
+                "this is not a badge that can be imported: {}",
+                unreadable.message
+            )));
+        }
+        let record = EarnerImport {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user.id,
+            source: source.to_owned(),
+            source_url: url,
+            input_format: as_str(report.format),
+            kind: as_str(report.kind),
+            verdict: as_str(report.verdict),
+            summary: report.summary.clone(),
+            badge_name: report.credential.as_ref().and_then(badge_name),
+            issuer_name: report.issuer_name.clone(),
+            report: serde_json::to_string(&report)
+                .map_err(|e| AppError::Internal(format!("report not serializable: {e}")))?,
+            imported_at: self.now(),
+        };
+        self.store.insert_earner_import(&record, &bytes).await?;
+        tracing::info!(actor = %actor.label, import = %record.id, verdict = %record.verdict, kind = %record.kind, "badge imported");
+        Ok(ImportedBadge { record, report })
+    }
+
+    /// The badges `user_id` imported, newest first (each with its verdict and summary).
+    pub async fn imported_badges(&self, user_id: UserId) -> AppResult<Vec<EarnerImport>> {
+        Ok(self.store.earner_imports_of(user_id).await?)
+    }
+
+    /// One imported badge of `user_id`, with its stored report.
+    pub async fn imported_badge(&self, user_id: UserId, id: &str) -> AppResult<ImportedBadge> {
+        let record = self
+            .store
+            .earner_import(user_id, id)
+            .await?
+            .ok_or(AppError::NotFound("imported badge"))?;
+        let report = serde_json::from_str(&record.report)
+            .map_err(|e| AppError::Internal(format!("stored report unreadable: {e}")))?;
+        Ok(ImportedBadge { record, report })
+    }
+
+    /// What the earner gave for an import (the baked image or the text).
+    pub async fn imported_badge_original(&self, user_id: UserId, id: &str) -> AppResult<Vec<u8>> {
+        self.store
+            .earner_import_original(user_id, id)
+            .await?
+            .ok_or(AppError::NotFound("imported badge"))
+    }
+
+    /// Removes an imported badge from the account.
+    pub async fn delete_imported_badge(
+        &self,
+        actor: &Actor,
+        user: &User,
+        id: &str,
+    ) -> AppResult<()> {
+        if !self.store.delete_earner_import(user.id, id).await? {
+            return Err(AppError::NotFound("imported badge"));
+        }
+        tracing::info!(actor = %actor.label, import = %id, "imported badge removed");
+        Ok(())
+    }
+}

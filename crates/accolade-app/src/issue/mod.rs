@@ -1,0 +1,162 @@
+//! Issuing: an award becomes a signed OpenBadgeCredential that embeds the issuer profile and
+//! the achievement as they are at this moment (in the language chosen), points at the
+//! organization's revocation list at a random position, and is stored exactly as signed.
+
+mod credential;
+mod details;
+
+pub use credential::{CUSTOM_FIELD_RESULT_TYPE, describe_achievement, field_result_id};
+
+use crate::status::STATUS_LIST_BITS;
+use crate::{App, AppError, AppResult, rfc3339};
+use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus, Email};
+use accolade_credentials::proof::{self, ProofOptions};
+use accolade_store::StoreError;
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+
+/// What it takes to issue one award.
+#[derive(Debug, Clone, Default)]
+pub struct NewAward {
+    pub achievement_id: AchievementId,
+    pub recipient_email: String,
+    pub recipient_name: Option<String>,
+    /// Defaults to now.
+    pub issued_at: Option<OffsetDateTime>,
+    /// Overrides the achievement's expiry policy for this award.
+    pub valid_until: Option<OffsetDateTime>,
+    /// A BCP 47 tag among the achievement's languages; its default language when `None`.
+    pub language: Option<String>,
+    /// Custom field key → value; every required field needs one.
+    pub field_values: BTreeMap<String, String>,
+    pub evidence: Vec<NewEvidence>,
+}
+
+/// One piece of evidence: a link, a narrative (Markdown), or both.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvidence {
+    pub url: Option<String>,
+    pub name: Option<String>,
+    pub narrative: Option<String>,
+}
+
+/// The latest expiry an award may be given: a hundred years after its issue.
+const MAX_VALIDITY: Duration = Duration::days(36_525);
+
+/// Status list positions are drawn at random so that a position reveals nothing about when
+/// or to whom a credential was issued; a full list is refused rather than overfilled.
+pub(crate) const MAX_FILL: usize = STATUS_LIST_BITS * 3 / 4;
+
+fn random_index() -> AppResult<u32> {
+    let mut b = [0u8; 4];
+    getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(u32::from_le_bytes(b) % STATUS_LIST_BITS as u32)
+}
+
+impl App {
+    /// Issues one award and returns it with its signed credential.
+    pub async fn award(&self, actor: &Actor, new: NewAward) -> AppResult<Award> {
+        let achievement = self.achievement(new.achievement_id).await?;
+        let org = self.org(achievement.org_id).await?;
+        let email =
+            Email::parse(&new.recipient_email).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let name = new
+            .recipient_name
+            .as_deref()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+            return Err(AppError::Invalid(
+                "the recipient name is longer than 200 characters".into(),
+            ));
+        }
+        let issued_at = new
+            .issued_at
+            .map_or_else(|| self.now(), |t| t.replace_nanosecond(0).unwrap_or(t));
+        let valid_until = match new.valid_until {
+            Some(u) => {
+                let u = u.replace_nanosecond(0).unwrap_or(u);
+                if u <= issued_at {
+                    return Err(AppError::Invalid(
+                        "the expiry date must be after the issue date".into(),
+                    ));
+                }
+                if u - issued_at > MAX_VALIDITY {
+                    return Err(AppError::Invalid(
+                        "the expiry date is more than a hundred years after the issue date".into(),
+                    ));
+                }
+                Some(u)
+            }
+            None => achievement.expiry.expiry_for(issued_at),
+        };
+        if valid_until.is_some_and(|u| u <= issued_at) {
+            return Err(AppError::Invalid(
+                "the achievement's fixed expiry date is before the issue date".into(),
+            ));
+        }
+        let details = details::issue_details(&achievement, &new)?;
+        if self.store.count_awards(org.id).await? as usize >= MAX_FILL {
+            return Err(AppError::StatusListFull);
+        }
+        let (key_record, key) = self.signing_key(&org).await?;
+        for _ in 0..16 {
+            let id = AwardId::new();
+            let index = random_index()?;
+            let unsigned = self.credential_json_with(
+                &org,
+                &achievement,
+                (id, index),
+                (&email, name.as_deref()),
+                (issued_at, valid_until),
+                &details,
+            )?;
+            let options = ProofOptions::assertion(
+                self.verification_method(&org, &key_record),
+                Some(rfc3339(self.now())),
+            );
+            let signed = proof::sign(&unsigned, &key, &options)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let award = Award {
+                id,
+                org_id: org.id,
+                achievement_id: achievement.id,
+                recipient_email: email.clone(),
+                recipient_name: name.clone(),
+                issued_at,
+                valid_until,
+                status: AwardStatus::Active,
+                status_reason: None,
+                status_changed_at: None,
+                status_index: index,
+                key_id: key_record.id,
+                credential: serde_json::to_string_pretty(&signed)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                created_at: self.now(),
+            };
+            match self.store.insert_award(&award).await {
+                Ok(()) => {
+                    // The earner's email and its claim token: queued in one transaction,
+                    // sent later by a job.
+                    let email = self.badge_issued_email(&org, &achievement, &award);
+                    self.queue_badge_notification(email).await;
+                    let detail =
+                        format!("{} to {}", achievement.name, award.recipient_email.as_str());
+                    self.audit(org.id, actor, "award.issue", &award.id.to_string(), &detail)
+                        .await?;
+                    return Ok(award);
+                }
+                Err(StoreError::Conflict { .. }) => continue, // that position is taken: draw again
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::StatusListFull)
+    }
+
+    pub async fn award_by_id(&self, id: AwardId) -> AppResult<Award> {
+        self.store
+            .award(id)
+            .await?
+            .ok_or(AppError::NotFound("award"))
+    }
+}

@@ -1,0 +1,276 @@
+//! Finding the key of a VC-JWT (OB 3.0 profile): the `jwk` in the JOSE header, or the `kid`
+//! (a DID URL, or a URL serving one JWK or a JWK Set), and whether that key is the issuer's.
+
+use super::DecodedJwt;
+use super::keys::{self, JwsKey};
+use crate::did::{self, Fetch, ResolveError, ResolveOptions};
+use serde_json::Value;
+
+/// Largest number of keys read from a JWK Set.
+const MAX_JWKS_KEYS: usize = 32;
+
+/// How the key is tied to the credential's issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuerLink {
+    /// The issuer controls or publishes the key.
+    Proven(String),
+    /// The key belongs to someone other than the issuer.
+    Foreign(String),
+    /// Nothing ties the key to the issuer (a key carried inside the token itself).
+    Unproven(String),
+}
+
+/// A key found for a token.
+#[derive(Debug, Clone)]
+pub struct FoundKey {
+    pub key: JwsKey,
+    /// Where the key was found, in plain words.
+    pub source: String,
+    pub link: IssuerLink,
+}
+
+/// `scheme://authority` of an http(s) URL.
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty() && !authority.contains('@'))
+        .then(|| format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// The origin an issuer publishes from: its URL's, or its did:web host's.
+fn issuer_origin(issuer: &str, opts: &ResolveOptions) -> Option<String> {
+    if issuer.starts_with("did:web:") {
+        let url = did::did_web_url(issuer, opts).ok()?;
+        return origin(&url);
+    }
+    origin(issuer)
+}
+
+/// Where an issuer publishes its JWT keys: `{origin}/.well-known/jwks.json`.
+pub fn issuer_jwks_url(issuer: &str, opts: &ResolveOptions) -> Option<String> {
+    issuer_origin(issuer, opts).map(|o| format!("{o}/.well-known/jwks.json"))
+}
+
+fn fetch_json(fetch: &dyn Fetch, url: &str) -> Result<Value, String> {
+    let doc = fetch
+        .get(
+            url,
+            "application/jwk+json, application/jwk-set+json, application/json",
+        )
+        .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&doc.body).map_err(|_| format!("{url} did not answer with JSON"))
+}
+
+/// The keys of a JWK Set (or of a single JWK), with their `kid`.
+fn jwks_keys(doc: &Value) -> Vec<(Option<String>, &Value)> {
+    let list: Vec<&Value> = match doc.get("keys") {
+        Some(Value::Array(keys)) => keys.iter().take(MAX_JWKS_KEYS).collect(),
+        _ => vec![doc],
+    };
+    list.into_iter()
+        .map(|k| (k.get("kid").and_then(Value::as_str).map(str::to_owned), k))
+        .collect()
+}
+
+/// The keys published by the issuer in its JWK Set, if it has one.
+fn issuer_keys(
+    issuer: &str,
+    alg: &str,
+    fetch: &dyn Fetch,
+    opts: &ResolveOptions,
+) -> Result<(String, Vec<JwsKey>), String> {
+    let url = issuer_jwks_url(issuer, opts)
+        .ok_or_else(|| format!("the issuer {issuer} has no web address to publish keys at"))?;
+    let doc = fetch_json(fetch, &url)?;
+    let found = jwks_keys(&doc)
+        .into_iter()
+        .filter(|(_, k)| keys::jwk_allows(k, alg).is_ok())
+        .filter_map(|(_, k)| JwsKey::from_jwk(k).ok())
+        .collect();
+    Ok((url, found))
+}
+
+/// The candidate keys for `jwt`, issued by `issuer`. Several only when the token names no key
+/// and the issuer's JWK Set lists several.
+pub fn find_keys(
+    jwt: &DecodedJwt,
+    issuer: Option<&str>,
+    fetch: &dyn Fetch,
+    opts: &ResolveOptions,
+) -> Result<Vec<FoundKey>, String> {
+    let alg = jwt.alg();
+    if let Some(jwk) = jwt.header.get("jwk") {
+        keys::jwk_allows(jwk, alg).map_err(|e| e.to_string())?;
+        let key = JwsKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+        let link = match issuer.map(|i| issuer_keys(i, alg, fetch, opts)) {
+            Some(Ok((url, published))) if published.iter().any(|k| k.same_as(&key)) => {
+                IssuerLink::Proven(format!("the issuer publishes this key at {url}"))
+            }
+            Some(Ok((url, _))) => IssuerLink::Unproven(format!(
+                "the key travels inside the token and is not among the issuer's keys at {url}"
+            )),
+            Some(Err(why)) => IssuerLink::Unproven(format!(
+                "the key travels inside the token and the issuer's published keys could not be read ({why})"
+            )),
+            None => IssuerLink::Unproven("the key travels inside the token".into()),
+        };
+        return Ok(vec![FoundKey {
+            key,
+            source: format!(
+                "a {} key carried in the token's header",
+                JwsKey::from_jwk(jwk).map(|k| k.kind()).unwrap_or("")
+            ),
+            link,
+        }]);
+    }
+    if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str) {
+        return by_kid(kid, alg, issuer, fetch, opts).map(|k| vec![k]);
+    }
+    let issuer = issuer.ok_or("the token names no key and the credential no issuer")?;
+    let (url, published) = issuer_keys(issuer, alg, fetch, opts)
+        .map_err(|why| format!("the token names no key ('kid' or 'jwk'), and the issuer's keys could not be read: {why}"))?;
+    if published.is_empty() {
+        return Err(format!("the issuer publishes no {alg} key at {url}"));
+    }
+    Ok(published
+        .into_iter()
+        .map(|key| FoundKey {
+            key,
+            source: format!("published by the issuer at {url}"),
+            link: IssuerLink::Proven(format!("the issuer publishes this key at {url}")),
+        })
+        .collect())
+}
+
+fn link_for(owner: &str, issuer: Option<&str>) -> IssuerLink {
+    match issuer {
+        Some(i) if i == owner => IssuerLink::Proven(format!("the key belongs to the issuer {i}")),
+        Some(i) => {
+            IssuerLink::Foreign(format!("the key belongs to {owner}, not to the issuer {i}"))
+        }
+        None => {
+            IssuerLink::Foreign("the credential names no issuer to compare the key with".into())
+        }
+    }
+}
+
+fn by_kid(
+    kid: &str,
+    alg: &str,
+    issuer: Option<&str>,
+    fetch: &dyn Fetch,
+    opts: &ResolveOptions,
+) -> Result<FoundKey, String> {
+    if kid.starts_with("did:") {
+        return match did::resolve_key(kid, fetch, opts) {
+            Ok(r) => Ok(FoundKey {
+                key: JwsKey::Ed25519(r.key),
+                source: format!("key {} {}", r.method_id, r.source),
+                link: link_for(&r.controller, issuer),
+            }),
+            Err(ResolveError::NoPublicKey(_)) if kid.starts_with("did:web:") => {
+                did_web_jwk(kid, alg, issuer, fetch, opts)
+            }
+            Err(e) => Err(format!("the signing key could not be found: {e}")),
+        };
+    }
+    let kid_origin = origin(kid)
+        .ok_or_else(|| format!("the key id {kid:?} is neither a DID nor a web address"))?;
+    let base = kid.split('#').next().unwrap_or(kid);
+    let doc =
+        fetch_json(fetch, base).map_err(|e| format!("the signing key could not be found: {e}"))?;
+    let listed = jwks_keys(&doc);
+    let jwk = match listed.as_slice() {
+        [(_, only)] => *only,
+        many => many
+            .iter()
+            .find(|(id, _)| {
+                id.as_deref()
+                    .is_some_and(|id| id == kid || Some(id) == kid.split_once('#').map(|(_, f)| f))
+            })
+            .map(|(_, k)| *k)
+            .ok_or_else(|| format!("the key {kid} is not in the key set at {base}"))?,
+    };
+    keys::jwk_allows(jwk, alg).map_err(|e| e.to_string())?;
+    let key = JwsKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+    let link = match issuer.and_then(|i| issuer_origin(i, opts).map(|o| (i, o))) {
+        Some((i, o)) if o == kid_origin => IssuerLink::Proven(format!(
+            "the key is published on the issuer's own site ({o}) for {i}"
+        )),
+        Some((i, o)) => IssuerLink::Foreign(format!(
+            "the key is published at {kid_origin}, not on the issuer's site {o} ({i})"
+        )),
+        None => IssuerLink::Foreign(
+            "the issuer has no web address to compare the key's address with".into(),
+        ),
+    };
+    Ok(FoundKey {
+        key,
+        source: format!("key {kid} published at {base}"),
+        link,
+    })
+}
+
+/// A did:web verification method given as `publicKeyJwk` of any supported type.
+fn did_web_jwk(
+    kid: &str,
+    alg: &str,
+    issuer: Option<&str>,
+    fetch: &dyn Fetch,
+    opts: &ResolveOptions,
+) -> Result<FoundKey, String> {
+    let did = kid.split('#').next().unwrap_or(kid);
+    let url = did::did_web_url(did, opts).map_err(|e| e.to_string())?;
+    let doc = fetch_json(fetch, &url)?;
+    if doc.get("id").and_then(Value::as_str) != Some(did) {
+        return Err(format!(
+            "the DID document at {url} is not the document of {did}"
+        ));
+    }
+    let absolute = |id: &str| {
+        if id.starts_with('#') {
+            format!("{did}{id}")
+        } else {
+            id.to_owned()
+        }
+    };
+    let list = |name: &str| match doc.get(name) {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v) => vec![v.clone()],
+        None => Vec::new(),
+    };
+    let authorized = list("assertionMethod").iter().any(|m| {
+        m.as_str()
+            .or_else(|| m.get("id").and_then(Value::as_str))
+            .map(absolute)
+            .as_deref()
+            == Some(kid)
+    });
+    if !authorized {
+        return Err(format!(
+            "the key {kid} is not authorized for assertions by its DID document"
+        ));
+    }
+    let vm = list("verificationMethod")
+        .into_iter()
+        .chain(list("assertionMethod"))
+        .find(|m| m.get("id").and_then(Value::as_str).map(absolute).as_deref() == Some(kid))
+        .ok_or_else(|| format!("the key {kid} is not listed in its DID document"))?;
+    let jwk = vm
+        .get("publicKeyJwk")
+        .ok_or_else(|| format!("the key {kid} has no publicKeyJwk"))?;
+    keys::jwk_allows(jwk, alg).map_err(|e| e.to_string())?;
+    let key = JwsKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+    let controller = vm
+        .get("controller")
+        .and_then(Value::as_str)
+        .map_or_else(|| did.to_owned(), absolute);
+    Ok(FoundKey {
+        key,
+        source: format!("key {kid} published in the DID document {url}"),
+        link: link_for(&controller, issuer),
+    })
+}

@@ -1,0 +1,125 @@
+//! Links between awards (a corrected re-issue supersedes, a renewal continues) and the
+//! audit entries about one award, its status history.
+
+use super::codec::{RowReader, micros};
+use crate::StoreError;
+use accolade_core::{Actor, AuditEvent, AwardId, AwardLinks, OrgId};
+
+sql_impl! {
+    pub async fn award_links(&self, id: AwardId) -> Result<Option<AwardLinks>, StoreError> {
+        let row = sqlx::query(
+            "SELECT replaced_by, replaces, renewed_by, renewal_of FROM awards WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let r = RowReader::new(&row, "awards");
+        Ok(Some(AwardLinks {
+            replaced_by: r.opt_parsed("replaced_by")?,
+            replaces: r.opt_parsed("replaces")?,
+            renewed_by: r.opt_parsed("renewed_by")?,
+            renewal_of: r.opt_parsed("renewal_of")?,
+        }))
+    }
+
+    pub async fn supersede_award(
+        &self,
+        old: AwardId,
+        new: AwardId,
+        reason: &str,
+        at: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE awards SET status = 'revoked', status_reason = $1, status_changed_at = $2,
+                 replaced_by = $3
+             WHERE id = $4 AND status <> 'revoked' AND replaced_by IS NULL
+             RETURNING org_id",
+        )
+        .bind(reason.to_owned())
+        .bind(micros(at)?)
+        .bind(new.to_string())
+        .bind(old.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let org_id = RowReader::new(&row, "awards").text("org_id")?;
+        sqlx::query("UPDATE awards SET replaces = $1 WHERE id = $2 AND org_id = $3")
+            .bind(old.to_string())
+            .bind(new.to_string())
+            .bind(org_id.clone())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE orgs SET status_version = status_version + 1 WHERE id = $1")
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn link_renewal(&self, old: AwardId, new: AwardId) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE awards SET renewed_by = $1 WHERE id = $2 AND renewed_by IS NULL
+             RETURNING org_id",
+        )
+        .bind(new.to_string())
+        .bind(old.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let org_id = RowReader::new(&row, "awards").text("org_id")?;
+        sqlx::query("UPDATE awards SET renewal_of = $1 WHERE id = $2 AND org_id = $3")
+            .bind(old.to_string())
+            .bind(new.to_string())
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn audit_events_for(
+        &self,
+        org: OrgId,
+        target: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, actor_user_id, actor_label, action, target, detail, at
+             FROM audit_events WHERE org_id = $1 AND target = $2 ORDER BY at, id LIMIT $3",
+        )
+        .bind(org.to_string())
+        .bind(target.to_owned())
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let r = RowReader::new(row, "audit_events");
+                Ok(AuditEvent {
+                    id: r.parsed("id")?,
+                    org_id: r.parsed("org_id")?,
+                    actor: Actor {
+                        user_id: r.opt_parsed("actor_user_id")?,
+                        label: r.text("actor_label")?,
+                    },
+                    action: r.text("action")?,
+                    target: r.text("target")?,
+                    detail: r.text("detail")?,
+                    at: r.time("at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,84 @@
+//! The earner's pages: a badge email's claim link (`/claim/{token}`), the backpack
+//! (`/backpack`, signed in) and the public portfolio (`/u/{handle}`).
+
+mod backpack;
+mod claim;
+mod portfolio;
+
+use super::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/claim/{token}", get(claim::page).post(claim::submit))
+        .route("/backpack", get(backpack::page))
+        .route(
+            "/backpack/badges/{id}/visibility",
+            post(backpack::visibility),
+        )
+        .route("/backpack/waiting/{id}", post(backpack::add_waiting))
+        .route("/backpack/collections", post(backpack::create_collection))
+        .route(
+            "/backpack/collections/{id}",
+            post(backpack::edit_collection),
+        )
+        .route("/backpack/handle", post(backpack::handle))
+        .route("/backpack/emails", post(backpack::emails))
+        .route(
+            "/backpack/emails/verify/{token}",
+            get(backpack::verify_email),
+        )
+        .route("/u/{handle}", get(portfolio::home))
+        .route("/u/{handle}/badges/{id}", get(portfolio::badge))
+        .route("/u/{handle}/collections/{id}", get(portfolio::collection))
+}
+
+/// `raw` if it is a path on this site (`/…`, not `//…` or `/\…`, no control characters),
+/// for returning after signing in; anything else is dropped.
+pub(crate) fn safe_next(raw: &str) -> Option<String> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.contains('\\')
+        && raw.len() <= 512
+        && !raw.chars().any(|c| c.is_control() || c.is_whitespace());
+    ok.then(|| raw.to_owned())
+}
+
+/// `path?next={next}`, the next path percent-encoded.
+pub(crate) fn with_next(path: &str, next: &str) -> String {
+    let encoded: String = next
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{path}?next={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_paths() {
+        assert_eq!(safe_next("/claim/abc").as_deref(), Some("/claim/abc"));
+        for bad in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "/a b",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad}");
+        }
+        assert_eq!(
+            with_next("/signin", "/claim/a b"),
+            "/signin?next=/claim/a%20b"
+        );
+    }
+}

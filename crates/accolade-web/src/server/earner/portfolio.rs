@@ -1,0 +1,115 @@
+//! `/u/{handle}`: a public portfolio. Public badges and public collections are listed;
+//! unlisted ones open only from their own link; private ones are never shown. Pages show
+//! the account's name and handle, never its email addresses.
+
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::server::workspace::{current, nav};
+use crate::views::{BadgeCardView, Layout, PortfolioCollectionView, PortfolioView};
+use accolade_app::earners::{Portfolio, PortfolioCollection};
+use accolade_core::{AwardId, CollectionId};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+fn collection_view(handle: &str, c: &PortfolioCollection) -> PortfolioCollectionView {
+    PortfolioCollectionView {
+        name: c.name.clone(),
+        url: format!("/u/{handle}/collections/{}", c.id),
+        badges: c.badges.iter().map(BadgeCardView::of).collect(),
+    }
+}
+
+async fn render(
+    app: &AppState,
+    headers: &HeaderMap,
+    p: &Portfolio,
+    mode: &str,
+    heading: String,
+    badges: Vec<BadgeCardView>,
+    collections: Vec<PortfolioCollectionView>,
+) -> Result<Response, WebError> {
+    let user = current(app, headers).await?;
+    let home_url = format!("/u/{}", p.handle);
+    let layout = Layout::new(heading.clone(), format!("Badges of {}", p.name))
+        .with_canonical_url(format!("{}{home_url}", app.urls().base()))
+        .with_user(user.as_ref().and_then(nav));
+    let view = PortfolioView {
+        layout,
+        handle: p.handle.to_string(),
+        name: p.name.clone(),
+        home_url,
+        mode: mode.into(),
+        heading,
+        badges,
+        collections,
+    };
+    crate::portfolio(&view)
+        .map(|h| Html(h).into_response())
+        .map_err(|e| {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        })
+}
+
+pub async fn home(
+    State(app): State<AppState>,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let p = app.portfolio(&handle).await?;
+    let badges = p.badges.iter().map(BadgeCardView::of).collect();
+    let collections = p
+        .collections
+        .iter()
+        .map(|c| collection_view(p.handle.as_str(), c))
+        .collect();
+    let heading = format!("{}'s badges", p.name);
+    render(
+        &app,
+        &headers,
+        &p,
+        "portfolio",
+        heading,
+        badges,
+        collections,
+    )
+    .await
+}
+
+pub async fn badge(
+    State(app): State<AppState>,
+    Path((handle, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let id: AwardId = id
+        .parse()
+        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, "There is no such badge."))?;
+    let (p, b) = app.portfolio_badge(&handle, id).await?;
+    let heading = b.name.clone();
+    let badges = vec![BadgeCardView::of(&b)];
+    render(&app, &headers, &p, "badge", heading, badges, Vec::new()).await
+}
+
+pub async fn collection(
+    State(app): State<AppState>,
+    Path((handle, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let id: CollectionId = id
+        .parse()
+        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, "There is no such collection."))?;
+    let (p, c) = app.portfolio_collection(&handle, id).await?;
+    let heading = c.name.clone();
+    let badges = c.badges.iter().map(BadgeCardView::of).collect();
+    render(
+        &app,
+        &headers,
+        &p,
+        "collection",
+        heading,
+        badges,
+        Vec::new(),
+    )
+    .await
+}

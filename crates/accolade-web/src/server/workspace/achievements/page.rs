@@ -1,0 +1,252 @@
+//! The authoring page: the form's inputs from what was typed or stored, with blank rows to
+//! add more, the organization's images, the bundled frameworks, and the stored version when
+//! someone else saved meanwhile.
+
+use super::base;
+use super::form::AchievementInput;
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::server::workspace::{html, nav};
+use crate::views::{
+    ACHIEVEMENT_TYPES, AchievementFormView, AlignmentRow, CurrentVersionView, CustomFieldRow,
+    FieldLabelRow, FieldView, FrameworkOption, ImageChoice, Layout, OptionView, TranslationRow,
+    plain_options,
+};
+use accolade_app::accounts::CurrentUser;
+use accolade_app::{ALIGNMENT_FRAMEWORKS, AppError};
+use accolade_core::{Achievement, Organization};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+/// Blank rows offered below the filled ones (more appear after saving, or with the script).
+const BLANK_ALIGNMENTS: usize = 2;
+const BLANK_FIELDS: usize = 2;
+const BLANK_TRANSLATIONS: usize = 1;
+
+/// What the form is for.
+pub(super) enum Mode<'a> {
+    Create,
+    /// Editing `achievement`, from `version`.
+    Edit {
+        achievement: &'a Achievement,
+        version: i64,
+    },
+}
+
+fn text_fields(input: &AchievementInput) -> Vec<FieldView> {
+    let mut types = plain_options(ACHIEVEMENT_TYPES.iter().copied());
+    if !input.achievement_type.is_empty()
+        && !ACHIEVEMENT_TYPES.contains(&input.achievement_type.as_str())
+    {
+        types.push(OptionView {
+            value: input.achievement_type.clone(),
+            label: input.achievement_type.clone(),
+        });
+    }
+    vec![
+        FieldView::new("name", "Name", "text").value(&input.name),
+        FieldView::new("description", "Description", "textarea")
+            .value(&input.description)
+            .hint("Shown on the badge page and embedded in every credential."),
+        FieldView::new("achievement_type", "Achievement type", "select")
+            .value(&input.achievement_type)
+            .options(types),
+        FieldView::new("criteria_narrative", "Criteria", "textarea")
+            .value(&input.criteria_narrative)
+            .optional()
+            .hint("What an earner did. Markdown: **bold**, *italic*, lists, [links](https://…)."),
+        FieldView::new("criteria_url", "Criteria page", "url")
+            .value(&input.criteria_url)
+            .optional()
+            .hint("A page with the full criteria. Give a narrative, a page, or both."),
+        FieldView::new("language", "Language of these texts", "text")
+            .value(&input.language)
+            .hint("A language tag such as en, de, fr-CA. Add other languages below."),
+        FieldView::new("credits", "Credits or CEUs", "text")
+            .value(&input.credits)
+            .optional(),
+        FieldView::new("tags", "Tags", "text")
+            .value(&input.tags)
+            .optional()
+            .hint("Separated by commas."),
+        FieldView::new("evidence_requirements", "Evidence to collect", "textarea")
+            .value(&input.evidence_requirements)
+            .optional()
+            .hint("Shown to issuers on the issue form. Markdown."),
+    ]
+}
+
+/// The translation rows with one label input per custom field that has a key.
+fn translation_rows(input: &AchievementInput) -> Vec<TranslationRow> {
+    let fields: Vec<&CustomFieldRow> = input
+        .custom_fields
+        .iter()
+        .filter(|f| !f.key.is_empty())
+        .collect();
+    input
+        .translations
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_n(
+            TranslationRow::default(),
+            BLANK_TRANSLATIONS,
+        ))
+        .map(|mut t| {
+            t.field_labels = fields
+                .iter()
+                .map(|f| FieldLabelRow {
+                    key: f.key.clone(),
+                    default_label: f.label.clone(),
+                    label: t
+                        .field_labels
+                        .iter()
+                        .find(|l| l.key == f.key)
+                        .map(|l| l.label.clone())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            t
+        })
+        .collect()
+}
+
+pub(super) fn current_version(a: &Achievement) -> CurrentVersionView {
+    CurrentVersionView {
+        version: a.version,
+        updated: crate::format_datetime(a.updated_at),
+        name: a.name.clone(),
+        description: a.description.clone(),
+        criteria_narrative: a.criteria_narrative.clone(),
+        criteria_url: a.criteria_url.clone(),
+        achievement_type: a.achievement_type.clone(),
+        languages: a
+            .languages()
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        tags: a.tags.join(", "),
+        custom_fields: a
+            .custom_fields
+            .iter()
+            .map(|f| {
+                if f.required {
+                    format!("{} (required)", f.label)
+                } else {
+                    f.label.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// What the page says above the form.
+#[derive(Default)]
+pub(super) struct Messages {
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// The stored version, when someone else saved meanwhile.
+    pub conflict: Option<CurrentVersionView>,
+}
+
+impl Messages {
+    pub(super) fn error(e: &AppError) -> Self {
+        Self {
+            error: Some(e.to_string()),
+            ..Self::default()
+        }
+    }
+}
+
+pub(super) async fn form_page(
+    app: &AppState,
+    user: &CurrentUser,
+    org: &Organization,
+    input: &AchievementInput,
+    mode: Mode<'_>,
+    msg: Messages,
+) -> Result<Response, WebError> {
+    let Messages {
+        notice,
+        error,
+        conflict,
+    } = msg;
+    let slug = org.slug.to_string();
+    let images = app.org_images(org.id).await?;
+    let (heading, action, submit_label, version) = match &mode {
+        Mode::Create => (
+            "New achievement".to_owned(),
+            base(&slug),
+            "Create achievement",
+            None,
+        ),
+        Mode::Edit {
+            achievement,
+            version,
+        } => (
+            format!("Edit {}", achievement.name),
+            format!("{}/{}/edit", base(&slug), achievement.id),
+            "Save changes",
+            Some(*version),
+        ),
+    };
+    let view = AchievementFormView {
+        layout: Layout::new(format!("{heading} — {}", org.name), "Achievement authoring")
+            .with_user(nav(user)),
+        slug: slug.clone(),
+        csrf: user.csrf_token.clone(),
+        heading,
+        action,
+        submit_label: submit_label.into(),
+        version,
+        fields: text_fields(input),
+        expiry_kind: input.expiry_kind.clone(),
+        expiry_date: input.expiry_date.clone(),
+        expiry_months: input.expiry_months.clone(),
+        no_image_selected: !images.iter().any(|i| i.id.to_string() == input.image),
+        images: images
+            .iter()
+            .map(|i| ImageChoice {
+                id: i.id.to_string(),
+                url: format!("/images/{}", i.id),
+                selected: i.id.to_string() == input.image,
+            })
+            .collect(),
+        designer_url: format!("/dashboard/orgs/{slug}/designer"),
+        alignments: input
+            .alignments
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(
+                AlignmentRow::default(),
+                BLANK_ALIGNMENTS,
+            ))
+            .collect(),
+        frameworks: ALIGNMENT_FRAMEWORKS
+            .iter()
+            .map(|f| FrameworkOption {
+                name: f.name.into(),
+                url: f.url.into(),
+                about: f.about.into(),
+            })
+            .collect(),
+        custom_fields: input
+            .custom_fields
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(CustomFieldRow::default(), BLANK_FIELDS))
+            .collect(),
+        translations: translation_rows(input),
+        notice,
+        error: error.clone(),
+        conflict: conflict.clone(),
+        script_src: crate::script_href("achievement-form.js"),
+    };
+    let status = match (&error, &conflict) {
+        (_, Some(_)) => StatusCode::CONFLICT,
+        (Some(_), None) => StatusCode::BAD_REQUEST,
+        (None, None) => StatusCode::OK,
+    };
+    Ok(html(crate::achievement_form(&view), status))
+}

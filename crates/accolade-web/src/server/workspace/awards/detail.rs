@@ -1,0 +1,329 @@
+//! One award: its details, links to its re-issue or renewal, its history from the audit
+//! log, the reminders sent, and the actions an issuer may take on it.
+
+use super::{award_url, org_award};
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::server::workspace::{check_csrf, html, member_org, nav, require};
+use crate::views::{AwardDetailView, HistoryRow, Layout, RelatedView};
+use crate::{format_date, format_datetime};
+use accolade_app::AppError;
+use accolade_app::accounts::CurrentUser;
+use accolade_app::awards::Correction;
+use accolade_core::{Actor, Award, AwardStatus, Organization, Role};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DetailQuery {
+    /// The action just done: a known key, never free text.
+    #[serde(default)]
+    done: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct StatusForm {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ReissueForm {
+    csrf: String,
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    language: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RenewForm {
+    csrf: String,
+}
+
+fn done_notice(key: Option<&str>) -> Option<String> {
+    let text = match key? {
+        "revoked" => "The credential was revoked; its status list changed at once.",
+        "suspended" => "The credential is suspended until you reinstate it.",
+        "reinstated" => "The credential was reinstated and verifies again.",
+        "reissued" => "This corrected credential replaces the old one, which is now revoked.",
+        "renewed" => "This renewal was issued; the old credential stays valid until it expires.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// How the history names an audit action.
+fn action_words(action: &str) -> String {
+    match action {
+        "award.issue" => "Issued",
+        "award.revoke" => "Revoked",
+        "award.suspend" => "Suspended",
+        "award.reinstate" => "Reinstated",
+        "award.reissue" => "Issued as a correction",
+        "award.renew" => "Renewed",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// What the re-issue form shows when it is not echoing a submission.
+struct Submitted {
+    email: String,
+    name: String,
+    language: String,
+}
+
+async fn detail_page(
+    app: &AppState,
+    user: &CurrentUser,
+    org: &Organization,
+    role: Role,
+    award: &Award,
+    notice: Option<String>,
+    error: Option<(StatusCode, String, Option<Submitted>)>,
+) -> Result<Response, WebError> {
+    let slug = org.slug.to_string();
+    let achievement = app.achievement(award.achievement_id).await?;
+    let links = app.award_links(award.id).await?;
+    let now = app.clock().now();
+    let state = award.state_at(now);
+    let related = [
+        ("Replaced by", links.replaced_by),
+        ("Corrects", links.replaces),
+        ("Renewed by", links.renewed_by),
+        ("Renews", links.renewal_of),
+    ]
+    .into_iter()
+    .filter_map(|(label, id)| {
+        id.map(|id| RelatedView {
+            label: label.to_owned(),
+            id: id.to_string(),
+            url: award_url(&slug, id),
+        })
+    })
+    .collect();
+    let history = app
+        .award_history(award)
+        .await?
+        .into_iter()
+        .map(|e| HistoryRow {
+            when: format_datetime(e.at),
+            who: e.actor.label,
+            what: action_words(&e.action),
+            detail: e.detail,
+        })
+        .collect();
+    let reminders = app
+        .reminders_sent(award.id)
+        .await?
+        .into_iter()
+        .map(|(days, at)| format!("{days} days before, sent {}", format_date(at)))
+        .collect();
+    let issuer = role >= Role::Issuer;
+    let live = award.status != AwardStatus::Revoked;
+    let (status, message, submitted) = match error {
+        Some((status, message, submitted)) => (status, Some(message), submitted),
+        None => (StatusCode::OK, None, None),
+    };
+    let submitted = submitted.unwrap_or_else(|| Submitted {
+        email: award.recipient_email.as_str().to_owned(),
+        name: award.recipient_name.clone().unwrap_or_default(),
+        language: String::new(),
+    });
+    let recipient = award
+        .recipient_name
+        .clone()
+        .unwrap_or_else(|| award.recipient_email.as_str().to_owned());
+    let view = AwardDetailView {
+        layout: Layout::new(
+            format!("{} · {recipient}", achievement.name),
+            "One award of the organization",
+        )
+        .with_user(nav(user)),
+        slug: slug.clone(),
+        csrf: user.csrf_token.clone(),
+        id: award.id.to_string(),
+        recipient_name: award.recipient_name.clone(),
+        recipient_email: award.recipient_email.as_str().to_owned(),
+        achievement: achievement.name.clone(),
+        issued_on: format_date(award.issued_at),
+        expires_on: award.valid_until.map(format_date),
+        status: state.as_str().to_owned(),
+        status_reason: award.status_reason.clone(),
+        status_changed_on: award.status_changed_at.map(format_datetime),
+        public_url: format!("/credentials/{}", award.id),
+        json_url: format!("/credentials/{}.json", award.id),
+        related,
+        history,
+        reminders,
+        can_suspend: issuer && award.status == AwardStatus::Active,
+        can_reinstate: issuer && award.status == AwardStatus::Suspended,
+        can_revoke: issuer && live,
+        can_reissue: issuer && award.status == AwardStatus::Active && links.replaced_by.is_none(),
+        can_renew: issuer
+            && award.status == AwardStatus::Active
+            && award.valid_until.is_some()
+            && links.renewed_by.is_none(),
+        correct_email: submitted.email,
+        correct_name: submitted.name,
+        correct_language: submitted.language,
+        notice,
+        error: message,
+        totals: crate::views::TotalsView::new(Some(&app.award_totals(award.id).await?)),
+    };
+    Ok(html(crate::award_detail(&view), status))
+}
+
+pub async fn page(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Query(q): Query<DetailQuery>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (org, role) = member_org(&app, &user, &slug, Role::Viewer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        detail_page(
+            &app,
+            &user,
+            &org,
+            role,
+            &award,
+            done_notice(q.done.as_deref()),
+            None,
+        )
+        .await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// After an action: the award's page, saying what was done (a redirect, so that reloading
+/// does not repeat it).
+fn done(slug: &str, id: impl std::fmt::Display, key: &str) -> Response {
+    Redirect::to(&format!("{}?done={key}", award_url(slug, id))).into_response()
+}
+
+/// A refusal the issuer can act on (a missing reason, a state that does not allow it)
+/// shows on the award's page; anything else is an error page.
+fn refusal(e: &AppError) -> Option<StatusCode> {
+    match e {
+        AppError::Invalid(_) => Some(StatusCode::BAD_REQUEST),
+        AppError::Conflict(_) => Some(StatusCode::CONFLICT),
+        _ => None,
+    }
+}
+
+pub async fn change_status(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<StatusForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        let actor = Actor::user(&user.user);
+        let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+        let (outcome, key) = match f.action.as_str() {
+            "revoke" => (app.revoke(&actor, award.id, &f.reason).await, "revoked"),
+            "suspend" => (app.suspend(&actor, award.id, reason).await, "suspended"),
+            "reinstate" => (app.reinstate(&actor, award.id).await, "reinstated"),
+            _ => return Err(AppError::Invalid("unknown action".into()).into()),
+        };
+        match outcome {
+            Ok(_) => Ok(done(&slug, award.id, key)),
+            Err(e) => match refusal(&e) {
+                Some(status) => {
+                    let award = app.award_by_id(award.id).await?;
+                    let error = Some((status, e.to_string(), None));
+                    detail_page(&app, &user, &org, role, &award, None, error).await
+                }
+                None => Err(e.into()),
+            },
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn reissue(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<ReissueForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        let correction = Correction {
+            recipient_email: f.email.clone(),
+            recipient_name: Some(f.name.clone()).filter(|n| !n.trim().is_empty()),
+            language: Some(f.language.clone()).filter(|l| !l.trim().is_empty()),
+        };
+        match app
+            .reissue(&Actor::user(&user.user), award.id, correction)
+            .await
+        {
+            Ok(new) => Ok(done(&slug, new.id, "reissued")),
+            Err(e) => match refusal(&e) {
+                Some(status) => {
+                    let submitted = Submitted {
+                        email: f.email,
+                        name: f.name,
+                        language: f.language,
+                    };
+                    let error = Some((status, e.to_string(), Some(submitted)));
+                    detail_page(&app, &user, &org, role, &award, None, error).await
+                }
+                None => Err(e.into()),
+            },
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn renew(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<RenewForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        match app.renew(&Actor::user(&user.user), award.id).await {
+            Ok(new) => Ok(done(&slug, new.id, "renewed")),
+            Err(e) => match refusal(&e) {
+                Some(status) => {
+                    let error = Some((status, e.to_string(), None));
+                    detail_page(&app, &user, &org, role, &award, None, error).await
+                }
+                None => Err(e.into()),
+            },
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}

@@ -1,0 +1,304 @@
+//! The upload and the column-mapping step. The file is streamed to a staged file with a size
+//! limit, checked (binary, encoding, width) and previewed; the mapping's submission runs the
+//! dry run, which reads every row into the import, and the staged file is deleted.
+
+use super::{imports_url, list_page};
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::server::workspace::{check_csrf, html, member_org, nav, require};
+use crate::views::{FieldView, ImportMapView, Layout, OptionView};
+use accolade_app::AppError;
+use accolade_app::bulk::{ColumnMapping, ImportLimits, preview_file};
+use accolade_core::{Achievement, Actor, Organization, Role};
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::io::Write;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct MapQuery {
+    #[serde(default)]
+    achievement: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct MapForm {
+    csrf: String,
+    achievement: String,
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    issued_at: String,
+}
+
+/// The organization's achievement with this id (else "not found").
+async fn org_achievement(
+    app: &AppState,
+    org: &Organization,
+    id: &str,
+) -> Result<Achievement, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound("achievement"))?;
+    let achievement = app.achievement(id).await?;
+    if achievement.org_id != org.id {
+        return Err(AppError::NotFound("achievement"));
+    }
+    Ok(achievement)
+}
+
+/// What the multipart form held.
+#[derive(Default)]
+struct Uploaded {
+    csrf: String,
+    achievement: String,
+    staged: Option<(String, std::path::PathBuf)>,
+}
+
+fn too_large(limit: u64) -> AppError {
+    AppError::Invalid(format!(
+        "the file is larger than {} MiB: split it into smaller files",
+        limit >> 20
+    ))
+}
+
+/// Reads the form, streaming the file into a staged file of `org` (at most `limit` bytes).
+async fn read_form(
+    app: &AppState,
+    org: &Organization,
+    mut form: Multipart,
+    limit: u64,
+) -> Result<Uploaded, AppError> {
+    let mut out = Uploaded::default();
+    let bad_form = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(limit)
+        } else {
+            AppError::Invalid(format!(
+                "the upload was cut short or malformed: {}",
+                e.body_text()
+            ))
+        }
+    };
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        match field.name().unwrap_or_default() {
+            "csrf" => out.csrf = field.text().await.map_err(bad_form)?,
+            "achievement" => out.achievement = field.text().await.map_err(bad_form)?,
+            "file" => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let staged = app.stage_upload(org.id, &name)?;
+                out.staged = Some((staged.token.clone(), staged.path.clone()));
+                let io = |e: std::io::Error| AppError::Internal(format!("staging an upload: {e}"));
+                let mut file =
+                    std::io::BufWriter::new(std::fs::File::create(&staged.path).map_err(io)?);
+                let mut written: u64 = 0;
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    written += chunk.len() as u64;
+                    if written > limit {
+                        return Err(too_large(limit));
+                    }
+                    file.write_all(&chunk).map_err(io)?;
+                }
+                file.flush().map_err(io)?;
+                if written == 0 {
+                    return Err(AppError::Invalid("choose a CSV file to upload".into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+pub async fn upload(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    form: Multipart,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let limit = ImportLimits::web().max_file_bytes;
+        let read = read_form(&app, &org, form, limit).await;
+        let staged_path = match &read {
+            Ok(u) => u.staged.as_ref().map(|(_, p)| p.clone()),
+            Err(_) => None,
+        };
+        let outcome = async {
+            let u = read?;
+            check_csrf(&user, &u.csrf)?;
+            let achievement = org_achievement(&app, &org, &u.achievement).await?;
+            let (token, path) = u
+                .staged
+                .ok_or_else(|| AppError::Invalid("choose a CSV file to upload".into()))?;
+            preview_file(&path)?;
+            Ok::<_, WebError>(format!(
+                "{}/uploads/{token}?achievement={}",
+                imports_url(org.slug.as_str()),
+                achievement.id
+            ))
+        };
+        match outcome.await {
+            Ok(to) => Ok(Redirect::to(&to).into_response()),
+            Err(e) => {
+                if let Some(p) = &staged_path {
+                    app.discard_upload(p);
+                }
+                if e.status == StatusCode::BAD_REQUEST {
+                    list_page(&app, &user, &org, role, "", Some(e.message)).await
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn column_select(
+    name: &str,
+    label: &str,
+    headers: &[String],
+    chosen: Option<&str>,
+    required: bool,
+) -> FieldView {
+    let mut options = Vec::new();
+    if !required {
+        options.push(OptionView {
+            value: String::new(),
+            label: "(none)".into(),
+        });
+    }
+    options.extend(headers.iter().map(|h| OptionView {
+        value: h.clone(),
+        label: h.clone(),
+    }));
+    let field = FieldView::new(name, label, "select")
+        .options(options)
+        .value(chosen.unwrap_or_default());
+    if required { field } else { field.optional() }
+}
+
+async fn map_page(
+    app: &AppState,
+    user: &accolade_app::accounts::CurrentUser,
+    org: &Organization,
+    token: &str,
+    achievement: &Achievement,
+    chosen: Option<ColumnMapping>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let path = app.staged_upload(org.id, token)?;
+    let preview = preview_file(&path)?;
+    let chosen = chosen.unwrap_or_else(|| preview.guessed.clone());
+    let headers = &preview.headers;
+    let view = ImportMapView {
+        layout: Layout::new("Map the columns", "Which column is which").with_user(nav(user)),
+        slug: org.slug.to_string(),
+        csrf: user.csrf_token.clone(),
+        action: format!("{}/uploads/{token}", imports_url(org.slug.as_str())),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        achievement: achievement.name.clone(),
+        achievement_id: achievement.id.to_string(),
+        fields: vec![
+            column_select("email", "Email", headers, chosen.email.as_deref(), true),
+            column_select(
+                "name",
+                "Recipient name",
+                headers,
+                chosen.name.as_deref(),
+                false,
+            ),
+            column_select(
+                "issued_at",
+                "Issue date",
+                headers,
+                chosen.issued_at.as_deref(),
+                false,
+            ),
+        ],
+        headers: preview.headers,
+        rows: preview.rows,
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(html(crate::imports_map(&view), status))
+}
+
+pub async fn map_form(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, token)): Path<(String, String)>,
+    Query(q): Query<MapQuery>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (org, _) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let achievement = org_achievement(&app, &org, &q.achievement).await?;
+        map_page(&app, &user, &org, &token, &achievement, None, None).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn map_submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, token)): Path<(String, String)>,
+    Form(f): Form<MapForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, _) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let achievement = org_achievement(&app, &org, &f.achievement).await?;
+        let path = app.staged_upload(org.id, &token)?;
+        let column = |c: &str| Some(c.trim().to_owned()).filter(|c| !c.is_empty());
+        let mapping = ColumnMapping {
+            email: column(&f.email),
+            name: column(&f.name),
+            issued_at: column(&f.issued_at),
+        };
+        let actor = Actor::user(&user.user);
+        match app
+            .import_csv(&actor, achievement.id, &path, &mapping, ImportLimits::web())
+            .await
+        {
+            Ok(report) => {
+                app.discard_upload(&path);
+                let to = format!("{}/{}", imports_url(org.slug.as_str()), report.import.id);
+                Ok(Redirect::to(&to).into_response())
+            }
+            Err(e @ AppError::Invalid(_)) => {
+                let error = Some(e.to_string());
+                map_page(
+                    &app,
+                    &user,
+                    &org,
+                    &token,
+                    &achievement,
+                    Some(mapping),
+                    error,
+                )
+                .await
+            }
+            Err(e) => Err(e.into()),
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}

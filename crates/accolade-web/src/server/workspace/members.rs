@@ -1,0 +1,276 @@
+//! The members page: who is in the organization with which role, invitations by email,
+//! role changes and removal. Viewers see the list; admins manage it (owners only by owners).
+
+use super::{check_csrf, html, member_org, nav, require};
+use crate::format_date;
+use crate::server::AppState;
+use crate::server::errors::WebError;
+use crate::views::{FieldView, InvitationRow, Layout, MemberListRow, MembersView, OptionView};
+use accolade_app::AppError;
+use accolade_app::accounts::CurrentUser;
+use accolade_core::{Organization, Role, UserId};
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard/orgs/{slug}/members", get(page))
+        .route("/dashboard/orgs/{slug}/members/invite", post(invite))
+        .route(
+            "/dashboard/orgs/{slug}/members/{user}/role",
+            post(change_role),
+        )
+        .route("/dashboard/orgs/{slug}/members/{user}/remove", post(remove))
+        .route(
+            "/dashboard/orgs/{slug}/members/invitations/{id}/revoke",
+            post(revoke_invitation),
+        )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct InviteForm {
+    csrf: String,
+    email: String,
+    role: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RoleForm {
+    csrf: String,
+    role: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+const ROLES: [Role; 4] = [Role::Viewer, Role::Issuer, Role::Admin, Role::Owner];
+
+/// The roles `mine` may give: up to admin for admins, all for owners.
+fn grantable(mine: Role) -> Vec<OptionView> {
+    ROLES
+        .iter()
+        .filter(|r| mine >= Role::Admin && (**r < Role::Owner || mine == Role::Owner))
+        .map(|r| OptionView {
+            value: r.as_str().into(),
+            label: r.as_str().into(),
+        })
+        .collect()
+}
+
+fn members_url(org: &Organization) -> String {
+    format!("/dashboard/orgs/{}/members", org.slug)
+}
+
+async fn members_page(
+    app: &AppState,
+    user: &CurrentUser,
+    org: &Organization,
+    role: Role,
+    form: Option<&InviteForm>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let members = app.members(user, org.id).await?;
+    let owners = members.iter().filter(|m| m.role == Role::Owner).count();
+    let can_manage = role >= Role::Admin;
+    let invitations = if can_manage {
+        app.pending_invitations(user, org.id).await?
+    } else {
+        Vec::new()
+    };
+    let may_touch = |target: Role| can_manage && (target < Role::Owner || role == Role::Owner);
+    let view = MembersView {
+        layout: Layout::new("Members", "Members and invitations").with_user(nav(user)),
+        slug: org.slug.to_string(),
+        csrf: user.csrf_token.clone(),
+        can_manage,
+        members: members
+            .iter()
+            .map(|m| MemberListRow {
+                user_id: m.user.id.to_string(),
+                name: m.user.name.clone(),
+                email: m.user.email.as_str().into(),
+                role: m.role.as_str().into(),
+                since: format_date(m.since),
+                is_you: m.user.id == user.user.id,
+                role_options: if may_touch(m.role) {
+                    grantable(role)
+                } else {
+                    Vec::new()
+                },
+                can_remove: may_touch(m.role) && !(m.role == Role::Owner && owners == 1),
+            })
+            .collect(),
+        invitations: invitations
+            .iter()
+            .map(|i| InvitationRow {
+                id: i.id.clone(),
+                email: i.email.clone(),
+                role: i.role.as_str().into(),
+                invited_by: i.invited_by.clone().unwrap_or_default(),
+                expires: format_date(i.expires_at),
+                can_revoke: may_touch(i.role),
+            })
+            .collect(),
+        invite_fields: vec![
+            FieldView::new("email", "Email", "email")
+                .value(form.map(|f| f.email.clone()).unwrap_or_default())
+                .autocomplete("off"),
+            FieldView::new("role", "Role", "select")
+                .options(grantable(role))
+                .value(form.map_or("issuer".to_owned(), |f| f.role.clone())),
+        ],
+        notice,
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(html(crate::members(&view), status))
+}
+
+async fn page(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (org, role) = member_org(&app, &user, &slug, Role::Viewer).await?;
+        members_page(&app, &user, &org, role, None, None, None).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn parse_role(raw: &str) -> Result<Role, AppError> {
+    Role::parse(raw.trim()).ok_or_else(|| AppError::Invalid(format!("{raw:?} is not a role")))
+}
+
+fn parse_user(raw: &str) -> Result<UserId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound("member"))
+}
+
+/// Renders the page again with a refusal the user can act on; anything else is an error page.
+async fn outcome(
+    app: &AppState,
+    user: &CurrentUser,
+    org: &Organization,
+    role: Role,
+    result: Result<String, AppError>,
+    form: Option<&InviteForm>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) if form.is_none() => Ok(Redirect::to(&members_url(org)).into_response()),
+        Ok(notice) => members_page(app, user, org, role, None, Some(notice), None).await,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
+            members_page(app, user, org, role, form, None, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn invite(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(f): Form<InviteForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Admin).await?;
+        let done = async {
+            let (invitation, _) = app
+                .invite(&user, org.id, &f.email, parse_role(&f.role)?)
+                .await?;
+            Ok(format!(
+                "Invitation sent to {} as {}.",
+                invitation.email.as_str(),
+                invitation.role.as_str()
+            ))
+        };
+        outcome(&app, &user, &org, role, done.await, Some(&f)).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn change_role(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, member)): Path<(String, String)>,
+    Form(f): Form<RoleForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Admin).await?;
+        let done = async {
+            app.set_member_role(&user, org.id, parse_user(&member)?, parse_role(&f.role)?)
+                .await?;
+            Ok(String::new())
+        };
+        outcome(&app, &user, &org, role, done.await, None).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn remove(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, member)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Admin).await?;
+        let done = async {
+            app.remove_member(&user, org.id, parse_user(&member)?)
+                .await?;
+            Ok(String::new())
+        };
+        outcome(&app, &user, &org, role, done.await, None).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn revoke_invitation(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Admin).await?;
+        let done = async {
+            app.revoke_invitation(&user, org.id, &id).await?;
+            Ok(String::new())
+        };
+        outcome(&app, &user, &org, role, done.await, None).await
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}

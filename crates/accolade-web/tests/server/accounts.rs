@@ -1,0 +1,312 @@
+//! Accounts over HTTP, on SQLite and PostgreSQL, with mail delivered through a real SMTP
+//! server: the members page (invite, the invitation link creating an account and joining,
+//! role changes, an admin refused the owner role), the outbox for admins only, and a
+//! forgotten password reset from the emailed link (the old password then fails).
+
+use super::{Browser, Http, Reply, hidden_csrf};
+use accolade_app::{App, AppConfig, MailSettings, MasterKey, PublicUrl};
+use accolade_core::{Role, SystemClock};
+use accolade_net::FetchPolicy;
+use accolade_store::Store;
+use accolade_testkit::{ReceivedMail, SmtpServer};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub(super) const PW: &str = "correct horse battery staple";
+
+/// The server with mail going to `smtp`.
+pub(super) async fn start_with_mail(store: Store, smtp: &SmtpServer) -> (Arc<App>, u16) {
+    let config = AppConfig {
+        public_url: PublicUrl::parse(super::PUBLIC).unwrap(),
+        fetch_policy: FetchPolicy::default(),
+        http_for_loopback: false,
+    };
+    let settings = MailSettings {
+        smtp: Some(smtp.url().parse().unwrap()),
+        from: None,
+        timeout: Duration::from_secs(5),
+    };
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        config,
+        Some(MasterKey::generate().unwrap()),
+    );
+    let app = Arc::new(app.with_mail(&settings).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let router = accolade_web::router(app.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (app, port)
+}
+
+pub(super) fn sign_up<'a>(http: &'a Http, name: &str, email: &str) -> (Browser<'a>, String) {
+    let mut b = Browser::new(http);
+    let token = hidden_csrf(&b.get("/signup").body);
+    let done = b.post(
+        "/signup",
+        &[
+            ("csrf", &token),
+            ("name", name),
+            ("email", email),
+            ("password", PW),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let csrf = hidden_csrf(&b.get("/dashboard").body);
+    (b, csrf)
+}
+
+/// Creates an organization from the dashboard; its slug.
+pub(super) fn create_org(b: &mut Browser<'_>, csrf: &str, name: &str) -> String {
+    let done = b.post(
+        "/dashboard/orgs",
+        &[
+            ("csrf", csrf),
+            ("name", name),
+            ("url", "https://acme.example"),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    location(&done)
+        .strip_prefix("/dashboard/orgs/")
+        .unwrap()
+        .to_owned()
+}
+
+pub(super) fn location(r: &Reply) -> String {
+    r.header("location").unwrap_or_default().to_owned()
+}
+
+/// Runs the mail jobs until `n` messages have arrived.
+pub(super) fn deliver(app: &App, smtp: &SmtpServer, n: usize) -> Vec<ReceivedMail> {
+    let rt = tokio::runtime::Handle::current();
+    let until = Instant::now() + Duration::from_secs(15);
+    loop {
+        rt.block_on(app.run_jobs("test-runner", 50)).unwrap();
+        let got = smtp.messages();
+        if got.len() >= n || Instant::now() > until {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The token of the `{PUBLIC}/{path}/TOKEN` link in a message's text part.
+fn link_token(mail: &ReceivedMail, path: &str) -> String {
+    let prefix = format!("{}/{path}/", super::PUBLIC);
+    let text = mail.body("text/plain").unwrap();
+    let at = text.find(&prefix).expect("a link") + prefix.len();
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
+    let rt = tokio::runtime::Handle::current();
+    let (mut ada, csrf) = sign_up(http, "Ada Lovelace", "ada@example.com");
+    let slug = create_org(&mut ada, &csrf, "Members Academy");
+    let members = format!("/dashboard/orgs/{slug}/members");
+    let page = ada.get(&members);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Send invitation") && page.body.contains("ada@example.com"));
+
+    // Invite Bob; the email's link opens a sign-up form for his address; joining signs in.
+    let sent = ada.post(
+        &format!("{members}/invite"),
+        &[
+            ("csrf", &csrf),
+            ("email", "bob@example.com"),
+            ("role", "issuer"),
+        ],
+    );
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body
+            .contains("Invitation sent to bob@example.com as issuer")
+    );
+    assert!(sent.body.contains("Pending invitations") && sent.body.contains("bob@example.com"));
+    let forged = ada.post(
+        &format!("{members}/invite"),
+        &[
+            ("csrf", "forged"),
+            ("email", "x@example.com"),
+            ("role", "viewer"),
+        ],
+    );
+    assert_eq!(forged.status, 403);
+    let mail = deliver(&app, smtp, 1);
+    assert_eq!(mail[0].to, ["bob@example.com"]);
+    let token = link_token(&mail[0], "invitations");
+    let mut bob = Browser::new(http);
+    let invited = bob.get(&format!("/invitations/{token}"));
+    assert_eq!(invited.status, 200);
+    assert!(
+        invited.body.contains("Join Members Academy") && invited.body.contains("bob@example.com")
+    );
+    let form = hidden_csrf(&invited.body);
+    let joined = bob.post(
+        &format!("/invitations/{token}"),
+        &[("csrf", &form), ("name", "Bob"), ("password", PW)],
+    );
+    assert_eq!(joined.status, 303, "{}", joined.body);
+    assert_eq!(location(&joined), format!("/dashboard/orgs/{slug}"));
+    let list = bob.get(&members);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Bob") && !list.body.contains("Send invitation"));
+    let used = Browser::new(http).get(&format!("/invitations/{token}"));
+    assert_eq!(used.status, 404, "the link works once");
+
+    // Roles: the owner makes Bob an admin; an admin can't make anyone an owner.
+    let bob_id = rt
+        .block_on(
+            app.store()
+                .user_by_email(&accolade_core::Email::parse("bob@example.com").unwrap()),
+        )
+        .unwrap()
+        .unwrap()
+        .id;
+    let changed = ada.post(
+        &format!("{members}/{bob_id}/role"),
+        &[("csrf", &csrf), ("role", "admin")],
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let bob_csrf = hidden_csrf(&bob.get("/dashboard").body);
+    let page = bob.get(&members);
+    assert!(page.body.contains("Send invitation"));
+    assert!(
+        !page.body.contains(r#"<option value="owner""#),
+        "admins are not offered owner"
+    );
+    let refused = bob.post(
+        &format!("{members}/invite"),
+        &[
+            ("csrf", &bob_csrf),
+            ("email", "carol@example.com"),
+            ("role", "owner"),
+        ],
+    );
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("owner role"), "{}", refused.body);
+    let refused = bob.post(
+        &format!("{members}/{bob_id}/role"),
+        &[("csrf", &bob_csrf), ("role", "owner")],
+    );
+    assert_eq!(refused.status, 400);
+
+    // The outbox: admins read it (the invitation is there); viewers are refused.
+    let outbox = bob.get(&format!("/dashboard/orgs/{slug}/outbox"));
+    assert_eq!(outbox.status, 200);
+    assert!(outbox.body.contains("invited you to join Members Academy"));
+    let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
+    let owner = rt
+        .block_on(
+            app.current_user(
+                &rt.block_on(app.sign_in("ada@example.com", PW, "t"))
+                    .unwrap()
+                    .token,
+            ),
+        )
+        .unwrap()
+        .unwrap();
+    let (_, carol_token) = rt
+        .block_on(app.invite(&owner, org.id, "carol@example.com", Role::Viewer))
+        .unwrap();
+    let (mut carol, _) = sign_up(http, "Carol", "carol@example.com");
+    let carol_user = rt
+        .block_on(
+            app.store()
+                .user_by_email(&accolade_core::Email::parse("carol@example.com").unwrap()),
+        )
+        .unwrap()
+        .unwrap();
+    rt.block_on(app.accept_invitation(&carol_user, &carol_token))
+        .unwrap();
+    assert_eq!(
+        carol.get(&format!("/dashboard/orgs/{slug}/outbox")).status,
+        403
+    );
+    assert_eq!(carol.get(&members).status, 200, "viewers see the members");
+    let stranger = sign_up(http, "Stranger", "stranger@example.com")
+        .0
+        .get(&members);
+    assert_eq!(stranger.status, 404);
+
+    // Forgotten password: the same answer for known and unknown addresses, then the link.
+    let mut anon = Browser::new(http);
+    let answer = |b: &mut Browser<'_>, email: &str| {
+        let t = hidden_csrf(&b.get("/forgot").body);
+        let r = b.post("/forgot", &[("csrf", &t), ("email", email)]);
+        assert_eq!(r.status, 200);
+        r.body.replace(email, "EMAIL")
+    };
+    let known = answer(&mut anon, "ada@example.com");
+    let unknown = answer(&mut anon, "nobody@example.com");
+    assert_eq!(known, unknown);
+    assert!(known.contains("If an account exists for EMAIL"));
+    let before = smtp.messages().len();
+    let got = deliver(&app, smtp, before + 2); // carol's invitation and the reset
+    let reset = got
+        .iter()
+        .find(|m| m.to == ["ada@example.com"])
+        .expect("the reset email");
+    let token = link_token(reset, "reset");
+    let form = anon.get(&format!("/reset/{token}"));
+    assert_eq!(form.status, 200);
+    let t = hidden_csrf(&form.body);
+    let done = anon.post(
+        &format!("/reset/{token}"),
+        &[("csrf", &t), ("password", "a brand new passphrase")],
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Your password was changed"));
+    assert_eq!(ada.get("/dashboard").status, 303, "signed out everywhere");
+    let signin = |password: &str| {
+        let mut b = Browser::new(http);
+        let t = hidden_csrf(&b.get("/signin").body);
+        b.post(
+            "/signin",
+            &[
+                ("csrf", &t),
+                ("email", "ada@example.com"),
+                ("password", password),
+            ],
+        )
+        .status
+    };
+    assert_eq!(signin(PW), 401, "the old password fails");
+    assert_eq!(signin("a brand new passphrase"), 303);
+    let t = hidden_csrf(&anon.get(&format!("/reset/{token}")).body);
+    let again = anon.post(
+        &format!("/reset/{token}"),
+        &[("csrf", &t), ("password", "yet another one!")],
+    );
+    assert_eq!(again.status, 404, "the link works once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn accounts_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let smtp = SmtpServer::start().await.unwrap();
+    let (app, port) = start_with_mail(store, &smtp).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| flow(app, &http, &smtp));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn accounts_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    let smtp = SmtpServer::start().await.unwrap();
+    let (app, port) = start_with_mail(store, &smtp).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| flow(app, &http, &smtp));
+}

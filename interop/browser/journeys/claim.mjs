@@ -1,0 +1,64 @@
+import { fill, clickAndWait, expectText, check } from '../lib.mjs';
+
+// The earner's side. The issuer issues a badge; its email (kept in the outbox, since this
+// server has no SMTP) holds a claim link. Opened without an account it shows the badge at
+// once; "Create an account" comes back to it; "Add to my backpack" puts it in the backpack;
+// made public, it shows on the earner's portfolio.
+export async function claimBadge(ctx) {
+  const { page, base } = ctx;
+  await page.goto(`${ctx.workspace}/achievements`);
+  await clickAndWait(page, 'Issue');
+  await fill(page, 'Recipient email', 'lin@example.com');
+  await fill(page, 'Recipient name', 'Lin Wei');
+  await fill(page, 'Final score', '88 / 100');
+  await clickAndWait(page, 'Issue badge');
+  await expectText(page, 'Issued Harbor Safety Level 1 to lin@example.com');
+
+  // The email, as the issuer's admin reads it in the outbox.
+  await page.goto(`${ctx.workspace}/outbox`);
+  const opened = await page.$$eval('main table a', (as) => {
+    const row = as.find((a) => a.closest('tr').textContent.includes('lin@example.com'));
+    return row ? row.getAttribute('href') : null;
+  });
+  check(opened, 'the outbox lists the email to lin@example.com');
+  await page.goto(new URL(opened, base).toString());
+  const body = await page.$eval('pre.outbox-body', (el) => el.textContent);
+  const match = body.match(/https?:\/\/[^\s"]+\/claim\/[A-Za-z0-9_-]+/);
+  check(match, `the email has a claim link:\n${body.slice(0, 800)}`);
+  const claimUrl = new URL(new URL(match[0]).pathname, base).toString();
+
+  // Sign out: the earner has no account.
+  await clickAndWait(page, 'Sign out');
+  await page.goto(claimUrl);
+  await expectText(page, 'Harbor Safety Level 1');
+  await expectText(page, 'no account needed');
+  await expectText(page, 'Awarded to Lin Wei');
+
+  // Create an account from the claim page, come back, add it.
+  await clickAndWait(page, 'Create an account');
+  await fill(page, 'Your name', 'Lin Wei');
+  await fill(page, 'Email', `lin-${Date.now()}@example.com`);
+  await fill(page, 'Password', 'correct horse battery staple');
+  await clickAndWait(page, 'Create account');
+  check(page.url() === claimUrl, `after sign-up expected the claim page, got ${page.url()}`);
+  await clickAndWait(page, 'Add to my backpack');
+  check(page.url().includes('/backpack'), `expected the backpack, got ${page.url()}`);
+  await expectText(page, 'Harbor Safety Level 1');
+  await expectText(page, 'The badge is in your backpack');
+
+  // A handle, then the badge made public: it shows on the portfolio.
+  const handle = `lin${Date.now().toString(36)}`;
+  await fill(page, 'Handle', handle);
+  await clickAndWait(page, 'Save handle');
+  await page.select('form[action$="/visibility"] select', 'public');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.$eval('form[action$="/visibility"]', (f) => f.requestSubmit()),
+  ]);
+  await expectText(page, 'Saved.');
+  await page.goto(`${base}/u/${handle}`);
+  await expectText(page, 'Harbor Safety Level 1');
+  await expectText(page, 'Lin Wei');
+  const shown = await page.$eval('main', (m) => m.textContent);
+  check(!shown.includes('@example.com'), 'the portfolio shows no email address');
+}
