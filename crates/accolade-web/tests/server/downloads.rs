@@ -119,9 +119,10 @@ async fn award(app: &App, achievement_id: AchievementId, email: &str) -> Award {
 }
 
 fn write_tmp(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("accolade-downloads-{}", ImageId::new()));
+    // One folder per test run, one file per call (the run's files are left for inspection).
+    let dir = std::env::temp_dir().join(format!("accolade-downloads-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
+    let p = dir.join(format!("{}-{name}", ImageId::new()));
     std::fs::write(&p, bytes).unwrap();
     p.to_string_lossy().into_owned()
 }
