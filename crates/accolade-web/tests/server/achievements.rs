@@ -5,32 +5,15 @@
 //! With ACCOLADE_INTEROP=1 the credential also verifies in the Digital Bazaar stack and
 //! against the official schema.
 
-use super::{Browser, Http, PUBLIC, hidden_csrf, interop, node, start, write_tmp};
+use super::accounts::sign_up;
+use super::{Http, PUBLIC, interop, node, start, write_tmp};
 use accolade_app::App;
 use accolade_core::{Membership, Role};
 use std::sync::Arc;
 
-const PW: &str = "correct horse battery staple";
 const SLUG: &str = "globex-institute";
 const HOSTILE: &str = "Pass **all** labs.\n\n<script>alert(1)</script>\n\n\
     [click](javascript:alert(2)) <img src=x onerror=alert(3)> [rubric](https://globex.example/rubric)";
-
-fn sign_up<'a>(http: &'a Http, name: &str, email: &str) -> (Browser<'a>, String) {
-    let mut b = Browser::new(http);
-    let token = hidden_csrf(&b.get("/signup").body);
-    let done = b.post(
-        "/signup",
-        &[
-            ("csrf", &token),
-            ("name", name),
-            ("email", email),
-            ("password", PW),
-        ],
-    );
-    assert_eq!(done.status, 303, "{}", done.body);
-    let csrf = hidden_csrf(&b.get("/dashboard").body);
-    (b, csrf)
-}
 
 /// The value of the hidden `version` field.
 fn hidden_version(html: &str) -> String {

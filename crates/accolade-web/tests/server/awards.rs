@@ -3,7 +3,8 @@
 //! revocation from the list and from a file, the expiring-soon page with its reminder
 //! settings, and the audit log (admins only); another organization's award is not found.
 
-use super::{Browser, Http, Reply, hidden_csrf, start};
+use super::accounts::sign_up;
+use super::{Browser, Http, Reply, start};
 use accolade_app::{App, NewAchievement, NewAward};
 use accolade_core::{
     AchievementId, Actor, Award, AwardStatus, Email, ExpiryPolicy, Membership, Role,
@@ -11,25 +12,7 @@ use accolade_core::{
 use std::sync::Arc;
 use time::Duration;
 
-const PW: &str = "correct horse battery staple";
 const SLUG: &str = "umbrella-college";
-
-fn sign_up<'a>(http: &'a Http, name: &str, email: &str) -> (Browser<'a>, String) {
-    let mut b = Browser::new(http);
-    let token = hidden_csrf(&b.get("/signup").body);
-    let done = b.post(
-        "/signup",
-        &[
-            ("csrf", &token),
-            ("name", name),
-            ("email", email),
-            ("password", PW),
-        ],
-    );
-    assert_eq!(done.status, 303, "{}", done.body);
-    let csrf = hidden_csrf(&b.get("/dashboard").body);
-    (b, csrf)
-}
 
 fn location(r: &Reply) -> String {
     r.header("location").unwrap_or_default().to_owned()

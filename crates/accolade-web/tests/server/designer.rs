@@ -3,13 +3,13 @@
 //! PNG rendition; hostile uploads are refused on the page and nothing is stored; roles and
 //! other organizations' ids are enforced; a profile change shows on the public issuer page.
 
+use super::accounts::sign_up;
 use super::{Browser, Http, Reply, hidden_csrf, start};
 use accolade_app::App;
 use accolade_core::{Membership, Role};
 use std::io::Read;
 use std::sync::Arc;
 
-const PW: &str = "correct horse battery staple";
 const SLUG: &str = "initech-academy";
 
 /// A binary response: status, headers, bytes.
@@ -46,23 +46,6 @@ fn get_raw(http: &Http, path: &str, if_none_match: Option<&str>) -> Raw {
         headers,
         body,
     }
-}
-
-fn sign_up<'a>(http: &'a Http, name: &str, email: &str) -> (Browser<'a>, String) {
-    let mut b = Browser::new(http);
-    let token = hidden_csrf(&b.get("/signup").body);
-    let done = b.post(
-        "/signup",
-        &[
-            ("csrf", &token),
-            ("name", name),
-            ("email", email),
-            ("password", PW),
-        ],
-    );
-    assert_eq!(done.status, 303, "{}", done.body);
-    let csrf = hidden_csrf(&b.get("/dashboard").body);
-    (b, csrf)
 }
 
 /// A file part for a multipart form: field name, file name, content type, bytes.
