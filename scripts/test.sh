@@ -35,6 +35,12 @@ ACCOLADE_PYTHON="$(cd "$PY_VENV/bin" && pwd)/python"
 # poppler's pdfinfo/pdftotext read the certificate PDFs in the tests.
 command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 export ACCOLADE_PYTHON
+# openbadgeslib in its own venv: its [ldp] extra needs PyLD >= 3.3, `openbadges` above 0.7.1.
+OBL_VENV="${CARGO_TARGET_DIR:-target}/py-venv-obl"
+[ -x "$OBL_VENV/bin/python" ] || python3 -m venv "$OBL_VENV"
+"$OBL_VENV/bin/pip" install -q --disable-pip-version-check -r interop/py/requirements-openbadgeslib.txt
+ACCOLADE_PYTHON_OBL="$(cd "$OBL_VENV/bin" && pwd)/python"
+export ACCOLADE_PYTHON_OBL
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

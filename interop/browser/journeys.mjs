@@ -1,6 +1,8 @@
-// The issuer's main journeys in a real headless Chromium against a running Accolade:
+// The main journeys in a real headless Chromium against a running Accolade. The issuer:
 // sign up and create an organization, design a badge, create an achievement with it,
-// issue one badge, bulk issue a CSV with one bad row, revoke.
+// issue one badge, bulk issue a CSV with one bad row, revoke. The earner and verifier:
+// download and verify a baked badge, claim without and then into an account, import a
+// downloaded badge back, share to LinkedIn, embed a badge that then turns revoked, verify.
 //
 //   node browser/journeys.mjs http://127.0.0.1:PORT
 //
@@ -15,6 +17,7 @@ import { bulkIssue } from './journeys/bulk.mjs';
 import { downloadAndVerify } from './journeys/download.mjs';
 import { claimBadge } from './journeys/claim.mjs';
 import { shareAndEmbed } from './journeys/share.mjs';
+import { reimportBaked, embedTurnsRevoked } from './journeys/earner.mjs';
 import { verifyRevokedAndJwt } from './journeys/verify.mjs';
 
 const base = process.argv[2];
@@ -32,14 +35,16 @@ const journeys = [
   ['revoke an award', revoke],
   ['download the baked PNG and verify it', downloadAndVerify],
   ['claim a badge without an account, then into a backpack and portfolio', claimBadge],
+  ['download the claimed badge baked and import it back into the backpack', reimportBaked],
   ['share to LinkedIn and embed the revoked badge on another site', shareAndEmbed],
+  ['an embedded badge turns to revoked when the issuer revokes it', embedTurnsRevoked],
   ['verify the revoked badge pasted as JSON, and a VC-JWT', verifyRevokedAndJwt],
 ];
 
 const browser = await launch();
 const problems = [];
 const page = await watchedPage(browser, problems);
-const ctx = { base, page, problems };
+const ctx = { base, browser, page, problems };
 let failed = false;
 for (const [name, run] of journeys) {
   const started = Date.now();

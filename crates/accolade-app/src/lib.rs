@@ -15,13 +15,17 @@ pub mod earner_imports;
 pub mod earners;
 mod error;
 pub mod expiry;
+pub mod i18n;
 pub mod images;
 mod issue;
 pub mod jobs;
+pub mod jwt_keys;
 pub mod mail;
 pub mod master;
 mod orgs;
+pub mod pathways;
 pub mod profile;
+pub mod public_page;
 pub mod sharing;
 mod status;
 mod urls;
@@ -72,6 +76,7 @@ pub struct App {
     status_cache: Mutex<HashMap<(OrgId, StatusPurpose), SignedStatusList>>,
     mailer: mail::Mailer,
     analytics: analytics::Recorder,
+    pages: public_page::PageCache,
 }
 
 impl App {
@@ -89,6 +94,7 @@ impl App {
             master,
             status_cache: Mutex::new(HashMap::new()),
             analytics: analytics::Recorder::default(),
+            pages: public_page::PageCache::default(),
         }
     }
 

@@ -113,8 +113,8 @@ impl App {
         Ok(record)
     }
 
-    /// Adds a new key and retires the ones before it. Retired keys stay in the DID document,
-    /// so every credential they signed keeps verifying.
+    /// Adds a new key and retires the ones before it (the VC-JWT key too, if there is one).
+    /// Retired keys stay in the DID document, so every credential they signed keeps verifying.
     pub async fn rotate_key(&self, actor: &Actor, org_id: OrgId) -> AppResult<SigningKeyRecord> {
         let master = self.master()?.clone();
         let org = self.org(org_id).await?;
@@ -134,6 +134,7 @@ impl App {
         };
         self.audit(org_id, actor, "key.rotate", &new.public_multibase, &detail)
             .await?;
+        self.rotate_jwt_key(actor, &org).await?;
         Ok(new)
     }
 
@@ -199,7 +200,7 @@ impl App {
     }
 
     /// The did:web DID document: every key (active and retired) as a Multikey authorized for
-    /// assertionMethod, with absolute ids.
+    /// assertionMethod, with absolute ids; and every VC-JWT key as a `JsonWebKey`.
     pub async fn did_document(&self, org: &Organization) -> AppResult<Value> {
         let did = self.urls().issuer_did(&org.slug);
         let keys = self.store.keys(org.id).await?;
@@ -218,13 +219,15 @@ impl App {
             .iter()
             .map(|k| Value::String(self.verification_method(org, k)))
             .collect();
-        Ok(json!({
+        let mut doc = json!({
             "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
             "id": did,
             "alsoKnownAs": [self.urls().issuer_page(&org.slug)],
             "verificationMethod": methods,
             "assertionMethod": ids,
-        }))
+        });
+        self.add_jwt_methods(org, &mut doc).await?;
+        Ok(doc)
     }
 
     /// The organization as an OB 3.0 Profile (JSON-LD), as embedded in its credentials.

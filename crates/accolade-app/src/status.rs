@@ -123,6 +123,7 @@ impl App {
         {
             return Err(AppError::NotFound("award"));
         }
+        self.page_changed(award.id);
         self.award_by_id(award.id).await
     }
 

@@ -52,6 +52,14 @@ impl LocalFetcher {
                     let id = id.strip_suffix(".json").unwrap_or(id).parse().ok()?;
                     app.award_by_id(id).await.ok().map(|a| a.credential)
                 }
+                ["issuers", slug, "keys", file] => {
+                    let org = app.org_by_slug(slug).await.ok()?;
+                    app.jwt_key_document(&org, file)
+                        .await
+                        .ok()
+                        .map(|d| d.to_string())
+                }
+                [".well-known", "jwks.json"] => app.jwks().await.ok().map(|d| d.to_string()),
                 ["issuers", slug] => {
                     let org = app.org_by_slug(slug).await.ok()?;
                     Some(app.profile_json(&org).to_string())

@@ -28,6 +28,10 @@ mod designs;
 mod earners;
 #[path = "story/mail.rs"]
 mod mail;
+#[path = "story/mail_language.rs"]
+mod mail_language;
+#[path = "story/pathways.rs"]
+mod pathways;
 
 fn make_app(store: Store, master: Option<MasterKey>, clock: Arc<FixedClock>) -> Arc<App> {
     let config = AppConfig {

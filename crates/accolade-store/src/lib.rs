@@ -26,5 +26,6 @@ pub use jobs::{Enqueued, Job, JobCounts, JobState, NewJob};
 pub use outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
 pub use sql::ClaimOutcome;
 pub use sql::EarnerImport;
+pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use store::Store;

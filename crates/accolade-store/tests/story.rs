@@ -11,6 +11,10 @@ mod connect;
 mod fixtures;
 #[path = "story/jobs.rs"]
 mod jobs;
+#[path = "story/jwt_keys.rs"]
+mod jwt_keys;
+#[path = "story/pathways.rs"]
+mod pathways;
 
 use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite};
 use accolade_store::{Store, StoreError};

@@ -15,6 +15,8 @@ pub const STYLESHEET: &str = concat!(
     include_str!("../static/css/12-downloads.css"),
     include_str!("../static/css/11-share.css"),
     include_str!("../static/css/13-earner.css"),
+    include_str!("../static/css/17-languages.css"),
+    include_str!("../static/css/18-pathways.css"),
     include_str!("../static/css/05-media.css"),
 );
 

@@ -15,6 +15,7 @@ mod filters;
 mod markdown;
 mod render;
 mod server;
+mod translate;
 pub mod views;
 
 pub use assets::{
@@ -31,6 +32,7 @@ pub use render::{audit, award_detail, awards, awards_bulk, awards_expiring};
 pub use render::{backpack, claim, portfolio};
 pub use render::{designer, settings};
 pub use render::{earner_import, earner_import_detail};
+pub use render::{pathway_form, pathway_page, pathways};
 pub use server::{router, serve};
 
 #[cfg(test)]

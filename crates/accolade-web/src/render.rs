@@ -18,7 +18,24 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-const TEMPLATES: [(&str, &str); 38] = [
+pub(crate) const TEMPLATES: [(&str, &str); 43] = [
+    ("pathways.html", include_str!("../templates/pathways.html")),
+    (
+        "pathway_form.html",
+        include_str!("../templates/pathway_form.html"),
+    ),
+    (
+        "pathway_page.html",
+        include_str!("../templates/pathway_page.html"),
+    ),
+    (
+        "pathway_progress.html",
+        include_str!("../templates/pathway_progress.html"),
+    ),
+    (
+        "backpack_imported.html",
+        include_str!("../templates/backpack_imported.html"),
+    ),
     (
         "earner_import.html",
         include_str!("../templates/earner_import.html"),
@@ -144,6 +161,15 @@ fn build() -> Result<Environment<'static>, minijinja::Error> {
     );
     env.set_formatter(escape::formatter);
     filters::register(&mut env);
+    env.add_function("t", crate::translate::t);
+    env.add_global(
+        "languages",
+        Value::from_iter(
+            accolade_app::i18n::Lang::ALL
+                .iter()
+                .map(|l| Value::from_iter([l.tag(), l.native_name()])),
+        ),
+    );
     // Our own constant: safe as is, and unescaped it reads better in the page source.
     env.add_global(
         "stylesheet_href",
@@ -172,6 +198,7 @@ pub fn issuer(view: &IssuerView) -> Result<String, RenderError> {
 /// The public page of one issued credential.
 pub fn credential(view: &CredentialView) -> Result<String, RenderError> {
     let banner = Banner::new(
+        view.layout.lang,
         view.status,
         Some(&view.issuer_name),
         view.expires_on.as_deref(),
@@ -187,6 +214,7 @@ pub fn credential(view: &CredentialView) -> Result<String, RenderError> {
 pub fn verify(view: &VerifyView) -> Result<String, RenderError> {
     let banner = view.report.as_ref().map(|report| {
         Value::from(Serde(Banner::new(
+            view.layout.lang,
             report.status,
             report.issuer_name.as_deref(),
             None,
@@ -332,6 +360,7 @@ pub fn earner_import(view: &crate::views::EarnerImportView) -> Result<String, Re
 /// One imported badge with its verification report.
 pub fn earner_import_detail(view: &crate::views::ImportedBadgeView) -> Result<String, RenderError> {
     let banner = Banner::new(
+        view.layout.lang,
         view.report.status,
         view.report.issuer_name.as_deref(),
         None,
@@ -341,4 +370,19 @@ pub fn earner_import_detail(view: &crate::views::ImportedBadgeView) -> Result<St
         "earner_import_detail.html",
         context! { banner => Value::from(Serde(banner)), ..Value::from(Serde(view)) },
     )
+}
+
+/// An organization's pathways.
+pub fn pathways(view: &crate::views::PathwaysView) -> Result<String, RenderError> {
+    render("pathways.html", Value::from(Serde(view)))
+}
+
+/// The form that creates or edits a pathway.
+pub fn pathway_form(view: &crate::views::PathwayFormView) -> Result<String, RenderError> {
+    render("pathway_form.html", Value::from(Serde(view)))
+}
+
+/// A pathway's public page.
+pub fn pathway_page(view: &crate::views::PathwayPageView) -> Result<String, RenderError> {
+    render("pathway_page.html", Value::from(Serde(view)))
 }

@@ -32,6 +32,16 @@ mod downloads;
 mod earner;
 #[path = "server/earner_import.rs"]
 mod earner_import;
+#[path = "server/i18n.rs"]
+mod i18n;
+#[path = "server/jwt.rs"]
+mod jwt;
+#[path = "server/openbadgeslib.rs"]
+mod openbadgeslib;
+#[path = "server/page_cache.rs"]
+mod page_cache;
+#[path = "server/pathways.rs"]
+mod pathways;
 #[path = "server/share.rs"]
 mod share;
 

@@ -8,7 +8,18 @@ import { artifacts, check, clickAndWait, expectText, upload } from '../lib.mjs';
 // journey before, so the verify page must say so.
 export async function downloadAndVerify(ctx) {
   const { page } = ctx;
-  await page.goto(ctx.credentialUrl);
+  const path = await downloadBadgePng(page, ctx.credentialUrl, join(artifacts(), 'downloaded-badge.png'));
+  await page.goto(`${ctx.base}/verify`);
+  await upload(page, 'or upload a badge image (PNG/SVG) or JSON file', path);
+  await clickAndWait(page, 'Verify');
+  await expectText(page, 'Revoked');
+}
+
+// Saves the "Badge image (PNG)" download of a credential page to `path`, fetched with the
+// page's own origin and cookies as the browser would save it; checks it is offered as a
+// PNG file.
+export async function downloadBadgePng(page, credentialUrl, path) {
+  await page.goto(credentialUrl);
   const href = await page.evaluate(() => {
     const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
     const link = [...document.querySelectorAll('a[download]')].find(
@@ -17,7 +28,6 @@ export async function downloadAndVerify(ctx) {
     return link ? link.getAttribute('href') : null;
   });
   check(href, `no "Badge image (PNG)" download on ${page.url()}`);
-  // Fetched with the page's own origin and cookies, as the browser would save it.
   const file = await page.evaluate(async (url) => {
     const res = await fetch(url);
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -36,11 +46,6 @@ export async function downloadAndVerify(ctx) {
     `the PNG is not offered as a file: ${file.disposition}`);
   const bytes = Buffer.from(file.base64, 'base64');
   check(bytes.subarray(1, 4).toString() === 'PNG', 'the download is not a PNG');
-  const path = join(artifacts(), 'downloaded-badge.png');
   writeFileSync(path, bytes);
-
-  await page.goto(`${ctx.base}/verify`);
-  await upload(page, 'or upload a badge image (PNG/SVG) or JSON file', path);
-  await clickAndWait(page, 'Verify');
-  await expectText(page, 'Revoked');
+  return path;
 }

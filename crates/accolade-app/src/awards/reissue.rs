@@ -126,6 +126,7 @@ impl App {
                 "the credential changed while it was being re-issued".into(),
             ));
         }
+        self.page_changed(old.id);
         let old_id = old.id.to_string();
         self.audit(old.org_id, actor, "award.revoke", &old_id, &reason)
             .await?;
@@ -178,7 +179,9 @@ impl App {
                 },
             )
             .await?;
-        if !self.store.link_renewal(old.id, new.id).await? {
+        let linked = self.store.link_renewal(old.id, new.id).await?;
+        self.page_changed(old.id);
+        if !linked {
             self.withdraw(
                 actor,
                 &new,

@@ -38,8 +38,11 @@ impl BadgeSource {
 #[derive(Debug, Clone)]
 pub struct BackpackBadge {
     pub source: BadgeSource,
+    /// The badge's name and description as issued, in the credential's language.
     pub name: String,
     pub description: String,
+    /// The BCP 47 tag of `name` and `description`, when known.
+    pub language: Option<String>,
     /// A path on this instance (`/images/{id}`), if the badge has an image.
     pub image_path: Option<String>,
     pub issuer_name: String,
@@ -329,10 +332,12 @@ fn issued_badge(
     visibility: Visibility,
     now: OffsetDateTime,
 ) -> BackpackBadge {
+    let texts = crate::i18n::issued_texts(achievement, &award.credential);
     BackpackBadge {
         source: BadgeSource::Issued(award.id),
-        name: achievement.name.clone(),
-        description: achievement.description.clone(),
+        name: texts.name.to_owned(),
+        description: texts.description.to_owned(),
+        language: Some(texts.language.to_owned()),
         image_path: achievement.image_id.map(|i| format!("/images/{i}")),
         issuer_name: org.name.clone(),
         issuer_path: Some(format!("/issuers/{}", org.slug)),

@@ -1,30 +1,50 @@
-//! The languages emails are written in, and the words of each.
+//! The languages emails are written in, and the words of each: the English texts below,
+//! translated through the `mail` catalogs (`locales/<lang>/mail.txt`, see [`crate::i18n`]).
 
-/// The language an email is written in. English is the only one bundled; any other language
-/// tag falls back to it (a translation adds a variant and its [`IssuedWords`]).
+use crate::i18n::{Lang, tr};
+
+/// The language an email is written in. Any tag without a bundled language falls back to
+/// English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MailLanguage {
     #[default]
     English,
+    Spanish,
+    French,
+    German,
 }
 
 impl MailLanguage {
-    pub const ALL: [MailLanguage; 1] = [MailLanguage::English];
+    pub const ALL: [MailLanguage; 4] = [
+        MailLanguage::English,
+        MailLanguage::Spanish,
+        MailLanguage::French,
+        MailLanguage::German,
+    ];
 
     /// The bundled language for a BCP 47 tag (`en`, `en-GB`, `fr`…), English if none fits.
     pub fn for_tag(tag: Option<&str>) -> Self {
-        let primary = tag.and_then(|t| t.split('-').next()).unwrap_or("en");
-        Self::ALL
-            .into_iter()
-            .find(|l| l.tag().eq_ignore_ascii_case(primary))
-            .unwrap_or_default()
+        match Lang::from_tag_or_default(tag) {
+            Lang::En => Self::English,
+            Lang::Es => Self::Spanish,
+            Lang::Fr => Self::French,
+            Lang::De => Self::German,
+        }
+    }
+
+    /// The page language of the same name, for catalogs and dates.
+    pub fn lang(self) -> Lang {
+        match self {
+            Self::English => Lang::En,
+            Self::Spanish => Lang::Es,
+            Self::French => Lang::Fr,
+            Self::German => Lang::De,
+        }
     }
 
     /// The BCP 47 tag of the HTML's `lang` attribute.
     pub fn tag(self) -> &'static str {
-        match self {
-            Self::English => "en",
-        }
+        self.lang().tag()
     }
 }
 
@@ -44,7 +64,8 @@ pub(crate) struct IssuedWords {
     pub footer: &'static str,
 }
 
-const ISSUED_EN: IssuedWords = IssuedWords {
+/// The English words: the catalogs' keys.
+pub(crate) const ISSUED_EN: IssuedWords = IssuedWords {
     subject: "{org} awarded you \"{badge}\"",
     hello_name: "Hello {name},",
     hello: "Hello,",
@@ -60,37 +81,62 @@ const ISSUED_EN: IssuedWords = IssuedWords {
 };
 
 impl MailLanguage {
-    pub(crate) fn issued_words(self) -> &'static IssuedWords {
-        match self {
-            Self::English => &ISSUED_EN,
+    pub(crate) fn issued_words(self) -> IssuedWords {
+        let lang = self.lang();
+        let w = &ISSUED_EN;
+        IssuedWords {
+            subject: tr(lang, w.subject),
+            hello_name: tr(lang, w.hello_name),
+            hello: tr(lang, w.hello),
+            awarded: tr(lang, w.awarded),
+            awarded_html: tr(lang, w.awarded_html),
+            view_text: tr(lang, w.view_text),
+            view_button: tr(lang, w.view_button),
+            linkedin_text: tr(lang, w.linkedin_text),
+            linkedin_button: tr(lang, w.linkedin_button),
+            valid_until: tr(lang, w.valid_until),
+            footer: tr(lang, w.footer),
         }
     }
 }
 
-/// The language a signed credential declares (`"inLanguage": "fr"`), read without parsing
-/// the whole document.
-pub(crate) fn credential_language(credential: &str) -> Option<&str> {
-    let at = credential.find("\"inLanguage\"")? + "\"inLanguage\"".len();
-    let rest = credential[at..]
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
-    let value = rest.strip_prefix('"')?;
-    let end = value.find('"')?;
-    let tag = &value[..end];
-    (!tag.is_empty()
-        && tag.len() <= 35
-        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    .then_some(tag)
-}
+pub(crate) use crate::i18n::credential_language;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn every_word_is_translated() {
+        let w = &ISSUED_EN;
+        let english = [
+            w.subject,
+            w.hello_name,
+            w.hello,
+            w.awarded,
+            w.awarded_html,
+            w.view_text,
+            w.view_button,
+            w.linkedin_text,
+            w.linkedin_button,
+            w.valid_until,
+            w.footer,
+        ];
+        for lang in [Lang::Es, Lang::Fr, Lang::De] {
+            for text in english {
+                assert!(
+                    crate::i18n::lookup(lang, text).is_some(),
+                    "no {lang} translation of {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn languages_and_credential_tags() {
         assert_eq!(MailLanguage::for_tag(Some("en-GB")), MailLanguage::English);
+        assert_eq!(MailLanguage::for_tag(Some("es-MX")), MailLanguage::Spanish);
+        assert_eq!(MailLanguage::for_tag(Some("de")), MailLanguage::German);
         assert_eq!(MailLanguage::for_tag(Some("xx")), MailLanguage::English);
         assert_eq!(MailLanguage::for_tag(None), MailLanguage::English);
         let credential = "{\n  \"name\": \"x\",\n  \"inLanguage\": \"fr-CA\"\n}";

@@ -3,7 +3,6 @@
 //! server does.
 
 use super::account_templates::{self, Invited, Reset};
-use super::language::credential_language;
 use super::linkedin::{Certification, add_to_profile_url};
 use super::templates::{self, BadgeIssued, EmailContent, MailLanguage, Revoked};
 use crate::jobs::JobKind;
@@ -60,8 +59,12 @@ impl App {
         let (token, claim) = self.new_claim_token(award.id)?;
         let claim_url = format!("{}/claim/{token}", urls.base());
         let award_id = award.id.to_string();
+        // The credential's language, else the achievement's; its texts as issued in it.
+        let issued = crate::i18n::issued_texts(achievement, &award.credential);
+        let tag = issued.language;
+        let (badge_name, badge_description) = (issued.name, issued.description);
         let linkedin_url = add_to_profile_url(&Certification {
-            name: &achievement.name,
+            name: badge_name,
             organization: &org.name,
             issued_at: award.issued_at,
             expires_at: award.valid_until,
@@ -71,17 +74,14 @@ impl App {
         let image_url = achievement.image_id.map(|i| urls.image(i));
         let content = templates::badge_issued(&BadgeIssued {
             org_name: &org.name,
-            badge_name: &achievement.name,
-            badge_description: &achievement.description,
+            badge_name,
+            badge_description,
             image_url: image_url.as_deref(),
             recipient_name: award.recipient_name.as_deref(),
             view_url: &claim_url,
             linkedin_url: &linkedin_url,
             valid_until: award.valid_until,
-            // The credential's language, else the achievement's.
-            language: MailLanguage::for_tag(
-                credential_language(&award.credential).or(Some(achievement.language.as_str())),
-            ),
+            language: MailLanguage::for_tag(Some(tag)),
         });
         Ok(BadgeEmail {
             email: self.outbox_email(award, BADGE_ISSUED, content)?,

@@ -4,9 +4,9 @@
 
 use super::language::credential_language;
 use super::templates::{
-    EmailContent, MailLanguage, button, escape, fill_html_bold, greeting, layout, long_date,
-    one_line,
+    EmailContent, MailLanguage, button, escape, fill_html_bold, layout, localized_date, one_line,
 };
+use crate::i18n::{Lang, tr, tr_with};
 use crate::{App, AppResult};
 use accolade_core::{Achievement, Award, OutboxId};
 use accolade_store::{OutboxMessage, OutboxState, QueuedEmail};
@@ -31,51 +31,70 @@ pub(crate) struct ExpiringSoon<'a> {
     pub language: MailLanguage,
 }
 
-fn days_words(days: i64) -> String {
+fn days_words(lang: Lang, days: i64) -> String {
     match days {
-        ..=0 => "less than a day".into(),
-        1 => "1 day".into(),
-        n => format!("{n} days"),
+        ..=0 => tr(lang, "less than a day").to_owned(),
+        1 => tr(lang, "1 day").to_owned(),
+        n => tr_with(lang, "{count} days", &[("count", &n.to_string())]),
     }
 }
 
-fn footer(org: &str, contact: Option<&str>) -> String {
+fn footer(lang: Lang, org: &str, contact: Option<&str>) -> String {
     let renew = match contact {
-        Some(email) => format!("To renew it, contact {org} at {email}."),
-        None => format!("To renew it, contact {org}."),
+        Some(email) => tr_with(
+            lang,
+            "To renew it, contact {org} at {email}.",
+            &[("org", org), ("email", email)],
+        ),
+        None => tr_with(lang, "To renew it, contact {org}.", &[("org", org)]),
     };
-    format!(
-        "{renew} Until it expires, anyone can check your badge at its link, with Accolade or \
-         any other verifier."
-    )
+    let check = tr(
+        lang,
+        "Until it expires, anyone can check your badge at its link, with Accolade or any other verifier.",
+    );
+    format!("{renew} {check}")
+}
+
+fn hello(lang: Lang, name: Option<&str>) -> String {
+    match name {
+        Some(n) => tr_with(lang, "Hello {name},", &[("name", n)]),
+        None => tr(lang, "Hello,").to_owned(),
+    }
 }
 
 pub(crate) fn expiring_soon(r: &ExpiringSoon<'_>) -> EmailContent {
-    let subject = one_line(&format!(
-        "Your badge \"{}\" from {} expires on {}",
-        r.badge_name,
-        r.org_name,
-        long_date(r.expires_at)
+    let lang = r.language.lang();
+    let date = localized_date(r.language, r.expires_at);
+    let left = days_words(lang, r.days_left);
+    let values = [
+        ("badge", r.badge_name),
+        ("org", r.org_name),
+        ("date", date.as_str()),
+        ("left", left.as_str()),
+    ];
+    let subject = one_line(&tr_with(
+        lang,
+        "Your badge \"{badge}\" from {org} expires on {date}",
+        &values,
     ));
-    let date = long_date(r.expires_at);
-    let left = days_words(r.days_left);
-    let footer = footer(r.org_name, r.org_email);
+    let footer = footer(lang, r.org_name, r.org_email);
+    let greeting = hello(lang, r.recipient_name);
     let text = format!(
-        "{}\n\nYour badge \"{}\" from {} expires on {date}, in {left}.\n\n\
-         See your badge: {}\n\n{footer}\n",
-        greeting(r.recipient_name),
-        r.badge_name,
-        r.org_name,
+        "{greeting}\n\n{}\n\n{} {}\n\n{footer}\n",
+        tr_with(
+            lang,
+            "Your badge \"{badge}\" from {org} expires on {date}, in {left}.",
+            &values,
+        ),
+        tr(lang, "See your badge:"),
         r.credential_url,
     );
     let expires = fill_html_bold(
-        "Your badge {badge} from {org} expires on {date}, in {left}.",
-        &[
-            ("badge", r.badge_name),
-            ("org", r.org_name),
-            ("date", &date),
-            ("left", &left),
-        ],
+        tr(
+            lang,
+            "Your badge {badge} from {org} expires on {date}, in {left}.",
+        ),
+        &values,
     );
     let inner = format!(
         r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
@@ -83,8 +102,8 @@ pub(crate) fn expiring_soon(r: &ExpiringSoon<'_>) -> EmailContent {
 <p style="margin:0 0 16px;">{expires}</p>
 </td></tr>
 <tr><td align="center" style="padding:8px 32px 24px;">{view}</td></tr>"#,
-        greeting = escape(&greeting(r.recipient_name)),
-        view = button(r.credential_url, "See your badge", "#1d4ed8"),
+        greeting = escape(&greeting),
+        view = button(r.credential_url, tr(lang, "See your badge"), "#1d4ed8"),
     );
     EmailContent {
         html: layout(r.language, &subject, &inner, &footer),
@@ -171,7 +190,48 @@ mod tests {
         assert!(mail.html.contains("Hello Ada &amp; Co,"));
         assert!(mail.html.contains("Acme &lt;Academy&gt;"));
         assert!(!mail.html.contains("<Academy>"));
-        assert_eq!(days_words(1), "1 day");
-        assert_eq!(days_words(0), "less than a day");
+        assert_eq!(days_words(Lang::En, 1), "1 day");
+        assert_eq!(days_words(Lang::En, 0), "less than a day");
+    }
+
+    #[test]
+    fn reminder_in_the_credential_language() {
+        let mail = |language| {
+            expiring_soon(&ExpiringSoon {
+                org_name: "Acme",
+                badge_name: "Erste Hilfe",
+                recipient_name: None,
+                credential_url: "https://badges.example.org/credentials/1",
+                expires_at: datetime!(2027-03-01 09:30 UTC),
+                days_left: 7,
+                org_email: None,
+                language,
+            })
+        };
+        let de = mail(MailLanguage::German);
+        assert_eq!(
+            de.subject,
+            "Ihr Badge „Erste Hilfe“ von Acme läuft am 1. März 2027 ab"
+        );
+        assert!(de.text.starts_with("Hallo,"), "{}", de.text);
+        assert!(de.text.contains("in 7 Tagen"), "{}", de.text);
+        assert!(de.html.contains("<html lang=\"de\">"));
+        let es = mail(MailLanguage::Spanish);
+        assert!(
+            es.text.contains("el 1 de marzo de 2027, dentro de 7 días"),
+            "{}",
+            es.text
+        );
+        let fr = mail(MailLanguage::French);
+        assert!(
+            fr.text.contains("le 1 mars 2027, dans 7 jours"),
+            "{}",
+            fr.text
+        );
+        for lang in [Lang::Es, Lang::Fr, Lang::De] {
+            for days in [0, 1, 5] {
+                assert_ne!(days_words(lang, days), days_words(Lang::En, days));
+            }
+        }
     }
 }

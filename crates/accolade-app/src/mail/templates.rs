@@ -95,7 +95,7 @@ pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
     };
     let expiry = b
         .valid_until
-        .map(|t| fill(w.valid_until, &[("date", &long_date(t))]));
+        .map(|t| fill(w.valid_until, &[("date", &localized_date(b.language, t))]));
     let footer = fill(w.footer, &[("org", b.org_name)]);
     let mut text = format!(
         "{hello}\n\n{}\n\n{}\n\n{} {}\n\n{} {}\n",
@@ -227,6 +227,11 @@ pub(crate) fn layout(language: MailLanguage, title: &str, rows: &str, footer: &s
     )
 }
 
+/// The date (UTC) as the email's language writes it: `1 March 2028`, `1. März 2028`.
+pub(crate) fn localized_date(language: MailLanguage, t: OffsetDateTime) -> String {
+    crate::i18n::format_date(language.lang(), t.to_offset(time::UtcOffset::UTC))
+}
+
 /// `1 March 2028` (UTC).
 pub(crate) fn long_date(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
@@ -298,6 +303,44 @@ mod tests {
         // No external resources but the badge image.
         assert_eq!(html.matches("src=").count(), 1);
         assert!(!html.contains("<link") && !html.contains("url("));
+    }
+
+    #[test]
+    fn badge_issued_in_the_credential_language() {
+        for (language, hello, view, date) in [
+            (
+                MailLanguage::Spanish,
+                "Hola Ada & Co:",
+                "Ver tu insignia:",
+                "1 de marzo de 2028",
+            ),
+            (
+                MailLanguage::French,
+                "Bonjour Ada & Co,",
+                "Voir votre badge :",
+                "1 mars 2028",
+            ),
+            (
+                MailLanguage::German,
+                "Hallo Ada & Co,",
+                "Zu Ihrem Badge:",
+                "1. März 2028",
+            ),
+        ] {
+            let mail = badge_issued(&BadgeIssued {
+                language,
+                ..issued()
+            });
+            assert!(mail.text.starts_with(hello), "{}", mail.text);
+            assert!(mail.text.contains(view), "{}", mail.text);
+            assert!(mail.text.contains(date), "{}", mail.text);
+            assert!(!mail.text.contains("View your badge"), "{}", mail.text);
+            assert!(!mail.subject.contains("awarded you"), "{}", mail.subject);
+            assert!(
+                mail.html
+                    .contains(&format!("<html lang=\"{}\">", language.tag()))
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod award;
 mod design;
 mod earner;
 mod org;
+mod pathway;
 
 pub use account::{Invitation, Membership, Role, SessionRecord, User};
 pub use achievement::{
@@ -22,3 +23,6 @@ pub use earner::{
     ClaimToken, Collection, CollectionId, EarnerEmail, Handle, HandleError, Ownership, Visibility,
 };
 pub use org::{ImageRecord, Organization, SigningKeyRecord};
+pub use pathway::{
+    Pathway, PathwayId, Requirement, RequirementError, RequirementProgress, RequirementStep,
+};

@@ -1,9 +1,10 @@
 //! Compact JWS / VC-JWT: splitting and decoding, the payload checks of the OB 3.0 VC-JWT
 //! profile (claims agree with the credential), the keys that check signatures ([`keys`]) and
-//! where a token's key is found ([`resolve`]).
+//! where a token's key is found ([`resolve`]); and signing credentials as VC-JWTs ([`sign`]).
 
 pub mod keys;
 pub mod resolve;
+pub mod sign;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};

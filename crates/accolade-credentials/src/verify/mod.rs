@@ -31,6 +31,9 @@ pub struct VerifyOptions<'a> {
     pub check_status: bool,
 }
 
+/// Clock skew tolerated on validity dates unless told otherwise.
+pub const DEFAULT_SKEW: time::Duration = time::Duration::minutes(5);
+
 impl<'a> VerifyOptions<'a> {
     pub fn new(fetch: &'a dyn Fetch, clock: &'a dyn Clock) -> Self {
         Self {
@@ -38,7 +41,7 @@ impl<'a> VerifyOptions<'a> {
             clock,
             resolve: ResolveOptions::default(),
             recipient: None,
-            skew: time::Duration::minutes(5),
+            skew: DEFAULT_SKEW,
             check_status: true,
         }
     }

@@ -182,32 +182,61 @@ fn a_key_of_someone_else_is_refused() {
     );
 }
 
+/// Adds `jwk` to the issuer's DID document as a `JsonWebKey` authorized for assertions.
+fn list_in_did_document(issuer: &Issuer, jwk: &Value) {
+    let vm = format!("{ISSUER}#jwt-1");
+    let did_doc = json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": ISSUER,
+        "verificationMethod": [
+            {"id": format!("{ISSUER}#key-1"), "type": "Multikey", "controller": ISSUER, "publicKeyMultibase": issuer.key.public().to_multibase()},
+            {"id": vm, "type": "JsonWebKey", "controller": ISSUER, "publicKeyJwk": jwk},
+        ],
+        "assertionMethod": [format!("{ISSUER}#key-1"), vm],
+    });
+    issuer.fixtures.put(DID_URL, did_doc.to_string());
+}
+
 #[test]
-fn es256_keys_by_url_by_jwks_and_in_the_header() {
+fn es256_keys_by_url_by_did_document_and_in_the_header() {
     let issuer = Issuer::new();
     let signer = Signer::p256();
     let jwk = signer.public_jwk();
     let p = payload(&badge(None));
-    // kid: a URL on the issuer's site that serves one JWK.
-    issuer
-        .fixtures
-        .put("https://issuer.example/keys/jwt-1.json", jwk.to_string());
-    let token = signer.sign(
-        &json!({"alg": "ES256", "kid": "https://issuer.example/keys/jwt-1.json"}),
-        &p,
-    );
+    // kid: a URL next to the issuer's DID document that serves one JWK.
+    let kid = "https://issuer.example/issuers/acme/keys/jwt-1.jwk";
+    issuer.fixtures.put(kid, jwk.to_string());
+    let token = signer.sign(&json!({"alg": "ES256", "kid": kid}), &p);
     let report = verify_token(&issuer, &token);
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
-    // No kid: the issuer's JWK Set.
-    let mut listed = jwk.clone();
-    listed["kid"] = json!("jwt-1");
-    issuer.fixtures.put(
-        "https://issuer.example/.well-known/jwks.json",
-        json!({"keys": [listed]}).to_string(),
+    // The same key URL elsewhere on the issuer's host is not the issuer's: a host may serve
+    // many issuers (did:web:issuer.example:issuers:acme is one of them).
+    let elsewhere = "https://issuer.example/keys/jwt-1.json";
+    issuer.fixtures.put(elsewhere, jwk.to_string());
+    let token = signer.sign(&json!({"alg": "ES256", "kid": elsewhere}), &p);
+    let report = verify_token(&issuer, &token);
+    assert_eq!(
+        outcome(&report, CheckKind::IssuerKey),
+        Outcome::Failed,
+        "{report:#?}"
     );
+    // ...until the issuer's DID document lists the key.
+    list_in_did_document(&issuer, &jwk);
+    let report = verify_token(&issuer, &token);
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    // No kid: the keys of the DID document.
     let report = verify_token(&issuer, &signer.sign(&json!({"alg": "ES256"}), &p));
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
-    // jwk in the header, also published by the issuer: tied to the issuer.
+    // kid: the DID URL of the key.
+    let report = verify_token(
+        &issuer,
+        &signer.sign(
+            &json!({"alg": "ES256", "kid": format!("{ISSUER}#jwt-1")}),
+            &p,
+        ),
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    // jwk in the header, also listed by the issuer: tied to the issuer.
     let report = verify_token(
         &issuer,
         &signer.sign(&json!({"alg": "ES256", "jwk": jwk}), &p),
@@ -241,6 +270,91 @@ fn es256_keys_by_url_by_jwks_and_in_the_header() {
         &other.sign(&json!({"alg": "ES256", "jwk": private}), &p),
     );
     assert_eq!(report.verdict, Verdict::Invalid);
+}
+
+#[test]
+fn another_issuer_on_the_same_host_cannot_sign_for_this_one() {
+    // Two issuers share issuer.example, each with a JWT key published in its own folder and
+    // the host's JWK Set listing both. A token claiming acme, signed with beta's key, fails.
+    let issuer = Issuer::new();
+    let acme = Signer::p256();
+    let beta = Signer::P256(p256::ecdsa::SigningKey::from_slice(&[11u8; 32]).unwrap());
+    list_in_did_document(&issuer, &acme.public_jwk());
+    let beta_kid = "https://issuer.example/issuers/beta/keys/jwt-1.jwk";
+    let dotted = "https://issuer.example/issuers/acme/../beta/keys/jwt-1.jwk";
+    // A fetcher may well resolve the dot segments and answer with beta's key.
+    for url in [beta_kid, dotted] {
+        issuer.fixtures.put(url, beta.public_jwk().to_string());
+    }
+    issuer.fixtures.put(
+        "https://issuer.example/.well-known/jwks.json",
+        json!({"keys": [acme.public_jwk(), beta.public_jwk()]}).to_string(),
+    );
+    let p = payload(&badge(None));
+    for header in [
+        json!({"alg": "ES256", "kid": beta_kid}),
+        json!({"alg": "ES256", "kid": dotted}),
+    ] {
+        let report = verify_token(&issuer, &beta.sign(&header, &p));
+        assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Passed);
+        assert_eq!(
+            outcome(&report, CheckKind::IssuerKey),
+            Outcome::Failed,
+            "{header}: {report:#?}"
+        );
+        assert_eq!(report.verdict, Verdict::Invalid);
+    }
+    let report = verify_token(
+        &issuer,
+        &beta.sign(&json!({"alg": "ES256", "jwk": beta.public_jwk()}), &p),
+    );
+    assert_ne!(outcome(&report, CheckKind::IssuerKey), Outcome::Passed);
+    let report = verify_token(&issuer, &beta.sign(&json!({"alg": "ES256"}), &p));
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+}
+
+#[test]
+fn signed_by_accolade_verifies_with_the_full_verifier() {
+    use accolade_credentials::jwt::sign::{Es256Key, sign_credential};
+    let issuer = Issuer::new();
+    let key = Es256Key::generate().unwrap();
+    let kid = "https://issuer.example/issuers/acme/keys/k1.jwk";
+    issuer.fixtures.put(kid, key.public_jwk().to_string());
+    list_in_did_document(&issuer, &key.public_jwk());
+    // The credential keeps its Data Integrity proof inside the token.
+    let signed = issuer.sign(&badge(Some("2027-01-01T00:00:00Z")));
+    let token = sign_credential(&signed, &key, kid).unwrap();
+    let report = verify_token(&issuer, &token);
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    assert_eq!(report.format, verify::InputFormat::Jwt);
+    assert_eq!(report.kind, verify::CredentialKind::Ob3Jwt);
+    assert_eq!(
+        report.credential.as_ref().unwrap()["proof"],
+        signed["proof"]
+    );
+    // Tampered: a changed payload under the original signature.
+    let (h, rest) = token.split_once('.').unwrap();
+    let (p, s) = rest.split_once('.').unwrap();
+    let mut changed: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(p)
+            .unwrap(),
+    )
+    .unwrap();
+    changed["credentialSubject"]["achievement"]["name"] = json!("Rust Mastery");
+    let forged = format!("{h}.{}.{s}", b64(changed.to_string().as_bytes()));
+    let report = verify_token(&issuer, &forged);
+    assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Failed);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    // Expired: exp is checked against the clock.
+    let expired = sign_credential(
+        &issuer.sign(&badge(Some("2026-02-01T00:00:00Z"))),
+        &key,
+        kid,
+    )
+    .unwrap();
+    let report = verify_token(&issuer, &expired);
+    assert!(report.flags.expired && report.verdict == Verdict::Invalid);
 }
 
 #[test]

@@ -44,8 +44,11 @@ mod import_chunks;
 mod imports;
 mod invitations;
 mod jobs;
+mod jwt_keys;
+pub use jwt_keys::JwtKey;
 mod orgs;
 mod outbox;
+mod pathways;
 mod reminders;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -137,6 +140,16 @@ impl Backend for Sqlite {
             "earner imports",
             include_str!("../../migrations/sqlite/0012_earner_imports.sql"),
         ),
+        (
+            13,
+            "jwt keys",
+            include_str!("../../migrations/sqlite/0013_jwt_keys.sql"),
+        ),
+        (
+            14,
+            "pathways",
+            include_str!("../../migrations/sqlite/0014_pathways.sql"),
+        ),
     ];
 }
 
@@ -202,6 +215,16 @@ impl Backend for Postgres {
             12,
             "earner imports",
             include_str!("../../migrations/postgres/0012_earner_imports.sql"),
+        ),
+        (
+            13,
+            "jwt keys",
+            include_str!("../../migrations/postgres/0013_jwt_keys.sql"),
+        ),
+        (
+            14,
+            "pathways",
+            include_str!("../../migrations/postgres/0014_pathways.sql"),
         ),
     ];
 }

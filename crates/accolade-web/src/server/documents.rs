@@ -1,5 +1,5 @@
-//! Machine-readable documents: DID documents, status lists, credentials' achievements,
-//! images, the stylesheet and the health check.
+//! Machine-readable documents: DID documents, VC-JWT keys (one JWK each, and the JWK Set),
+//! status lists, credentials' achievements, images, the stylesheet and the health check.
 
 use super::AppState;
 use super::errors::WebError;
@@ -69,6 +69,38 @@ pub async fn did_document(
         .await
         .map_err(|e| WebError::from(e).json(json))?;
     Ok(json_response("application/did+json", doc.to_string()))
+}
+
+/// A key that signs VC-JWTs, as one JWK: the `kid` of the tokens it signed. A key never
+/// changes once made (a retired one stays published), so it may be cached.
+pub async fn jwt_key(
+    State(app): State<AppState>,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let org = app
+        .org_by_slug(&slug)
+        .await
+        .map_err(|e| WebError::from(e).json(true))?;
+    let jwk = app
+        .jwt_key_document(&org, &file)
+        .await
+        .map_err(|e| WebError::from(e).json(true))?;
+    let mut res = json_response("application/jwk+json", jwk.to_string());
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(res)
+}
+
+/// The instance's JWK Set: every organization's VC-JWT keys, retired ones included. It
+/// grows when a key is made or rotated, so clients revalidate.
+pub async fn jwks(State(app): State<AppState>) -> Result<Response, WebError> {
+    let set = app.jwks().await.map_err(|e| WebError::from(e).json(true))?;
+    let mut res = json_response("application/jwk-set+json", set.to_string());
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(res)
 }
 
 /// A signed BitstringStatusListCredential. Clients revalidate every time (`no-cache`) and

@@ -1,7 +1,8 @@
 //! Downloads of a credential, offered on its public page: the badge baked with the signed
-//! credential (PNG, SVG) and the signed JSON, each as a file (`Content-Disposition:
-//! attachment`); and Open Badges 2.0 for older displayers: the hosted Assertion, BadgeClass
-//! and Issuer documents under `/ob2/`, and badges baked with the hosted assertion.
+//! credential (PNG, SVG), the signed JSON and the VC-JWT, each as a file
+//! (`Content-Disposition: attachment`); and Open Badges 2.0 for older displayers: the hosted
+//! Assertion, BadgeClass and Issuer documents under `/ob2/`, and badges baked with the
+//! hosted assertion.
 
 use super::AppState;
 use super::errors::WebError;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials/{id}/badge.png", get(baked_png))
         .route("/credentials/{id}/badge.svg", get(baked_svg))
         .route("/credentials/{id}/credential.json", get(json))
+        .route("/credentials/{id}/credential.jwt", get(jwt))
         .route("/credentials/{id}/certificate.pdf", get(certificate))
         .route("/credentials/{id}/badge-ob2.png", get(ob2_png))
         .route("/credentials/{id}/badge-ob2.svg", get(ob2_svg))
@@ -160,6 +162,24 @@ async fn json(
     visitor: Visitor,
 ) -> Result<Response, WebError> {
     serve(state, id, visitor, DownloadKind::Json).await
+}
+
+/// The credential as an OB 3.0 VC-JWT (ES256), made fresh on each download from the
+/// signed credential.
+async fn jwt(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    let id: AwardId = id.parse().map_err(|_| {
+        WebError::new(
+            StatusCode::NOT_FOUND,
+            "There is no credential with this id.",
+        )
+    })?;
+    let download = app.download_jwt(id).await?;
+    app.record_event(id, EventKind::Download, "jwt", visitor.client());
+    Ok(attachment(download))
 }
 
 async fn serve(

@@ -4,13 +4,14 @@
 use super::AppState;
 use super::earner::with_next;
 use super::errors::WebError;
+use super::language::PageLang;
 use super::workspace::{check_csrf, current, html, nav};
-use crate::format_date;
 use crate::views::{
     EarnerImportView, ImportedBadgeRow, ImportedBadgeView, Layout, ReportView, verdict_label,
 };
 use accolade_app::accounts::CurrentUser;
 use accolade_app::earner_imports::{ImportInput, MAX_IMPORT_BYTES};
+use accolade_app::i18n::{Lang, format_date, tr};
 use accolade_core::Actor;
 use accolade_credentials::verify::CredentialKind;
 use axum::Router;
@@ -57,6 +58,7 @@ fn kind_label(kind: &str) -> String {
 async fn page(
     app: &AppState,
     user: &CurrentUser,
+    lang: Lang,
     error: Option<String>,
     text: String,
     url: String,
@@ -68,9 +70,10 @@ async fn page(
     };
     let view = EarnerImportView {
         layout: Layout::new(
-            "Import a badge",
-            "Add a badge from another platform to your backpack.",
+            tr(lang, "Import a badge"),
+            tr(lang, "Add a badge from another platform to your backpack."),
         )
+        .with_lang(lang)
         .with_user(nav(user)),
         csrf: user.csrf_token.clone(),
         error,
@@ -83,24 +86,29 @@ async fn page(
                 name: i
                     .badge_name
                     .clone()
-                    .unwrap_or_else(|| "Unnamed badge".into()),
+                    .unwrap_or_else(|| tr(lang, "Unnamed badge").into()),
                 issuer_name: i.issuer_name.clone(),
                 kind: kind_label(&i.kind),
                 verdict: i.verdict.clone(),
                 verdict_label: verdict_label(&i.verdict).to_owned(),
-                imported_on: format_date(i.imported_at),
+                imported_on: format_date(lang, i.imported_at),
             })
             .collect(),
     };
     html(crate::earner_import(&view), status)
 }
 
-pub async fn form(State(app): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn form(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    PageLang(lang): PageLang,
+) -> Response {
     match signed_in(&app, &headers, "/backpack/import").await {
         Ok(user) => {
             page(
                 &app,
                 &user,
+                lang,
                 None,
                 String::new(),
                 String::new(),
@@ -115,6 +123,7 @@ pub async fn form(State(app): State<AppState>, headers: HeaderMap) -> Response {
 pub async fn submit(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     mut form: Multipart,
 ) -> Response {
     let user = match signed_in(&app, &headers, "/backpack/import").await {
@@ -129,7 +138,7 @@ pub async fn submit(
             Ok(None) => break,
             Err(e) => {
                 let why = format!("The upload could not be read: {}", e.body_text());
-                return page(&app, &user, Some(why), text, url, e.status()).await;
+                return page(&app, &user, lang, Some(why), text, url, e.status()).await;
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
@@ -141,7 +150,7 @@ pub async fn submit(
                     MAX_IMPORT_BYTES >> 20,
                     e.body_text()
                 );
-                return page(&app, &user, Some(why), text, url, e.status()).await;
+                return page(&app, &user, lang, Some(why), text, url, e.status()).await;
             }
         };
         match name.as_str() {
@@ -181,7 +190,7 @@ pub async fn submit(
             } else {
                 capitalized(&web.message)
             };
-            page(&app, &user, Some(message), text, url, status).await
+            page(&app, &user, lang, Some(message), text, url, status).await
         }
     }
 }
@@ -197,6 +206,7 @@ fn capitalized(s: &str) -> String {
 pub async fn detail(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Path(id): Path<String>,
 ) -> Response {
     let user = match signed_in(&app, &headers, &format!("/backpack/imports/{id}")).await {
@@ -210,20 +220,28 @@ pub async fn detail(
     let r = &imported.record;
     let image = matches!(r.input_format.as_str(), "png" | "svg") && r.source != "url";
     let view = ImportedBadgeView {
-        layout: Layout::new("Imported badge", "A badge imported from another platform.")
-            .with_user(nav(&user)),
+        layout: Layout::new(
+            tr(lang, "Imported badge"),
+            tr(lang, "A badge imported from another platform."),
+        )
+        .with_lang(lang)
+        .with_user(nav(&user)),
         csrf: user.csrf_token.clone(),
         id: r.id.clone(),
         name: r
             .badge_name
             .clone()
-            .unwrap_or_else(|| "Unnamed badge".into()),
+            .unwrap_or_else(|| tr(lang, "Unnamed badge").into()),
         verdict: r.verdict.clone(),
         verdict_label: verdict_label(&r.verdict).to_owned(),
         source_url: r.source_url.clone(),
         image_href: image.then(|| format!("/backpack/imports/{}/image", r.id)),
-        imported_on: format_date(r.imported_at),
-        report: ReportView::from_report(&imported.report, format_date(r.imported_at)),
+        imported_on: format_date(lang, r.imported_at),
+        report: ReportView::from_report_in(
+            lang,
+            &imported.report,
+            format_date(lang, r.imported_at),
+        ),
     };
     html(crate::earner_import_detail(&view), StatusCode::OK)
 }

@@ -3,6 +3,7 @@
 
 use crate::views::{ErrorView, Layout};
 use accolade_app::AppError;
+use accolade_app::i18n::{Lang, lookup, tr};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -65,7 +66,7 @@ fn request_id() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn title(status: StatusCode) -> &'static str {
+pub(crate) fn title(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "That request could not be understood",
         404 => "Not found",
@@ -99,17 +100,48 @@ impl IntoResponse for WebError {
             )
                 .into_response();
         }
-        let view = ErrorView {
-            layout: Layout::new(title(self.status), message.clone()),
-            status: self.status.as_u16(),
-            title: title(self.status).to_owned(),
+        let page = ErrorPage {
+            status: self.status,
             message,
-            request_id: Some(id),
+            request_id: id,
         };
-        match crate::error_page(&view) {
+        let view = page.view(Lang::En);
+        let mut res = match crate::error_page(&view) {
             Ok(html) => (self.status, Html(html)).into_response(),
-            Err(_) => (self.status, view.title).into_response(),
+            Err(_) => return (self.status, view.title).into_response(),
+        };
+        // The language layer shows it again in the visitor's language.
+        res.extensions_mut().insert(page);
+        res
+    }
+}
+
+/// An error page as sent in English, for the language layer to show in another language.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    status: StatusCode,
+    message: String,
+    request_id: String,
+}
+
+impl ErrorPage {
+    fn view(&self, lang: Lang) -> ErrorView {
+        let title = tr(lang, title(self.status));
+        // Messages with values in them are not in the catalogs; they stay in English.
+        let message = lookup(lang, &self.message).unwrap_or(&self.message);
+        ErrorView {
+            layout: Layout::new(title, message).with_lang(lang),
+            status: self.status.as_u16(),
+            title: title.to_owned(),
+            message: message.to_owned(),
+            request_id: Some(self.request_id.clone()),
         }
+    }
+
+    /// The page in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let view = self.view(lang);
+        crate::error_page(&view).unwrap_or(view.title)
     }
 }
 

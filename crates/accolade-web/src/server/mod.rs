@@ -6,6 +6,7 @@ mod downloads;
 mod earner;
 mod earner_import;
 mod errors;
+mod language;
 mod negotiate;
 mod pages;
 mod share;
@@ -35,6 +36,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/static/js/{name}", get(documents::script))
         .route("/issuers/{slug}", get(pages::issuer))
         .route("/issuers/{slug}/did.json", get(documents::did_document))
+        .route("/issuers/{slug}/keys/{file}", get(documents::jwt_key))
+        .route("/.well-known/jwks.json", get(documents::jwks))
         .route(
             "/issuers/{slug}/status/{purpose}",
             get(documents::status_list),
@@ -50,6 +53,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(downloads::routes())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(language::layer))
         .layer(middleware::from_fn(security_headers))
         .with_state(app)
 }

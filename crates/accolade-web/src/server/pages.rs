@@ -4,19 +4,23 @@
 use super::AppState;
 use super::documents::json_response;
 use super::errors::WebError;
+use super::language::PageLang;
 use super::negotiate::wants_json;
 use crate::views::{
     AchievementCard, AlignmentView, CheckView, CredentialView, HomeView, IssuerView, KeyView,
     Layout, OrganizationCard, Status, VerificationView,
 };
-use crate::{format_date, format_datetime};
+use accolade_app::i18n::{Lang, format_date, format_datetime, tr, tr_with};
+use accolade_app::public_page::{KeptPage, PageInputs, PageLookup};
 use accolade_app::{App, PublicUrl};
 use accolade_core::{AwardId, AwardStatus};
 use accolade_credentials::verify::Outcome;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
+use std::sync::Arc;
 
 fn render(r: Result<String, crate::RenderError>) -> Result<Response, WebError> {
     r.map(|html| Html(html).into_response()).map_err(|e| {
@@ -32,13 +36,20 @@ fn local(urls: &PublicUrl, url: &str) -> String {
         .map_or_else(|| url.to_owned(), str::to_owned)
 }
 
-pub async fn home(State(app): State<AppState>) -> Result<Response, WebError> {
+pub async fn home(
+    State(app): State<AppState>,
+    PageLang(lang): PageLang,
+) -> Result<Response, WebError> {
     let orgs = app.orgs().await?;
     let view = HomeView {
         layout: Layout::new(
-            "Digital badges you can verify",
-            "Open Badges 3.0 credentials, issued and verified with Accolade.",
-        ),
+            tr(lang, "Digital badges you can verify"),
+            tr(
+                lang,
+                "Open Badges 3.0 credentials, issued and verified with Accolade.",
+            ),
+        )
+        .with_lang(lang),
         organizations: orgs
             .iter()
             .map(|o| OrganizationCard {
@@ -56,6 +67,7 @@ pub async fn issuer(
     State(app): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let json = wants_json(&headers);
     let org = app
@@ -74,10 +86,11 @@ pub async fn issuer(
     let view = IssuerView {
         layout: Layout::new(
             org.name.clone(),
-            org.description
-                .clone()
-                .unwrap_or_else(|| format!("Badges issued by {}", org.name)),
+            org.description.clone().unwrap_or_else(|| {
+                tr_with(lang, "Badges issued by {issuer}", &[("issuer", &org.name)])
+            }),
         )
+        .with_lang(lang)
         .with_canonical_url(urls.issuer_page(&org.slug))
         .with_og_image(format!("{}/og.png", urls.issuer_page(&org.slug))),
         name: org.name.clone(),
@@ -92,7 +105,7 @@ pub async fn issuer(
                 achievement_type: a.achievement_type.clone(),
                 description: a.description.clone(),
                 image_url: a.image_id.map(|i| format!("/images/{i}")),
-                image_alt: format!("{} badge", a.name),
+                image_alt: tr_with(lang, "{name} badge", &[("name", &a.name)]),
                 url: Some(format!("/achievements/{}", a.id)),
             })
             .collect(),
@@ -103,8 +116,8 @@ pub async fn issuer(
             .map(|k| KeyView {
                 id: app.verification_method(&org, k),
                 key_type: "Ed25519 (Multikey)".into(),
-                created: format_date(k.created_at),
-                retired: k.retired_at.map(format_date),
+                created: format_date(lang, k.created_at),
+                retired: k.retired_at.map(|at| format_date(lang, at)),
             })
             .collect(),
     };
@@ -118,6 +131,7 @@ pub async fn credential(
     Path(id): Path<String>,
     headers: HeaderMap,
     visitor: super::share::Visitor,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let (id, json) = match id.strip_suffix(".json") {
         Some(stem) => (stem.to_owned(), true),
@@ -131,32 +145,91 @@ pub async fn credential(
         .json(json)
     };
     let award_id: AwardId = id.parse().map_err(|_| not_found())?;
-    let award = app
-        .award_by_id(award_id)
-        .await
-        .map_err(|e| WebError::from(e).json(json))?;
     if json {
+        let award = app
+            .award_by_id(award_id)
+            .await
+            .map_err(|e| WebError::from(e).json(json))?;
         return Ok(json_response(
             "application/vc+ld+json",
             award.credential.clone(),
         ));
     }
-    let report = app
-        .verify(award.credential.clone().into_bytes(), None)
-        .await;
-    let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
-    let links = app.award_links(award.id).await.unwrap_or_default();
-    let mut view = credential_view(&app, &award, &credential, &report);
-    view.replaced_by_url = links.replaced_by.map(|id| format!("/credentials/{id}"));
-    view.renewed_by_url = links.renewed_by.map(|id| format!("/credentials/{id}"));
-    super::share::decorate(&app, &award, &mut view);
+    let variant = lang.tag();
+    let page = match app.credential_page(award_id, variant).await? {
+        PageLookup::Kept(page) => page,
+        PageLookup::Render(inputs) => {
+            let html = render_credential(&app, &inputs, lang).map_err(|e| {
+                eprintln!("template error: {e}");
+                WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+            })?;
+            app.keep_credential_page(variant, &inputs, html)
+        }
+    };
     app.record_event(
-        award.id,
+        award_id,
         accolade_app::analytics::EventKind::View,
         "",
         visitor.client(),
     );
-    render(crate::credential(&view))
+    Ok(kept_response(page, &headers))
+}
+
+/// A kept page as a response body, shared rather than copied.
+struct PageBody(Arc<KeptPage>);
+
+impl AsRef<[u8]> for PageBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.html.as_bytes()
+    }
+}
+
+/// A kept page, or "304 Not Modified" when the browser already has it.
+fn kept_response(page: Arc<KeptPage>, headers: &HeaderMap) -> Response {
+    let cached = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == page.etag));
+    let etag = HeaderValue::from_str(&page.etag).ok();
+    let mut res = if cached {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Html(Body::from(Bytes::from_owner(PageBody(page.clone())))).into_response()
+    };
+    let h = res.headers_mut();
+    if let Some(etag) = etag {
+        h.insert(header::ETAG, etag);
+    }
+    // The status can change at any time: browsers ask again, cheaply, with the tag.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+fn render_credential(
+    app: &App,
+    inputs: &PageInputs,
+    lang: Lang,
+) -> Result<String, crate::RenderError> {
+    let award = &inputs.award;
+    let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
+    let mut view = credential_view(
+        app,
+        award,
+        &credential,
+        &inputs.report,
+        inputs.checked_at,
+        lang,
+    );
+    view.replaced_by_url = inputs
+        .links
+        .replaced_by
+        .map(|id| format!("/credentials/{id}"));
+    view.renewed_by_url = inputs
+        .links
+        .renewed_by
+        .map(|id| format!("/credentials/{id}"));
+    super::share::decorate(app, award, &mut view);
+    crate::credential(&view)
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -168,28 +241,33 @@ fn credential_view(
     award: &accolade_core::Award,
     credential: &Value,
     report: &accolade_credentials::verify::Report,
+    checked_at: time::OffsetDateTime,
+    lang: Lang,
 ) -> CredentialView {
     let urls = app.urls();
     let achievement = &credential["credentialSubject"]["achievement"];
     let issuer = &credential["issuer"];
     let name = text(achievement, "name").unwrap_or_default();
     let image_url = achievement["image"]["id"].as_str().map(|u| local(urls, u));
-    let checked_at = format_datetime(app.clock().now());
-    let mut verification = VerificationView::from_report(report, checked_at);
+    let checked_at = format_datetime(lang, checked_at);
+    let mut verification = VerificationView::from_report_in(lang, report, checked_at);
     let mut status = Status::from_report(report);
     // Suspension is recorded here; the credential carries only its revocation entry.
     if award.status == AwardStatus::Suspended && status != Status::Revoked {
         status = Status::Suspended;
-        verification.summary = "The issuer has suspended this credential.".into();
+        verification.summary = tr(lang, "The issuer has suspended this credential.").into();
         verification.checks.push(CheckView::new(
             "Suspension",
             Outcome::Failed,
-            "The issuer has suspended this credential until further notice.",
+            tr(
+                lang,
+                "The issuer has suspended this credential until further notice.",
+            ),
         ));
     }
     let credits = achievement["creditsAvailable"]
         .as_f64()
-        .map(|c| format!("{c} credits"));
+        .map(|c| tr_with(lang, "{count} credits", &[("count", &c.to_string())]));
     let alignments = achievement["alignment"]
         .as_array()
         .map(|list| {
@@ -214,6 +292,7 @@ fn credential_view(
             format!("{name} — {}", text(issuer, "name").unwrap_or_default()),
             description.clone(),
         )
+        .with_lang(lang)
         .with_canonical_url(urls.credential(award.id)),
         credential_id: urls.credential(award.id),
         credential_url: format!("/credentials/{}", award.id),
@@ -221,13 +300,13 @@ fn credential_view(
         achievement_type: text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
         description,
         image_url,
-        image_alt: format!("{name} badge"),
+        image_alt: tr_with(lang, "{name} badge", &[("name", &name)]),
         recipient_name: award.recipient_name.clone(),
         issuer_name: text(issuer, "name").unwrap_or_default(),
         issuer_url: issuer_slug_page,
         issuer_logo_url: issuer["image"]["id"].as_str().map(|u| local(urls, u)),
-        issued_on: format_date(award.issued_at),
-        expires_on: award.valid_until.map(format_date),
+        issued_on: format_date(lang, award.issued_at),
+        expires_on: award.valid_until.map(|at| format_date(lang, at)),
         criteria_narrative: text(&achievement["criteria"], "narrative"),
         criteria_url: text(&achievement["criteria"], "id"),
         alignments,

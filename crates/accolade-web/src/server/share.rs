@@ -6,8 +6,8 @@
 
 use super::AppState;
 use super::errors::WebError;
+use crate::script_href;
 use crate::views::{CredentialView, EmbedView, ShareSubject, ShareView};
-use crate::{format_date, script_href};
 use accolade_app::App;
 use accolade_app::analytics::{Client, EventKind};
 use accolade_app::sharing::ShareChannel;
@@ -121,6 +121,7 @@ async fn embed(
     State(app): State<AppState>,
     Path(award): Path<String>,
     visitor: Visitor,
+    super::language::PageLang(lang): super::language::PageLang,
 ) -> Result<Response, WebError> {
     let award = app.award_by_id(award_id(&award)?).await?;
     let card = app.share_card(&award);
@@ -137,11 +138,14 @@ async fn embed(
         recipient_name: card.recipient_name,
         image_url: card.image_id.map(|i| format!("/images/{i}")),
         state: state.into(),
-        state_label: label.into(),
-        issued_on: format_date(card.issued_at),
-        expires_on: card.valid_until.map(format_date),
+        state_label: accolade_app::i18n::tr(lang, label).into(),
+        issued_on: accolade_app::i18n::format_date(lang, card.issued_at),
+        expires_on: card
+            .valid_until
+            .map(|at| accolade_app::i18n::format_date(lang, at)),
         credential_url: card.credential_url,
         stylesheet_href: crate::stylesheet_href(),
+        lang,
     };
     let html = crate::embed(&view).map_err(|e| {
         eprintln!("template error: {e}");

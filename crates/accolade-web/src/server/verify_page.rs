@@ -2,8 +2,9 @@
 
 use super::AppState;
 use super::errors::WebError;
-use crate::format_datetime;
+use super::language::PageLang;
 use crate::views::{Layout, ReportView, VerifyView};
+use accolade_app::i18n::{Lang, format_datetime, tr, tr_with};
 use accolade_core::Email;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
@@ -14,11 +15,15 @@ pub struct VerifyQuery {
     url: Option<String>,
 }
 
-fn layout() -> Layout {
+fn layout(lang: Lang) -> Layout {
     Layout::new(
-        "Verify a badge",
-        "Check any Open Badge: is it authentic, unrevoked, current, and who issued it?",
+        tr(lang, "Verify a badge"),
+        tr(
+            lang,
+            "Check any Open Badge: is it authentic, unrevoked, current, and who issued it?",
+        ),
     )
+    .with_lang(lang)
 }
 
 fn page(view: VerifyView) -> Result<Response, WebError> {
@@ -30,9 +35,9 @@ fn page(view: VerifyView) -> Result<Response, WebError> {
         })
 }
 
-fn empty(input: String, email: String, error: Option<String>) -> VerifyView {
+fn empty(lang: Lang, input: String, email: String, error: Option<String>) -> VerifyView {
     VerifyView {
-        layout: layout(),
+        layout: layout(lang),
         input,
         email,
         error,
@@ -43,15 +48,17 @@ fn empty(input: String, email: String, error: Option<String>) -> VerifyView {
 pub async fn form(
     State(app): State<AppState>,
     Query(q): Query<VerifyQuery>,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     match q.url.filter(|u| !u.trim().is_empty()) {
-        Some(url) => run(&app, url.trim().to_owned(), Vec::new(), String::new()).await,
-        None => page(empty(String::new(), String::new(), None)),
+        Some(url) => run(&app, lang, url.trim().to_owned(), Vec::new(), String::new()).await,
+        None => page(empty(lang, String::new(), String::new(), None)),
     }
 }
 
 pub async fn submit(
     State(app): State<AppState>,
+    PageLang(lang): PageLang,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
     let (mut input, mut file, mut email) = (String::new(), Vec::new(), String::new());
@@ -80,11 +87,12 @@ pub async fn submit(
             _ => {}
         }
     }
-    run(&app, input, file, email).await
+    run(&app, lang, input, file, email).await
 }
 
 async fn run(
     app: &AppState,
+    lang: Lang,
     input: String,
     file: Vec<u8>,
     email: String,
@@ -93,7 +101,7 @@ async fn run(
         "" => None,
         e => match Email::parse(e) {
             Ok(e) => Some(e),
-            Err(err) => return page(empty(input, email, Some(err.to_string()))),
+            Err(err) => return page(empty(lang, input, email, Some(err.to_string()))),
         },
     };
     let bytes = if !file.is_empty() {
@@ -107,17 +115,29 @@ async fn run(
             }
             Err(e) => {
                 return page(empty(
+                    lang,
                     input,
                     email,
-                    Some(format!("The credential could not be fetched: {e}")),
+                    Some(tr_with(
+                        lang,
+                        "The credential could not be fetched: {error}",
+                        &[("error", &e.to_string())],
+                    )),
                 ));
             }
         }
     } else if input.is_empty() {
         return page(empty(
+            lang,
             input,
             email,
-            Some("Paste a credential, a JWT or a URL, or choose a file.".into()),
+            Some(
+                tr(
+                    lang,
+                    "Paste a credential, a JWT or a URL, or choose a file.",
+                )
+                .into(),
+            ),
         ));
     } else {
         input.clone().into_bytes()
@@ -125,13 +145,14 @@ async fn run(
     let report = app.verify(bytes, recipient).await;
     app.record_verification(&report, &accolade_app::analytics::Client::default());
     let view = VerifyView {
-        layout: layout(),
+        layout: layout(lang),
         input,
         email,
         error: None,
-        report: Some(ReportView::from_report(
+        report: Some(ReportView::from_report_in(
+            lang,
             &report,
-            format_datetime(app.clock().now()),
+            format_datetime(lang, app.clock().now()),
         )),
     };
     page(view)

@@ -280,6 +280,7 @@ pub fn report(status: Status) -> ReportView {
         issuer_name: Some("Northwind Health Academy".to_owned()),
         issuer_id: Some("did:web:badges.example.org:issuers:northwind".to_owned()),
         achievement_name: Some("Data Safety Practitioner".to_owned()),
+        language: Some("en".into()),
         image_url: Some(badge_image()),
         checks: credential.verification.checks,
         checked_at: "9 June 2025, 10:42 UTC".to_owned(),

@@ -80,6 +80,8 @@ fn hostile_layout() -> Layout {
             name: PAYLOAD.to_owned(),
             csrf: PAYLOAD.to_owned(),
         }),
+        lang: accolade_app::i18n::Lang::De,
+        switcher: true,
     }
 }
 

@@ -105,13 +105,31 @@ fn report_view_takes_what_the_page_shows() {
 
 #[test]
 fn banner_words() {
-    let b = Banner::new(Status::Revoked, Some("Acme"), None, Some("  "));
+    let b = Banner::new(
+        accolade_app::i18n::Lang::En,
+        Status::Revoked,
+        Some("Acme"),
+        None,
+        Some("  "),
+    );
     assert_eq!((b.tone, b.title), ("bad", "Revoked"));
     assert_eq!(b.reason, None, "a blank reason is not shown");
-    let b = Banner::new(Status::Verified, None, None, Some("ignored"));
+    let b = Banner::new(
+        accolade_app::i18n::Lang::En,
+        Status::Verified,
+        None,
+        None,
+        Some("ignored"),
+    );
     assert_eq!(b.message, "This badge is authentic and currently valid.");
     assert_eq!(b.reason, None);
-    let b = Banner::new(Status::Expired, None, Some("1 May 2024"), None);
+    let b = Banner::new(
+        accolade_app::i18n::Lang::En,
+        Status::Expired,
+        None,
+        Some("1 May 2024"),
+        None,
+    );
     assert!(b.message.contains("expired on 1 May 2024"));
 }
 

@@ -1,4 +1,5 @@
-use accolade_credentials::verify::{Check, CheckKind, Outcome, Report};
+use accolade_app::i18n::{Lang, tr_with};
+use accolade_credentials::verify::{Check, CheckKind, Outcome, Report, Verdict};
 use serde::Serialize;
 
 /// One line of a verification panel.
@@ -70,10 +71,62 @@ pub struct VerificationView {
 
 impl VerificationView {
     pub fn from_report(report: &Report, checked_at: impl Into<String>) -> Self {
+        Self::from_report_in(Lang::En, report, checked_at)
+    }
+
+    /// The panel with its summary in `lang` (check labels are translated by the template;
+    /// the verifier's own explanations stay in English).
+    pub fn from_report_in(lang: Lang, report: &Report, checked_at: impl Into<String>) -> Self {
         Self {
-            summary: report.summary.clone(),
+            summary: summary(lang, report),
             checked_at: checked_at.into(),
             checks: report.checks.iter().map(CheckView::from).collect(),
         }
     }
+}
+
+/// Every check label, for the translation catalogs.
+pub const CHECK_KINDS: [CheckKind; 9] = [
+    CheckKind::Parse,
+    CheckKind::Context,
+    CheckKind::Shape,
+    CheckKind::Proof,
+    CheckKind::Key,
+    CheckKind::IssuerKey,
+    CheckKind::ValidityPeriod,
+    CheckKind::Status,
+    CheckKind::Recipient,
+];
+
+/// The report's one-sentence summary in `lang`. The common outcomes are written in the
+/// language; one that quotes the verifier's explanation stays as the verifier wrote it.
+pub fn summary(lang: Lang, report: &Report) -> String {
+    if lang == Lang::En {
+        return report.summary.clone();
+    }
+    let issuer = match (&report.issuer_name, &report.issuer_id) {
+        (Some(n), Some(i)) => format!("{n} ({i})"),
+        (None, Some(i)) => i.clone(),
+        _ => String::new(),
+    };
+    let warned = report.checks.iter().any(|c| {
+        matches!(c.check, CheckKind::Status | CheckKind::IssuerKey) && c.outcome == Outcome::Warning
+    });
+    let flags = report.flags;
+    let text = match report.verdict {
+        Verdict::Valid if !warned && !issuer.is_empty() => {
+            "Valid: authentic, unaltered and current, issued by {issuer}."
+        }
+        Verdict::Invalid if flags.revoked && !issuer.is_empty() => {
+            "Revoked: the issuer {issuer} has revoked this credential."
+        }
+        Verdict::Invalid if flags.suspended && !issuer.is_empty() => {
+            "Suspended: the issuer {issuer} has suspended this credential."
+        }
+        Verdict::Invalid if !flags.revoked && !flags.suspended && flags.expired => {
+            "Expired: this credential is past its validity period."
+        }
+        _ => return report.summary.clone(),
+    };
+    tr_with(lang, text, &[("issuer", &issuer)])
 }

@@ -50,6 +50,12 @@ impl DownloadsView {
                     "application/vc+ld+json",
                 ),
                 link(
+                    "credential.jwt",
+                    "Signed credential (VC-JWT)",
+                    "The same credential as a JSON Web Token signed with ES256.",
+                    "text/plain",
+                ),
+                link(
                     "certificate.pdf",
                     "Certificate (PDF)",
                     "A printable A4 certificate with a QR code to this page.",

@@ -1,8 +1,8 @@
 //! The earner's pages: a claim link, the backpack, and the public portfolio.
 
 use super::Layout;
-use crate::format_date;
 use accolade_app::earners::BackpackBadge;
+use accolade_app::i18n::{Lang, format_date, tr};
 use accolade_core::{AwardState, Visibility};
 use serde::Serialize;
 
@@ -11,8 +11,10 @@ use serde::Serialize;
 pub struct BadgeCardView {
     /// The badge's key in forms (an award id).
     pub key: String,
+    /// The badge's name and description as issued, in `language`.
     pub name: String,
     pub description: String,
+    pub language: Option<String>,
     pub image_url: Option<String>,
     pub issuer_name: String,
     pub issuer_url: Option<String>,
@@ -26,15 +28,21 @@ pub struct BadgeCardView {
 
 impl BadgeCardView {
     pub fn of(b: &BackpackBadge) -> Self {
+        Self::of_in(b, Lang::En)
+    }
+
+    /// The card with its dates written in `lang`.
+    pub fn of_in(b: &BackpackBadge, lang: Lang) -> Self {
         Self {
             key: b.source.key(),
             name: b.name.clone(),
             description: b.description.clone(),
+            language: b.language.clone(),
             image_url: b.image_path.clone(),
             issuer_name: b.issuer_name.clone(),
             issuer_url: b.issuer_path.clone(),
-            issued_on: format_date(b.issued_at),
-            expires_on: b.valid_until.map(format_date),
+            issued_on: format_date(lang, b.issued_at),
+            expires_on: b.valid_until.map(|at| format_date(lang, at)),
             state: state_word(b.state).into(),
             visibility: b.visibility.as_str().into(),
             credential_url: b.credential_path.clone(),
@@ -46,8 +54,8 @@ pub fn state_word(state: AwardState) -> &'static str {
     state.as_str()
 }
 
-/// The visibility choices, with words for people.
-pub fn visibility_options() -> Vec<(String, String)> {
+/// The visibility choices, with words for people in `lang`.
+pub fn visibility_options(lang: Lang) -> Vec<(String, String)> {
     Visibility::ALL
         .iter()
         .map(|v| {
@@ -56,7 +64,7 @@ pub fn visibility_options() -> Vec<(String, String)> {
                 Visibility::Unlisted => "Unlisted: only people with the link",
                 Visibility::Private => "Private: only me",
             };
-            (v.as_str().to_owned(), label.to_owned())
+            (v.as_str().to_owned(), tr(lang, label).to_owned())
         })
         .collect()
 }
@@ -135,6 +143,10 @@ pub struct BackpackView {
     pub badges: Vec<BackpackBadgeRow>,
     pub collections: Vec<CollectionRow>,
     pub progress: Vec<ProgressRow>,
+    /// Progress along pathways (`pathway_progress.html`).
+    pub pathways: Vec<super::PathwayProgressView>,
+    /// Badges imported from elsewhere, with their verdicts (`backpack_imported.html`).
+    pub imported: Vec<super::ImportedRow>,
     pub waiting: Vec<WaitingRow>,
     pub emails: Vec<EmailRow>,
     pub handle: Option<String>,
@@ -164,4 +176,6 @@ pub struct PortfolioView {
     pub heading: String,
     pub badges: Vec<BadgeCardView>,
     pub collections: Vec<PortfolioCollectionView>,
+    /// Progress along pathways, from public badges only (`pathway_progress.html`).
+    pub pathways: Vec<super::PathwayProgressView>,
 }

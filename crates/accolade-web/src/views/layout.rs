@@ -1,3 +1,4 @@
+use accolade_app::i18n::Lang;
 use serde::Serialize;
 
 /// What every page shares: the instance name in the header, the `<title>` and the
@@ -13,6 +14,10 @@ pub struct Layout {
     pub canonical_url: Option<String>,
     /// The signed-in user, for the header (dashboard link and sign-out form).
     pub user: Option<UserNav>,
+    /// The page's language: `<html lang>`, and what `t(…)` translates into.
+    pub lang: Lang,
+    /// Whether the page offers the language switcher (pages shown in every language).
+    pub switcher: bool,
 }
 
 /// Who is signed in, as the header needs it.
@@ -35,7 +40,17 @@ impl Layout {
             og_image: None,
             canonical_url: None,
             user: None,
+            lang: Lang::En,
+            switcher: false,
         }
+    }
+
+    /// The page in `lang` (the title and description given are already in it), with the
+    /// language switcher.
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self.switcher = true;
+        self
     }
 
     pub fn with_instance_name(mut self, name: impl Into<String>) -> Self {

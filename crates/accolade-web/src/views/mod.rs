@@ -19,6 +19,7 @@ mod issuer;
 mod layout;
 mod members;
 mod outbox;
+mod pathways;
 mod settings;
 mod share;
 mod status;
@@ -35,7 +36,7 @@ pub use awards::{
     AwardDetailView, AwardFilterView, AwardListRow, AwardsListView, BulkRevokeView, ExpiringView,
     HistoryRow, PagerView, RelatedView, SkippedRow,
 };
-pub use checks::{CheckView, VerificationView};
+pub use checks::{CHECK_KINDS, CheckView, VerificationView, label as check_label};
 pub use credential::{
     AlignmentView, CredentialView, EvidenceView, ResultView, evidence_of, results_of,
 };
@@ -53,10 +54,14 @@ pub use issuer::{AchievementCard, IssuerView, KeyView};
 pub use layout::{Layout, UserNav};
 pub use members::{AccountFormView, InvitationRow, InvitationView, MemberListRow, MembersView};
 pub use outbox::{OutboxMessageView, OutboxRow, OutboxView};
+pub use pathways::{
+    FormRowView, ImportedRow, PathwayFormView, PathwayPageView, PathwayProgressView, PathwayRow,
+    PathwaysView, StepBadgeView, StepView, credits_text,
+};
 pub use settings::{SettingsKeyRow, SettingsView};
 pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, TotalsView};
 pub use status::{Banner, Status};
-pub use verify::{ReportView, VerifyView};
+pub use verify::{INPUT_FORMATS, ReportView, VerifyView, format_label};
 pub use workspace::{
     AuthView, AwardRow, DashboardView, FieldView, MemberRow, OptionView, OrgCardView,
     OrgWorkspaceView,

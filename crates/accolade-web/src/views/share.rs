@@ -111,6 +111,8 @@ pub struct EmbedView {
     /// The credential's public page (absolute: the card opens it in a new tab).
     pub credential_url: String,
     pub stylesheet_href: String,
+    /// The visitor's language, in which the card's words are written.
+    pub lang: accolade_app::i18n::Lang,
 }
 
 /// An issuer's counts of what happened to a credential, or to every award of a badge.

@@ -1,3 +1,4 @@
+use accolade_app::i18n::{Lang, tr, tr_with};
 use accolade_credentials::verify::{Report, Verdict};
 use serde::Serialize;
 
@@ -54,7 +55,8 @@ impl Status {
         }
     }
 
-    fn title(self) -> &'static str {
+    /// The banner's title, in English.
+    pub fn title(self) -> &'static str {
         match self {
             Self::Verified => "Verified",
             Self::Revoked => "Revoked",
@@ -73,6 +75,7 @@ pub struct Banner {
     pub status: Status,
     pub tone: &'static str,
     pub icon: &'static str,
+    /// The title and message, in the page's language.
     pub title: &'static str,
     pub message: String,
     /// The issuer's reason, for a revoked or suspended badge.
@@ -82,39 +85,54 @@ pub struct Banner {
 impl Banner {
     /// `issuer` and `expired_on` (a formatted date) make the message specific when known.
     pub fn new(
+        lang: Lang,
         status: Status,
         issuer: Option<&str>,
         expired_on: Option<&str>,
         reason: Option<&str>,
     ) -> Self {
-        let by = issuer.unwrap_or("The issuer");
-        let message = match status {
-            Status::Verified => match issuer {
-                Some(name) => format!(
-                    "This badge is authentic, was issued by {name}, and is currently valid."
+        let said = |text: &str, values: &[(&str, &str)]| tr_with(lang, text, values);
+        let message = match (status, issuer) {
+            (Status::Verified, Some(name)) => said(
+                "This badge is authentic, was issued by {issuer}, and is currently valid.",
+                &[("issuer", name)],
+            ),
+            (Status::Verified, None) => said("This badge is authentic and currently valid.", &[]),
+            (Status::Revoked, Some(name)) => said(
+                "{issuer} has revoked this badge. It is no longer valid.",
+                &[("issuer", name)],
+            ),
+            (Status::Revoked, None) => said(
+                "The issuer has revoked this badge. It is no longer valid.",
+                &[],
+            ),
+            (Status::Suspended, Some(name)) => said(
+                "{issuer} has suspended this badge. It is not valid while suspended.",
+                &[("issuer", name)],
+            ),
+            (Status::Suspended, None) => said(
+                "The issuer has suspended this badge. It is not valid while suspended.",
+                &[],
+            ),
+            (Status::Expired, _) => match expired_on {
+                Some(date) => said(
+                    "This badge expired on {date}. It was genuinely issued but is no longer current.",
+                    &[("date", date)],
                 ),
-                None => "This badge is authentic and currently valid.".to_owned(),
-            },
-            Status::Revoked => format!("{by} has revoked this badge. It is no longer valid."),
-            Status::Suspended => {
-                format!("{by} has suspended this badge. It is not valid while suspended.")
-            }
-            Status::Expired => match expired_on {
-                Some(date) => format!(
-                    "This badge expired on {date}. It was genuinely issued but is no longer current."
+                None => said(
+                    "This badge has expired. It was genuinely issued but is no longer current.",
+                    &[],
                 ),
-                None => "This badge has expired. It was genuinely issued but is no longer current."
-                    .to_owned(),
             },
-            Status::NotYetValid => "This badge is not valid until a later date.".to_owned(),
-            Status::Invalid => {
-                "One or more checks failed. Do not rely on this badge until the issuer confirms it."
-                    .to_owned()
-            }
-            Status::Unverified => {
-                "Nothing failed, but the authenticity of this badge could not be confirmed."
-                    .to_owned()
-            }
+            (Status::NotYetValid, _) => said("This badge is not valid until a later date.", &[]),
+            (Status::Invalid, _) => said(
+                "One or more checks failed. Do not rely on this badge until the issuer confirms it.",
+                &[],
+            ),
+            (Status::Unverified, _) => said(
+                "Nothing failed, but the authenticity of this badge could not be confirmed.",
+                &[],
+            ),
         };
         let reason = match status {
             Status::Revoked | Status::Suspended => reason
@@ -127,7 +145,7 @@ impl Banner {
             status,
             tone: status.tone(),
             icon: status.icon(),
-            title: status.title(),
+            title: tr(lang, status.title()),
             message,
             reason,
         }

@@ -1,3 +1,4 @@
+use accolade_app::i18n::Lang;
 use accolade_credentials::verify::{CredentialKind, InputFormat, Report};
 use serde::Serialize;
 use serde_json::Value;
@@ -31,6 +32,8 @@ pub struct ReportView {
     pub issuer_name: Option<String>,
     pub issuer_id: Option<String>,
     pub achievement_name: Option<String>,
+    /// The language the credential declares for its texts (`inLanguage`), if any.
+    pub language: Option<String>,
     /// Only `data:image/…` URLs are taken from a credential: the page's CSP blocks
     /// other origins, and a verifier should not make the reader's browser fetch them.
     pub image_url: Option<String>,
@@ -43,10 +46,15 @@ pub struct ReportView {
 
 impl ReportView {
     pub fn from_report(report: &Report, checked_at: impl Into<String>) -> Self {
+        Self::from_report_in(Lang::En, report, checked_at)
+    }
+
+    /// The report with its summary in `lang`; the template translates the labels.
+    pub fn from_report_in(lang: Lang, report: &Report, checked_at: impl Into<String>) -> Self {
         let achievement = report.credential.as_ref().and_then(achievement_of);
         Self {
             status: Status::from_report(report),
-            summary: report.summary.clone(),
+            summary: super::checks::summary(lang, report),
             format: format_label(report.format).to_owned(),
             kind: (report.kind != CredentialKind::Unknown).then(|| report.kind.label().to_owned()),
             issuer_name: report.issuer_name.clone(),
@@ -55,6 +63,19 @@ impl ReportView {
                 .and_then(|a| a.get("name"))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            language: report.credential.as_ref().and_then(|c| {
+                [
+                    achievement.and_then(|a| a.get("inLanguage")),
+                    c.get("inLanguage"),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(Value::as_str)
+                .filter(|tag| {
+                    tag.len() <= 35 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+                .map(str::to_owned)
+            }),
             image_url: achievement.and_then(inline_image),
             checks: report.checks.iter().map(CheckView::from).collect(),
             checked_at: checked_at.into(),
@@ -66,7 +87,16 @@ impl ReportView {
     }
 }
 
-fn format_label(format: InputFormat) -> &'static str {
+/// Every input format, for the translation catalogs.
+pub const INPUT_FORMATS: [InputFormat; 5] = [
+    InputFormat::Json,
+    InputFormat::Jwt,
+    InputFormat::Png,
+    InputFormat::Svg,
+    InputFormat::Unknown,
+];
+
+pub fn format_label(format: InputFormat) -> &'static str {
     match format {
         InputFormat::Json => "JSON credential",
         InputFormat::Jwt => "JWT credential",

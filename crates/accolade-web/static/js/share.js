@@ -8,7 +8,7 @@
     var text = field.value;
     var done = function () {
       var label = button.textContent;
-      button.textContent = "Copied";
+      button.textContent = button.getAttribute("data-copied") || "Copied";
       window.setTimeout(function () { button.textContent = label; }, 1600);
     };
     if (navigator.clipboard && window.isSecureContext) {

@@ -1,6 +1,7 @@
-//! The issuer's journeys in a real headless Chromium (interop/browser/journeys.mjs) against
-//! `accolade serve` on a fresh SQLite data directory. Run when ACCOLADE_BROWSER=1, as
-//! `scripts/test.sh` does after making sure Chromium is installed.
+//! The issuer's, earner's and verifier's journeys in a real headless Chromium
+//! (interop/browser/journeys.mjs) against `accolade serve` on a fresh SQLite data directory.
+//! Run when ACCOLADE_BROWSER=1, as `scripts/test.sh` does after making sure Chromium is
+//! installed.
 
 use super::{Tmp, workspace};
 use std::net::TcpListener;
@@ -36,7 +37,7 @@ fn wait_until_up(port: u16) {
 }
 
 #[test]
-fn issuer_journeys_in_headless_chromium() {
+fn journeys_in_headless_chromium() {
     if std::env::var("ACCOLADE_BROWSER").map_or(true, |v| v != "1") {
         eprintln!("browser journeys skipped: set ACCOLADE_BROWSER=1 (scripts/test.sh does)");
         return;

@@ -2,16 +2,17 @@
 //! email addresses and the badges waiting at them, and the portfolio handle.
 
 use super::with_next;
-use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::server::workspace::{check_csrf, current, html, nav};
+use crate::server::language::PageLang;
+use crate::server::workspace::{check_csrf, current, html, nav, pathways};
 use crate::views::{
     BackpackBadgeRow, BackpackView, BadgeCardView, CollectionBadgeRow, CollectionRow, EmailRow,
     Layout, ProgressRow, WaitingRow, visibility_options,
 };
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
+use accolade_app::i18n::{Lang, format_date, tr};
 use accolade_core::{Actor, AwardId, CollectionId, Visibility};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -69,17 +70,21 @@ async fn signed_in(app: &AppState, headers: &HeaderMap) -> Result<CurrentUser, R
     }
 }
 
-fn notice_words(key: &str) -> Option<String> {
-    Some(
-        match key {
-            "claimed" => "The badge is in your backpack. It is private until you choose otherwise.",
-            "saved" => "Saved.",
-            "sent" => "A verification link is on its way to that address.",
-            "verified" => "The address is verified. Badges sent to it are listed below.",
-            _ => return None,
-        }
-        .to_owned(),
-    )
+fn notice_words(lang: Lang, key: &str) -> Option<String> {
+    let words = match key {
+        "claimed" => tr(
+            lang,
+            "The badge is in your backpack. It is private until you choose otherwise.",
+        ),
+        "saved" => tr(lang, "Saved."),
+        "sent" => tr(lang, "A verification link is on its way to that address."),
+        "verified" => tr(
+            lang,
+            "The address is verified. Badges sent to it are listed below.",
+        ),
+        _ => return None,
+    };
+    Some(words.to_owned())
 }
 
 fn parse_visibility(raw: &str) -> Result<Visibility, AppError> {
@@ -93,11 +98,12 @@ fn award_id(raw: &str) -> Result<AwardId, AppError> {
 async fn render(
     app: &AppState,
     user: &CurrentUser,
+    lang: Lang,
     notice: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    match view(app, user, notice, error).await {
+    match view(app, user, lang, notice, error).await {
         Ok(view) => html(crate::backpack(&view), status),
         Err(e) => WebError::from(e).into_response(),
     }
@@ -106,6 +112,7 @@ async fn render(
 async fn view(
     app: &AppState,
     user: &CurrentUser,
+    lang: Lang,
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<BackpackView, AppError> {
@@ -114,6 +121,8 @@ async fn view(
     let portfolio = handle.as_ref().map(|h| format!("/u/{h}"));
     let waiting = app.waiting_badges(&user.user).await?;
     let emails = app.earner_emails(&user.user).await?;
+    let pathways = pathways::progress_views(app, &user.user).await?;
+    let imported = pathways::imported_rows(app, &user.user).await?;
     let badge_rows: Vec<CollectionBadgeRow> = backpack
         .badges
         .iter()
@@ -123,13 +132,15 @@ async fn view(
         })
         .collect();
     Ok(BackpackView {
-        layout: Layout::new("My backpack", "Your badges.").with_user(nav(user)),
+        layout: Layout::new(tr(lang, "My backpack"), tr(lang, "Your badges."))
+            .with_lang(lang)
+            .with_user(nav(user)),
         csrf: user.csrf_token.clone(),
         badges: backpack
             .badges
             .iter()
             .map(|b| BackpackBadgeRow {
-                card: BadgeCardView::of(b),
+                card: BadgeCardView::of_in(b, lang),
                 portfolio_url: portfolio
                     .as_ref()
                     .filter(|_| b.visibility.by_link())
@@ -172,12 +183,14 @@ async fn view(
                 offered: p.offered,
             })
             .collect(),
+        pathways,
+        imported,
         waiting: waiting
             .iter()
             .map(|a| WaitingRow {
                 id: a.id.to_string(),
                 sent_to: a.recipient_email.as_str().to_owned(),
-                issued_on: format_date(a.issued_at),
+                issued_on: format_date(lang, a.issued_at),
                 credential_url: format!("/credentials/{}", a.id),
             })
             .collect(),
@@ -190,7 +203,7 @@ async fn view(
             .collect(),
         handle: handle.map(|h| h.to_string()),
         portfolio_url: portfolio,
-        visibility_options: visibility_options(),
+        visibility_options: visibility_options(lang),
         notice,
         error,
     })
@@ -201,6 +214,7 @@ async fn view(
 async fn done(
     app: &AppState,
     user: &CurrentUser,
+    lang: Lang,
     result: Result<(), AppError>,
     notice: &str,
 ) -> Response {
@@ -214,7 +228,7 @@ async fn done(
         ) => {
             let message = e.to_string();
             let status = WebError::from(e).status;
-            render(app, user, None, Some(message), status).await
+            render(app, user, lang, None, Some(message), status).await
         }
         Err(e) => WebError::from(e).into_response(),
     }
@@ -223,14 +237,15 @@ async fn done(
 pub async fn page(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Query(q): Query<Notice>,
 ) -> Response {
     let user = match signed_in(&app, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let notice = q.notice.as_deref().and_then(notice_words);
-    render(&app, &user, notice, None, StatusCode::OK).await
+    let notice = q.notice.as_deref().and_then(|key| notice_words(lang, key));
+    render(&app, &user, lang, notice, None, StatusCode::OK).await
 }
 
 /// Checks the session and the form token; the user, or the response to send instead.
@@ -248,6 +263,7 @@ pub async fn visibility(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<VisibilityForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -260,13 +276,14 @@ pub async fn visibility(
             .await
     }
     .await;
-    done(&app, &user, result, "saved").await
+    done(&app, &user, lang, result, "saved").await
 }
 
 pub async fn add_waiting(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -279,12 +296,13 @@ pub async fn add_waiting(
             .map(|_| ())
     }
     .await;
-    done(&app, &user, result, "claimed").await
+    done(&app, &user, lang, result, "claimed").await
 }
 
 pub async fn create_collection(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<CollectionForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -298,13 +316,14 @@ pub async fn create_collection(
             .map(|_| ())
     }
     .await;
-    done(&app, &user, result, "saved").await
+    done(&app, &user, lang, result, "saved").await
 }
 
 pub async fn edit_collection(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<CollectionForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -338,12 +357,13 @@ pub async fn edit_collection(
         }
     }
     .await;
-    done(&app, &user, result, "saved").await
+    done(&app, &user, lang, result, "saved").await
 }
 
 pub async fn handle(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<HandleForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -354,12 +374,13 @@ pub async fn handle(
         .set_handle(&Actor::user(&user.user), &user.user, &f.handle)
         .await
         .map(|_| ());
-    done(&app, &user, result, "saved").await
+    done(&app, &user, lang, result, "saved").await
 }
 
 pub async fn emails(
     State(app): State<AppState>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<EmailForm>,
 ) -> Response {
     let user = match form_user(&app, &headers, &f.csrf).await {
@@ -374,7 +395,7 @@ pub async fn emails(
         let r = app.add_earner_email(&actor, &user.user, &f.email).await;
         (r, "sent")
     };
-    done(&app, &user, result, notice).await
+    done(&app, &user, lang, result, notice).await
 }
 
 /// The link of a verification email. The token itself is the proof; no session needed.

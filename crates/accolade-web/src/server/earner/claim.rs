@@ -4,11 +4,13 @@
 use super::with_next;
 use crate::server::AppState;
 use crate::server::errors::WebError;
+use crate::server::language::PageLang;
 use crate::server::workspace::{check_csrf, current, html, nav};
 use crate::views::{BadgeCardView, ClaimView, Layout};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::earners::{BackpackBadge, BadgeSource, ClaimState};
+use accolade_app::i18n::{Lang, tr_with};
 use accolade_core::Actor;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,6 +25,7 @@ async fn render(
     app: &AppState,
     token: &str,
     user: Option<&CurrentUser>,
+    lang: Lang,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -30,10 +33,12 @@ async fn render(
         Ok(seen) => seen,
         Err(e) => return WebError::from(e).into_response(),
     };
+    let texts = accolade_app::i18n::issued_texts(&seen.achievement, &seen.award.credential);
     let badge = BackpackBadge {
         source: BadgeSource::Issued(seen.award.id),
-        name: seen.achievement.name.clone(),
-        description: seen.achievement.description.clone(),
+        name: texts.name.to_owned(),
+        description: texts.description.to_owned(),
+        language: Some(texts.language.to_owned()),
         image_path: seen.achievement.image_id.map(|i| format!("/images/{i}")),
         issuer_name: seen.org.name.clone(),
         issuer_path: Some(format!("/issuers/{}", seen.org.slug)),
@@ -48,11 +53,12 @@ async fn render(
     let path = format!("/claim/{token}");
     let view = ClaimView {
         layout: Layout::new(
-            seen.achievement.name.clone(),
-            format!("A badge from {}", seen.org.name),
+            texts.name.to_owned(),
+            tr_with(lang, "A badge from {issuer}", &[("issuer", &seen.org.name)]),
         )
+        .with_lang(lang)
         .with_user(user.and_then(nav)),
-        badge: BadgeCardView::of(&badge),
+        badge: BadgeCardView::of_in(&badge, lang),
         recipient_name: seen.award.recipient_name.clone(),
         state: match seen.state {
             ClaimState::Open => "open",
@@ -80,18 +86,20 @@ pub async fn page(
     State(app): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
 ) -> Response {
     let user = match current(&app, &headers).await {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    render(&app, &token, user.as_ref(), None, StatusCode::OK).await
+    render(&app, &token, user.as_ref(), lang, None, StatusCode::OK).await
 }
 
 pub async fn submit(
     State(app): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let path = format!("/claim/{token}");
@@ -118,6 +126,7 @@ pub async fn submit(
                 &app,
                 &token,
                 Some(&user),
+                lang,
                 Some(e.to_string()),
                 StatusCode::CONFLICT,
             )

@@ -4,25 +4,32 @@
 
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::server::workspace::{current, nav};
+use crate::server::language::PageLang;
+use crate::server::workspace::{current, nav, pathways};
 use crate::views::{BadgeCardView, Layout, PortfolioCollectionView, PortfolioView};
 use accolade_app::earners::{Portfolio, PortfolioCollection};
+use accolade_app::i18n::{Lang, tr_with};
 use accolade_core::{AwardId, CollectionId};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-fn collection_view(handle: &str, c: &PortfolioCollection) -> PortfolioCollectionView {
+fn collection_view(handle: &str, c: &PortfolioCollection, lang: Lang) -> PortfolioCollectionView {
     PortfolioCollectionView {
         name: c.name.clone(),
         url: format!("/u/{handle}/collections/{}", c.id),
-        badges: c.badges.iter().map(BadgeCardView::of).collect(),
+        badges: c
+            .badges
+            .iter()
+            .map(|b| BadgeCardView::of_in(b, lang))
+            .collect(),
     }
 }
 
 async fn render(
     app: &AppState,
-    headers: &HeaderMap,
+    // Who asks: the session and the page's language.
+    (headers, lang): (&HeaderMap, Lang),
     p: &Portfolio,
     mode: &str,
     heading: String,
@@ -30,10 +37,19 @@ async fn render(
     collections: Vec<PortfolioCollectionView>,
 ) -> Result<Response, WebError> {
     let user = current(app, headers).await?;
+    let pathways = if mode == "portfolio" {
+        pathways::portfolio_progress_views(app, p.handle.as_str()).await?
+    } else {
+        Vec::new()
+    };
     let home_url = format!("/u/{}", p.handle);
-    let layout = Layout::new(heading.clone(), format!("Badges of {}", p.name))
-        .with_canonical_url(format!("{}{home_url}", app.urls().base()))
-        .with_user(user.as_ref().and_then(nav));
+    let layout = Layout::new(
+        heading.clone(),
+        tr_with(lang, "Badges of {name}", &[("name", &p.name)]),
+    )
+    .with_lang(lang)
+    .with_canonical_url(format!("{}{home_url}", app.urls().base()))
+    .with_user(user.as_ref().and_then(nav));
     let view = PortfolioView {
         layout,
         handle: p.handle.to_string(),
@@ -43,6 +59,7 @@ async fn render(
         heading,
         badges,
         collections,
+        pathways,
     };
     crate::portfolio(&view)
         .map(|h| Html(h).into_response())
@@ -56,18 +73,23 @@ pub async fn home(
     State(app): State<AppState>,
     Path(handle): Path<String>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let p = app.portfolio(&handle).await?;
-    let badges = p.badges.iter().map(BadgeCardView::of).collect();
+    let badges = p
+        .badges
+        .iter()
+        .map(|b| BadgeCardView::of_in(b, lang))
+        .collect();
     let collections = p
         .collections
         .iter()
-        .map(|c| collection_view(p.handle.as_str(), c))
+        .map(|c| collection_view(p.handle.as_str(), c, lang))
         .collect();
-    let heading = format!("{}'s badges", p.name);
+    let heading = tr_with(lang, "{name}'s badges", &[("name", &p.name)]);
     render(
         &app,
-        &headers,
+        (&headers, lang),
         &p,
         "portfolio",
         heading,
@@ -81,30 +103,45 @@ pub async fn badge(
     State(app): State<AppState>,
     Path((handle, id)): Path<(String, String)>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let id: AwardId = id
         .parse()
         .map_err(|_| WebError::new(StatusCode::NOT_FOUND, "There is no such badge."))?;
     let (p, b) = app.portfolio_badge(&handle, id).await?;
     let heading = b.name.clone();
-    let badges = vec![BadgeCardView::of(&b)];
-    render(&app, &headers, &p, "badge", heading, badges, Vec::new()).await
+    let badges = vec![BadgeCardView::of_in(&b, lang)];
+    render(
+        &app,
+        (&headers, lang),
+        &p,
+        "badge",
+        heading,
+        badges,
+        Vec::new(),
+    )
+    .await
 }
 
 pub async fn collection(
     State(app): State<AppState>,
     Path((handle, id)): Path<(String, String)>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let id: CollectionId = id
         .parse()
         .map_err(|_| WebError::new(StatusCode::NOT_FOUND, "There is no such collection."))?;
     let (p, c) = app.portfolio_collection(&handle, id).await?;
     let heading = c.name.clone();
-    let badges = c.badges.iter().map(BadgeCardView::of).collect();
+    let badges = c
+        .badges
+        .iter()
+        .map(|b| BadgeCardView::of_in(b, lang))
+        .collect();
     render(
         &app,
-        &headers,
+        (&headers, lang),
         &p,
         "collection",
         heading,

@@ -7,9 +7,11 @@ pub use account::account_routes;
 use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
 use crate::server::errors::WebError;
+use crate::server::language::PageLang;
 use crate::views::{AuthView, FieldView, Layout};
 use accolade_app::AppError;
 use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
+use accolade_app::i18n::{Lang, tr, tr_with};
 use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -93,49 +95,76 @@ fn page(app: &AppState, view: AuthView, status: StatusCode) -> Response {
     }
 }
 
-fn signin_view(email: &str, error: Option<String>) -> AuthView {
+fn signin_view(lang: Lang, email: &str, error: Option<String>) -> AuthView {
     AuthView {
-        layout: Layout::new("Sign in", "Sign in to issue and manage badges."),
-        heading: "Sign in".into(),
-        intro: "Sign in to issue and manage your organization's badges.".into(),
+        layout: Layout::new(
+            tr(lang, "Sign in"),
+            tr(
+                lang,
+                "Sign in to collect your badges, or to issue and manage badges.",
+            ),
+        )
+        .with_lang(lang),
+        heading: tr(lang, "Sign in").into(),
+        intro: tr(
+            lang,
+            "Sign in to collect your badges, or to issue and manage your organization's badges.",
+        )
+        .into(),
         action: "/signin".into(),
         csrf: new_form_token(),
         fields: vec![
-            FieldView::new("email", "Email", "email")
+            FieldView::new("email", tr(lang, "Email"), "email")
                 .value(email)
                 .autocomplete("email"),
-            FieldView::new("password", "Password", "password").autocomplete("current-password"),
+            FieldView::new("password", tr(lang, "Password"), "password")
+                .autocomplete("current-password"),
         ],
-        submit_label: "Sign in".into(),
+        submit_label: tr(lang, "Sign in").into(),
         error,
-        alternative: Some(("New here? Create an account".into(), "/signup".into())),
+        alternative: Some((
+            tr(lang, "New here? Create an account").into(),
+            "/signup".into(),
+        )),
     }
 }
 
-fn signup_view(name: &str, email: &str, error: Option<String>) -> AuthView {
+fn signup_view(lang: Lang, name: &str, email: &str, error: Option<String>) -> AuthView {
     AuthView {
-        layout: Layout::new("Create an account", "Create an account to issue badges."),
-        heading: "Create an account".into(),
-        intro: "Create an account, then create your organization or accept an invitation.".into(),
+        layout: Layout::new(
+            tr(lang, "Create an account"),
+            tr(lang, "Create an account to collect badges or to issue them."),
+        )
+        .with_lang(lang),
+        heading: tr(lang, "Create an account").into(),
+        intro: tr(
+            lang,
+            "Create an account to keep your badges in a backpack, or to create your organization or accept an invitation.",
+        )
+        .into(),
         action: "/signup".into(),
         csrf: new_form_token(),
         fields: vec![
-            FieldView::new("name", "Your name", "text")
+            FieldView::new("name", tr(lang, "Your name"), "text")
                 .value(name)
                 .autocomplete("name"),
-            FieldView::new("email", "Email", "email")
+            FieldView::new("email", tr(lang, "Email"), "email")
                 .value(email)
                 .autocomplete("email"),
-            FieldView::new("password", "Password", "password")
+            FieldView::new("password", tr(lang, "Password"), "password")
                 .autocomplete("new-password")
-                .hint(format!(
-                    "At least {} characters.",
-                    accolade_app::accounts::MIN_PASSWORD
+                .hint(tr_with(
+                    lang,
+                    "At least {count} characters.",
+                    &[("count", &accolade_app::accounts::MIN_PASSWORD.to_string())],
                 )),
         ],
-        submit_label: "Create account".into(),
+        submit_label: tr(lang, "Create account").into(),
         error,
-        alternative: Some(("Already have an account? Sign in".into(), "/signin".into())),
+        alternative: Some((
+            tr(lang, "Already have an account? Sign in").into(),
+            "/signin".into(),
+        )),
     }
 }
 
@@ -169,10 +198,14 @@ pub(super) fn signed_in_to(app: &AppState, token: &str, to: &str) -> Response {
     res
 }
 
-pub async fn signin_form(State(app): State<AppState>, Query(next): Query<NextQuery>) -> Response {
+pub async fn signin_form(
+    State(app): State<AppState>,
+    Query(next): Query<NextQuery>,
+    PageLang(lang): PageLang,
+) -> Response {
     page(
         &app,
-        keep_next(signin_view("", None), &next),
+        keep_next(signin_view(lang, "", None), &next),
         StatusCode::OK,
     )
 }
@@ -181,6 +214,7 @@ pub async fn signin_submit(
     State(app): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<SignInForm>,
 ) -> Response {
     let next = NextQuery {
@@ -190,7 +224,11 @@ pub async fn signin_submit(
         return page(
             &app,
             keep_next(
-                signin_view(&f.email, Some("The form expired. Please try again.".into())),
+                signin_view(
+                    lang,
+                    &f.email,
+                    Some(tr(lang, "The form expired. Please try again.").into()),
+                ),
                 &next,
             ),
             StatusCode::FORBIDDEN,
@@ -207,17 +245,21 @@ pub async fn signin_submit(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let view = keep_next(signin_view(&f.email, Some(e.to_string())), &next);
+            let view = keep_next(signin_view(lang, &f.email, Some(e.to_string())), &next);
             page(&app, view, status)
         }
         Err(e) => WebError::from(e).into_response(),
     }
 }
 
-pub async fn signup_form(State(app): State<AppState>, Query(next): Query<NextQuery>) -> Response {
+pub async fn signup_form(
+    State(app): State<AppState>,
+    Query(next): Query<NextQuery>,
+    PageLang(lang): PageLang,
+) -> Response {
     page(
         &app,
-        keep_next(signup_view("", "", None), &next),
+        keep_next(signup_view(lang, "", "", None), &next),
         StatusCode::OK,
     )
 }
@@ -226,6 +268,7 @@ pub async fn signup_submit(
     State(app): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
+    PageLang(lang): PageLang,
     Form(f): Form<SignUpForm>,
 ) -> Response {
     let next = NextQuery {
@@ -236,9 +279,10 @@ pub async fn signup_submit(
             &app,
             keep_next(
                 signup_view(
+                    lang,
                     &f.name,
                     &f.email,
-                    Some("The form expired. Please try again.".into()),
+                    Some(tr(lang, "The form expired. Please try again.").into()),
                 ),
                 &next,
             ),
@@ -255,7 +299,10 @@ pub async fn signup_submit(
         },
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => page(
             &app,
-            keep_next(signup_view(&f.name, &f.email, Some(e.to_string())), &next),
+            keep_next(
+                signup_view(lang, &f.name, &f.email, Some(e.to_string())),
+                &next,
+            ),
             StatusCode::BAD_REQUEST,
         ),
         Err(e) => WebError::from(e).into_response(),

@@ -11,6 +11,7 @@ mod designer;
 mod imports;
 mod members;
 mod outbox;
+pub(crate) mod pathways;
 mod settings;
 
 use super::AppState;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::account_routes())
         .merge(awards::routes())
         .merge(audit::routes())
+        .merge(pathways::routes())
 }
 
 pub const SESSION_COOKIE: &str = "accolade_session";

@@ -1,0 +1,270 @@
+//! The public credential page is the most visited page of an instance: every share,
+//! embed click and QR scan lands on it. Verifying the credential and rendering the page on
+//! each view would cost a millisecond of CPU; instead the rendered page is kept, per award
+//! and page variant (its language), with what it was rendered from.
+//!
+//! Freshness rules:
+//! - A kept page is served as is for [`REVALIDATE_AFTER`]. After that, the next view reloads
+//!   the award and its links (two indexed reads) and compares them with what the page was
+//!   rendered from; a change of status, reason or replacement renders the page again.
+//! - The credential is verified again at least every [`REVERIFY_AFTER`], and as soon as its
+//!   validity period starts or ends, so "checked at" never grows old and expiry shows at once.
+//! - Revoking, suspending, reinstating, re-issuing or renewing through this process forgets
+//!   the award's pages at once; other processes (several servers on one PostgreSQL database)
+//!   see the change within [`REVALIDATE_AFTER`].
+//! - The kept pages are bounded by total size ([`MAX_BYTES`]); the least recently checked
+//!   ones go first.
+
+use crate::{App, AppResult};
+use accolade_core::{Award, AwardId, AwardLinks, AwardStatus};
+use accolade_credentials::verify::{DEFAULT_SKEW, Report};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use time::{Duration, OffsetDateTime};
+
+/// How long a kept page is served without looking at the database.
+pub const REVALIDATE_AFTER: Duration = Duration::seconds(1);
+/// How long a verification result is trusted while nothing it depends on changed.
+pub const REVERIFY_AFTER: Duration = Duration::minutes(5);
+/// Upper bound on the bytes of kept pages.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// A rendered page, ready to send.
+#[derive(Debug)]
+pub struct KeptPage {
+    pub html: Arc<str>,
+    /// A strong validator of `html`, for conditional requests.
+    pub etag: String,
+}
+
+/// What the page was rendered from; any difference renders it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    status: AwardStatus,
+    status_changed_at: Option<OffsetDateTime>,
+    status_reason: Option<String>,
+    links: AwardLinks,
+}
+
+impl Stamp {
+    fn of(award: &Award, links: &AwardLinks) -> Self {
+        Self {
+            status: award.status,
+            status_changed_at: award.status_changed_at,
+            status_reason: award.status_reason.clone(),
+            links: *links,
+        }
+    }
+}
+
+/// Everything a page renders from, when it must be rendered.
+#[derive(Debug)]
+pub struct PageInputs {
+    pub award: Award,
+    pub links: AwardLinks,
+    pub report: Report,
+    /// When `report` was made.
+    pub checked_at: OffsetDateTime,
+    stamp: Stamp,
+    verified_at: OffsetDateTime,
+}
+
+/// The answer of [`App::credential_page`].
+#[derive(Debug)]
+pub enum PageLookup {
+    /// A kept page that is still current.
+    Kept(Arc<KeptPage>),
+    /// The page must be rendered from these, then kept with [`App::keep_credential_page`].
+    Render(Box<PageInputs>),
+}
+
+#[derive(Debug)]
+struct Entry {
+    page: Arc<KeptPage>,
+    stamp: Stamp,
+    /// When the database was last compared with `stamp`.
+    checked: OffsetDateTime,
+    verified_at: OffsetDateTime,
+    /// The next moment the credential's validity changes (validFrom or validUntil ahead).
+    turns_at: Option<OffsetDateTime>,
+}
+
+impl Entry {
+    fn usable(&self, now: OffsetDateTime) -> bool {
+        now - self.verified_at < REVERIFY_AFTER && self.turns_at.is_none_or(|t| now < t)
+    }
+}
+
+type Key = (AwardId, String);
+
+/// The kept pages of one process.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    entries: HashMap<Key, Entry>,
+    bytes: usize,
+}
+
+impl PageCache {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets every variant of an award's page.
+    pub fn forget(&self, award: AwardId) {
+        let mut inner = self.lock();
+        let mut freed = 0;
+        inner.entries.retain(|(id, _), e| {
+            let keep = *id != award;
+            if !keep {
+                freed += e.page.html.len();
+            }
+            keep
+        });
+        inner.bytes -= freed;
+    }
+
+    fn insert(&self, key: Key, entry: Entry) {
+        let mut inner = self.lock();
+        inner.bytes += entry.page.html.len();
+        if let Some(old) = inner.entries.insert(key, entry) {
+            inner.bytes -= old.page.html.len();
+        }
+        if inner.bytes > MAX_BYTES {
+            evict(&mut inner);
+        }
+    }
+}
+
+/// Drops the least recently checked entries until a quarter of the budget is free.
+fn evict(inner: &mut Inner) {
+    let mut ages: Vec<(OffsetDateTime, Key, usize)> = inner
+        .entries
+        .iter()
+        .map(|(k, e)| (e.checked, k.clone(), e.page.html.len()))
+        .collect();
+    ages.sort_by_key(|(checked, _, _)| *checked);
+    let target = MAX_BYTES / 4 * 3;
+    for (_, key, len) in ages {
+        if inner.bytes <= target {
+            break;
+        }
+        inner.entries.remove(&key);
+        inner.bytes -= len;
+    }
+}
+
+/// The next moment after `now` at which the verifier starts or stops accepting the
+/// credential (its validity period, widened by the tolerated clock skew).
+fn turns_at(award: &Award, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    [
+        Some(award.issued_at - DEFAULT_SKEW),
+        award.valid_until.map(|u| u + DEFAULT_SKEW),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| *t > now)
+    .min()
+}
+
+/// A strong entity tag for a page body (FNV-1a, 64 bits: distinct pages, distinct tags).
+fn etag(html: &str) -> String {
+    let hash = html.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("\"{hash:016x}\"")
+}
+
+impl App {
+    /// The public page of an award in one variant (`variant` names what else the page
+    /// depends on, such as its language): kept, or the inputs to render it from.
+    pub async fn credential_page(
+        self: &Arc<Self>,
+        id: AwardId,
+        variant: &str,
+    ) -> AppResult<PageLookup> {
+        let now = self.now();
+        let key = (id, variant.to_owned());
+        let kept = {
+            let inner = self.pages.lock();
+            inner.entries.get(&key).and_then(|e| {
+                e.usable(now).then(|| {
+                    (
+                        e.page.clone(),
+                        now - e.checked < REVALIDATE_AFTER,
+                        e.stamp.clone(),
+                    )
+                })
+            })
+        };
+        if let Some((page, true, _)) = &kept {
+            return Ok(PageLookup::Kept(page.clone()));
+        }
+        let award = self.award_by_id(id).await?;
+        let links = self.award_links(id).await?;
+        let stamp = Stamp::of(&award, &links);
+        if let Some((page, _, kept_stamp)) = kept
+            && kept_stamp == stamp
+        {
+            if let Some(e) = self.pages.lock().entries.get_mut(&key) {
+                e.checked = now;
+            }
+            return Ok(PageLookup::Kept(page));
+        }
+        let report = self
+            .verify(award.credential.clone().into_bytes(), None)
+            .await;
+        Ok(PageLookup::Render(Box::new(PageInputs {
+            award,
+            links,
+            report,
+            checked_at: now,
+            stamp,
+            verified_at: now,
+        })))
+    }
+
+    /// Keeps a page rendered from `inputs` and returns it, ready to send.
+    pub fn keep_credential_page(
+        &self,
+        variant: &str,
+        inputs: &PageInputs,
+        html: String,
+    ) -> Arc<KeptPage> {
+        let page = Arc::new(KeptPage {
+            etag: etag(&html),
+            html: html.into(),
+        });
+        self.pages.insert(
+            (inputs.award.id, variant.to_owned()),
+            Entry {
+                page: page.clone(),
+                stamp: inputs.stamp.clone(),
+                checked: inputs.verified_at,
+                verified_at: inputs.verified_at,
+                turns_at: turns_at(&inputs.award, inputs.verified_at),
+            },
+        );
+        page
+    }
+
+    /// Forgets the kept pages of an award whose state changed.
+    pub(crate) fn page_changed(&self, id: AwardId) {
+        self.pages.forget(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_differ_with_content() {
+        assert_ne!(etag("<p>a</p>"), etag("<p>b</p>"));
+        assert_eq!(etag("x"), etag("x"));
+    }
+}

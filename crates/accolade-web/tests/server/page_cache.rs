@@ -1,0 +1,167 @@
+//! The public credential page is kept once rendered. These check that what a visitor sees
+//! stays true: a change made by this process shows at once, a change made by another
+//! process (here: straight in the database) within a second, expiry at its moment, and
+//! browsers revalidate with the page's entity tag.
+
+use super::{Http, PUBLIC};
+use accolade_app::{
+    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
+};
+use accolade_core::{Actor, AwardStatus, Clock, FixedClock, SystemClock};
+use accolade_net::FetchPolicy;
+use accolade_store::Store;
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+
+fn get(http: &Http, path: &str) -> super::Reply {
+    tokio::task::block_in_place(|| http.get(path, "text/html"))
+}
+
+/// The title of the page's status banner.
+fn status_of(body: &str) -> &str {
+    body.split_once("<p class=\"banner-title\">")
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map_or("no banner", |(title, _)| title.trim())
+}
+
+async fn kept_pages(store: Store) {
+    let start = SystemClock.now().replace_nanosecond(0).unwrap();
+    let clock = Arc::new(FixedClock::new(start));
+    let app = Arc::new(App::new(
+        store,
+        clock.clone(),
+        AppConfig {
+            public_url: PublicUrl::parse(PUBLIC).unwrap(),
+            fetch_policy: FetchPolicy::default(),
+            http_for_loopback: false,
+        },
+        Some(MasterKey::generate().unwrap()),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let router = accolade_web::router(app.clone());
+    tokio::spawn(async move {
+        let _ = super::axum_serve(listener, router).await;
+    });
+    let http = Http::new(port);
+
+    let org = app
+        .create_org(NewOrganization {
+            name: "Kept Pages Institute".into(),
+            url: "https://kept.example".into(),
+            email: None,
+            description: None,
+            slug: Some("kept".into()),
+        })
+        .await
+        .unwrap();
+    let achievement = app
+        .create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "Cache Coherence".into(),
+                description: "Keeps copies true.".into(),
+                criteria_narrative: Some("Explain the invalidation rules.".into()),
+                ..NewAchievement::default()
+            },
+        )
+        .await
+        .unwrap();
+    let issue = |email: &'static str, valid_until: Option<OffsetDateTime>| {
+        let app = app.clone();
+        async move {
+            app.award(
+                &Actor::system(),
+                NewAward {
+                    achievement_id: achievement.id,
+                    recipient_email: email.into(),
+                    issued_at: Some(start - Duration::days(1)),
+                    valid_until,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let award = issue("kim@example.com", None).await;
+    let expiring = issue("lee@example.com", Some(start + Duration::hours(2))).await;
+    let path = format!("/credentials/{}", award.id);
+
+    // Kept, with a validator: the browser's conditional request gets a bodiless 304.
+    let first = get(&http, &path);
+    assert_eq!(first.status, 200);
+    assert_eq!(status_of(&first.body), "Verified");
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    let etag = first.header("etag").unwrap().to_owned();
+    let again = get(&http, &path);
+    assert_eq!(again.body, first.body, "served as kept");
+    let not_modified = tokio::task::block_in_place(|| http.get_if_none_match(&path, &etag));
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+
+    // Another process revokes it (the database changes under this one): within a second
+    // the page says so, and its tag changes.
+    assert!(
+        app.store()
+            .set_award_status(award.id, AwardStatus::Revoked, Some("Exam fraud"), start)
+            .await
+            .unwrap()
+    );
+    clock.advance(Duration::milliseconds(1500));
+    let revoked = get(&http, &path);
+    assert_eq!(status_of(&revoked.body), "Revoked", "{}", revoked.body);
+    assert!(revoked.body.contains("Exam fraud"));
+    assert_ne!(revoked.header("etag").unwrap(), etag);
+    let stale = tokio::task::block_in_place(|| http.get_if_none_match(&path, &etag));
+    assert_eq!(stale.status, 200, "an old tag no longer matches");
+
+    // A change through this process shows at once, without waiting.
+    let expiring_path = format!("/credentials/{}", expiring.id);
+    assert_eq!(status_of(&get(&http, &expiring_path).body), "Verified");
+    app.suspend(&Actor::system(), expiring.id, Some("Under review"))
+        .await
+        .unwrap();
+    assert_eq!(status_of(&get(&http, &expiring_path).body), "Suspended");
+    app.reinstate(&Actor::system(), expiring.id).await.unwrap();
+    assert_eq!(status_of(&get(&http, &expiring_path).body), "Verified");
+
+    // Expiry needs no change at all: the page turns at validUntil (and the verifier's
+    // five minutes of tolerated clock skew).
+    clock.advance(Duration::hours(2));
+    assert_eq!(status_of(&get(&http, &expiring_path).body), "Verified");
+    clock.advance(Duration::minutes(5));
+    let expired = get(&http, &expiring_path);
+    assert_eq!(status_of(&expired.body), "Expired", "{}", expired.body);
+
+    // Every view is counted, kept or not.
+    app.flush_events().await;
+    let views = app
+        .store()
+        .award_events(award.id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == "view")
+        .count();
+    assert_eq!(views, 5, "four 200s and a 304 are five views");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kept_pages_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    kept_pages(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kept_pages_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    kept_pages(store).await;
+}
