@@ -5,8 +5,9 @@
 //!
 //! Freshness rules:
 //! - A kept page is served as is for [`REVALIDATE_AFTER`]. After that, the next view reloads
-//!   the award and its links (two indexed reads) and compares them with what the page was
-//!   rendered from; a change of status, reason or replacement renders the page again.
+//!   the award's standing (status, reason and links: one indexed read, without the
+//!   credential) and compares it with what the page was rendered from; any change renders
+//!   the page again.
 //! - The credential is verified again at least every [`REVERIFY_AFTER`], and as soon as its
 //!   validity period starts or ends, so "checked at" never grows old and expiry shows at once.
 //! - Revoking, suspending, reinstating, re-issuing or renewing through this process forgets
@@ -15,8 +16,8 @@
 //! - The kept pages are bounded by total size ([`MAX_BYTES`]); the least recently checked
 //!   ones go first.
 
-use crate::{App, AppResult};
-use accolade_core::{Award, AwardId, AwardLinks, AwardStatus};
+use crate::{App, AppError, AppResult};
+use accolade_core::{Award, AwardId, AwardLinks, AwardStanding};
 use accolade_credentials::verify::{DEFAULT_SKEW, Report};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,26 +38,6 @@ pub struct KeptPage {
     pub etag: String,
 }
 
-/// What the page was rendered from; any difference renders it again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
-    status: AwardStatus,
-    status_changed_at: Option<OffsetDateTime>,
-    status_reason: Option<String>,
-    links: AwardLinks,
-}
-
-impl Stamp {
-    fn of(award: &Award, links: &AwardLinks) -> Self {
-        Self {
-            status: award.status,
-            status_changed_at: award.status_changed_at,
-            status_reason: award.status_reason.clone(),
-            links: *links,
-        }
-    }
-}
-
 /// Everything a page renders from, when it must be rendered.
 #[derive(Debug)]
 pub struct PageInputs {
@@ -65,7 +46,7 @@ pub struct PageInputs {
     pub report: Report,
     /// When `report` was made.
     pub checked_at: OffsetDateTime,
-    stamp: Stamp,
+    stamp: AwardStanding,
     verified_at: OffsetDateTime,
 }
 
@@ -81,7 +62,7 @@ pub enum PageLookup {
 #[derive(Debug)]
 struct Entry {
     page: Arc<KeptPage>,
-    stamp: Stamp,
+    stamp: AwardStanding,
     /// When the database was last compared with `stamp`.
     checked: OffsetDateTime,
     verified_at: OffsetDateTime,
@@ -204,17 +185,22 @@ impl App {
         if let Some((page, true, _)) = &kept {
             return Ok(PageLookup::Kept(page.clone()));
         }
+        if let Some((page, _, kept_stamp)) = kept {
+            let standing = self
+                .store
+                .award_standing(id)
+                .await?
+                .ok_or(AppError::NotFound("award"))?;
+            if standing == kept_stamp {
+                if let Some(e) = self.pages.lock().entries.get_mut(&key) {
+                    e.checked = now;
+                }
+                return Ok(PageLookup::Kept(page));
+            }
+        }
         let award = self.award_by_id(id).await?;
         let links = self.award_links(id).await?;
-        let stamp = Stamp::of(&award, &links);
-        if let Some((page, _, kept_stamp)) = kept
-            && kept_stamp == stamp
-        {
-            if let Some(e) = self.pages.lock().entries.get_mut(&key) {
-                e.checked = now;
-            }
-            return Ok(PageLookup::Kept(page));
-        }
+        let stamp = AwardStanding::of(&award, links);
         let report = self
             .verify(award.credential.clone().into_bytes(), None)
             .await;

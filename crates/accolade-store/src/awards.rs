@@ -6,7 +6,9 @@ use crate::jobs::on_backend;
 use crate::outbox::QueuedEmail;
 use crate::store::Inner;
 use crate::{Store, StoreError};
-use accolade_core::{AchievementId, AuditEvent, Award, AwardId, AwardLinks, AwardState, OrgId};
+use accolade_core::{
+    AchievementId, AuditEvent, Award, AwardId, AwardLinks, AwardStanding, AwardState, OrgId,
+};
 use time::OffsetDateTime;
 
 /// Which of an organization's awards to list. Every field narrows the list; the default
@@ -81,6 +83,11 @@ impl Store {
     /// An award's links to its re-issue or renewal; `None` if there is no such award.
     pub async fn award_links(&self, id: AwardId) -> Result<Option<AwardLinks>, StoreError> {
         on_backend!(self.award_links(id))
+    }
+
+    /// The award's status and links, without its credential (`None`: no such award).
+    pub async fn award_standing(&self, id: AwardId) -> Result<Option<AwardStanding>, StoreError> {
+        on_backend!(self.award_standing(id))
     }
 
     /// Revokes `old` with `reason` as superseded by `new`, links the two, and bumps the

@@ -56,6 +56,28 @@ pub struct AwardLinks {
     pub renewal_of: Option<AwardId>,
 }
 
+/// Everything about an award that can change once it is issued (the signed credential never
+/// does): its status and why, and its links. Pages made from an award stay true while its
+/// standing is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwardStanding {
+    pub status: AwardStatus,
+    pub status_reason: Option<String>,
+    pub status_changed_at: Option<OffsetDateTime>,
+    pub links: AwardLinks,
+}
+
+impl AwardStanding {
+    pub fn of(award: &Award, links: AwardLinks) -> Self {
+        Self {
+            status: award.status,
+            status_reason: award.status_reason.clone(),
+            status_changed_at: award.status_changed_at,
+            links,
+        }
+    }
+}
+
 /// An award's state as people see it: the stored status, with "expired" following from
 /// time (an active award past its `validUntil`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,9 +3,38 @@
 
 use super::codec::{RowReader, micros};
 use crate::StoreError;
-use accolade_core::{Actor, AuditEvent, AwardId, AwardLinks, OrgId};
+use accolade_core::{Actor, AuditEvent, AwardId, AwardLinks, AwardStanding, AwardStatus, OrgId};
 
 sql_impl! {
+    /// The award's status and links in one indexed read, without its credential.
+    pub async fn award_standing(&self, id: AwardId) -> Result<Option<AwardStanding>, StoreError> {
+        let row = sqlx::query(
+            "SELECT status, status_reason, status_changed_at,
+                    replaced_by, replaces, renewed_by, renewal_of
+             FROM awards WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let r = RowReader::new(&row, "awards");
+        Ok(Some(AwardStanding {
+            status: r.text_with("status", |s| {
+                AwardStatus::parse(s).ok_or_else(|| format!("unknown status {s:?}"))
+            })?,
+            status_reason: r.opt_text("status_reason")?,
+            status_changed_at: r.opt_time("status_changed_at")?,
+            links: AwardLinks {
+                replaced_by: r.opt_parsed("replaced_by")?,
+                replaces: r.opt_parsed("replaces")?,
+                renewed_by: r.opt_parsed("renewed_by")?,
+                renewal_of: r.opt_parsed("renewal_of")?,
+            },
+        }))
+    }
+
     pub async fn award_links(&self, id: AwardId) -> Result<Option<AwardLinks>, StoreError> {
         let row = sqlx::query(
             "SELECT replaced_by, replaces, renewed_by, renewal_of FROM awards WHERE id = $1",

@@ -101,6 +101,12 @@ async fn kept_pages(store: Store) {
     assert_eq!(not_modified.status, 304);
     assert!(not_modified.body.is_empty());
 
+    // A second later nothing has changed: the standing is read again and the page kept.
+    clock.advance(Duration::milliseconds(1500));
+    let later = get(&http, &path);
+    assert_eq!(later.header("etag"), Some(etag.as_str()));
+    assert_eq!(later.body, first.body);
+
     // Another process revokes it (the database changes under this one): within a second
     // the page says so, and its tag changes.
     assert!(
@@ -145,7 +151,7 @@ async fn kept_pages(store: Store) {
         .iter()
         .filter(|e| e.kind == "view")
         .count();
-    assert_eq!(views, 5, "four 200s and a 304 are five views");
+    assert_eq!(views, 6, "five 200s and a 304 are six views");
 }
 
 #[tokio::test(flavor = "multi_thread")]
