@@ -28,4 +28,5 @@ pub use sql::ClaimOutcome;
 pub use sql::EarnerImport;
 pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
+pub use sql::events_daily::DailyCount;
 pub use store::Store;

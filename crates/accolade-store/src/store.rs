@@ -252,6 +252,21 @@ impl Store {
         each!(self.award_event_counts(award))
     }
 
+    /// The award's rolled-up days, oldest first.
+    pub async fn daily_event_counts(
+        &self,
+        award: AwardId,
+    ) -> Result<Vec<crate::DailyCount>, StoreError> {
+        each!(self.daily_event_counts(award))
+    }
+
+    /// Counts the events before `before` by award, day, kind and channel (with distinct
+    /// visitors) and deletes their rows; returns how many events were rolled up. Totals are
+    /// the same before and after.
+    pub async fn roll_up_events(&self, before: time::OffsetDateTime) -> Result<u64, StoreError> {
+        each!(self.roll_up_events(before))
+    }
+
     /// The events on the organization's awards, counted by achievement, kind and channel.
     pub async fn achievement_event_counts(
         &self,

@@ -5,6 +5,8 @@ use accolade_core::{
     Achievement, AchievementId, Award, AwardId, AwardStatus, ExpiryPolicy, ImageId, ImageRecord,
     KeyId, OrgId, Organization, Slug,
 };
+#[path = "story/analytics_daily.rs"]
+mod analytics_daily;
 #[path = "story/connect.rs"]
 mod connect;
 #[path = "story/fixtures.rs"]

@@ -165,6 +165,15 @@ impl App {
         self.analytics.flush().await;
     }
 
+    /// Counts the events of the days that are over (UTC) into daily totals and deletes their
+    /// rows, so the events table holds about a day; totals stay the same. `accolade serve`'s
+    /// worker does this once a day; any number of servers may at once.
+    pub async fn roll_up_analytics(&self) -> AppResult<u64> {
+        self.flush_events().await;
+        let today = self.now().replace_time(time::Time::MIDNIGHT);
+        Ok(self.store.roll_up_events(today).await?)
+    }
+
     /// The award's totals.
     pub async fn award_totals(&self, award: AwardId) -> AppResult<EventTotals> {
         let mut totals = EventTotals::default();

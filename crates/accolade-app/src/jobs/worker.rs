@@ -1,5 +1,6 @@
 //! The background loop `accolade serve` runs: every second or so, run the due jobs; once an
-//! hour, enqueue the expiry-reminder scan; stop between two jobs when asked.
+//! hour, enqueue the expiry-reminder scan; once a day, roll analytics up by day; stop
+//! between two jobs when asked.
 
 use crate::App;
 use std::sync::Arc;
@@ -29,7 +30,20 @@ impl JobWorker {
         let name = owner.clone();
         let handle = tokio::spawn(async move {
             let mut scheduled_hour = String::new();
+            let mut rolled_up: Option<time::Date> = None;
             loop {
+                let today = app.clock().now().date();
+                if rolled_up != Some(today) {
+                    match app.roll_up_analytics().await {
+                        Ok(n) => {
+                            rolled_up = Some(today);
+                            if n > 0 {
+                                tracing::info!(events = n, "analytics rolled up by day");
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "rolling analytics up failed"),
+                    }
+                }
                 // One scan per hour, whichever worker enqueues it first (its key names the hour).
                 let hour = crate::expiry::hour_key(app.clock().now());
                 if hour != scheduled_hour {

@@ -275,6 +275,17 @@ async fn story(store: Store) {
         clock.now().replace_nanosecond(0).unwrap()
     );
 
+    // Past days are rolled up into daily counts: their rows go, the totals stay.
+    let before = app.award_totals(ada.id).await.unwrap();
+    let by_badge_before = app.achievement_totals(acme).await.unwrap();
+    let rolled = app.roll_up_analytics().await.unwrap();
+    assert!(rolled >= 12, "yesterday's events were rolled up ({rolled})");
+    assert_eq!(app.award_totals(ada.id).await.unwrap(), before);
+    assert_eq!(app.achievement_totals(acme).await.unwrap(), by_badge_before);
+    let left = store.award_events(ada.id).await.unwrap();
+    assert_eq!(left.len(), 1, "today's view is still a row");
+    assert_eq!(app.roll_up_analytics().await.unwrap(), 0);
+
     // The share card says what the credential is now.
     assert_eq!(app.share_card(&ada).state, AwardState::Active);
     assert_eq!(app.share_card(&ada).name, "First Aid: Level 2");

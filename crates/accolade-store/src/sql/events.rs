@@ -95,9 +95,15 @@ sql_impl! {
 
     /// The award's events counted by kind and channel.
     pub async fn award_event_counts(&self, award: AwardId) -> Result<Vec<EventCount>, StoreError> {
+        // Today's events are still rows; earlier days are counted in analytics_daily.
         let rows = sqlx::query(
-            "SELECT kind, channel, COUNT(*) AS n FROM analytics_events
-             WHERE award_id = $1 GROUP BY kind, channel ORDER BY kind, channel",
+            "SELECT kind, channel, CAST(SUM(n) AS BIGINT) AS n FROM (
+                 SELECT kind, channel, COUNT(*) AS n FROM analytics_events
+                 WHERE award_id = $1 GROUP BY kind, channel
+                 UNION ALL
+                 SELECT kind, channel, events AS n FROM analytics_daily WHERE award_id = $1
+             ) t
+             GROUP BY kind, channel ORDER BY kind, channel",
         )
         .bind(award.to_string())
         .fetch_all(&self.pool)
@@ -120,8 +126,15 @@ sql_impl! {
         org: OrgId,
     ) -> Result<Vec<(AchievementId, EventCount)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.achievement_id, e.kind, e.channel, COUNT(*) AS n
-             FROM analytics_events e JOIN awards a ON a.id = e.award_id
+            "SELECT a.achievement_id, e.kind, e.channel, CAST(SUM(e.n) AS BIGINT) AS n
+             FROM (
+                 SELECT award_id, kind, channel, COUNT(*) AS n FROM analytics_events
+                 WHERE award_id IN (SELECT id FROM awards WHERE org_id = $1)
+                 GROUP BY award_id, kind, channel
+                 UNION ALL
+                 SELECT award_id, kind, channel, events AS n FROM analytics_daily
+                 WHERE award_id IN (SELECT id FROM awards WHERE org_id = $1)
+             ) e JOIN awards a ON a.id = e.award_id
              WHERE a.org_id = $1
              GROUP BY a.achievement_id, e.kind, e.channel
              ORDER BY a.achievement_id, e.kind, e.channel",

@@ -40,6 +40,7 @@ pub use earner_imports::EarnerImport;
 mod earners;
 pub use earners::ClaimOutcome;
 pub(crate) mod events;
+pub(crate) mod events_daily;
 mod import_chunks;
 mod imports;
 mod invitations;
@@ -150,6 +151,11 @@ impl Backend for Sqlite {
             "pathways",
             include_str!("../../migrations/sqlite/0014_pathways.sql"),
         ),
+        (
+            15,
+            "analytics daily",
+            include_str!("../../migrations/sqlite/0015_analytics_daily.sql"),
+        ),
     ];
 }
 
@@ -225,6 +231,11 @@ impl Backend for Postgres {
             14,
             "pathways",
             include_str!("../../migrations/postgres/0014_pathways.sql"),
+        ),
+        (
+            15,
+            "analytics daily",
+            include_str!("../../migrations/postgres/0015_analytics_daily.sql"),
         ),
     ];
 }
