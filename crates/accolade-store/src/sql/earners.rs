@@ -66,7 +66,7 @@ where
     for part in tokens.chunks(TOKENS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO claim_tokens (token_hash, award_id, created_at, expires_at) VALUES {}",
-            super::imports::placeholders(1, part.len(), 4)
+            super::imports::placeholders::<DB>(part.len(), 4)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for t in part {

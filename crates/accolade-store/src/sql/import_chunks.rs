@@ -126,7 +126,7 @@ where
                      recipient_name, issued_at, valid_until, status, status_reason,
                      status_changed_at, status_index, key_id, credential, created_at)
                  VALUES {}",
-                placeholders(1, part.len(), 14)
+                placeholders::<DB>(part.len(), 14)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for a in part {

@@ -207,7 +207,7 @@ where
             "INSERT INTO outbox (id, org_id, award_id, template, to_address, subject, body_text,
                  body_html, state, attempts, last_error, created_at, sent_at)
              VALUES {}",
-            placeholders(1, fresh.len(), 13)
+            placeholders::<DB>(fresh.len(), 13)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for m in fresh {
