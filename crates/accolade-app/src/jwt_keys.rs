@@ -8,17 +8,13 @@
 //! `publicKeyJwk` carries the same `kid`), and in the instance's JWK Set at
 //! `{base}/.well-known/jwks.json`.
 
-use crate::downloads::Download;
 use crate::{App, AppError, AppResult, MasterKey};
-use accolade_core::{Actor, AwardId, KeyId, Organization};
+use accolade_core::{Actor, Award, KeyId, Organization};
 use accolade_credentials::jwt::keys::JwsKey;
 use accolade_credentials::jwt::sign::{self, Es256Key};
 use accolade_store::JwtKey;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-/// The media type of a VC-JWT download: the OB 3.0 profile serves compact JWS as text.
-pub const JWT_CONTENT_TYPE: &str = "text/plain";
 
 /// What a sealed JWT key is bound to, so that it can be unsealed only as that key.
 fn seal_context(id: KeyId) -> Vec<u8> {
@@ -213,21 +209,16 @@ impl App {
         Ok(())
     }
 
-    /// The credential `id` as an Open Badges 3.0 VC-JWT signed with its organization's
-    /// current ES256 key: the signed credential (its Data Integrity proof included) is the
-    /// payload. A revoked credential still downloads; its status list says it is revoked.
-    pub async fn download_jwt(&self, id: AwardId) -> AppResult<Download> {
-        let award = self.award_by_id(id).await?;
-        let credential: Value = serde_json::from_str(&award.credential)
-            .map_err(|e| AppError::Internal(format!("award {id} has unreadable JSON: {e}")))?;
+    /// The signed credential (its Data Integrity proof included) as the payload of an Open
+    /// Badges 3.0 VC-JWT signed with its organization's current ES256 key.
+    pub(crate) async fn credential_jwt(
+        &self,
+        award: &Award,
+        credential: &Value,
+    ) -> AppResult<String> {
         let org = self.org(award.org_id).await?;
         let (record, key) = self.jwt_signing_key(&org).await?;
-        let token = sign::sign_credential(&credential, &key, &self.jwt_key_url(&org, &record))
-            .map_err(|e| AppError::Internal(format!("award {id}: {e}")))?;
-        Ok(Download {
-            bytes: token.into_bytes(),
-            content_type: JWT_CONTENT_TYPE,
-            file_name: format!("{}.jwt", crate::downloads::file_stem(&credential)),
-        })
+        sign::sign_credential(credential, &key, &self.jwt_key_url(&org, &record))
+            .map_err(|e| AppError::Internal(format!("award {}: {e}", award.id)))
     }
 }

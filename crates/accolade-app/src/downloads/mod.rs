@@ -37,6 +37,9 @@ pub enum DownloadKind {
     Ob2Svg,
     /// A printable certificate (A4 landscape PDF) with a QR code to the credential's page.
     CertificatePdf,
+    /// The OB 3.0 VC-JWT (ES256), signed on each download; a revoked credential still
+    /// downloads, its status list says it is revoked.
+    Jwt,
 }
 
 impl DownloadKind {
@@ -48,6 +51,7 @@ impl DownloadKind {
             Self::Ob2Png => "-ob2.png",
             Self::Ob2Svg => "-ob2.svg",
             Self::CertificatePdf => "-certificate.pdf",
+            Self::Jwt => ".jwt",
         }
     }
 
@@ -57,6 +61,8 @@ impl DownloadKind {
             Self::BakedSvg | Self::Ob2Svg => "image/svg+xml",
             Self::Json => "application/vc+ld+json",
             Self::CertificatePdf => "application/pdf",
+            // The OB 3.0 profile serves a compact JWS as text.
+            Self::Jwt => "text/plain",
         }
     }
 }
@@ -78,6 +84,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("award {id} has unreadable JSON: {e}")))?;
         let bytes = match kind {
             DownloadKind::Json => award.credential.clone().into_bytes(),
+            DownloadKind::Jwt => self.credential_jwt(&award, &credential).await?.into_bytes(),
             DownloadKind::BakedPng | DownloadKind::BakedSvg => {
                 let artwork = self.artwork(&credential).await?;
                 let text = award.credential.clone();
@@ -192,7 +199,9 @@ fn bake_artwork(
                 .map(String::into_bytes)
                 .map_err(baking)
         }
-        DownloadKind::Json | DownloadKind::CertificatePdf => Ok(credential.as_bytes().to_vec()),
+        DownloadKind::Json | DownloadKind::CertificatePdf | DownloadKind::Jwt => {
+            Ok(credential.as_bytes().to_vec())
+        }
     }
 }
 

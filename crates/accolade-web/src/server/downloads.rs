@@ -164,22 +164,12 @@ async fn json(
     serve(state, id, visitor, DownloadKind::Json).await
 }
 
-/// The credential as an OB 3.0 VC-JWT (ES256), made fresh on each download from the
-/// signed credential.
 async fn jwt(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
+    state: State<AppState>,
+    id: Path<String>,
     visitor: Visitor,
 ) -> Result<Response, WebError> {
-    let id: AwardId = id.parse().map_err(|_| {
-        WebError::new(
-            StatusCode::NOT_FOUND,
-            "There is no credential with this id.",
-        )
-    })?;
-    let download = app.download_jwt(id).await?;
-    app.record_event(id, EventKind::Download, "jwt", visitor.client());
-    Ok(attachment(download))
+    serve(state, id, visitor, DownloadKind::Jwt).await
 }
 
 async fn serve(
@@ -208,6 +198,7 @@ fn channel(kind: DownloadKind) -> &'static str {
         DownloadKind::CertificatePdf => "pdf",
         DownloadKind::Ob2Png => "ob2-png",
         DownloadKind::Ob2Svg => "ob2-svg",
+        DownloadKind::Jwt => "jwt",
     }
 }
 
