@@ -28,6 +28,20 @@ pub enum FetchError {
     Timeout { url: String },
 }
 
+impl FetchError {
+    /// True when the server answered that the document does not exist (404, 410): the
+    /// document is known to be absent, as opposed to out of reach.
+    pub fn is_absent(&self) -> bool {
+        matches!(
+            self,
+            Self::Status {
+                status: 404 | 410,
+                ..
+            }
+        )
+    }
+}
+
 /// Fetches documents for the verifier (DID documents, key documents, status lists).
 /// Implementations must refuse private, loopback and link-local addresses unless told
 /// otherwise, bound time and size, and re-check every redirect.
@@ -203,7 +217,7 @@ pub fn did_web_url(did: &str, options: &ResolveOptions) -> Result<String, Resolv
 
 fn fetch_json(fetch: &dyn Fetch, url: &str, accept: &str) -> Result<Value, ResolveError> {
     let doc = fetch.get(url, accept)?;
-    serde_json::from_slice(&doc.body).map_err(|_| ResolveError::NotJson { url: url.into() })
+    crate::ijson::from_slice(&doc.body).map_err(|_| ResolveError::NotJson { url: url.into() })
 }
 
 fn resolve_did_web(

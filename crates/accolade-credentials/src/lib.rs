@@ -8,6 +8,7 @@ pub mod bake;
 pub mod contexts;
 pub mod did;
 pub mod identity;
+pub mod ijson;
 pub mod jsonld;
 pub mod jwt;
 pub mod model;

@@ -196,19 +196,29 @@ const VALIDATOR_FILES: &[(&str, Verdict, &str)] = &[
         Verdict::Invalid,
         "stricter: the did:key's controller is not the issuer (urn:uuid:…); the validator does not compare them for did:key",
     ),
-    // VC-JWTs whose RS256 key travels in the header (`jwk`): the signature is checked, and
-    // the report warns that nothing ties the key to the issuer (as the OB 3.0 profile allows).
-    ("simple-jwt.png", Verdict::Valid, ""),
-    ("simple-jwt.svg", Verdict::Valid, ""),
+    // VC-JWTs whose RS256 key travels only in the header (`jwk`), signed by a key their
+    // issuers (https://1edtech.edu, https://example.edu) publish nowhere. The validator
+    // accepts a bare header key; Accolade does not, since anyone can put any key there and
+    // name any issuer: a signature counts only with a key shown to be the issuer's.
+    (
+        "simple-jwt.png",
+        Verdict::Invalid,
+        "deliberate: the header key is not published by the issuer (the validator trusts it)",
+    ),
+    (
+        "simple-jwt.svg",
+        Verdict::Invalid,
+        "deliberate: the header key is not published by the issuer (the validator trusts it)",
+    ),
     (
         "simple-jwt_v1.png",
-        Verdict::Valid,
-        "the validator's warnings are about the outdated context; ours is a warning too",
+        Verdict::Invalid,
+        "deliberate: the header key is not published by the issuer (the validator trusts it)",
     ),
     (
         "simple-jwt_v1.svg",
-        Verdict::Valid,
-        "the validator's warnings are about the outdated context; ours is a warning too",
+        Verdict::Invalid,
+        "deliberate: the header key is not published by the issuer (the validator trusts it)",
     ),
     (
         "simple.jwt",
@@ -217,7 +227,7 @@ const VALIDATOR_FILES: &[(&str, Verdict, &str)] = &[
     ),
     (
         "sd/derivedcredential.json",
-        Verdict::Unverified,
+        Verdict::Unchecked,
         "ecdsa-sd-2023 is not supported",
     ),
     ("velocity.jwt", Verdict::Invalid, ""),

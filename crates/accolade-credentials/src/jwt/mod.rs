@@ -19,6 +19,8 @@ pub enum JwtError {
     TooLarge(usize),
     #[error("the JWT {0} is not base64url-encoded JSON")]
     BadPart(&'static str),
+    #[error("the JWT {0} is not strict JSON: {1}")]
+    NotStrictJson(&'static str, String),
     #[error("the JWT header uses alg {0:?}, which is never accepted")]
     ForbiddenAlg(String),
     #[error("the JWT is signed with {0}, which is not supported (RS256, ES256 and EdDSA are)")]
@@ -71,9 +73,10 @@ fn decode_part(part: &str, name: &'static str) -> Result<Vec<u8>, JwtError> {
 }
 
 fn decode_json(part: &str, name: &'static str) -> Result<Map<String, Value>, JwtError> {
-    match serde_json::from_slice(&decode_part(part, name)?) {
+    match crate::ijson::from_slice(&decode_part(part, name)?) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => Err(JwtError::BadPart(name)),
+        Ok(_) => Err(JwtError::BadPart(name)),
+        Err(e) => Err(JwtError::NotStrictJson(name, e.to_string())),
     }
 }
 

@@ -48,9 +48,12 @@ enum Given {
 fn classify(text: &str) -> Result<Given, String> {
     let t = text.trim();
     if t.starts_with('{') {
-        return match serde_json::from_str::<Value>(t) {
+        return match crate::ijson::from_str(t) {
             Ok(v @ Value::Object(_)) => Ok(Given::Json(v)),
-            _ => Err("the Open Badges 2.0 assertion is not a JSON object".into()),
+            Ok(_) => Err("the Open Badges 2.0 assertion is not a JSON object".into()),
+            Err(e) => Err(format!(
+                "the Open Badges 2.0 assertion is not valid JSON: {e}"
+            )),
         };
     }
     if t.starts_with("https://") || t.starts_with("http://") {
@@ -145,7 +148,8 @@ pub(crate) fn fetch_json(
             limit: MAX_DOC_BYTES,
         });
     }
-    let v: Value = serde_json::from_slice(&doc.body).map_err(|_| bad("the answer is not JSON"))?;
+    let v: Value = crate::ijson::from_slice(&doc.body)
+        .map_err(|e| bad(&format!("the answer is not strict JSON: {e}")))?;
     crate::jsonld::check_depth(&v, crate::jsonld::Limits::default().max_depth)
         .map_err(|_| bad("the JSON is nested too deeply"))?;
     Ok(v)

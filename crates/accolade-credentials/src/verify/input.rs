@@ -78,7 +78,7 @@ pub fn parse_json(text: &str) -> Result<Parsed, String> {
             MAX_JSON_BYTES >> 20
         ));
     }
-    match serde_json::from_str::<Value>(text) {
+    match crate::ijson::from_str(text) {
         Ok(v @ Value::Object(_)) if crate::ob2::looks_like_assertion(&v) => {
             Ok(Parsed::Ob2(text.to_owned()))
         }

@@ -15,12 +15,15 @@ pub(super) fn proof_checks(
     let alg = jwt.alg();
     let candidates = match resolve::find_keys(jwt, issuer, opts.fetch, &opts.resolve) {
         Ok(c) => c,
-        Err(why) => {
+        Err(e) => {
             checks.skip(
                 CheckKind::Proof,
                 format!("the {alg} signature could not be checked without the issuer's key"),
             );
-            checks.fail(CheckKind::Key, why);
+            match e.unreachable {
+                true => checks.inconclusive(CheckKind::Key, e.reason),
+                false => checks.fail(CheckKind::Key, e.reason),
+            }
             checks.skip(CheckKind::IssuerKey, "no key was found");
             return;
         }
@@ -37,7 +40,9 @@ pub(super) fn proof_checks(
                 match &found.link {
                     IssuerLink::Proven(why) => checks.pass(CheckKind::IssuerKey, why.clone()),
                     IssuerLink::Foreign(why) => checks.fail(CheckKind::IssuerKey, why.clone()),
-                    IssuerLink::Unproven(why) => checks.warn(CheckKind::IssuerKey, why.clone()),
+                    IssuerLink::Unreachable(why) => {
+                        checks.inconclusive(CheckKind::IssuerKey, why.clone())
+                    }
                 }
                 return;
             }

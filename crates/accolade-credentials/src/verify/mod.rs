@@ -198,10 +198,25 @@ struct ProofEval {
 }
 
 impl ProofEval {
-    fn all_passed(&self) -> bool {
+    fn outcomes(&self) -> [&(Outcome, String); 3] {
         [&self.proof, &self.key, &self.issuer_key]
-            .iter()
-            .all(|(o, _)| *o == Outcome::Passed)
+    }
+    fn all_passed(&self) -> bool {
+        self.outcomes().iter().all(|(o, _)| *o == Outcome::Passed)
+    }
+    fn any(&self, outcome: Outcome) -> bool {
+        self.outcomes().iter().any(|(o, _)| *o == outcome)
+    }
+}
+
+/// Whether a key could not be resolved because a document was out of reach (then nothing is
+/// known about the key) rather than because what was found is wrong, or because the server
+/// answered that the document does not exist (the key is not published).
+fn unreachable(e: &did::ResolveError) -> bool {
+    match e {
+        did::ResolveError::Fetch(f) => !f.is_absent(),
+        did::ResolveError::NotJson { .. } => true,
+        _ => false,
     }
 }
 
@@ -216,7 +231,7 @@ fn eval_proof(
         Ok(parsed) => parsed,
         Err(e @ (ProofError::WrongType(_) | ProofError::UnsupportedCryptosuite(_))) => {
             return ProofEval {
-                proof: (Outcome::Skipped, e.to_string()),
+                proof: (Outcome::Inconclusive, e.to_string()),
                 key: skipped("no supported proof"),
                 issuer_key: skipped("no supported proof"),
             };
@@ -232,15 +247,19 @@ fn eval_proof(
     let resolved = match did::resolve_key(&parsed.verification_method, opts.fetch, &opts.resolve) {
         Ok(r) => r,
         Err(e) => {
-            return ProofEval {
-                proof: (
-                    Outcome::Skipped,
-                    "the signature could not be checked without the issuer's key".into(),
+            let key = match unreachable(&e) {
+                true => (
+                    Outcome::Inconclusive,
+                    format!("the signing key could not be fetched: {e}"),
                 ),
-                key: (
+                false => (
                     Outcome::Failed,
                     format!("the signing key could not be found: {e}"),
                 ),
+            };
+            return ProofEval {
+                proof: skipped("the signature could not be checked without the issuer's key"),
+                key,
                 issuer_key: skipped("no key was resolved"),
             };
         }
@@ -283,12 +302,26 @@ fn eval_proof(
     }
 }
 
+/// Every proof must verify: a proof set passes only when each proof does. The report shows
+/// the first proof that failed, else the first that could not be checked, else all passed.
 fn proof_checks(cred: &Value, issuer: Option<&str>, opts: &VerifyOptions<'_>, checks: &mut Checks) {
     let proofs = proof::proofs(cred);
     if proofs.is_empty() {
         checks.fail(CheckKind::Proof, "the credential carries no proof, so nothing shows who issued it or that it is unaltered");
         checks.skip(CheckKind::Key, "no proof");
         checks.skip(CheckKind::IssuerKey, "no proof");
+        return;
+    }
+    if proofs.len() > MAX_PROOFS {
+        checks.fail(
+            CheckKind::Proof,
+            format!(
+                "the credential carries {} proofs; at most {MAX_PROOFS} are checked",
+                proofs.len()
+            ),
+        );
+        checks.skip(CheckKind::Key, "too many proofs");
+        checks.skip(CheckKind::IssuerKey, "too many proofs");
         return;
     }
     // Every proof must at least be well-formed JSON-LD, even one we cannot check.
@@ -307,21 +340,40 @@ fn proof_checks(cred: &Value, issuer: Option<&str>, opts: &VerifyOptions<'_>, ch
         .iter()
         .map(|p| eval_proof(cred, p, issuer, opts))
         .collect();
-    let chosen = evals
+    let count = evals.len();
+    let numbered = |i: usize, msg: &str| match count {
+        1 => msg.to_owned(),
+        _ => format!("proof {} of {count}: {msg}", i + 1),
+    };
+    let shown = evals
         .iter()
-        .find(|e| e.all_passed())
-        .or_else(|| {
-            evals
-                .iter()
-                .find(|e| e.proof.0 != Outcome::Skipped || e.key.0 == Outcome::Failed)
-        })
-        .or(evals.first());
-    if let Some(e) = chosen {
-        checks.add(CheckKind::Proof, e.proof.0, e.proof.1.clone());
-        checks.add(CheckKind::Key, e.key.0, e.key.1.clone());
-        checks.add(CheckKind::IssuerKey, e.issuer_key.0, e.issuer_key.1.clone());
+        .position(|e| e.any(Outcome::Failed))
+        .or_else(|| evals.iter().position(|e| !e.all_passed()));
+    match shown {
+        Some(i) => {
+            let e = &evals[i];
+            checks.add(CheckKind::Proof, e.proof.0, numbered(i, &e.proof.1));
+            checks.add(CheckKind::Key, e.key.0, numbered(i, &e.key.1));
+            checks.add(
+                CheckKind::IssuerKey,
+                e.issuer_key.0,
+                numbered(i, &e.issuer_key.1),
+            );
+        }
+        None => {
+            let all = |pick: fn(&ProofEval) -> &(Outcome, String)| match count {
+                1 => evals.first().map(|e| pick(e).1.clone()).unwrap_or_default(),
+                _ => format!("all {count} proofs: {}", pick(&evals[0]).1),
+            };
+            checks.pass(CheckKind::Proof, all(|e| &e.proof));
+            checks.pass(CheckKind::Key, all(|e| &e.key));
+            checks.pass(CheckKind::IssuerKey, all(|e| &e.issuer_key));
+        }
     }
 }
+
+/// Most proofs a credential may carry (each costs a canonicalization and maybe a fetch).
+const MAX_PROOFS: usize = 8;
 
 /// Expands an unsupported proof's configuration to catch undefined terms.
 fn proof_jsonld_error(cred: &Value, p: &Value) -> Result<(), JsonLdError> {
@@ -337,25 +389,38 @@ fn proof_jsonld_error(cred: &Value, p: &Value) -> Result<(), JsonLdError> {
     jsonld::to_rdf(&Value::Object(config), &jsonld::Limits::default()).map(|_| ())
 }
 
-/// Whether any proof verifies with a key the issuer controls (for status list credentials).
+/// Whether every proof of a status list credential verifies with a key its issuer controls:
+/// `Ok(())`, or the outcome (failed or could not be checked) with the reason.
 pub(crate) fn proofs_and_key(
     cred: &Value,
     issuer: Option<&str>,
     opts: &VerifyOptions<'_>,
-) -> (bool, String) {
-    let evals: Vec<ProofEval> = proof::proofs(cred)
+) -> Result<(), (Outcome, String)> {
+    let proofs = proof::proofs(cred);
+    if proofs.is_empty() {
+        return Err((Outcome::Failed, "it carries no proof".to_owned()));
+    }
+    if proofs.len() > MAX_PROOFS {
+        return Err((Outcome::Failed, "it carries too many proofs".to_owned()));
+    }
+    let evals: Vec<ProofEval> = proofs
         .iter()
         .map(|p| eval_proof(cred, p, issuer, opts))
         .collect();
-    if evals.iter().any(ProofEval::all_passed) {
-        return (true, String::new());
+    let first = |outcome: Outcome| {
+        evals
+            .iter()
+            .flat_map(ProofEval::outcomes)
+            .find(|(o, _)| *o == outcome)
+            .map(|(o, m)| (*o, m.clone()))
+    };
+    match first(Outcome::Failed)
+        .or_else(|| first(Outcome::Inconclusive))
+        .or_else(|| first(Outcome::Skipped).map(|(_, m)| (Outcome::Inconclusive, m)))
+    {
+        Some(problem) => Err(problem),
+        None => Ok(()),
     }
-    let why = evals
-        .iter()
-        .flat_map(|e| [&e.proof, &e.key, &e.issuer_key])
-        .find(|(o, _)| *o == Outcome::Failed || *o == Outcome::Skipped)
-        .map_or_else(|| "it carries no proof".to_owned(), |(_, m)| m.clone());
-    (false, why)
 }
 
 fn validity(
@@ -433,12 +498,13 @@ pub(crate) fn finish(
         .0
         .iter()
         .any(|c| c.check == CheckKind::Proof && c.outcome == Outcome::Passed);
+    // Valid only when authenticity was established and nothing needed went unchecked.
     let verdict = if checks.failed() {
         Verdict::Invalid
-    } else if proof_passed {
+    } else if proof_passed && !checks.any_inconclusive() {
         Verdict::Valid
     } else {
-        Verdict::Unverified
+        Verdict::Unchecked
     };
     let issuer_id = credential.as_ref().and_then(issuer_id);
     let issuer_name = credential.as_ref().and_then(issuer_name);
@@ -453,16 +519,7 @@ pub(crate) fn finish(
         .find(|c| c.outcome == Outcome::Failed)
         .map(|c| c.message.clone());
     let summary = match verdict {
-        Verdict::Valid => match checks.0.iter().find(|c| {
-            matches!(c.check, CheckKind::Status | CheckKind::IssuerKey)
-                && c.outcome == Outcome::Warning
-        }) {
-            Some(w) => format!(
-                "Valid: authentic, unaltered and within its dates, issued by {who}; but {}.",
-                w.message
-            ),
-            None => format!("Valid: authentic, unaltered and current, issued by {who}."),
-        },
+        Verdict::Valid => format!("Valid: authentic, unaltered and current, issued by {who}."),
         Verdict::Invalid if flags.revoked => {
             format!("Revoked: the issuer {who} has revoked this credential.")
         }
@@ -473,14 +530,15 @@ pub(crate) fn finish(
             "Expired: this credential is past its validity period.".to_owned()
         }
         Verdict::Invalid => format!("Not valid: {}.", first_failure.unwrap_or_default()),
-        Verdict::Unverified => {
+        Verdict::Unchecked => {
             let why = checks
                 .0
                 .iter()
-                .find(|c| c.check == CheckKind::Proof)
+                .find(|c| c.outcome == Outcome::Inconclusive)
+                .or_else(|| checks.0.iter().find(|c| c.check == CheckKind::Proof))
                 .map(|c| c.message.clone())
                 .unwrap_or_default();
-            format!("Unverified: {why}.")
+            format!("Could not be checked: {why}.")
         }
     };
     Report {

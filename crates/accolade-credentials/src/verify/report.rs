@@ -30,9 +30,15 @@ pub enum CheckKind {
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Passed,
+    /// The check was carried out and the credential failed it.
     Failed,
+    /// Passed, with something worth knowing.
     Warning,
+    /// Not needed here (e.g. no recipient was asked about, no status list is named).
     Skipped,
+    /// Needed, but could not be carried out (a status list or key document unreachable, an
+    /// unsupported proof): the credential can be neither trusted nor rejected.
+    Inconclusive,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,8 +96,21 @@ pub enum Verdict {
     Valid,
     /// At least one check failed.
     Invalid,
-    /// Nothing failed, but authenticity could not be established (e.g. an unsupported proof).
-    Unverified,
+    /// Could not be checked: nothing failed, but something needed could not be checked (a
+    /// status list or key document unreachable, an unsupported proof). Never shown as valid.
+    #[serde(rename = "unchecked", alias = "unverified")]
+    Unchecked,
+}
+
+impl Verdict {
+    /// The verdict in plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "not valid",
+            Self::Unchecked => "could not be checked",
+        }
+    }
 }
 
 /// Status flags for displays that need them at a glance.
@@ -141,6 +160,22 @@ impl Report {
         }
     }
 
+    /// A report for input that could not be checked at all (the credential could not be
+    /// fetched, or the verifier could not run): never valid, never "not valid" either.
+    pub fn unchecked(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Report {
+            verdict: Verdict::Unchecked,
+            summary: format!("Could not be checked: {message}."),
+            checks: vec![Check {
+                check: CheckKind::Parse,
+                outcome: Outcome::Inconclusive,
+                message,
+            }],
+            ..Self::failure(String::new())
+        }
+    }
+
     pub fn is_valid(&self) -> bool {
         self.verdict == Verdict::Valid
     }
@@ -178,7 +213,13 @@ impl Checks {
     pub fn skip(&mut self, check: CheckKind, message: impl Into<String>) {
         self.add(check, Outcome::Skipped, message);
     }
+    pub fn inconclusive(&mut self, check: CheckKind, message: impl Into<String>) {
+        self.add(check, Outcome::Inconclusive, message);
+    }
     pub fn failed(&self) -> bool {
         self.0.iter().any(|c| c.outcome == Outcome::Failed)
+    }
+    pub fn any_inconclusive(&self) -> bool {
+        self.0.iter().any(|c| c.outcome == Outcome::Inconclusive)
     }
 }

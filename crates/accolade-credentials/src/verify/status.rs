@@ -1,7 +1,9 @@
 //! The status check: fetch each status list named by the credential, verify the list
-//! credential itself, and read the credential's entry.
+//! credential itself, and read the credential's entry. Status never fails open: a list that
+//! cannot be fetched, or that fails its own checks, leaves the status "could not be checked"
+//! (inconclusive), never "not revoked".
 
-use super::report::{CheckKind, Checks, Flags};
+use super::report::{CheckKind, Checks, Flags, Outcome};
 use super::{VerifyOptions, shape};
 use crate::status_list::{self, CredentialStatus, RevocationOutcome, StatusEntry, StatusOutcome};
 use serde_json::Value;
@@ -21,7 +23,10 @@ pub(crate) fn check(
         return;
     };
     if !opts.check_status {
-        checks.skip(CheckKind::Status, "status checking was turned off");
+        checks.inconclusive(
+            CheckKind::Status,
+            "status checking was turned off, so revocation was not checked",
+        );
         return;
     }
     let entries = match CredentialStatus::from_json(status) {
@@ -36,13 +41,15 @@ pub(crate) fn check(
     };
     for entry in entries {
         match entry {
-            CredentialStatus::Bitstring(e) => bitstring(&e, issuer_id, opts, checks, flags),
+            CredentialStatus::Bitstring(e) => {
+                bitstring(&e, ListKind::Bitstring, issuer_id, opts, checks, flags)
+            }
             CredentialStatus::StatusList2021(e) => {
-                checks.warn(CheckKind::Status, format!("the StatusList2021 entry at {} was not checked (superseded by Bitstring Status List)", e.list_credential))
+                bitstring(&e, ListKind::StatusList2021, issuer_id, opts, checks, flags)
             }
             CredentialStatus::RevocationList1EdTech { id } => revocation_list(cred, &id, opts, checks, flags),
             CredentialStatus::Unsupported { type_name } => {
-                checks.warn(CheckKind::Status, format!("the status type {type_name} is not supported, so it was not checked"))
+                checks.inconclusive(CheckKind::Status, format!("the status type {type_name} is not supported, so the credential's status could not be checked"))
             }
         }
     }
@@ -56,11 +63,20 @@ fn fetch_json(url: &str, opts: &VerifyOptions<'_>) -> Result<Value, String> {
             "application/vc+ld+json, application/ld+json, application/json",
         )
         .map_err(|e| e.to_string())?;
-    serde_json::from_slice(&doc.body).map_err(|_| format!("{url} did not return JSON"))
+    crate::ijson::from_slice(&doc.body)
+        .map_err(|e| format!("{url} did not return strict JSON: {e}"))
+}
+
+/// The two list formats that share one entry shape.
+#[derive(Clone, Copy)]
+enum ListKind {
+    Bitstring,
+    StatusList2021,
 }
 
 fn bitstring(
     entry: &StatusEntry,
+    kind: ListKind,
     issuer_id: Option<&str>,
     opts: &VerifyOptions<'_>,
     checks: &mut Checks,
@@ -80,28 +96,40 @@ fn bitstring(
     let list = match fetch_json(&entry.list_credential, opts) {
         Ok(l) => l,
         Err(e) => {
-            checks.warn(
+            checks.inconclusive(
                 CheckKind::Status,
-                format!("the {what} list could not be fetched, so {what} was not checked: {e}"),
+                format!(
+                    "the {what} list could not be fetched, so {what} could not be checked: {e}"
+                ),
             );
             return;
         }
     };
-    let list_issuer = super::issuer_id(&list);
-    let (proof_ok, why) = super::proofs_and_key(&list, list_issuer.as_deref(), opts);
-    if !proof_ok {
-        checks.fail(
+    // A list that fails its own checks says nothing either way about the credential.
+    let unusable = |checks: &mut Checks, why: String| {
+        checks.inconclusive(
             CheckKind::Status,
+            format!("{why}, so {what} could not be checked"),
+        )
+    };
+    let list_issuer = super::issuer_id(&list);
+    if let Err((outcome, why)) = super::proofs_and_key(&list, list_issuer.as_deref(), opts) {
+        let qualifier = match outcome {
+            Outcome::Failed => "is not authentic",
+            _ => "could not be authenticated",
+        };
+        unusable(
+            checks,
             format!(
-                "the {what} list at {} is not authentic: {why}",
+                "the {what} list at {} {qualifier} ({why})",
                 entry.list_credential
             ),
         );
         return;
     }
     if list_issuer.as_deref() != issuer_id {
-        checks.fail(
-            CheckKind::Status,
+        unusable(
+            checks,
             format!(
                 "the {what} list was issued by {}, not by the credential's issuer",
                 list_issuer.unwrap_or_default()
@@ -113,10 +141,14 @@ fn bitstring(
     if shape::parse_date(list.get("validUntil").unwrap_or(&Value::Null))
         .is_some_and(|until| until + opts.skew < now)
     {
-        checks.fail(CheckKind::Status, format!("the {what} list has expired"));
+        unusable(checks, format!("the {what} list has expired"));
         return;
     }
-    match status_list::check_entry(entry, &list) {
+    let read = match kind {
+        ListKind::Bitstring => status_list::check_entry(entry, &list),
+        ListKind::StatusList2021 => status_list::check_status_list_2021_entry(entry, &list),
+    };
+    match read {
         Ok(StatusOutcome::Unset) => checks.pass(CheckKind::Status, format!("not {}", past(what))),
         Ok(StatusOutcome::Set) => {
             if what == "revocation" {
@@ -134,13 +166,14 @@ fn bitstring(
             if value == 0 {
                 checks.pass(CheckKind::Status, msg);
             } else {
-                checks.warn(CheckKind::Status, format!("the {what} list says: {msg}"));
+                // A multi-bit value on a revocation or suspension list has no agreed meaning.
+                checks.inconclusive(
+                    CheckKind::Status,
+                    format!("the {what} list gives this credential status {value} ({msg}), whose meaning is not defined"),
+                );
             }
         }
-        Err(e) => checks.fail(
-            CheckKind::Status,
-            format!("the {what} list could not be read: {e}"),
-        ),
+        Err(e) => unusable(checks, format!("the {what} list could not be read ({e})")),
     }
 }
 
@@ -177,7 +210,7 @@ fn revocation_list(
                 format!("the issuer has revoked this credential{why}"),
             );
         }
-        Err(e) => checks.warn(
+        Err(e) => checks.inconclusive(
             CheckKind::Status,
             format!("the revocation list could not be checked: {e}"),
         ),

@@ -203,14 +203,20 @@ fn es256_keys_by_url_by_did_document_and_in_the_header() {
     let signer = Signer::p256();
     let jwk = signer.public_jwk();
     let p = payload(&badge(None));
-    // kid: a URL next to the issuer's DID document that serves one JWK.
+    // kid: a URL next to the issuer's DID document that serves one JWK. Where it is
+    // published proves nothing until the DID document lists the key for assertions.
     let kid = "https://issuer.example/issuers/acme/keys/jwt-1.jwk";
     issuer.fixtures.put(kid, jwk.to_string());
     let token = signer.sign(&json!({"alg": "ES256", "kid": kid}), &p);
     let report = verify_token(&issuer, &token);
-    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
-    // The same key URL elsewhere on the issuer's host is not the issuer's: a host may serve
-    // many issuers (did:web:issuer.example:issuers:acme is one of them).
+    assert_eq!(
+        outcome(&report, CheckKind::IssuerKey),
+        Outcome::Failed,
+        "{report:#?}"
+    );
+    assert_eq!(report.verdict, Verdict::Invalid);
+    // The same key URL elsewhere on the issuer's host is not the issuer's either: a host may
+    // serve many issuers (did:web:issuer.example:issuers:acme is one of them).
     let elsewhere = "https://issuer.example/keys/jwt-1.json";
     issuer.fixtures.put(elsewhere, jwk.to_string());
     let token = signer.sign(&json!({"alg": "ES256", "kid": elsewhere}), &p);
@@ -222,8 +228,10 @@ fn es256_keys_by_url_by_did_document_and_in_the_header() {
     );
     // ...until the issuer's DID document lists the key.
     list_in_did_document(&issuer, &jwk);
-    let report = verify_token(&issuer, &token);
-    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    for token in [token, signer.sign(&json!({"alg": "ES256", "kid": kid}), &p)] {
+        let report = verify_token(&issuer, &token);
+        assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    }
     // No kid: the keys of the DID document.
     let report = verify_token(&issuer, &signer.sign(&json!({"alg": "ES256"}), &p));
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
@@ -246,17 +254,20 @@ fn es256_keys_by_url_by_did_document_and_in_the_header() {
         Outcome::Passed,
         "{report:#?}"
     );
-    // jwk in the header that the issuer does not publish: valid signature, with a warning.
+    // jwk in the header that the issuer does not publish: the signature matches its own key,
+    // which proves nothing, so the token is not valid.
     let other = Signer::P256(p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap());
     let report = verify_token(
         &issuer,
         &other.sign(&json!({"alg": "ES256", "jwk": other.public_jwk()}), &p),
     );
+    assert_eq!(outcome(&report, CheckKind::Proof), Outcome::Passed);
     assert_eq!(
         outcome(&report, CheckKind::IssuerKey),
-        Outcome::Warning,
+        Outcome::Failed,
         "{report:#?}"
     );
+    assert_eq!(report.verdict, Verdict::Invalid);
     assert!(
         report.summary.contains("inside the token"),
         "{}",

@@ -70,7 +70,7 @@ fn status_prefers_the_most_telling_flag() {
         Status::Invalid
     );
     assert_eq!(
-        status(Verdict::Unverified, flags(false, false, false)),
+        status(Verdict::Unchecked, flags(false, false, false)),
         Status::Unverified
     );
 }

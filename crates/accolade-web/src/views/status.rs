@@ -30,7 +30,7 @@ impl Status {
             _ if flags.expired => Self::Expired,
             _ if flags.not_yet_valid => Self::NotYetValid,
             Verdict::Invalid => Self::Invalid,
-            Verdict::Unverified => Self::Unverified,
+            Verdict::Unchecked => Self::Unverified,
         }
     }
 

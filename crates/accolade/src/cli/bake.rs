@@ -48,7 +48,7 @@ pub fn unbake(args: &UnbakeArgs) -> anyhow::Result<ExitCode> {
     let image = super::read_input(&args.image)?;
     match bake::unbake(&image)? {
         Some(Baked::Ob3Json(t) | Baked::Ob3Jwt(t) | Baked::Ob2(t)) => {
-            println!("{t}");
+            outln!("{t}");
             Ok(ExitCode::SUCCESS)
         }
         None => {

@@ -161,9 +161,9 @@ fn award_id(raw: &str) -> anyhow::Result<AwardId> {
 
 fn print(json_out: bool, value: serde_json::Value, text: String) -> anyhow::Result<ExitCode> {
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        println!("{text}");
+        outln!("{text}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -304,7 +304,7 @@ pub fn award(p: &PlatformArgs, a: &AwardArgs) -> anyhow::Result<ExitCode> {
         },
     ))??;
     eprintln!("issued {} → {}", award.id, app.urls().credential(award.id));
-    println!("{}", award.credential);
+    outln!("{}", award.credential);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -312,7 +312,7 @@ pub fn revoke(p: &PlatformArgs, a: &RevokeArgs) -> anyhow::Result<ExitCode> {
     let id = award_id(&a.id)?;
     let app = open(p)?;
     let award = block_on(app.revoke(&Actor::cli(), id, &a.reason))??;
-    println!("revoked {} ({})", award.id, a.reason.trim());
+    outln!("revoked {} ({})", award.id, a.reason.trim());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -320,7 +320,7 @@ pub fn suspend(p: &PlatformArgs, a: &SuspendArgs) -> anyhow::Result<ExitCode> {
     let id = award_id(&a.id)?;
     let app = open(p)?;
     let award = block_on(app.suspend(&Actor::cli(), id, a.reason.as_deref()))??;
-    println!("suspended {}", award.id);
+    outln!("suspended {}", award.id);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -328,7 +328,7 @@ pub fn reinstate(p: &PlatformArgs, a: &ReinstateArgs) -> anyhow::Result<ExitCode
     let id = award_id(&a.id)?;
     let app = open(p)?;
     let award = block_on(app.reinstate(&Actor::cli(), id))??;
-    println!("reinstated {}", award.id);
+    outln!("reinstated {}", award.id);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -66,14 +66,14 @@ fn print_report(r: &ImportReport, json_out: bool) {
             "rows": i.total_rows, "issued": i.issued_rows, "skipped": i.skipped_rows,
             "errors": i.error_rows, "columns": r.columns, "issues": issues,
         });
-        println!("{out:#}");
+        outln!("{out:#}");
         return;
     }
     if r.resumed {
         eprintln!("an unfinished import of the same file exists: resuming it");
     }
     let to_issue = i.total_rows - i.issued_rows - i.skipped_rows - i.error_rows;
-    println!(
+    outln!(
         "import {} of {} ({} rows; columns: email={:?}, name={:?}, issued_at={:?})\n  \
          to issue: {to_issue}  already issued: {}  skipped (duplicates): {}  errors: {}",
         i.id,
@@ -87,7 +87,7 @@ fn print_report(r: &ImportReport, json_out: bool) {
         i.error_rows,
     );
     for row in &r.issues {
-        println!(
+        outln!(
             "  row {:>7}  {:<7}  {}: {}",
             row.row_number,
             row.state.as_str(),
@@ -97,7 +97,7 @@ fn print_report(r: &ImportReport, json_out: bool) {
     }
     let shown = r.issues.len() as i64;
     if i.skipped_rows + i.error_rows > shown {
-        println!("  … and more: --errors-csv FILE writes them all");
+        outln!("  … and more: --errors-csv FILE writes them all");
     }
 }
 
@@ -182,11 +182,14 @@ async fn run(app: Arc<App>, a: &ImportCsvArgs) -> anyhow::Result<ExitCode> {
             "issued": done.issued_rows, "skipped": done.skipped_rows, "errors": done.error_rows,
             "seconds": seconds,
         });
-        println!("{out:#}");
+        outln!("{out:#}");
     } else {
-        println!(
+        outln!(
             "done: {} issued, {} skipped, {} errors of {} rows ({seconds:.1} s)",
-            done.issued_rows, done.skipped_rows, done.error_rows, done.total_rows
+            done.issued_rows,
+            done.skipped_rows,
+            done.error_rows,
+            done.total_rows
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -14,6 +14,6 @@ pub fn keygen(_: &KeygenArgs) -> anyhow::Result<ExitCode> {
         "secretKeyMultibase": pair.secret_multibase(),
         "didKey": pair.public().did_key(),
     });
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    outln!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,15 @@
-//! Command-line interface. Each subcommand parses its input, calls the credentials library
-//! and prints; exit status 0 means success (for `verify`: the credential is valid).
+//! Command-line interface. Each subcommand parses its input, calls the application or the
+//! credentials library and prints; exit status 0 means success (for `verify`: the credential
+//! is valid; see [`verify`] for its other codes), 2 an error. Output goes through
+//! [`outln!`], so a reader that stops early (`accolade verify x | head -1`) ends nothing
+//! with a panic.
+
+/// Prints a line to standard output like `println!`, but a closed pipe is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
 
 mod bake;
 mod data;
@@ -91,6 +101,22 @@ pub fn run() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes one line to standard output. When the reader has gone away (a closed pipe) the line
+/// is dropped quietly and the command ends as it would have; any other write error (a full
+/// disk) ends the command with status 2, since its output would be lost.
+pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::{ErrorKind, Write};
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(2)
         }
     }
 }

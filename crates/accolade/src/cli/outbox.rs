@@ -42,11 +42,11 @@ pub fn outbox(platform: &PlatformArgs, command: &OutboxCommand) -> anyhow::Resul
         let messages = app.outbox(org, args.limit).await?;
         if args.json {
             let list: Vec<_> = messages.iter().map(message_json).collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            outln!("{}", serde_json::to_string_pretty(&list)?);
             return Ok(ExitCode::SUCCESS);
         }
         for m in &messages {
-            println!(
+            outln!(
                 "{}  {:<7} {:>2}  {:<32} {}",
                 date(m.created_at),
                 m.state.as_str(),
@@ -55,16 +55,16 @@ pub fn outbox(platform: &PlatformArgs, command: &OutboxCommand) -> anyhow::Resul
                 m.subject
             );
             if let Some(e) = &m.last_error {
-                println!("    last error: {e}");
+                outln!("    last error: {e}");
             }
             if args.body {
                 for line in m.body_text.lines() {
-                    println!("    | {line}");
+                    outln!("    | {line}");
                 }
             }
         }
         let jobs = app.job_counts().await?;
-        println!(
+        outln!(
             "{} message(s); jobs: {} queued, {} running, {} done, {} failed",
             messages.len(),
             jobs.queued,

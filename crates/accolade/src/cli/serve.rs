@@ -35,19 +35,19 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let base = app.urls().base().to_owned();
         if args.demo {
             let demo = app.seed_demo().await?;
-            println!(
+            outln!(
                 "Demo organization: {}",
                 app.urls().issuer_page(&demo.org.slug)
             );
             for (who, award) in &demo.awards {
-                println!("  {who:<34} {}", app.urls().credential(award.id));
+                outln!("  {who:<34} {}", app.urls().credential(award.id));
             }
         }
-        println!(
+        outln!(
             "Accolade is listening on http://{} (public URL {base})",
             args.listen
         );
-        println!("Verify any badge at {base}/verify");
+        outln!("Verify any badge at {base}/verify");
         // Background jobs (mail) run beside the server and stop with it.
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.

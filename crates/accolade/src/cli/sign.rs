@@ -79,6 +79,6 @@ pub fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
         &pair,
         &ProofOptions::assertion(vm, Some(created)),
     )?;
-    println!("{}", serde_json::to_string_pretty(&signed)?);
+    outln!("{}", serde_json::to_string_pretty(&signed)?);
     Ok(ExitCode::SUCCESS)
 }
