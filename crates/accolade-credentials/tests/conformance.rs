@@ -19,6 +19,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use time::macros::datetime;
 
+#[path = "conformance/attacks.rs"]
+mod attacks;
 #[path = "conformance/jwt.rs"]
 mod jwt;
 #[path = "conformance/ob2.rs"]
@@ -36,13 +38,23 @@ fn read_json(path: &str) -> Value {
     serde_json::from_slice(&read(path)).unwrap()
 }
 
-/// Serves fixed documents by URL and counts requests.
+/// Serves fixed documents by URL; hosts marked down fail as a network error would.
 #[derive(Default)]
 struct Fixtures {
     docs: Mutex<HashMap<String, Vec<u8>>>,
+    down: Mutex<Vec<String>>,
 }
 
 impl Fixtures {
+    /// Makes every URL starting with `prefix` unreachable.
+    fn take_down(&self, prefix: &str) {
+        self.down.lock().unwrap().push(prefix.to_owned());
+    }
+
+    fn remove(&self, url: &str) {
+        self.docs.lock().unwrap().remove(url);
+    }
+
     fn put(&self, url: &str, body: impl Into<Vec<u8>>) {
         self.docs
             .lock()
@@ -88,6 +100,12 @@ impl Fixtures {
 
 impl Fetch for Fixtures {
     fn get(&self, url: &str, _accept: &str) -> Result<FetchedDocument, FetchError> {
+        if self.down.lock().unwrap().iter().any(|p| url.starts_with(p)) {
+            return Err(FetchError::Network {
+                url: url.into(),
+                reason: "connection refused".into(),
+            });
+        }
         match self.docs.lock().unwrap().get(url) {
             Some(body) => Ok(FetchedDocument {
                 url: url.into(),

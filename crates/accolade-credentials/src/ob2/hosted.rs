@@ -113,7 +113,7 @@ pub(super) fn verify(
                 CheckKind::Parse,
                 format!("an Open Badges 2.0 hosted assertion ({url})"),
             );
-            checks.skip(
+            checks.inconclusive(
                 CheckKind::Proof,
                 format!(
                     "the published assertion could not be fetched, so authenticity is unknown ({e})"

@@ -117,10 +117,11 @@ fn signature(
                 CheckKind::Proof,
                 "the signature could not be checked without the issuer's key",
             );
-            checks.fail(
-                CheckKind::Key,
-                format!("the signing key could not be fetched: {e}"),
-            );
+            let why = format!("the signing key could not be fetched: {e}");
+            match e.is_absent() {
+                true => checks.fail(CheckKind::Key, why),
+                false => checks.inconclusive(CheckKind::Key, why),
+            }
             checks.skip(CheckKind::IssuerKey, "no key was found");
             return;
         }
@@ -202,10 +203,10 @@ fn revocation(
     let list = match fetch_json(url, opts) {
         Ok(l) => l,
         Err(e) => {
-            checks.warn(
+            checks.inconclusive(
                 CheckKind::Status,
                 format!(
-                    "the issuer's revocation list could not be read ({e}), so revocation is unknown"
+                    "the issuer's revocation list could not be read ({e}), so revocation could not be checked"
                 ),
             );
             return;

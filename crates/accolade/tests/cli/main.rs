@@ -481,3 +481,4 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
 mod browser;
 mod loopback;
 mod platform;
+mod verdicts;
