@@ -160,7 +160,7 @@ impl App {
         match self.store.change_award_status(&change).await? {
             StatusChanged::Changed(changed) => {
                 self.page_changed(changed.id);
-                Ok(changed)
+                Ok(*changed)
             }
             StatusChanged::Refused(current) => Err(refusal(current, to)),
             StatusChanged::NotFound => Err(AppError::NotFound("award")),

@@ -50,7 +50,7 @@ pub struct StatusChange<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatusChanged {
     /// Changed; the award as it now is.
-    Changed(Award),
+    Changed(Box<Award>),
     /// Not changed (and nothing written): the award is in this state, which may not move to
     /// the one asked for (see [`may_change`]).
     Refused(AwardStatus),

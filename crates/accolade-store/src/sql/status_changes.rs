@@ -99,7 +99,7 @@ where
             enqueue_emails_on::<DB>(&mut tx, std::slice::from_ref(email)).await?;
         }
         tx.commit().await?;
-        Ok(StatusChanged::Changed(award))
+        Ok(StatusChanged::Changed(Box::new(award)))
     }
 
     pub async fn revoke_awards(
