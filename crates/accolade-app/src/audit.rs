@@ -22,7 +22,21 @@ impl App {
         target: &str,
         detail: &str,
     ) -> AppResult<()> {
-        let event = AuditEvent {
+        let event = self.audit_event(org, actor, action, target, detail);
+        self.store.insert_audit(&event).await?;
+        Ok(())
+    }
+
+    /// An entry for the log, to be written in the transaction of the change it records.
+    pub(crate) fn audit_event(
+        &self,
+        org: OrgId,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> AuditEvent {
+        AuditEvent {
             id: AuditId::new(),
             org_id: org,
             actor: actor.clone(),
@@ -30,9 +44,7 @@ impl App {
             target: clip(target),
             detail: clip(detail),
             at: self.now(),
-        };
-        self.store.insert_audit(&event).await?;
-        Ok(())
+        }
     }
 
     /// A page of the organization's audit log, newest first.

@@ -6,6 +6,7 @@ use crate::{App, AppError, AppResult, SignedStatusList, rfc3339};
 use accolade_core::{Actor, Award, AwardId, AwardStatus, Organization, StatusPurpose};
 use accolade_credentials::proof::{self, ProofOptions};
 use accolade_credentials::status_list::{BitstringStatusList, MIN_LIST_BITS};
+use accolade_store::{QueuedEmail, StatusChange, StatusChanged, may_change};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -16,42 +17,78 @@ use std::sync::Arc;
 /// keeps every earlier position valid.
 pub(crate) const STATUS_LIST_BITS: usize = 8 * MIN_LIST_BITS;
 
+/// Longest reason a status change keeps.
+const MAX_REASON: usize = 1000;
+
+/// A revocation's reason, trimmed: required, at most [`MAX_REASON`] characters.
+pub(crate) fn revocation_reason(reason: &str) -> AppResult<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Invalid(
+            "a reason is required to revoke a credential".into(),
+        ));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(AppError::Invalid(
+            "the reason is longer than 1,000 characters".into(),
+        ));
+    }
+    Ok(reason)
+}
+
+/// Refuses at once a change the award's state as read does not allow (the store checks
+/// again, atomically, when it writes).
+fn refuse_early(current: AwardStatus, to: AwardStatus) -> AppResult<()> {
+    if may_change(current, to) {
+        Ok(())
+    } else {
+        Err(refusal(current, to))
+    }
+}
+
+/// Why an award in `current` cannot move to `to`.
+fn refusal(current: AwardStatus, to: AwardStatus) -> AppError {
+    let why = match (current, to) {
+        (AwardStatus::Revoked, AwardStatus::Revoked) => "the credential is already revoked",
+        (AwardStatus::Revoked, AwardStatus::Suspended) => {
+            "a revoked credential cannot be suspended"
+        }
+        (AwardStatus::Revoked, AwardStatus::Active) => "a revoked credential cannot be reinstated",
+        (AwardStatus::Suspended, AwardStatus::Suspended) => "the credential is already suspended",
+        (AwardStatus::Active, AwardStatus::Active) => "the credential is not suspended",
+        _ => "the credential's status changed meanwhile",
+    };
+    AppError::Conflict(why.into())
+}
+
 impl App {
-    /// Revokes an award for good. The status list flips at once.
+    /// Revokes an award for good: the status change, its audit entry, the earner's notice
+    /// and the status-list version bump in one transaction, as a compare-and-set on the
+    /// award's state. An award already revoked (before, or by a change racing this one) is
+    /// a `Conflict` and nothing is written.
     pub async fn revoke(&self, actor: &Actor, id: AwardId, reason: &str) -> AppResult<Award> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(AppError::Invalid(
-                "a reason is required to revoke a credential".into(),
-            ));
-        }
-        if reason.chars().count() > 1000 {
-            return Err(AppError::Invalid(
-                "the reason is longer than 1,000 characters".into(),
-            ));
-        }
+        let reason = revocation_reason(reason)?;
         let award = self.award_by_id(id).await?;
-        if award.status == AwardStatus::Revoked {
-            return Err(AppError::Conflict(
-                "the credential is already revoked".into(),
-            ));
-        }
-        let revoked = self
-            .set_status(award, AwardStatus::Revoked, Some(reason))
-            .await?;
-        self.audit(
-            revoked.org_id,
+        refuse_early(award.status, AwardStatus::Revoked)?;
+        let notice = Award {
+            status: AwardStatus::Revoked,
+            status_reason: Some(reason.to_owned()),
+            ..award.clone()
+        };
+        let email = self.revocation_notice(&notice).await?;
+        self.change_status(
             actor,
+            &award,
+            AwardStatus::Revoked,
+            Some(reason),
             "award.revoke",
-            &revoked.id.to_string(),
-            reason,
+            Some(&email),
         )
-        .await?;
-        self.notify_revoked(&revoked).await;
-        Ok(revoked)
+        .await
     }
 
-    /// Suspends an award until it is reinstated.
+    /// Suspends an active award until it is reinstated (one transaction with its audit
+    /// entry). A suspended or revoked award is a `Conflict`.
     pub async fn suspend(
         &self,
         actor: &Actor,
@@ -59,72 +96,82 @@ impl App {
         reason: Option<&str>,
     ) -> AppResult<Award> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if reason.is_some_and(|r| r.chars().count() > 1000) {
+        if reason.is_some_and(|r| r.chars().count() > MAX_REASON) {
             return Err(AppError::Invalid(
                 "the reason is longer than 1,000 characters".into(),
             ));
         }
         let award = self.award_by_id(id).await?;
-        match award.status {
-            AwardStatus::Active => {
-                let suspended = self
-                    .set_status(award, AwardStatus::Suspended, reason)
-                    .await?;
-                self.audit(
-                    suspended.org_id,
-                    actor,
-                    "award.suspend",
-                    &suspended.id.to_string(),
-                    reason.unwrap_or(""),
-                )
-                .await?;
-                Ok(suspended)
-            }
-            AwardStatus::Suspended => Err(AppError::Conflict(
-                "the credential is already suspended".into(),
-            )),
-            AwardStatus::Revoked => Err(AppError::Conflict(
-                "a revoked credential cannot be suspended".into(),
-            )),
-        }
+        refuse_early(award.status, AwardStatus::Suspended)?;
+        self.change_status(
+            actor,
+            &award,
+            AwardStatus::Suspended,
+            reason,
+            "award.suspend",
+            None,
+        )
+        .await
     }
 
-    /// Lifts a suspension.
+    /// Lifts a suspension (one transaction with its audit entry), only while the award is
+    /// suspended: an active award, or one revoked before or during this call, is a
+    /// `Conflict` and stays as it is.
     pub async fn reinstate(&self, actor: &Actor, id: AwardId) -> AppResult<Award> {
         let award = self.award_by_id(id).await?;
-        match award.status {
-            AwardStatus::Suspended => {
-                let active = self.set_status(award, AwardStatus::Active, None).await?;
-                let id = active.id.to_string();
-                self.audit(active.org_id, actor, "award.reinstate", &id, "")
-                    .await?;
-                Ok(active)
+        refuse_early(award.status, AwardStatus::Active)?;
+        self.change_status(
+            actor,
+            &award,
+            AwardStatus::Active,
+            None,
+            "award.reinstate",
+            None,
+        )
+        .await
+    }
+
+    /// The compare-and-set itself, with the audit entry and email written in its
+    /// transaction.
+    async fn change_status(
+        &self,
+        actor: &Actor,
+        award: &Award,
+        to: AwardStatus,
+        reason: Option<&str>,
+        action: &str,
+        email: Option<&QueuedEmail>,
+    ) -> AppResult<Award> {
+        let audit = self.audit_event(
+            award.org_id,
+            actor,
+            action,
+            &award.id.to_string(),
+            reason.unwrap_or(""),
+        );
+        let change = StatusChange {
+            award: award.id,
+            to,
+            reason,
+            at: self.now(),
+            audit: &audit,
+            email,
+        };
+        match self.store.change_award_status(&change).await? {
+            StatusChanged::Changed(changed) => {
+                self.page_changed(changed.id);
+                Ok(*changed)
             }
-            AwardStatus::Active => {
-                Err(AppError::Conflict("the credential is not suspended".into()))
-            }
-            AwardStatus::Revoked => Err(AppError::Conflict(
-                "a revoked credential cannot be reinstated".into(),
-            )),
+            StatusChanged::Refused(current) => Err(refusal(current, to)),
+            StatusChanged::NotFound => Err(AppError::NotFound("award")),
         }
     }
 
-    async fn set_status(
-        &self,
-        award: Award,
-        status: AwardStatus,
-        reason: Option<&str>,
-    ) -> AppResult<Award> {
-        let now = self.now();
-        if !self
-            .store
-            .set_award_status(award.id, status, reason, now)
-            .await?
-        {
-            return Err(AppError::NotFound("award"));
-        }
-        self.page_changed(award.id);
-        self.award_by_id(award.id).await
+    /// The revocation notice for `award` (its reason set), ready to queue.
+    pub(crate) async fn revocation_notice(&self, award: &Award) -> AppResult<QueuedEmail> {
+        let achievement = self.achievement(award.achievement_id).await?;
+        let org = self.org(award.org_id).await?;
+        self.revocation_email(&org, &achievement, award)
     }
 
     /// The organization's signed status list for `purpose`, re-signed when its awards'

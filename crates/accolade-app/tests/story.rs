@@ -32,6 +32,8 @@ mod mail;
 mod mail_language;
 #[path = "story/pathways.rs"]
 mod pathways;
+#[path = "story/status_changes.rs"]
+mod status_changes;
 
 fn make_app(store: Store, master: Option<MasterKey>, clock: Arc<FixedClock>) -> Arc<App> {
     let config = AppConfig {

@@ -90,25 +90,6 @@ impl Store {
         on_backend!(self.award_standing(id))
     }
 
-    /// Revokes `old` with `reason` as superseded by `new`, links the two, and bumps the
-    /// organization's status version, in one transaction. `false` (and nothing changes) if
-    /// `old` is already revoked or superseded.
-    pub async fn supersede_award(
-        &self,
-        old: AwardId,
-        new: AwardId,
-        reason: &str,
-        at: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        on_backend!(self.supersede_award(old, new, reason, at))
-    }
-
-    /// Links a renewal to the award it renews. `false` (and nothing changes) if `old` was
-    /// renewed already.
-    pub async fn link_renewal(&self, old: AwardId, new: AwardId) -> Result<bool, StoreError> {
-        on_backend!(self.link_renewal(old, new))
-    }
-
     /// The organization's audit entries about one target (an award id), oldest first.
     pub async fn audit_events_for(
         &self,

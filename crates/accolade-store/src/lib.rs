@@ -13,6 +13,7 @@ mod imports;
 mod jobs;
 mod outbox;
 mod sql;
+mod status;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -29,4 +30,8 @@ pub use sql::EarnerImport;
 pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
+pub use status::{
+    IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
+    may_change,
+};
 pub use store::Store;

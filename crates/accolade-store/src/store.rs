@@ -150,7 +150,10 @@ impl Store {
     }
 
     /// Sets the status (with reason and time) and bumps the organization's status version,
-    /// in one transaction. `false` if there is no such award.
+    /// in one transaction, if the award's state may move to `status` (see
+    /// [`crate::may_change`]: never out of revoked). `false` if there is no such award or it
+    /// may not. Writes no audit entry: the application uses
+    /// [`Store::change_award_status`].
     pub async fn set_award_status(
         &self,
         id: AwardId,

@@ -17,6 +17,8 @@ mod jobs;
 mod jwt_keys;
 #[path = "story/pathways.rs"]
 mod pathways;
+#[path = "story/status_changes.rs"]
+mod status_changes;
 
 use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite};
 use accolade_store::{Store, StoreError};

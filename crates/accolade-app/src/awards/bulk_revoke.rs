@@ -1,11 +1,15 @@
 //! Revoking many awards at once, chosen on the list or named in an uploaded CSV (award ids
 //! or credential links in its first column, as the export writes them). First a plan, for
-//! the issuer to confirm: what will be revoked, and what will not and why. Then each award
-//! is revoked as one revocation would be: audited, the earner notified.
+//! the issuer to confirm: what will be revoked, and what will not and why. Then the awards
+//! are revoked in batches, each batch one statement and one transaction with its audit
+//! entries and the earners' notices, as one revocation would be.
 
+use crate::status::revocation_reason;
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Award, AwardId, AwardStatus, OrgId};
-use std::collections::HashSet;
+use accolade_core::{Achievement, AchievementId, Actor, Award, AwardId, AwardStatus, OrgId};
+use accolade_store::{REVOCATIONS_PER_BATCH, Revocation};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 /// Most awards one bulk revocation may name.
 pub const MAX_BULK_REVOKE: usize = 5000;
@@ -27,9 +31,21 @@ pub struct BulkRevokePlan {
 /// What a bulk revocation did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkRevokeOutcome {
+    /// Revoked by this call, in the order given.
     pub revoked: Vec<AwardId>,
+    /// How many of the ids named awards that were already revoked (before the plan, or by
+    /// someone else while it ran).
+    pub already_revoked: usize,
+    /// How many of the ids named no award of the organization.
+    pub not_found: usize,
+    /// Every id not revoked by this call, with why: already revoked, not found, listed
+    /// twice.
     pub not_revoked: Vec<NotRevocable>,
 }
+
+/// The reasons a plan gives that the outcome counts.
+const ALREADY_REVOKED: &str = "already revoked";
+const NOT_FOUND: &str = "not found in this organization";
 
 /// The award id in a cell: an id, or a credential link (`…/credentials/{id}`, with or
 /// without a `.json` ending, a query or a fragment).
@@ -84,7 +100,8 @@ fn not(input: &str, reason: &str) -> NotRevocable {
 
 impl App {
     /// Which of `inputs` (award ids or credential links) the organization can revoke, and
-    /// which not: unreadable, not one of its awards, already revoked, listed twice.
+    /// which not: unreadable, not one of its awards, already revoked, listed twice. The
+    /// awards are read in batches, not one query each.
     pub async fn plan_bulk_revoke(
         &self,
         org: OrgId,
@@ -93,39 +110,47 @@ impl App {
         if inputs.len() > MAX_BULK_REVOKE {
             return Err(too_many());
         }
+        let mut seen = HashSet::new();
+        let mut lines = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let line = match award_ref(input) {
+                None => Err("not an award id or credential link"),
+                Some(id) if !seen.insert(id) => Err("listed twice"),
+                Some(id) => Ok(id),
+            };
+            lines.push((input, line));
+        }
+        let ids: Vec<AwardId> = seen.into_iter().collect();
+        let mut found: HashMap<AwardId, Award> = self
+            .store
+            .org_awards_by_ids(org, &ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
         let mut plan = BulkRevokePlan {
             revocable: Vec::new(),
             not_revocable: Vec::new(),
         };
-        let mut seen = HashSet::new();
-        for input in inputs {
-            let Some(id) = award_ref(input) else {
-                plan.not_revocable
-                    .push(not(input, "not an award id or credential link"));
-                continue;
-            };
-            if !seen.insert(id) {
-                plan.not_revocable.push(not(input, "listed twice"));
-                continue;
-            }
-            match self.store.award(id).await? {
-                Some(a) if a.org_id == org => {
-                    if a.status == AwardStatus::Revoked {
-                        plan.not_revocable.push(not(input, "already revoked"));
-                    } else {
-                        plan.revocable.push(a);
-                    }
+        for (input, line) in lines {
+            match line.map(|id| found.remove(&id)) {
+                Err(why) => plan.not_revocable.push(not(input, why)),
+                Ok(None) => plan.not_revocable.push(not(input, NOT_FOUND)),
+                Ok(Some(a)) if a.status == AwardStatus::Revoked => {
+                    plan.not_revocable.push(not(input, ALREADY_REVOKED));
                 }
-                _ => plan
-                    .not_revocable
-                    .push(not(input, "not found in this organization")),
+                Ok(Some(a)) => plan.revocable.push(a),
             }
         }
         Ok(plan)
     }
 
     /// Revokes each of `ids` that belongs to the organization and is not revoked yet, all
-    /// with one reason. Each revocation is audited and notified like a single one.
+    /// with one reason, in batches of [`REVOCATIONS_PER_BATCH`]: each batch is one
+    /// compare-and-set statement and one transaction with its audit entries, the earners'
+    /// notices and the status-list version bump, so a batch is revoked entirely or not at
+    /// all. An error stops at that batch (those before it stay revoked); running the same
+    /// revocation again is safe: the awards already revoked are reported as such.
     pub async fn bulk_revoke(
         &self,
         actor: &Actor,
@@ -133,29 +158,61 @@ impl App {
         ids: &[AwardId],
         reason: &str,
     ) -> AppResult<BulkRevokeOutcome> {
-        if reason.trim().is_empty() {
-            return Err(AppError::Invalid(
-                "a reason is required to revoke a credential".into(),
-            ));
-        }
+        let reason = revocation_reason(reason)?;
         let inputs: Vec<String> = ids.iter().map(AwardId::to_string).collect();
         let plan = self.plan_bulk_revoke(org, &inputs).await?;
         let mut outcome = BulkRevokeOutcome {
             revoked: Vec::with_capacity(plan.revocable.len()),
+            already_revoked: count(&plan.not_revocable, ALREADY_REVOKED),
+            not_found: count(&plan.not_revocable, NOT_FOUND),
             not_revoked: plan.not_revocable,
         };
-        for award in plan.revocable {
-            match self.revoke(actor, award.id, reason).await {
-                Ok(_) => outcome.revoked.push(award.id),
-                // Revoked by someone else since the plan was made.
-                Err(AppError::Conflict(e)) => {
-                    outcome.not_revoked.push(not(&award.id.to_string(), &e));
+        let organization = self.org(org).await?;
+        let mut achievements: HashMap<AchievementId, Achievement> = HashMap::new();
+        for batch in plan.revocable.chunks(REVOCATIONS_PER_BATCH) {
+            let mut revocations = Vec::with_capacity(batch.len());
+            for award in batch {
+                let achievement = match achievements.entry(award.achievement_id) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => e.insert(self.achievement(award.achievement_id).await?),
+                };
+                let notice = Award {
+                    status: AwardStatus::Revoked,
+                    status_reason: Some(reason.to_owned()),
+                    ..award.clone()
+                };
+                let id = award.id.to_string();
+                revocations.push(Revocation {
+                    award: award.id,
+                    audit: self.audit_event(org, actor, "award.revoke", &id, reason),
+                    email: Some(self.revocation_email(&organization, achievement, &notice)?),
+                });
+            }
+            let revoked: HashSet<AwardId> = self
+                .store
+                .revoke_awards(org, reason, self.now(), &revocations)
+                .await?
+                .into_iter()
+                .collect();
+            for award in batch {
+                if revoked.contains(&award.id) {
+                    self.page_changed(award.id);
+                    outcome.revoked.push(award.id);
+                } else {
+                    // Revoked by someone else since the plan was made.
+                    outcome.already_revoked += 1;
+                    outcome
+                        .not_revoked
+                        .push(not(&award.id.to_string(), ALREADY_REVOKED));
                 }
-                Err(e) => return Err(e),
             }
         }
         Ok(outcome)
     }
+}
+
+fn count(lines: &[NotRevocable], reason: &str) -> usize {
+    lines.iter().filter(|l| l.reason == reason).count()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! revoked and points at its replacement; a renewal continues an expiring one with validity
 //! from the achievement's policy as of today, and leaves the old one as it is.
 
-use crate::issue::NewEvidence;
+use crate::issue::{Continues, NewEvidence};
 use crate::{App, AppError, AppResult, NewAward};
 use accolade_core::{Actor, Award, AwardId, AwardStatus};
 use serde_json::Value;
@@ -61,8 +61,9 @@ fn carried(credential: &str) -> Carried {
 impl App {
     /// Issues a corrected credential in place of `id`: the same achievement and dates for
     /// the corrected recipient. The old award is revoked with "Superseded by {new id}" and
-    /// links to the new one (its public page says so). The earner gets the new badge's
-    /// email, not a revocation notice.
+    /// links to the new one (its public page says so), in the transaction that stores the
+    /// new award. The earner gets the new badge's email, not a revocation notice. If the old
+    /// award was revoked, suspended or re-issued meanwhile, nothing is issued (`Conflict`).
     pub async fn reissue(
         &self,
         actor: &Actor,
@@ -94,57 +95,29 @@ impl App {
             .map(|l| l.trim().to_owned())
             .filter(|l| !l.is_empty())
             .or(kept.language);
-        let new = self
-            .award(
-                actor,
-                NewAward {
-                    achievement_id: old.achievement_id,
-                    recipient_email: correction.recipient_email,
-                    recipient_name: correction.recipient_name,
-                    issued_at: Some(old.issued_at),
-                    valid_until: old.valid_until,
-                    language,
-                    field_values: kept.field_values,
-                    evidence: kept.evidence,
-                },
-            )
-            .await?;
-        let reason = format!("Superseded by {}", new.id);
-        if !self
-            .store
-            .supersede_award(old.id, new.id, &reason, self.now())
+        let new = NewAward {
+            achievement_id: old.achievement_id,
+            recipient_email: correction.recipient_email,
+            recipient_name: correction.recipient_name,
+            issued_at: Some(old.issued_at),
+            valid_until: old.valid_until,
+            language,
+            field_values: kept.field_values,
+            evidence: kept.evidence,
+        };
+        // One transaction: the new award, its email and audit entries, and the old one's
+        // revocation, which holds only while it is still active and not yet superseded.
+        self.issue(actor, new, Some(Continues::Corrects(&old)))
             .await?
-        {
-            // Someone revoked or re-issued the original meanwhile: withdraw this one.
-            self.withdraw(
-                actor,
-                &new,
-                "Re-issue abandoned: the original changed meanwhile",
-            )
-            .await?;
-            return Err(AppError::Conflict(
-                "the credential changed while it was being re-issued".into(),
-            ));
-        }
-        self.page_changed(old.id);
-        let old_id = old.id.to_string();
-        self.audit(old.org_id, actor, "award.revoke", &old_id, &reason)
-            .await?;
-        let detail = format!("corrected credential {} replaces {old_id}", new.id);
-        self.audit(
-            old.org_id,
-            actor,
-            "award.reissue",
-            &new.id.to_string(),
-            &detail,
-        )
-        .await?;
-        Ok(new)
+            .ok_or_else(|| {
+                AppError::Conflict("the credential changed while it was being re-issued".into())
+            })
     }
 
     /// Issues a renewal of `id` for the same recipient, valid from now under the
-    /// achievement's expiry policy, and links the two. The old award stays as it is (it
-    /// expires on its own date).
+    /// achievement's expiry policy, and links the two in the same transaction. The old award
+    /// stays as it is (it expires on its own date). If it was renewed, suspended or revoked
+    /// meanwhile, nothing is issued (`Conflict`).
     pub async fn renew(&self, actor: &Actor, id: AwardId) -> AppResult<Award> {
         let old = self.award_by_id(id).await?;
         if old.status != AwardStatus::Active {
@@ -164,58 +137,20 @@ impl App {
             ));
         }
         let kept = carried(&old.credential);
-        let new = self
-            .award(
-                actor,
-                NewAward {
-                    achievement_id: old.achievement_id,
-                    recipient_email: old.recipient_email.as_str().to_owned(),
-                    recipient_name: old.recipient_name.clone(),
-                    issued_at: None,
-                    valid_until: None,
-                    language: kept.language,
-                    field_values: kept.field_values,
-                    evidence: kept.evidence,
-                },
-            )
-            .await?;
-        let linked = self.store.link_renewal(old.id, new.id).await?;
-        self.page_changed(old.id);
-        if !linked {
-            self.withdraw(
-                actor,
-                &new,
-                "Renewal abandoned: the credential was renewed meanwhile",
-            )
-            .await?;
-            return Err(AppError::Conflict(
-                "the credential was already renewed".into(),
-            ));
-        }
-        let detail = format!("renewed by {}", new.id);
-        self.audit(
-            old.org_id,
-            actor,
-            "award.renew",
-            &old.id.to_string(),
-            &detail,
-        )
-        .await?;
-        Ok(new)
-    }
-
-    /// Revokes an award that lost a race before anyone could have seen it: no notice.
-    async fn withdraw(&self, actor: &Actor, award: &Award, reason: &str) -> AppResult<()> {
-        self.store
-            .set_award_status(award.id, AwardStatus::Revoked, Some(reason), self.now())
-            .await?;
-        self.audit(
-            award.org_id,
-            actor,
-            "award.revoke",
-            &award.id.to_string(),
-            reason,
-        )
-        .await
+        let new = NewAward {
+            achievement_id: old.achievement_id,
+            recipient_email: old.recipient_email.as_str().to_owned(),
+            recipient_name: old.recipient_name.clone(),
+            issued_at: None,
+            valid_until: None,
+            language: kept.language,
+            field_values: kept.field_values,
+            evidence: kept.evidence,
+        };
+        self.issue(actor, new, Some(Continues::Renews(&old)))
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict("the credential was renewed or revoked meanwhile".into())
+            })
     }
 }

@@ -11,7 +11,7 @@ use crate::status::STATUS_LIST_BITS;
 use crate::{App, AppError, AppResult, rfc3339};
 use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus, Email};
 use accolade_credentials::proof::{self, ProofOptions};
-use accolade_store::StoreError;
+use accolade_store::{IssuedAward, StoreError, Succession};
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
@@ -53,9 +53,33 @@ fn random_index() -> AppResult<u32> {
     Ok(u32::from_le_bytes(b) % STATUS_LIST_BITS as u32)
 }
 
+/// The award a new one continues: a corrected re-issue revokes and supersedes it, a renewal
+/// links to it. Either only while it is active and not yet continued that way.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Continues<'a> {
+    Corrects(&'a Award),
+    Renews(&'a Award),
+}
+
 impl App {
-    /// Issues one award and returns it with its signed credential.
+    /// Issues one award and returns it with its signed credential. The award, the earner's
+    /// email (with its claim token) and the audit entry are written in one transaction:
+    /// either all are stored or none is.
     pub async fn award(&self, actor: &Actor, new: NewAward) -> AppResult<Award> {
+        self.issue(actor, new, None)
+            .await?
+            .ok_or_else(|| AppError::Internal("an award without predecessor was refused".into()))
+    }
+
+    /// Issues one award, continuing `continues` if given, in one transaction with
+    /// everything it writes. `Ok(None)`, and nothing written, when the award it continues
+    /// is no longer active or was already continued that way.
+    pub(crate) async fn issue(
+        &self,
+        actor: &Actor,
+        new: NewAward,
+        continues: Option<Continues<'_>>,
+    ) -> AppResult<Option<Award>> {
         let achievement = self.achievement(new.achievement_id).await?;
         let org = self.org(achievement.org_id).await?;
         let email =
@@ -134,19 +158,56 @@ impl App {
                     .map_err(|e| AppError::Internal(e.to_string()))?,
                 created_at: self.now(),
             };
-            match self.store.insert_award(&award).await {
-                Ok(()) => {
-                    // The earner's email and its claim token: queued in one transaction,
-                    // sent later by a job.
-                    let email = self.badge_issued_email(&org, &achievement, &award);
-                    self.queue_badge_notification(email).await;
-                    let detail =
-                        format!("{} to {}", achievement.name, award.recipient_email.as_str());
-                    self.audit(org.id, actor, "award.issue", &award.id.to_string(), &detail)
-                        .await?;
-                    return Ok(award);
+            // The earner's email and its claim token, sent later by a job.
+            let email = self.badge_issued_email(&org, &achievement, &award)?;
+            let detail = format!("{} to {}", achievement.name, award.recipient_email.as_str());
+            let mut audit = vec![self.audit_event(
+                org.id,
+                actor,
+                "award.issue",
+                &award.id.to_string(),
+                &detail,
+            )];
+            let reason = format!("Superseded by {}", award.id);
+            let follows = match continues {
+                None => None,
+                Some(Continues::Corrects(old)) => {
+                    let old_id = old.id.to_string();
+                    audit.push(self.audit_event(org.id, actor, "award.revoke", &old_id, &reason));
+                    let detail = format!("corrected credential {} replaces {old_id}", award.id);
+                    let new_id = award.id.to_string();
+                    audit.push(self.audit_event(org.id, actor, "award.reissue", &new_id, &detail));
+                    Some(Succession::Supersedes {
+                        old: old.id,
+                        reason: &reason,
+                    })
                 }
-                Err(StoreError::Conflict { .. }) => continue, // that position is taken: draw again
+                Some(Continues::Renews(old)) => {
+                    let detail = format!("renewed by {}", award.id);
+                    let old_id = old.id.to_string();
+                    audit.push(self.audit_event(org.id, actor, "award.renew", &old_id, &detail));
+                    Some(Succession::Renews { old: old.id })
+                }
+            };
+            let issued = IssuedAward {
+                award: &award,
+                email: Some(&email.email),
+                claims: std::slice::from_ref(&email.claim),
+                audit: &audit,
+                follows,
+            };
+            match self.store.insert_issued_award(&issued).await {
+                Ok(true) => {
+                    if let Some(Continues::Corrects(old) | Continues::Renews(old)) = continues {
+                        self.page_changed(old.id);
+                    }
+                    return Ok(Some(award));
+                }
+                Ok(false) => return Ok(None),
+                // That position is taken: draw again.
+                Err(StoreError::Conflict {
+                    what: "status_index",
+                }) => continue,
                 Err(e) => return Err(e.into()),
             }
         }

@@ -128,39 +128,6 @@ impl App {
         Ok(self.store.outbox(org, limit).await?)
     }
 
-    /// Queues a notification after the fact it reports (an award, a revocation) is already
-    /// stored: a failure here must not turn that success into an error, so it is logged.
-    pub(crate) async fn queue_notification(&self, email: AppResult<QueuedEmail>) {
-        let queued = match email {
-            Ok(email) => self.queue_emails(std::slice::from_ref(&email)).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = queued {
-            tracing::error!(error = %e, "could not queue a notification email");
-        }
-    }
-
-    /// [`App::queue_notification`] for a badge email and its claim token.
-    pub(crate) async fn queue_badge_notification(&self, email: AppResult<BadgeEmail>) {
-        let queued = match email {
-            Ok(email) => self.queue_badge_emails(std::slice::from_ref(&email)).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = queued {
-            tracing::error!(error = %e, "could not queue a badge email");
-        }
-    }
-
-    /// Queues the revocation notice for an award just revoked.
-    pub(crate) async fn notify_revoked(&self, award: &Award) {
-        let email = async {
-            let achievement = self.achievement(award.achievement_id).await?;
-            let org = self.org(award.org_id).await?;
-            self.revocation_email(&org, &achievement, award)
-        };
-        self.queue_notification(email.await).await;
-    }
-
     /// The invitation email for `invitation`, whose secret `token` makes the link.
     pub fn invitation_email(
         &self,

@@ -5,7 +5,10 @@ use super::codec::{RowReader, micros};
 use crate::StoreError;
 use crate::error::insert_error;
 use accolade_core::{Actor, AuditEvent, OrgId};
-use sqlx::{ColumnIndex, Decode, Type};
+use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Type};
+
+/// Audit entries per multi-row insert (8 parameters each).
+const AUDITS_PER_INSERT: usize = 100;
 
 sql_impl! {
     pub async fn insert_audit(&self, e: &AuditEvent) -> Result<(), StoreError> {
@@ -69,4 +72,44 @@ where
         detail: r.text("detail")?,
         at: r.time("at")?,
     })
+}
+
+/// Appends entries on `conn`, in multi-row statements: call it inside the transaction that
+/// makes the change they record.
+pub(super) async fn insert_audits_on<DB>(
+    conn: &mut DB::Connection,
+    events: &[AuditEvent],
+) -> Result<(), StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+{
+    for part in events.chunks(AUDITS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO audit_events (id, org_id, actor_user_id, actor_label, action, target,
+                 detail, at)
+             VALUES {}",
+            super::imports::placeholders::<DB>(part.len(), 8)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in part {
+            q = q
+                .bind(e.id.to_string())
+                .bind(e.org_id.to_string())
+                .bind(e.actor.user_id.map(|u| u.to_string()))
+                .bind(e.actor.label.clone())
+                .bind(e.action.clone())
+                .bind(e.target.clone())
+                .bind(e.detail.clone())
+                .bind(micros(e.at)?);
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[]))?;
+    }
+    Ok(())
 }

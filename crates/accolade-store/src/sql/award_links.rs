@@ -1,7 +1,7 @@
 //! Links between awards (a corrected re-issue supersedes, a renewal continues) and the
 //! audit entries about one award, its status history.
 
-use super::codec::{RowReader, micros};
+use super::codec::RowReader;
 use crate::StoreError;
 use accolade_core::{Actor, AuditEvent, AwardId, AwardLinks, AwardStanding, AwardStatus, OrgId};
 
@@ -52,70 +52,6 @@ sql_impl! {
             renewed_by: r.opt_parsed("renewed_by")?,
             renewal_of: r.opt_parsed("renewal_of")?,
         }))
-    }
-
-    pub async fn supersede_award(
-        &self,
-        old: AwardId,
-        new: AwardId,
-        reason: &str,
-        at: time::OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "UPDATE awards SET status = 'revoked', status_reason = $1, status_changed_at = $2,
-                 replaced_by = $3
-             WHERE id = $4 AND status <> 'revoked' AND replaced_by IS NULL
-             RETURNING org_id",
-        )
-        .bind(reason.to_owned())
-        .bind(micros(at)?)
-        .bind(new.to_string())
-        .bind(old.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            tx.rollback().await?;
-            return Ok(false);
-        };
-        let org_id = RowReader::new(&row, "awards").text("org_id")?;
-        sqlx::query("UPDATE awards SET replaces = $1 WHERE id = $2 AND org_id = $3")
-            .bind(old.to_string())
-            .bind(new.to_string())
-            .bind(org_id.clone())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE orgs SET status_version = status_version + 1 WHERE id = $1")
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    pub async fn link_renewal(&self, old: AwardId, new: AwardId) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "UPDATE awards SET renewed_by = $1 WHERE id = $2 AND renewed_by IS NULL
-             RETURNING org_id",
-        )
-        .bind(new.to_string())
-        .bind(old.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            tx.rollback().await?;
-            return Ok(false);
-        };
-        let org_id = RowReader::new(&row, "awards").text("org_id")?;
-        sqlx::query("UPDATE awards SET renewal_of = $1 WHERE id = $2 AND org_id = $3")
-            .bind(old.to_string())
-            .bind(new.to_string())
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
     }
 
     pub async fn audit_events_for(

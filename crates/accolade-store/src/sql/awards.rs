@@ -95,7 +95,7 @@ sql_impl! {
 
     /// Sets an award's status and bumps its organization's `status_version` in one
     /// transaction, so a status list cached under the old version is never served as
-    /// current. `false` if there is no such award.
+    /// current. `false` if there is no such award or its state may not move to `status`.
     pub async fn set_award_status(
         &self,
         id: AwardId,
@@ -106,10 +106,12 @@ sql_impl! {
         let mut tx = self.pool.begin().await?;
         // Write first: on SQLite the transaction then takes the write lock at once (waiting
         // out the busy timeout) instead of failing on a read-to-write upgrade.
-        let row = sqlx::query(
+        let sql = format!(
             "UPDATE awards SET status = $1, status_reason = $2, status_changed_at = $3
-             WHERE id = $4 RETURNING org_id",
-        )
+             WHERE id = $4 AND status IN {} RETURNING org_id",
+            crate::status::sql_sources(status)
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(status.as_str().to_owned())
         .bind(reason.map(str::to_owned))
         .bind(micros(at)?)

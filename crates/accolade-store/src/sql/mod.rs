@@ -36,6 +36,7 @@ mod awards;
 pub(crate) mod codec;
 mod designs;
 mod earner_imports;
+mod status_changes;
 pub use earner_imports::EarnerImport;
 mod earners;
 pub use earners::ClaimOutcome;
@@ -156,6 +157,11 @@ impl Backend for Sqlite {
             "analytics daily",
             include_str!("../../migrations/sqlite/0015_analytics_daily.sql"),
         ),
+        (
+            16,
+            "revocation final",
+            include_str!("../../migrations/sqlite/0016_revocation_final.sql"),
+        ),
     ];
 }
 
@@ -236,6 +242,11 @@ impl Backend for Postgres {
             15,
             "analytics daily",
             include_str!("../../migrations/postgres/0015_analytics_daily.sql"),
+        ),
+        (
+            16,
+            "revocation final",
+            include_str!("../../migrations/postgres/0016_revocation_final.sql"),
         ),
     ];
 }
