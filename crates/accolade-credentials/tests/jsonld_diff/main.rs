@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 mod generate;
+mod oracle;
+mod rdfc_suite;
 use generate::*;
 
 fn canonical(quads: &[Quad]) -> String {
