@@ -20,8 +20,9 @@ pub struct Limits {
     /// Hash N-Degree Quads calls allowed in all = (blank nodes without a unique first-degree
     /// hash) ^ this factor.
     pub work_factor: u32,
-    /// Permutations tried in all, over every call. Every call but the first ones tries at
-    /// least one, so this also bounds the calls on large inputs.
+    /// Permutations tried in all, over every call. Every call but the ones the algorithm
+    /// starts from (one per blank node) tries at least one, so this also bounds the calls
+    /// when the work factor allows more.
     pub max_permutations: u64,
 }
 
