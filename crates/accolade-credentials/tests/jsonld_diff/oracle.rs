@@ -1,6 +1,6 @@
-//! The independent oracle: oxrdf's own RDFC-1.0 implementation (feature `rdfc-10`), and the
-//! conversions between Accolade's RDF terms and oxrdf's. Nothing here uses Accolade's
-//! canonicalizer or its N-Quads writer.
+//! The independent oracle: oxrdf's own RDFC-1.0 implementation (feature `rdfc-10`), oxttl's
+//! N-Quads parser, and the conversions between Accolade's RDF terms and oxrdf's. Nothing
+//! here uses Accolade's canonicalizer or its N-Quads writer.
 
 use accolade_credentials::rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
@@ -76,6 +76,14 @@ pub(crate) fn from_oxrdf(q: oxrdf::Quad) -> Quad {
         object,
         graph,
     }
+}
+
+/// Parses an N-Quads document with oxttl (`what` names it in errors).
+pub(crate) fn nquads(bytes: &[u8], what: &str) -> Vec<Quad> {
+    oxttl::NQuadsParser::new()
+        .for_slice(bytes)
+        .map(|q| from_oxrdf(q.unwrap_or_else(|e| panic!("{what}: {e}"))))
+        .collect()
 }
 
 /// The canonical N-Quads document according to oxrdf: its RDFC-1.0 blank node labels, its

@@ -6,7 +6,7 @@
 //! the differential tests, must pass the evaluation tests too.
 
 use super::V2;
-use super::oracle::{from_oxrdf, oxrdf_canonical};
+use super::oracle::{nquads, oxrdf_canonical};
 use accolade_credentials::jsonld;
 use accolade_credentials::rdf::{Quad, Term, canon};
 use serde_json::{Value, json};
@@ -30,10 +30,7 @@ fn suite_dir() -> Option<PathBuf> {
 
 fn parse_nquads(path: &Path) -> Vec<Quad> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    oxttl::NQuadsParser::new()
-        .for_slice(&bytes)
-        .map(|q| from_oxrdf(q.unwrap_or_else(|e| panic!("{}: {e}", path.display()))))
-        .collect()
+    nquads(&bytes, &path.display().to_string())
 }
 
 fn read_text(path: &Path) -> String {
