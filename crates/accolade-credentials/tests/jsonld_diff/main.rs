@@ -6,8 +6,9 @@
 //! compiled, strict processor refuses. "The same RDF" is checked twice, independently: the
 //! two datasets must be equal as sets of quads up to blank node labels, compared after
 //! oxrdf's RDFC-1.0 relabelling, and their canonical N-Quads from Accolade's canonicalizer
-//! must be equal byte for byte (and equal to oxrdf's, see `canon_oracle`). So a bug in
-//! Accolade's canonicalizer cannot hide a difference between the two processors.
+//! must be equal byte for byte (and equal to oxrdf's but for the one point where the two
+//! read RDFC-1.0 differently, see `canon_oracle`). So a bug in Accolade's canonicalizer
+//! cannot hide a difference between the two processors.
 //!
 //! Accolade's canonicalizer itself is checked against oracles it did not write: the W3C
 //! rdf-canon test suite (`rdfc_suite`) and oxrdf's implementation on generated and mutated
