@@ -7,6 +7,7 @@
 use super::DecodedJwt;
 use super::keys::{self, JwsKey};
 use crate::did::{self, Fetch, ResolveError, ResolveOptions};
+use crate::multikey::{EcPublicKey, VerificationKey};
 use serde_json::Value;
 
 /// Largest number of keys read from a JWK Set.
@@ -254,7 +255,15 @@ fn by_kid(
     if kid.starts_with("did:") {
         return match did::resolve_key(kid, fetch, opts) {
             Ok(r) => Ok(FoundKey {
-                key: JwsKey::Ed25519(r.key),
+                key: match r.key {
+                    VerificationKey::Ed25519(k) => JwsKey::Ed25519(k),
+                    VerificationKey::Ecdsa(EcPublicKey::P256(k)) => JwsKey::P256(k),
+                    VerificationKey::Ecdsa(EcPublicKey::P384(_)) => {
+                        return Err(
+                            "P-384 keys cannot check a VC-JWT here (ES384 is not supported)".into(),
+                        );
+                    }
+                },
                 source: format!("key {} {}", r.method_id, r.source),
                 link: link_for(&r.controller, issuer),
             }),

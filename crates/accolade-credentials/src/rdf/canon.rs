@@ -1,4 +1,5 @@
-//! RDF Dataset Canonicalization (RDFC-1.0, SHA-256), written from the W3C recommendation.
+//! RDF Dataset Canonicalization (RDFC-1.0), written from the W3C recommendation. The hash
+//! function is SHA-256 by default; SHA-384 is the parameter ecdsa-rdfc-2019 uses with P-384.
 //!
 //! The worst case of RDFC-1.0 is exponential in the number of blank nodes ("dataset
 //! poisoning"), so every run carries a budget: a cap on quads and blank nodes, on calls to
@@ -7,8 +8,39 @@
 //! permutations. Exceeding it is an error, never a hang.
 
 use super::{Quad, Term, write_quad};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 use std::collections::{BTreeMap, HashMap};
+
+/// The hash function of a canonicalization run (RDFC-1.0 § 4.2: SHA-256 unless the caller
+/// names another).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HashAlgorithm {
+    #[default]
+    Sha256,
+    Sha384,
+}
+
+impl HashAlgorithm {
+    /// The digest of the concatenated `parts`.
+    pub fn digest<'a>(self, parts: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+        match self {
+            Self::Sha256 => {
+                let mut h = Sha256::new();
+                parts.into_iter().for_each(|p| h.update(p));
+                h.finalize().to_vec()
+            }
+            Self::Sha384 => {
+                let mut h = Sha384::new();
+                parts.into_iter().for_each(|p| h.update(p));
+                h.finalize().to_vec()
+            }
+        }
+    }
+
+    fn hex(self, data: &[u8]) -> String {
+        hex(&self.digest([data]))
+    }
+}
 
 /// Bounds on the work one canonicalization may do.
 #[derive(Debug, Clone, Copy)]
@@ -39,10 +71,6 @@ pub enum CanonError {
     TooManyBlankNodes(usize, usize),
     #[error("canonicalizing the document needs more work than allowed (a poisoned dataset?)")]
     TooMuchWork,
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -93,11 +121,21 @@ struct State<'a> {
     canonical: Issuer,
     deep_calls_left: u64,
     permutations_left: u64,
+    hash: HashAlgorithm,
 }
 
 /// Canonicalizes a dataset: returns the canonical N-Quads document (sorted lines, no
 /// duplicates), ready to be hashed.
 pub fn canonicalize(quads: &[Quad], limits: &Limits) -> Result<String, CanonError> {
+    canonicalize_with(quads, limits, HashAlgorithm::Sha256)
+}
+
+/// [`canonicalize`] with the given hash function.
+pub fn canonicalize_with(
+    quads: &[Quad],
+    limits: &Limits,
+    hash: HashAlgorithm,
+) -> Result<String, CanonError> {
     if quads.len() > limits.max_quads {
         return Err(CanonError::TooManyQuads(quads.len(), limits.max_quads));
     }
@@ -134,6 +172,7 @@ pub fn canonicalize(quads: &[Quad], limits: &Limits) -> Result<String, CanonErro
         canonical: Issuer::new("c14n"),
         deep_calls_left: 0,
         permutations_left: limits.max_permutations,
+        hash,
     };
     let n_bnodes = state.bnode_quads.len();
     state.first_degree = (0..n_bnodes).map(|n| state.hash_first_degree(n)).collect();
@@ -212,11 +251,7 @@ impl State<'_> {
             })
             .collect();
         lines.sort_unstable();
-        let mut hasher = Sha256::new();
-        for l in &lines {
-            hasher.update(l.as_bytes());
-        }
-        hex(&hasher.finalize())
+        hex(&self.hash.digest(lines.iter().map(String::as_bytes)))
     }
 
     fn hash_related(&self, related: usize, quad: &Quad, issuer: &Issuer, position: &str) -> String {
@@ -232,7 +267,7 @@ impl State<'_> {
             input.push('>');
         }
         input.push_str(&id);
-        sha256_hex(input.as_bytes())
+        self.hash.hex(input.as_bytes())
     }
 
     fn hash_n_degree(
@@ -284,7 +319,7 @@ impl State<'_> {
                 issuer = chosen_issuer;
             }
         }
-        Ok((sha256_hex(data.as_bytes()), issuer))
+        Ok((self.hash.hex(data.as_bytes()), issuer))
     }
 
     /// Steps 5.4.1–5.4.6 for one permutation: the path it gives, unless it cannot beat

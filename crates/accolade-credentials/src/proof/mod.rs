@@ -1,17 +1,29 @@
-//! `eddsa-rdfc-2022` Data Integrity proofs (W3C vc-di-eddsa): RDFC-1.0 canonical forms of
-//! the proof configuration and the document, hashed with SHA-256 (proof hash first), signed
-//! with pure Ed25519. Verification also accepts the older name `eddsa-2022` and the
-//! `Ed25519Signature2020` suite, which hashes and signs the same way.
+//! Data Integrity proofs: `eddsa-rdfc-2022` and `eddsa-jcs-2022` (W3C vc-di-eddsa, Ed25519),
+//! `ecdsa-rdfc-2019` and `ecdsa-jcs-2019` (W3C vc-di-ecdsa, P-256 with SHA-256 and P-384 with
+//! SHA-384). Verification also accepts the older name `eddsa-2022` and the
+//! `Ed25519Signature2020` proof type, which hash and sign as eddsa-rdfc-2022. Signing uses
+//! eddsa-rdfc-2022 unless the options name another suite.
+//!
+//! The proof configuration is canonicalized the same way as the document (RDFC-1.0 or JCS),
+//! each is hashed, and the signature covers `hash(config) ‖ hash(document)`. The RDFC suites
+//! give the configuration the document's `@context`; the JCS suites sign the proof's own
+//! `@context` (the document's, copied in when signing).
 
+mod hash;
+mod suite;
+
+pub use hash::{canonical_form, canonical_nquads, canonical_nquads_with, hash_data, hash_data_for};
+pub use suite::{Canonicalization, Cryptosuite, ProofSigner};
+
+use crate::jcs::JcsError;
 use crate::jsonld::{self, JsonLdError};
-use crate::multikey::{KeyPair, PublicKey};
-use crate::rdf::canon::{self, CanonError};
+use crate::multikey::VerificationKey;
+use crate::rdf::canon::CanonError;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 pub const PROOF_TYPE: &str = "DataIntegrityProof";
+/// The cryptosuite Accolade signs with unless told otherwise.
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
-const CRYPTOSUITE_ALIAS: &str = "eddsa-2022";
 const LEGACY_ED25519_2020: &str = "Ed25519Signature2020";
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -23,25 +35,39 @@ pub enum ProofError {
     #[error("the proof is not a JSON object")]
     ProofNotAnObject,
     #[error(
-        "the proof type {0:?} is not supported (DataIntegrityProof with eddsa-rdfc-2022, and Ed25519Signature2020, are)"
+        "the proof type {0:?} is not supported (DataIntegrityProof, and Ed25519Signature2020, are)"
     )]
     WrongType(String),
-    #[error("the cryptosuite is {0:?}; this verifier handles eddsa-rdfc-2022")]
+    #[error(
+        "the cryptosuite is {0:?}; this verifier handles eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 and ecdsa-jcs-2019"
+    )]
     UnsupportedCryptosuite(String),
     #[error("the proof purpose is {0:?}; a credential proof must be for assertionMethod")]
     WrongPurpose(String),
     #[error("the proof has no verificationMethod")]
     NoVerificationMethod,
-    #[error("the proofValue is missing or not a base58btc ('z…') 64-byte Ed25519 signature")]
+    #[error(
+        "the proofValue is missing or not a base58btc ('z…') signature of the size its cryptosuite makes"
+    )]
     BadProofValue,
     #[error("the proof's @context is not the start of the document's @context")]
     ContextMismatch,
+    #[error("a {key} key cannot check a {suite} proof, which needs an {needs} key")]
+    KeyTypeMismatch {
+        suite: String,
+        key: &'static str,
+        needs: &'static str,
+    },
+    #[error("Accolade does not sign with {0}")]
+    CannotSign(String),
     #[error("the signature does not match the document: it was altered or signed by another key")]
     BadSignature,
     #[error(transparent)]
     JsonLd(#[from] JsonLdError),
     #[error(transparent)]
     Canon(#[from] CanonError),
+    #[error("the JSON cannot be canonicalized: {0}")]
+    Jcs(#[from] JcsError),
 }
 
 /// Options of a new proof.
@@ -51,52 +77,25 @@ pub struct ProofOptions {
     /// RFC 3339 date-time, e.g. `2025-01-15T12:00:00Z`.
     pub created: Option<String>,
     pub proof_purpose: String,
+    pub cryptosuite: Cryptosuite,
 }
 
 impl ProofOptions {
+    /// An assertionMethod proof with eddsa-rdfc-2022.
     pub fn assertion(verification_method: impl Into<String>, created: Option<String>) -> Self {
         Self {
             verification_method: verification_method.into(),
             created,
             proof_purpose: "assertionMethod".into(),
+            cryptosuite: Cryptosuite::default(),
         }
     }
-}
 
-/// Canonical N-Quads of a JSON-LD document.
-pub fn canonical_nquads(doc: &Value) -> Result<String, ProofError> {
-    let limits = jsonld::Limits::default();
-    let quads = jsonld::to_rdf(doc, &limits)?;
-    Ok(canon::canonicalize(&quads, &canon::Limits::default())?)
-}
-
-/// `SHA-256(canonical proof config) ‖ SHA-256(canonical document)`.
-pub fn hash_data(unsecured: &Value, proof_config: &Value) -> Result<[u8; 64], ProofError> {
-    let proof_hash = proof_config_hash(proof_config)?;
-    let doc_hash = Sha256::digest(canonical_nquads(unsecured)?.as_bytes());
-    let mut out = [0u8; 64];
-    out[..32].copy_from_slice(&proof_hash);
-    out[32..].copy_from_slice(&doc_hash);
-    Ok(out)
-}
-
-/// The hash of a canonical proof configuration. Signing many credentials at once repeats
-/// the same configuration (same key, same second, same contexts), so each thread remembers
-/// the last one: the result is a pure function of the JSON text used as the key.
-fn proof_config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
-    use std::cell::RefCell;
-    thread_local! {
-        static LAST: RefCell<Option<(String, [u8; 32])>> = const { RefCell::new(None) };
+    /// The same options with another cryptosuite.
+    pub fn with_cryptosuite(mut self, suite: Cryptosuite) -> Self {
+        self.cryptosuite = suite;
+        self
     }
-    let key = config.to_string();
-    if let Some(hash) =
-        LAST.with_borrow(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, h)| *h))
-    {
-        return Ok(hash);
-    }
-    let hash: [u8; 32] = Sha256::digest(canonical_nquads(config)?.as_bytes()).into();
-    LAST.with_borrow_mut(|last| *last = Some((key, hash)));
-    Ok(hash)
 }
 
 fn context_of(doc: &Map<String, Value>) -> Result<Value, ProofError> {
@@ -107,7 +106,7 @@ fn context_of(doc: &Map<String, Value>) -> Result<Value, ProofError> {
 fn proof_object(options: &ProofOptions) -> Map<String, Value> {
     let mut p = Map::new();
     p.insert("type".into(), PROOF_TYPE.into());
-    p.insert("cryptosuite".into(), CRYPTOSUITE.into());
+    p.insert("cryptosuite".into(), options.cryptosuite.name().into());
     if let Some(created) = &options.created {
         p.insert("created".into(), created.clone().into());
     }
@@ -120,16 +119,38 @@ fn proof_object(options: &ProofOptions) -> Map<String, Value> {
 }
 
 /// Signs `document` (which must not already carry the proof being added) and returns it with
-/// the new proof appended to its `proof` array.
-pub fn sign(document: &Value, key: &KeyPair, options: &ProofOptions) -> Result<Value, ProofError> {
+/// the new proof appended to its `proof` array. The key's type must be the suite's.
+pub fn sign(
+    document: &Value,
+    key: &impl ProofSigner,
+    options: &ProofOptions,
+) -> Result<Value, ProofError> {
+    let suite = options.cryptosuite;
+    if suite == Cryptosuite::Ed25519Signature2020 {
+        return Err(ProofError::CannotSign(suite.name().into()));
+    }
+    let hash = suite.hash_for(&key.verification_key())?;
     let doc = document.as_object().ok_or(ProofError::NotAnObject)?;
-    let mut config = proof_object(options);
-    config.insert("@context".into(), context_of(doc)?);
+    let mut proof = proof_object(options);
+    let config = match suite.canonicalization() {
+        Canonicalization::Rdfc => {
+            let mut config = proof.clone();
+            config.insert("@context".into(), context_of(doc)?);
+            config
+        }
+        // The JCS suites sign the document's @context as part of the proof (vc-di-eddsa and
+        // vc-di-ecdsa, Create Proof step 2), so it stays in the proof.
+        Canonicalization::Jcs => {
+            if let Some(ctx) = doc.get("@context") {
+                proof.insert("@context".into(), ctx.clone());
+            }
+            proof.clone()
+        }
+    };
     let mut unsecured = Value::Object(doc.clone());
     let existing = unsecured.as_object_mut().and_then(|o| o.remove("proof"));
-    let data = hash_data(&unsecured, &Value::Object(config))?;
-    let signature = key.sign(&data);
-    let mut proof = proof_object(options);
+    let data = hash_data_for(suite, hash, &unsecured, &Value::Object(config))?;
+    let signature = key.sign_data(&data);
     proof.insert(
         "proofValue".into(),
         format!("z{}", bs58::encode(signature).into_string()).into(),
@@ -159,7 +180,9 @@ pub fn proofs(document: &Value) -> Vec<&Value> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedProof {
     pub verification_method: String,
+    /// The cryptosuite as written (`eddsa-2022` stays so), or `Ed25519Signature2020`.
     pub cryptosuite: String,
+    pub suite: Cryptosuite,
     pub created: Option<String>,
     signature: Vec<u8>,
     options: Map<String, Value>,
@@ -175,18 +198,16 @@ pub fn parse_proof(proof: &Value) -> Result<ParsedProof, ProofError> {
             .to_owned()
     };
     let ty = text("type");
-    let suite = text("cryptosuite");
-    match ty.as_str() {
-        PROOF_TYPE if suite == CRYPTOSUITE || suite == CRYPTOSUITE_ALIAS => {}
-        PROOF_TYPE => return Err(ProofError::UnsupportedCryptosuite(suite)),
-        // The 2020 suite hashes and signs exactly as eddsa-rdfc-2022 does.
-        LEGACY_ED25519_2020 => {}
+    let (suite, name) = match ty.as_str() {
+        PROOF_TYPE => {
+            let name = text("cryptosuite");
+            match Cryptosuite::from_cryptosuite(&name) {
+                Some(suite) => (suite, name),
+                None => return Err(ProofError::UnsupportedCryptosuite(name)),
+            }
+        }
+        LEGACY_ED25519_2020 => (Cryptosuite::Ed25519Signature2020, ty.clone()),
         _ => return Err(ProofError::WrongType(ty)),
-    }
-    let suite = if ty == LEGACY_ED25519_2020 {
-        ty.clone()
-    } else {
-        suite
     };
     let purpose = text("proofPurpose");
     if purpose != "assertionMethod" {
@@ -202,31 +223,38 @@ pub fn parse_proof(proof: &Value) -> Result<ParsedProof, ProofError> {
         .ok_or(ProofError::BadProofValue)?;
     let b58 = value
         .strip_prefix('z')
-        .filter(|s| s.len() <= 100)
+        .filter(|s| s.len() <= 140)
         .ok_or(ProofError::BadProofValue)?;
     let signature = bs58::decode(b58)
         .into_vec()
         .map_err(|_| ProofError::BadProofValue)?;
-    if signature.len() != 64 {
+    if !suite.signature_lengths().contains(&signature.len()) {
         return Err(ProofError::BadProofValue);
     }
     let mut options = p.clone();
     options.remove("proofValue");
     Ok(ParsedProof {
         verification_method: vm,
-        cryptosuite: suite,
-        created: text_opt(p, "created"),
+        cryptosuite: name,
+        suite,
+        created: p.get("created").and_then(Value::as_str).map(str::to_owned),
         signature,
         options,
     })
 }
 
-fn text_opt(m: &Map<String, Value>, k: &str) -> Option<String> {
-    m.get(k).and_then(Value::as_str).map(str::to_owned)
-}
-
-/// Verifies one parsed proof of `document` against `key`.
-pub fn verify(document: &Value, proof: &ParsedProof, key: &PublicKey) -> Result<(), ProofError> {
+/// Verifies one parsed proof of `document` against `key` (an Ed25519 [`PublicKey`] or any
+/// [`VerificationKey`]); the key's type must be the suite's.
+///
+/// [`PublicKey`]: crate::multikey::PublicKey
+pub fn verify(
+    document: &Value,
+    proof: &ParsedProof,
+    key: impl Into<VerificationKey>,
+) -> Result<(), ProofError> {
+    let key = key.into();
+    let suite = proof.suite;
+    let hash = suite.hash_for(&key)?;
     let doc = document.as_object().ok_or(ProofError::NotAnObject)?;
     let mut unsecured = doc.clone();
     unsecured.remove("proof");
@@ -236,15 +264,38 @@ pub fn verify(document: &Value, proof: &ParsedProof, key: &PublicKey) -> Result<
             return Err(ProofError::ContextMismatch);
         }
         unsecured.insert("@context".into(), proof_ctx.clone());
-    } else {
+    } else if suite.canonicalization() == Canonicalization::Rdfc {
         config.insert("@context".into(), context_of(doc)?);
     }
-    let data = hash_data(&Value::Object(unsecured), &Value::Object(config))?;
-    if key.verify(&data, &proof.signature) {
+    let unsecured = Value::Object(unsecured);
+    let config = Value::Object(config);
+    if suite.canonicalization() == Canonicalization::Jcs {
+        jsonld_well_formed(&unsecured, &config)?;
+    }
+    let data = hash_data_for(suite, hash, &unsecured, &config)?;
+    let valid = match &key {
+        VerificationKey::Ed25519(k) => k.verify(&data, &proof.signature),
+        VerificationKey::Ecdsa(k) => k.verify(&data, &proof.signature),
+    };
+    if valid {
         Ok(())
     } else {
         Err(ProofError::BadSignature)
     }
+}
+
+/// A JCS signature covers the JSON text, not its meaning; a credential is still JSON-LD, so
+/// the document and the proof must expand over the bundled contexts with every term defined,
+/// as the RDFC suites require by construction.
+fn jsonld_well_formed(unsecured: &Value, config: &Value) -> Result<(), ProofError> {
+    let limits = jsonld::Limits::default();
+    jsonld::to_rdf(unsecured, &limits)?;
+    let mut config = config.clone();
+    if let (Value::Object(c), Some(ctx)) = (&mut config, unsecured.get("@context")) {
+        c.entry("@context").or_insert_with(|| ctx.clone());
+    }
+    jsonld::to_rdf(&config, &limits)?;
+    Ok(())
 }
 
 fn context_starts_with(doc_ctx: Option<&Value>, prefix: &Value) -> bool {
@@ -258,3 +309,6 @@ fn context_starts_with(doc_ctx: Option<&Value>, prefix: &Value) -> bool {
     let doc_list = as_list(doc_ctx);
     doc_list.len() >= prefix.len() && doc_list[..prefix.len()] == prefix[..]
 }
+
+#[cfg(test)]
+mod tests;
