@@ -23,6 +23,8 @@ use time::macros::datetime;
 mod jwt;
 #[path = "conformance/ob2.rs"]
 mod ob2;
+#[path = "conformance/suites.rs"]
+mod suites;
 
 fn vectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
