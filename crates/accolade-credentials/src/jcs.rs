@@ -98,7 +98,7 @@ fn as_double(n: &Number) -> Result<f64, JcsError> {
     if let Some(i) = n.as_i64() {
         let d = i as f64;
         // Exact when converting back gives the same integer (|d| < 2^63 here).
-        return (d as i64 == i && d.abs() < 9.223_372_036_854_775_807e18)
+        return (d as i64 == i && d.abs() < 9.223_372_036_854_776e18)
             .then_some(d)
             .ok_or_else(refuse);
     }
@@ -126,10 +126,10 @@ pub fn es_number(x: f64) -> String {
     }
     // Rust's `{:e}` writes the shortest round-trip digits: "d.ddde±x".
     let (mut digits, exp) = split_sci(&format!("{x:e}"));
-    if digits.ends_with(['1', '3', '5', '7', '9']) {
-        if let Some(even) = even_of_tie(x, &digits, exp) {
-            digits = even;
-        }
+    if digits.ends_with(['1', '3', '5', '7', '9'])
+        && let Some(even) = even_of_tie(x, &digits, exp)
+    {
+        digits = even;
     }
     let k = digits.len() as i32;
     // x = 0.digits × 10^n

@@ -13,7 +13,7 @@ mod hash;
 mod suite;
 
 pub use hash::{canonical_form, canonical_nquads, canonical_nquads_with, hash_data, hash_data_for};
-pub use suite::{Canonicalization, Cryptosuite, ProofSigner};
+pub use suite::{Canonicalization, Cryptosuite, ProofKey, ProofSigner};
 
 use crate::jcs::JcsError;
 use crate::jsonld::{self, JsonLdError};
@@ -243,16 +243,17 @@ pub fn parse_proof(proof: &Value) -> Result<ParsedProof, ProofError> {
     })
 }
 
-/// Verifies one parsed proof of `document` against `key` (an Ed25519 [`PublicKey`] or any
-/// [`VerificationKey`]); the key's type must be the suite's.
+/// Verifies one parsed proof of `document` against `key` (an Ed25519 [`PublicKey`], an
+/// [`EcPublicKey`] or any [`VerificationKey`]); the key's type must be the suite's.
 ///
 /// [`PublicKey`]: crate::multikey::PublicKey
+/// [`EcPublicKey`]: crate::multikey::EcPublicKey
 pub fn verify(
     document: &Value,
     proof: &ParsedProof,
-    key: impl Into<VerificationKey>,
+    key: &impl ProofKey,
 ) -> Result<(), ProofError> {
-    let key = key.into();
+    let key = key.verification_key();
     let suite = proof.suite;
     let hash = suite.hash_for(&key)?;
     let doc = document.as_object().ok_or(ProofError::NotAnObject)?;

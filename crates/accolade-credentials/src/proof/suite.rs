@@ -2,7 +2,7 @@
 //! go with each.
 
 use super::ProofError;
-use crate::multikey::{Curve, EcKeyPair, KeyPair, VerificationKey};
+use crate::multikey::{Curve, EcKeyPair, EcPublicKey, KeyPair, PublicKey, VerificationKey};
 use crate::rdf::canon::HashAlgorithm;
 use std::fmt;
 use std::str::FromStr;
@@ -119,6 +119,29 @@ impl FromStr for Cryptosuite {
     type Err = ProofError;
     fn from_str(s: &str) -> Result<Self, ProofError> {
         Self::from_cryptosuite(s).ok_or_else(|| ProofError::UnsupportedCryptosuite(s.to_owned()))
+    }
+}
+
+/// A public key that can check proofs.
+pub trait ProofKey {
+    fn verification_key(&self) -> VerificationKey;
+}
+
+impl ProofKey for VerificationKey {
+    fn verification_key(&self) -> VerificationKey {
+        *self
+    }
+}
+
+impl ProofKey for PublicKey {
+    fn verification_key(&self) -> VerificationKey {
+        VerificationKey::Ed25519(*self)
+    }
+}
+
+impl ProofKey for EcPublicKey {
+    fn verification_key(&self) -> VerificationKey {
+        VerificationKey::Ecdsa(*self)
     }
 }
 

@@ -85,7 +85,7 @@ impl Vector {
 
 fn check(doc: &Value, key: impl Into<VerificationKey>) -> Result<(), ProofError> {
     let p = proof::parse_proof(&doc["proof"])?;
-    proof::verify(doc, &p, key)
+    proof::verify(doc, &p, &key.into())
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn attacker_swaps_the_cryptosuite_name() {
         match parsed {
             Ok(p) => assert!(
                 matches!(
-                    proof::verify(&t, &p, key),
+                    proof::verify(&t, &p, &key),
                     Err(ProofError::KeyTypeMismatch { .. })
                 ),
                 "{} as {other}",
