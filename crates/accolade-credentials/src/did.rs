@@ -501,6 +501,58 @@ mod tests {
     }
 
     #[test]
+    fn ecdsa_keys_resolve_from_did_key_multikey_and_jwk() {
+        use crate::multikey::{Curve, EcKeyPair};
+        let o = ResolveOptions::default();
+        for curve in [Curve::P256, Curve::P384] {
+            let pair = EcKeyPair::generate(curve).unwrap();
+            let r =
+                resolve_key(&pair.public().did_key_verification_method(), &Offline, &o).unwrap();
+            assert_eq!(r.key, VerificationKey::Ecdsa(pair.public()));
+            assert_eq!(r.controller, pair.public().did_key());
+            // The same key as an EC JWK in a DID document; a JWK pinned to another
+            // algorithm, or carrying its private part, is not used.
+            let did = "did:web:example.com";
+            let url = "https://example.com/.well-known/did.json".to_string();
+            let point = match &pair {
+                EcKeyPair::P256(k) => k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+                EcKeyPair::P384(k) => k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+            };
+            let n = curve.scalar_len();
+            let b64 = |b: &[u8]| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+            };
+            let doc = |jwk: serde_json::Value| {
+                Fixtures(HashMap::from([(url.clone(), serde_json::json!({
+                    "id": did,
+                    "verificationMethod": [{"id": format!("{did}#k"), "type": "JsonWebKey", "controller": did, "publicKeyJwk": jwk}],
+                    "assertionMethod": [format!("{did}#k")],
+                }).to_string())]))
+            };
+            let jwk = serde_json::json!({"kty": "EC", "crv": curve.name(), "x": b64(&point[1..1 + n]), "y": b64(&point[1 + n..])});
+            let r = resolve_key(&format!("{did}#k"), &doc(jwk.clone()), &o).unwrap();
+            assert_eq!(r.key, VerificationKey::Ecdsa(pair.public()));
+            let mut pinned = jwk.clone();
+            pinned["alg"] = serde_json::json!(if curve == Curve::P256 {
+                "ES256"
+            } else {
+                "ES384"
+            });
+            assert!(resolve_key(&format!("{did}#k"), &doc(pinned), &o).is_ok());
+            let mut other_alg = jwk.clone();
+            other_alg["alg"] = serde_json::json!("EdDSA");
+            assert!(matches!(
+                resolve_key(&format!("{did}#k"), &doc(other_alg), &o),
+                Err(ResolveError::JwkAlgMismatch { .. })
+            ));
+            let mut private = jwk.clone();
+            private["d"] = serde_json::json!(b64(&[1; 32]));
+            assert!(resolve_key(&format!("{did}#k"), &doc(private), &o).is_err());
+        }
+    }
+
+    #[test]
     fn unknown_forms_are_refused() {
         let o = ResolveOptions::default();
         assert!(matches!(

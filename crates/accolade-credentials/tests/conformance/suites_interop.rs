@@ -197,3 +197,57 @@ fn digital_bazaar_and_accolade_agree_on_every_suite() {
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
     assert_eq!(files.len(), cases.len() * 4);
 }
+
+#[test]
+fn jcs_numbers_and_strings_match_ecmascript() {
+    if !interop() {
+        return;
+    }
+    // Random doubles of every magnitude (from random bit patterns), integers around 2^53,
+    // and strings with control and non-ASCII characters: JSON.stringify of an array writes
+    // exactly what JCS requires for these values.
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    let mut values = Vec::new();
+    while values.len() < 5000 {
+        let x = f64::from_bits(rng.next());
+        if x.is_finite() {
+            values.push(json!(x));
+        }
+    }
+    for i in 0..200u64 {
+        values.push(json!((1u64 << 53) - i));
+        values.push(json!(rng.next() % 1_000_000));
+        values.push(json!((rng.next() % 100_000) as f64 / 1000.0));
+    }
+    values.push(json!(
+        "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \"\\/\u{7f}\u{80}\u{2028}\u{fffd}\u{1f600}é"
+    ));
+    let input = Value::Array(values);
+    let dir = std::env::temp_dir().join(format!("accolade-jcs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = write(&dir, "numbers.json", &input);
+    let out = Command::new("node")
+        .args([
+            "-e",
+            "process.stdout.write(JSON.stringify(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))))",
+            &path,
+        ])
+        .output()
+        .expect("node is required for the interop tests");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success());
+    let ours = accolade_credentials::jcs::canonicalize(&input).unwrap();
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    if ours != theirs {
+        let a: Vec<&str> = ours.split(',').collect();
+        let b: Vec<&str> = theirs.split(',').collect();
+        let diff: Vec<String> = a
+            .iter()
+            .zip(&b)
+            .filter(|(x, y)| x != y)
+            .take(10)
+            .map(|(x, y)| format!("ours {x} / ECMAScript {y}"))
+            .collect();
+        panic!("JCS differs from ECMAScript:\n{}", diff.join("\n"));
+    }
+}
