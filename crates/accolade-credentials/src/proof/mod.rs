@@ -52,7 +52,9 @@ pub enum ProofError {
     BadProofValue,
     #[error("the proof's @context is not the start of the document's @context")]
     ContextMismatch,
-    #[error("a {key} key cannot check a {suite} proof, which needs an {needs} key")]
+    #[error(
+        "the key is of type {key}, and {key} keys cannot check {suite} proofs ({needs} keys can)"
+    )]
     KeyTypeMismatch {
         suite: String,
         key: &'static str,
@@ -272,6 +274,13 @@ pub fn verify(
     let config = Value::Object(config);
     if suite.canonicalization() == Canonicalization::Jcs {
         jsonld_well_formed(&unsecured, &config)?;
+        // Contexts appended after signing are not covered by the signature; they must at
+        // least not break the document (e.g. by redefining a protected term).
+        if doc.get("@context") != unsecured.get("@context") {
+            let mut received = doc.clone();
+            received.remove("proof");
+            jsonld::to_rdf(&Value::Object(received), &jsonld::Limits::default())?;
+        }
     }
     let data = hash_data_for(suite, hash, &unsecured, &config)?;
     let valid = match &key {

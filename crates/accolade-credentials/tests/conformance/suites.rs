@@ -510,7 +510,7 @@ fn open_badges_signed_with_each_suite_verify_and_tampering_fails() {
             .check(CheckKind::Proof)
             .unwrap()
             .message
-            .contains("Ed25519 key cannot check"),
+            .contains("Ed25519 keys cannot check ecdsa-jcs-2019 proofs"),
         "{report:#?}"
     );
 }
@@ -598,4 +598,27 @@ fn jcs_text_of_the_vectors_is_the_json_itself() {
         let text = jcs::canonicalize(&unsecured).unwrap();
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), unsecured);
     }
+}
+
+#[test]
+fn jcs_contexts_appended_after_signing_must_not_break_the_document() {
+    // The suites let a document's @context grow after signing (the proof keeps the signed
+    // prefix). What was signed still verifies; an appended context that redefines the
+    // protected terms of the signed ones makes the document itself invalid JSON-LD.
+    let issuer = Issuer::new();
+    let opts = ProofOptions::assertion(format!("{ISSUER}#key-1"), None)
+        .with_cryptosuite(Cryptosuite::EddsaJcs2022);
+    let signed = proof::sign(&badge(None), &issuer.key, &opts).unwrap();
+    let p = proof::parse_proof(&signed["proof"][0]).unwrap();
+    let key = issuer.key.public();
+    proof::verify(&signed, &p, &key).unwrap();
+    let mut grown = signed.clone();
+    grown["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "https://evil.example/name"}));
+    assert!(matches!(
+        proof::verify(&grown, &p, &key),
+        Err(ProofError::JsonLd(_))
+    ));
 }
