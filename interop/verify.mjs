@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Usage: node verify.mjs [--json] [--check-status] [--docs FILE] [--host-map H=ADDR]
 //                        [--test-contexts] FILE|URL|-...
-// Verifies each credential's eddsa-rdfc-2022 Data Integrity proof with @digitalbazaar/vc,
+// Verifies each credential's Data Integrity proof (eddsa-rdfc-2022, eddsa-jcs-2022,
+// ecdsa-rdfc-2019 or ecdsa-jcs-2019) with @digitalbazaar/vc,
 // fully offline (see lib/loader.mjs). A credential may be an http(s) URL on a --host-map host,
 // fetched with `Accept: application/json`. With --check-status, each BitstringStatusListEntry
 // is checked with @digitalbazaar/vc-bitstring-status-list (list fetched and verified through

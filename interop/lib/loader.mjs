@@ -15,6 +15,7 @@ import {request} from 'node:http';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 
 const CRATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..',
@@ -150,6 +151,9 @@ export function makeDocumentLoader({testContexts = false, docs = {}, hostMap = {
   }
   const didKeyDriver = didKey.driver();
   didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
+  // P-256 (0x1200) and P-384 (0x1201) Multikeys.
+  didKeyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
+  didKeyDriver.use({multibaseMultikeyHeader: 'z82L', fromMultibase: EcdsaMultikey.from});
   const fetched = new Map();
 
   // A did:web DID document, an https controller document / key, or a status list credential.

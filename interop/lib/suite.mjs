@@ -1,13 +1,34 @@
-// The Digital Bazaar Data Integrity suite with the eddsa-rdfc-2022 cryptosuite.
+// The Digital Bazaar Data Integrity suite with the eddsa-rdfc-2022, eddsa-jcs-2022,
+// ecdsa-rdfc-2019 and ecdsa-jcs-2019 cryptosuites.
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as ecdsaJcs2019 from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {checkStatus as checkBitstringStatusList} from '@digitalbazaar/vc-bitstring-status-list';
 import {readFileSync} from 'node:fs';
 
-export {Ed25519Multikey};
+export {Ed25519Multikey, EcdsaMultikey};
 
-export const verifySuite = () => new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+/** Verifying suites: a proof is checked by the one whose cryptosuite it names. */
+export const verifySuite = () => [
+  eddsaRdfc2022, eddsaJcs2022.createVerifyCryptosuite(),
+  ecdsaRdfc2019, ecdsaJcs2019.createVerifyCryptosuite(),
+].map(cryptosuite => new DataIntegrityProof({cryptosuite}));
+
+/** The signing cryptosuite object for a cryptosuite name. */
+export function signingCryptosuite(name) {
+  const suites = {
+    'eddsa-rdfc-2022': () => eddsaRdfc2022,
+    'eddsa-jcs-2022': () => eddsaJcs2022.createSignCryptosuite(),
+    'ecdsa-rdfc-2019': () => ecdsaRdfc2019,
+    'ecdsa-jcs-2019': () => ecdsaJcs2019.createSignCryptosuite(),
+  };
+  if (!suites[name]) throw new Error(`unknown cryptosuite ${name}`);
+  return suites[name]();
+}
 
 /** Reads JSON from a path, or from stdin when the path is '-'. */
 export function readJson(path) {

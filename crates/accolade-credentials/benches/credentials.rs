@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code: failing loudly is the point
 
 use accolade_credentials::jsonld::{self, Limits, compiled, general};
-use accolade_credentials::multikey::KeyPair;
-use accolade_credentials::proof::{self, ProofOptions};
+use accolade_credentials::multikey::{Curve, EcKeyPair, KeyPair};
+use accolade_credentials::proof::{self, Cryptosuite, ProofOptions, ProofSigner};
 use accolade_credentials::rdf::canon;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
@@ -139,6 +139,39 @@ fn benches(c: &mut Criterion) {
     let public = key.public();
     proof::verify(&signed, &parsed, &public).unwrap();
     c.bench_function("proof/verify", |b| {
+        b.iter(|| proof::verify(black_box(&signed), &parsed, &public).unwrap())
+    });
+
+    // The other suites, each with the key type it is defined for.
+    let jcs = options.clone().with_cryptosuite(Cryptosuite::EddsaJcs2022);
+    bench_verify(c, "proof/verify eddsa-jcs-2022", &doc, &key, &jcs);
+    for curve in [Curve::P256, Curve::P384] {
+        let pair = EcKeyPair::from_scalar(curve, &vec![7; curve.scalar_len()]).unwrap();
+        for suite in [Cryptosuite::EcdsaRdfc2019, Cryptosuite::EcdsaJcs2019] {
+            let name = format!("proof/verify {suite} {}", curve.name());
+            bench_verify(
+                c,
+                &name,
+                &doc,
+                &pair,
+                &options.clone().with_cryptosuite(suite),
+            );
+        }
+    }
+}
+
+fn bench_verify(
+    c: &mut Criterion,
+    name: &str,
+    doc: &serde_json::Value,
+    key: &impl ProofSigner,
+    options: &ProofOptions,
+) {
+    let signed = proof::sign(doc, key, options).unwrap();
+    let parsed = proof::parse_proof(&signed["proof"][0]).unwrap();
+    let public = key.verification_key();
+    proof::verify(&signed, &parsed, &public).unwrap();
+    c.bench_function(name, |b| {
         b.iter(|| proof::verify(black_box(&signed), &parsed, &public).unwrap())
     });
 }

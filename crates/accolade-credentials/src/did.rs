@@ -68,13 +68,13 @@ impl fmt::Display for FetchedDocument {
     }
 }
 
-use crate::multikey::PublicKey;
+use crate::multikey::{EcPublicKey, PublicKey, VerificationKey};
 use serde_json::Value;
 
 /// A key found for a verification method, with who controls it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedKey {
-    pub key: PublicKey,
+    pub key: VerificationKey,
     /// The verification method id as resolved (absolute).
     pub method_id: String,
     /// The controller named by the method (a DID or URL); must equal the issuer.
@@ -110,9 +110,11 @@ pub enum ResolveError {
     #[error("the key {0} is not authorized for assertionMethod by its controller")]
     NotAssertionMethod(String),
     #[error(
-        "the key {0} has no usable Ed25519 public key (Multikey publicKeyMultibase or OKP JWK)"
+        "the key {0} has no usable public key (publicKeyMultibase Ed25519/P-256/P-384 Multikey, or an OKP Ed25519 or EC P-256/P-384 publicKeyJwk)"
     )]
     NoPublicKey(String),
+    #[error("the JWK of {method} says it is for {alg}, which is not the algorithm of its key")]
+    JwkAlgMismatch { method: String, alg: String },
     #[error("bad key: {0}")]
     Key(#[from] crate::multikey::KeyError),
 }
@@ -164,7 +166,7 @@ fn resolve_did_key(method: &str, rest: &str) -> Result<ResolvedKey, ResolveError
     if fragment.is_some_and(|f| f != id) {
         return Err(ResolveError::MethodNotFound(method.into()));
     }
-    let key = PublicKey::from_multibase(id)?;
+    let key = VerificationKey::from_multibase(id)?;
     let did = format!("did:key:{id}");
     Ok(ResolvedKey {
         key,
@@ -350,22 +352,47 @@ fn key_from_controller_document(
     })
 }
 
-fn public_key_of(vm: &Value, method_id: &str) -> Result<PublicKey, ResolveError> {
+fn public_key_of(vm: &Value, method_id: &str) -> Result<VerificationKey, ResolveError> {
     if let Some(mb) = vm.get("publicKeyMultibase").and_then(Value::as_str) {
-        return Ok(PublicKey::from_multibase(mb)?);
+        return Ok(VerificationKey::from_multibase(mb)?);
     }
-    if let Some(jwk) = vm.get("publicKeyJwk") {
-        let field = |k: &str| jwk.get(k).and_then(Value::as_str);
-        if field("kty") == Some("OKP") && field("crv") == Some("Ed25519") {
+    let Some(jwk) = vm.get("publicKeyJwk") else {
+        return Err(ResolveError::NoPublicKey(method_id.into()));
+    };
+    let field = |k: &str| jwk.get(k).and_then(Value::as_str);
+    let (key, alg) = match field("kty") {
+        Some("OKP") if field("crv") == Some("Ed25519") => {
             use base64::Engine as _;
-            let x = field("x").unwrap_or_default();
+            if jwk.get("d").is_some() {
+                return Err(crate::multikey::KeyError::PrivateJwk.into());
+            }
             let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(x)
+                .decode(field("x").unwrap_or_default())
                 .map_err(|_| ResolveError::NoPublicKey(method_id.into()))?;
-            return Ok(PublicKey::from_bytes(&raw)?);
+            (
+                VerificationKey::Ed25519(PublicKey::from_bytes(&raw)?),
+                "EdDSA",
+            )
         }
+        Some("EC") => {
+            let key = EcPublicKey::from_jwk(jwk)?;
+            let alg = match key.curve() {
+                crate::multikey::Curve::P256 => "ES256",
+                crate::multikey::Curve::P384 => "ES384",
+            };
+            (VerificationKey::Ecdsa(key), alg)
+        }
+        _ => return Err(ResolveError::NoPublicKey(method_id.into())),
+    };
+    // A JWK that names an algorithm is pinned to it; one naming another algorithm than its
+    // key's is not used at all.
+    match field("alg") {
+        Some(a) if a != alg => Err(ResolveError::JwkAlgMismatch {
+            method: method_id.into(),
+            alg: a.into(),
+        }),
+        _ => Ok(key),
     }
-    Err(ResolveError::NoPublicKey(method_id.into()))
 }
 
 #[cfg(test)]
@@ -485,6 +512,58 @@ mod tests {
             resolve_key(&format!("{did}#key-1"), &Offline, &o),
             Err(ResolveError::Fetch(_))
         ));
+    }
+
+    #[test]
+    fn ecdsa_keys_resolve_from_did_key_multikey_and_jwk() {
+        use crate::multikey::{Curve, EcKeyPair};
+        let o = ResolveOptions::default();
+        for curve in [Curve::P256, Curve::P384] {
+            let pair = EcKeyPair::generate(curve).unwrap();
+            let r =
+                resolve_key(&pair.public().did_key_verification_method(), &Offline, &o).unwrap();
+            assert_eq!(r.key, VerificationKey::Ecdsa(pair.public()));
+            assert_eq!(r.controller, pair.public().did_key());
+            // The same key as an EC JWK in a DID document; a JWK pinned to another
+            // algorithm, or carrying its private part, is not used.
+            let did = "did:web:example.com";
+            let url = "https://example.com/.well-known/did.json".to_string();
+            let point = match &pair {
+                EcKeyPair::P256(k) => k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+                EcKeyPair::P384(k) => k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+            };
+            let n = curve.scalar_len();
+            let b64 = |b: &[u8]| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+            };
+            let doc = |jwk: serde_json::Value| {
+                Fixtures(HashMap::from([(url.clone(), serde_json::json!({
+                    "id": did,
+                    "verificationMethod": [{"id": format!("{did}#k"), "type": "JsonWebKey", "controller": did, "publicKeyJwk": jwk}],
+                    "assertionMethod": [format!("{did}#k")],
+                }).to_string())]))
+            };
+            let jwk = serde_json::json!({"kty": "EC", "crv": curve.name(), "x": b64(&point[1..1 + n]), "y": b64(&point[1 + n..])});
+            let r = resolve_key(&format!("{did}#k"), &doc(jwk.clone()), &o).unwrap();
+            assert_eq!(r.key, VerificationKey::Ecdsa(pair.public()));
+            let mut pinned = jwk.clone();
+            pinned["alg"] = serde_json::json!(if curve == Curve::P256 {
+                "ES256"
+            } else {
+                "ES384"
+            });
+            assert!(resolve_key(&format!("{did}#k"), &doc(pinned), &o).is_ok());
+            let mut other_alg = jwk.clone();
+            other_alg["alg"] = serde_json::json!("EdDSA");
+            assert!(matches!(
+                resolve_key(&format!("{did}#k"), &doc(other_alg), &o),
+                Err(ResolveError::JwkAlgMismatch { .. })
+            ));
+            let mut private = jwk.clone();
+            private["d"] = serde_json::json!(b64(&[1; 32]));
+            assert!(resolve_key(&format!("{did}#k"), &doc(private), &o).is_err());
+        }
     }
 
     #[test]

@@ -25,6 +25,10 @@ mod attacks;
 mod jwt;
 #[path = "conformance/ob2.rs"]
 mod ob2;
+#[path = "conformance/suites.rs"]
+mod suites;
+#[path = "conformance/suites_interop.rs"]
+mod suites_interop;
 
 fn vectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")

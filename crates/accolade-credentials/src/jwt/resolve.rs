@@ -13,6 +13,7 @@
 use super::DecodedJwt;
 use super::keys::{self, JwsKey};
 use crate::did::{self, Fetch, ResolveError, ResolveOptions};
+use crate::multikey::{EcPublicKey, VerificationKey};
 use serde_json::Value;
 
 /// Largest number of keys read from a JWK Set.
@@ -179,21 +180,39 @@ impl DidDocument {
             .chain(
                 self.assertion_methods()
                     .iter()
-                    .filter(|_| matches!(alg, "EdDSA" | "Ed25519"))
                     .filter_map(|m| m.get("publicKeyMultibase").and_then(Value::as_str))
-                    .filter_map(|mb| crate::multikey::PublicKey::from_multibase(mb).ok())
-                    .map(JwsKey::Ed25519),
+                    .filter_map(|mb| VerificationKey::from_multibase(mb).ok())
+                    .filter_map(|k| jws_key(k).ok())
+                    .filter(|k| {
+                        matches!(
+                            (alg, k),
+                            ("EdDSA" | "Ed25519", JwsKey::Ed25519(_)) | ("ES256", JwsKey::P256(_))
+                        )
+                    }),
             )
+            .take(MAX_JWKS_KEYS)
             .collect()
+    }
+}
+
+/// A Data Integrity verification key as a key that checks JWS signatures.
+fn jws_key(key: VerificationKey) -> Result<JwsKey, KeyLookupError> {
+    match key {
+        VerificationKey::Ed25519(k) => Ok(JwsKey::Ed25519(k)),
+        VerificationKey::Ecdsa(EcPublicKey::P256(k)) => Ok(JwsKey::P256(k)),
+        VerificationKey::Ecdsa(EcPublicKey::P384(_)) => Err(KeyLookupError::wrong(
+            "P-384 keys cannot check a VC-JWT here (ES384 is not supported)",
+        )),
     }
 }
 
 /// The key of a did:key DID.
 fn did_key(did: &str, fetch: &dyn Fetch, opts: &ResolveOptions) -> Result<JwsKey, KeyLookupError> {
     let method = did.split('#').next().unwrap_or(did);
-    did::resolve_key(method, fetch, opts)
-        .map(|r| JwsKey::Ed25519(r.key))
-        .map_err(|e| KeyLookupError::from_resolve(&e, "the did:key identifier holds no usable key"))
+    let resolved = did::resolve_key(method, fetch, opts).map_err(|e| {
+        KeyLookupError::from_resolve(&e, "the did:key identifier holds no usable key")
+    })?;
+    jws_key(resolved.key)
 }
 
 /// The JWT keys the issuer publishes (see the module comment), and where.
@@ -338,7 +357,7 @@ fn by_kid(
     if kid.starts_with("did:") {
         return match did::resolve_key(kid, fetch, opts) {
             Ok(r) => Ok(FoundKey {
-                key: JwsKey::Ed25519(r.key),
+                key: jws_key(r.key)?,
                 source: format!("key {} {}", r.method_id, r.source),
                 link: link_for(&r.controller, issuer),
             }),

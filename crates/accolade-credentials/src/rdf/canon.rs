@@ -66,6 +66,24 @@ pub enum HashAlgorithm {
     Sha384,
 }
 
+impl HashAlgorithm {
+    /// The digest of the concatenated `parts`.
+    pub fn digest<'a>(self, parts: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+        match self {
+            Self::Sha256 => {
+                let mut h = Sha256::new();
+                parts.into_iter().for_each(|p| h.update(p));
+                h.finalize().to_vec()
+            }
+            Self::Sha384 => {
+                let mut h = Sha384::new();
+                parts.into_iter().for_each(|p| h.update(p));
+                h.finalize().to_vec()
+            }
+        }
+    }
+}
+
 enum Hasher {
     Sha256(Sha256),
     Sha384(Sha384),

@@ -1,6 +1,6 @@
 use accolade_core::{Clock, SystemClock};
 use accolade_credentials::multikey::KeyPair;
-use accolade_credentials::proof::{self, ProofOptions};
+use accolade_credentials::proof::{self, Cryptosuite, ProofOptions};
 use anyhow::Context as _;
 use clap::Args;
 use serde_json::Value;
@@ -22,6 +22,10 @@ pub struct SignArgs {
     /// self-contained badge that verifies anywhere without a published issuer document).
     #[arg(long, conflicts_with = "verification_method")]
     issuer_from_key: bool,
+    /// Data Integrity cryptosuite: RDF canonicalization (the default, what Open Badges
+    /// verifiers expect) or JSON canonicalization (JCS).
+    #[arg(long, default_value = "eddsa-rdfc-2022", value_parser = ["eddsa-rdfc-2022", "eddsa-jcs-2022"])]
+    cryptosuite: String,
     /// The unsigned credential (JSON file, or - for standard input).
     credential: String,
 }
@@ -74,10 +78,11 @@ pub fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let suite: Cryptosuite = args.cryptosuite.parse()?;
     let signed = proof::sign(
         &credential,
         &pair,
-        &ProofOptions::assertion(vm, Some(created)),
+        &ProofOptions::assertion(vm, Some(created)).with_cryptosuite(suite),
     )?;
     outln!("{}", serde_json::to_string_pretty(&signed)?);
     Ok(ExitCode::SUCCESS)

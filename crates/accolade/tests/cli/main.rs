@@ -179,6 +179,71 @@ fn keygen_sign_verify_and_tamper() {
 }
 
 #[test]
+fn sign_with_eddsa_jcs_2022_on_request() {
+    let tmp = Tmp::new("sign-jcs");
+    let (key_path, key) = keygen(&tmp);
+    let did = key["didKey"].as_str().unwrap();
+    let unsigned = tmp.write("unsigned.json", unsigned_badge(did, None).to_string());
+    let out = accolade(&[
+        "sign",
+        "--key",
+        &key_path,
+        "--cryptosuite",
+        "eddsa-jcs-2022",
+        &unsigned,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed_json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proof = &signed_json["proof"][0];
+    assert_eq!(proof["cryptosuite"], "eddsa-jcs-2022");
+    assert_eq!(proof["@context"], signed_json["@context"]);
+    let signed = tmp.write("signed.json", &out.stdout);
+    let out = accolade(&["verify", "--offline", &signed]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let tampered = tmp.write(
+        "tampered.json",
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .replace("Rust Fundamentals", "Rust Mastery"),
+    );
+    let out = accolade(&["verify", "--offline", &tampered]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // The default stays eddsa-rdfc-2022; suites Accolade does not sign with are refused.
+    let out = accolade(&["sign", "--key", &key_path, &unsigned]);
+    let default: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(default["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    for other in ["ecdsa-jcs-2019", "Ed25519Signature2020", "none"] {
+        let out = accolade(&[
+            "sign",
+            "--key",
+            &key_path,
+            "--cryptosuite",
+            other,
+            &unsigned,
+        ]);
+        assert!(!out.status.success(), "{other}");
+    }
+    if interop() {
+        let out = node("verify.mjs", &[&signed]);
+        assert!(
+            out.status.success(),
+            "Digital Bazaar rejected Accolade's eddsa-jcs-2022 credential: {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = node("verify.mjs", &[&tampered]);
+        assert!(
+            !out.status.success(),
+            "Digital Bazaar accepted a tampered credential"
+        );
+    }
+}
+
+#[test]
 fn credentials_signed_by_the_javascript_stack_verify() {
     if !interop() {
         return;

@@ -1,6 +1,11 @@
-//! Ed25519 keys in the Multikey encoding: public keys `z6Mk…` (multicodec 0xed01), secret keys
-//! `z3u2…` (multicodec 0x8026 + 32-byte seed). The 64-byte seed‖public form seen in the OB
-//! implementation guide is accepted on input; Accolade always writes the 32-byte form.
+//! Keys in the Multikey encoding. Ed25519 (here): public keys `z6Mk…` (multicodec 0xed01),
+//! secret keys `z3u2…` (multicodec 0x8026 + 32-byte seed). The 64-byte seed‖public form seen
+//! in the OB implementation guide is accepted on input; Accolade always writes the 32-byte
+//! form. P-256 and P-384 ECDSA keys: [`ec`]. [`VerificationKey`] is any of them.
+
+mod ec;
+
+pub use ec::{Curve, EcKeyPair, EcPublicKey};
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use std::fmt;
@@ -26,6 +31,24 @@ pub enum KeyError {
     Mismatch,
     #[error("the system random generator failed: {0}")]
     Random(String),
+    #[error(
+        "the key is not a P-256 or P-384 public Multikey (expected 0x1200 'zDn…' or 0x1201 'z82…')"
+    )]
+    NotEcPublic,
+    #[error("the key is not a P-256 or P-384 secret Multikey (expected 0x1306 or 0x1307)")]
+    NotEcSecret,
+    #[error("a {0} Multikey must hold a compressed point (0x02 or 0x03 and the x coordinate)")]
+    NotCompressedPoint(&'static str),
+    #[error("the JWK holds a private key ('d'), which must never be published")]
+    PrivateJwk,
+    #[error(
+        "the JWK is not a P-256 or P-384 EC public key with base64url x and y of the curve's size"
+    )]
+    NotEcJwk,
+    #[error(
+        "the Multikey's multicodec is not one of Ed25519 (0xed01), P-256 (0x1200), P-384 (0x1201)"
+    )]
+    UnsupportedMulticodec,
 }
 
 fn decode_multibase(s: &str) -> Result<Vec<u8>, KeyError> {
@@ -171,6 +194,79 @@ impl fmt::Debug for KeyPair {
         write!(f, "KeyPair({}, secret hidden)", self.public())
     }
 }
+
+/// A public key a Data Integrity proof can be checked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationKey {
+    Ed25519(PublicKey),
+    Ecdsa(EcPublicKey),
+}
+
+impl VerificationKey {
+    /// Parses a public Multikey of any supported type, by its multicodec prefix.
+    pub fn from_multibase(s: &str) -> Result<Self, KeyError> {
+        let bytes = decode_multibase(s)?;
+        match bytes.get(..2) {
+            Some(p) if p == ED25519_PUB_PREFIX => PublicKey::from_multibase(s).map(Self::Ed25519),
+            Some([0x80 | 0x81, 0x24]) => EcPublicKey::from_multibase(s).map(Self::Ecdsa),
+            _ => Err(KeyError::UnsupportedMulticodec),
+        }
+    }
+
+    pub fn to_multibase(&self) -> String {
+        match self {
+            Self::Ed25519(k) => k.to_multibase(),
+            Self::Ecdsa(k) => k.to_multibase(),
+        }
+    }
+
+    /// The key type in words: "Ed25519", "P-256" or "P-384".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Ed25519(_) => "Ed25519",
+            Self::Ecdsa(k) => k.curve().name(),
+        }
+    }
+}
+
+impl From<PublicKey> for VerificationKey {
+    fn from(k: PublicKey) -> Self {
+        Self::Ed25519(k)
+    }
+}
+
+impl From<&PublicKey> for VerificationKey {
+    fn from(k: &PublicKey) -> Self {
+        Self::Ed25519(*k)
+    }
+}
+
+impl From<EcPublicKey> for VerificationKey {
+    fn from(k: EcPublicKey) -> Self {
+        Self::Ecdsa(k)
+    }
+}
+
+impl From<&EcPublicKey> for VerificationKey {
+    fn from(k: &EcPublicKey) -> Self {
+        Self::Ecdsa(*k)
+    }
+}
+
+impl From<&VerificationKey> for VerificationKey {
+    fn from(k: &VerificationKey) -> Self {
+        *k
+    }
+}
+
+impl fmt::Display for VerificationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_multibase())
+    }
+}
+
+#[cfg(test)]
+mod ec_tests;
 
 #[cfg(test)]
 mod tests {
