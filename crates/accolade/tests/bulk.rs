@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use accolade_app::{App, AppConfig, PublicUrl};
+use accolade_app::{App, AppConfig, MasterKey, PublicUrl};
 use accolade_core::{Email, SystemClock};
 use accolade_credentials::verify::Verdict;
 use accolade_net::FetchPolicy;
@@ -189,7 +189,11 @@ fn kill_9_midway_then_resume_issues_each_row_once() {
         fetch_policy: FetchPolicy::default(),
         http_for_loopback: false,
     };
-    let app = Arc::new(App::new(store.clone(), Arc::new(SystemClock), config, None));
+    // With the master key the instance signs its status lists; without it the revocation
+    // list could not be served, and no credential could be reported valid.
+    let master = MasterKey::load(&data, None).unwrap();
+    assert!(master.is_some(), "the CLI made a master key in {data:?}");
+    let app = Arc::new(App::new(store.clone(), Arc::new(SystemClock), config, master));
     // Verified two at a time (one per core): unbounded parallel verification on a loaded
     // machine only measures the scheduler.
     let invalid: Vec<String> = runtime.block_on(async {
