@@ -33,6 +33,9 @@ pub enum Outcome {
     Failed,
     Warning,
     Skipped,
+    /// The check was needed but could not be carried out (an unreachable status list or
+    /// key document, an unsupported proof): the verdict can only be "could not be checked".
+    Inconclusive,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,8 +93,16 @@ pub enum Verdict {
     Valid,
     /// At least one check failed.
     Invalid,
-    /// Nothing failed, but authenticity could not be established (e.g. an unsupported proof).
-    Unverified,
+    /// Nothing failed, but something needed could not be checked (e.g. an unsupported
+    /// proof, an unreachable status list): "could not be checked".
+    #[serde(rename = "unchecked", alias = "unverified")]
+    Unchecked,
+}
+
+#[allow(non_upper_case_globals)]
+impl Verdict {
+    /// The former name of [`Verdict::Unchecked`], for code written before the rename.
+    pub const Unverified: Verdict = Verdict::Unchecked;
 }
 
 /// Status flags for displays that need them at a glance.

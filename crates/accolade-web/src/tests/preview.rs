@@ -35,7 +35,7 @@ fn write_preview_pages() -> Result<(), Box<dyn std::error::Error>> {
         ("credential-revoked.html", Status::Revoked),
         ("credential-suspended.html", Status::Suspended),
         ("credential-expired.html", Status::Expired),
-        ("credential-unverified.html", Status::Unverified),
+        ("credential-unchecked.html", Status::Unchecked),
     ] {
         pages.push((name, crate::credential(&fixtures::credential(status))?));
     }

@@ -70,8 +70,8 @@ fn status_prefers_the_most_telling_flag() {
         Status::Invalid
     );
     assert_eq!(
-        status(Verdict::Unverified, flags(false, false, false)),
-        Status::Unverified
+        status(Verdict::Unchecked, flags(false, false, false)),
+        Status::Unchecked
     );
 }
 

@@ -63,6 +63,7 @@ fn print_report(report: &Report) {
             Outcome::Failed => "FAIL",
             Outcome::Warning => "warn",
             Outcome::Skipped => "skip",
+            Outcome::Inconclusive => "????",
         };
         let name = serde_json::to_value(c.check)
             .ok()
