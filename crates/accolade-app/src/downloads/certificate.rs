@@ -150,7 +150,7 @@ fn qr(surface: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> AppRes
 /// A red band across the top with the status word, and the date and reason under it: a
 /// print of a badge that is no longer valid must not pass for a valid one.
 fn status_band(surface: &mut Surface<'_>, font: &Font, word: &str, detail: &str) -> AppResult<()> {
-    let band = Rect::from_xywh(36.0, 40.0, WIDTH - 72.0, 46.0).ok_or_else(|| internal("band"))?;
+    let band = Rect::from_xywh(36.0, 40.0, WIDTH - 72.0, 40.0).ok_or_else(|| internal("band"))?;
     let mut pb = PathBuilder::new();
     pb.push_rect(band);
     let path = pb.finish().ok_or_else(|| internal("band"))?;
@@ -165,11 +165,11 @@ fn status_band(surface: &mut Surface<'_>, font: &Font, word: &str, detail: &str)
         font,
         &format!("{word} · THIS CREDENTIAL IS NOT VALID"),
         full,
-        71.0,
-        22.0,
+        68.0,
+        21.0,
         WHITE,
     );
-    centred(surface, font, detail, full, 104.0, 12.0, ALERT);
+    centred(surface, font, detail, full, 99.0, 11.0, ALERT);
     Ok(())
 }
 

@@ -28,6 +28,10 @@ fn write_preview_pages() -> Result<(), Box<dyn std::error::Error>> {
             "verify-invalid.html",
             crate::verify(&fixtures::verify(Some(fixtures::report(Status::Invalid))))?,
         ),
+        (
+            "verify-unchecked.html",
+            crate::verify(&fixtures::verify(Some(fixtures::report(Status::Unchecked))))?,
+        ),
         ("error.html", crate::error_page(&fixtures::error(404))?),
     ];
     for (name, status) in [
