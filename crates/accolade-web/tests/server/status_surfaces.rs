@@ -566,6 +566,25 @@ async fn suspension_in_verdicts(w: &World) {
     );
     let report = app.verify(jwt.body, None).await;
     assert!(!report.is_valid() && report.flags.suspended, "{report:?}");
+    // The backpack import: stored as not valid, suspended.
+    let user = app
+        .sign_up(
+            "sam@example.com",
+            "Sam Sailor",
+            "correct horse battery staple",
+        )
+        .await
+        .unwrap();
+    let imported = app
+        .import_badge(
+            &Actor::system(),
+            &user,
+            accolade_app::earner_imports::ImportInput::Text(suspended.credential.clone()),
+        )
+        .await
+        .unwrap();
+    assert!(!imported.is_verified() && imported.report.flags.suspended);
+    assert_eq!(imported.record.verdict, "invalid");
     // A copy altered so that it is no longer ours does not take our award's status (and
     // fails on its own signature).
     let altered = suspended
