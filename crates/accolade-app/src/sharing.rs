@@ -109,9 +109,13 @@ impl App {
         }
     }
 
-    /// Where `channel` leads for this award.
+    /// Where `channel` leads for this award: for a badge that is no longer valid, only an
+    /// email leads on; every other channel leads to the badge's page, which says why.
     pub async fn share_url(&self, award: &Award, channel: ShareChannel) -> AppResult<String> {
         let card = self.share_card(award);
+        if !card.status.allows(channel) {
+            return Ok(card.credential_url);
+        }
         let url = percent_encode(&card.credential_url);
         let headline = format!("{} — issued by {}", card.name, card.issuer_name);
         Ok(match channel {
@@ -159,14 +163,11 @@ impl App {
         client: &Client,
     ) -> AppResult<String> {
         let award = self.award_by_id(award_id).await?;
-        let status = self.effective_status(&award);
-        if !status.allows(channel) {
-            // A revoked, suspended or expired badge is not put forward: the link leads to
-            // its page, which says why, and no share is counted.
-            return Ok(self.urls().credential(award.id));
-        }
         let url = self.share_url(&award, channel).await?;
-        self.record_event(award.id, channel.event_kind(), channel.as_str(), client);
+        // A badge that is no longer valid is not put forward, and no share is counted.
+        if self.effective_status(&award).allows(channel) {
+            self.record_event(award.id, channel.event_kind(), channel.as_str(), client);
+        }
         Ok(url)
     }
 

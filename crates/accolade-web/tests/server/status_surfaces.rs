@@ -646,6 +646,16 @@ async fn every_surface(w: &World) {
     assert_ne!(after.og.etag, s.og.etag);
     assert_ne!(after.signature.etag, s.signature.etag);
     assert_valid(http, &suspended, &after);
+
+    // Only the two add-to-profile clicks made while it was valid were counted; the four
+    // withheld clicks while it was suspended were not.
+    app.flush_events().await;
+    let totals = app.award_totals(suspended.id).await.unwrap();
+    assert_eq!((totals.linkedin_adds, totals.shares), (2, 2), "{totals:?}");
+    assert_eq!(
+        totals.shares_by_channel.keys().collect::<Vec<_>>(),
+        ["linkedin-profile"]
+    );
 }
 
 async fn sqlite() -> World {
