@@ -4,6 +4,7 @@
 //! Texts come from the signed credential, so a share shows what was issued.
 
 use crate::analytics::{Client, EventKind};
+use crate::effective::EffectiveStatus;
 use crate::mail::linkedin::{Certification, add_to_profile_url, percent_encode};
 use crate::{App, AppError, AppResult};
 use accolade_core::{Actor, Award, AwardId, AwardState, ImageId, OrgId, Organization};
@@ -71,6 +72,8 @@ pub struct ShareCard {
     pub image_id: Option<ImageId>,
     /// The status now.
     pub state: AwardState,
+    /// The status now, with its reason, dates and what it allows.
+    pub status: EffectiveStatus,
     pub issued_at: OffsetDateTime,
     pub valid_until: Option<OffsetDateTime>,
     /// The public page (absolute).
@@ -99,15 +102,20 @@ impl App {
             recipient_name: award.recipient_name.clone(),
             image_id,
             state: award.state_at(self.now()),
+            status: self.effective_status(award),
             issued_at: award.issued_at,
             valid_until: award.valid_until,
             credential_url: self.urls().credential(award.id),
         }
     }
 
-    /// Where `channel` leads for this award.
+    /// Where `channel` leads for this award: for a badge that is no longer valid, only an
+    /// email leads on; every other channel leads to the badge's page, which says why.
     pub async fn share_url(&self, award: &Award, channel: ShareChannel) -> AppResult<String> {
         let card = self.share_card(award);
+        if !card.status.allows(channel) {
+            return Ok(card.credential_url);
+        }
         let url = percent_encode(&card.credential_url);
         let headline = format!("{} — issued by {}", card.name, card.issuer_name);
         Ok(match channel {
@@ -156,7 +164,10 @@ impl App {
     ) -> AppResult<String> {
         let award = self.award_by_id(award_id).await?;
         let url = self.share_url(&award, channel).await?;
-        self.record_event(award.id, channel.event_kind(), channel.as_str(), client);
+        // A badge that is no longer valid is not put forward, and no share is counted.
+        if self.effective_status(&award).allows(channel) {
+            self.record_event(award.id, channel.event_kind(), channel.as_str(), client);
+        }
         Ok(url)
     }
 
@@ -199,14 +210,52 @@ impl App {
     /// A tag for [`App::og_card_png`]'s output, changing whenever the card would.
     pub fn og_card_etag(&self, award: &Award) -> String {
         let card = self.share_card(award);
-        etag(&["og-v1", &card.name, &card.issuer_name, &ids(card.image_id)])
+        etag(&[
+            "og-v2",
+            &card.name,
+            &card.issuer_name,
+            &ids(card.image_id),
+            &card.status.cache_key(),
+        ])
     }
 
-    /// The 1200×630 Open Graph image of an award: its badge, name and issuer.
+    /// The 1200×630 Open Graph image of an award: its badge, name and issuer; a revoked,
+    /// suspended or expired badge greyed and marked with the word.
     pub async fn og_card_png(&self, award: &Award) -> AppResult<Vec<u8>> {
         let card = self.share_card(award);
-        self.og_card(card.image_id, card.name, card.issuer_name)
-            .await
+        self.og_card(
+            card.image_id,
+            card.name,
+            card.issuer_name,
+            card.status.mark(),
+        )
+        .await
+    }
+
+    /// A tag for [`App::signature_png`]'s output, changing whenever the picture would.
+    pub fn signature_etag(&self, award: &Award) -> String {
+        let card = self.share_card(award);
+        etag(&["sig-v1", &ids(card.image_id), &card.status.cache_key()])
+    }
+
+    /// The badge picture for email signatures ([`SIGNATURE_PX`] square PNG): the badge as
+    /// issued, greyed under the status word once it is revoked, suspended or expired.
+    pub async fn signature_png(&self, award: &Award) -> AppResult<Vec<u8>> {
+        let card = self.share_card(award);
+        let badge = match card.image_id {
+            Some(id) => badge_svg(&self.image(id).await?),
+            None => PLACEHOLDER_BADGE.to_owned(),
+        };
+        let mark = card.status.mark();
+        tokio::task::spawn_blocking(move || {
+            let mark = mark.as_ref();
+            accolade_media::render_badge_marked(&badge, SIGNATURE_PX, mark).or_else(|_| {
+                accolade_media::render_badge_marked(PLACEHOLDER_BADGE, SIGNATURE_PX, mark)
+            })
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// A tag for [`App::issuer_og_png`]'s output, changing whenever the card would.
@@ -216,8 +265,13 @@ impl App {
 
     /// The 1200×630 Open Graph image of an issuer's page: its logo and name.
     pub async fn issuer_og_png(&self, org: &Organization) -> AppResult<Vec<u8>> {
-        self.og_card(org.image_id, ISSUER_CARD_TITLE.into(), org.name.clone())
-            .await
+        self.og_card(
+            org.image_id,
+            ISSUER_CARD_TITLE.into(),
+            org.name.clone(),
+            None,
+        )
+        .await
     }
 
     async fn og_card(
@@ -225,20 +279,26 @@ impl App {
         image: Option<ImageId>,
         title: String,
         issuer: String,
+        mark: Option<accolade_media::StatusMark<'static>>,
     ) -> AppResult<Vec<u8>> {
         let badge = match image {
             Some(id) => badge_svg(&self.image(id).await?),
             None => PLACEHOLDER_BADGE.to_owned(),
         };
         tokio::task::spawn_blocking(move || {
-            accolade_media::render_og_card(&badge, &title, &issuer)
-                .or_else(|_| accolade_media::render_og_card(PLACEHOLDER_BADGE, &title, &issuer))
+            let mark = mark.as_ref();
+            accolade_media::render_og_card_marked(&badge, &title, &issuer, mark).or_else(|_| {
+                accolade_media::render_og_card_marked(PLACEHOLDER_BADGE, &title, &issuer, mark)
+            })
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))
     }
 }
+
+/// Side of the email-signature picture, in pixels (shown at 48, sharp on dense screens).
+pub const SIGNATURE_PX: u32 = 96;
 
 /// The title of an issuer's preview card (its name follows as "Issued by …").
 const ISSUER_CARD_TITLE: &str = "Verified digital badges";

@@ -109,6 +109,17 @@ impl PublicUrl {
         format!("{}/images/{id}", self.base)
     }
 
+    /// A path on this instance (`/credentials/…`) as an absolute URL under this base;
+    /// anything else (a full URL, text) as given. A scheme-relative `//host/…` is not a
+    /// path of ours and stays as it is.
+    pub fn resolve_own(&self, input: &str) -> String {
+        if input.starts_with('/') && !input.starts_with("//") && !input.starts_with("/\\") {
+            format!("{}{input}", self.base)
+        } else {
+            input.to_owned()
+        }
+    }
+
     /// The path of `url` below this base (`/issuers/x/did.json`), if it is one of ours.
     /// The scheme is ignored: did:web always resolves over https, while a development
     /// instance may run on plain http.
@@ -129,6 +140,21 @@ mod tests {
 
     fn slug() -> Slug {
         Slug::parse("acme").unwrap()
+    }
+
+    #[test]
+    fn own_paths_resolve_against_the_base() {
+        let urls = PublicUrl::parse("https://badges.example.org").unwrap();
+        assert_eq!(
+            urls.resolve_own("/credentials/1"),
+            "https://badges.example.org/credentials/1"
+        );
+        assert_eq!(urls.resolve_own("//evil.example/x"), "//evil.example/x");
+        assert_eq!(
+            urls.resolve_own("https://a.example/c"),
+            "https://a.example/c"
+        );
+        assert_eq!(urls.resolve_own("{\"a\":1}"), "{\"a\":1}");
     }
 
     #[test]

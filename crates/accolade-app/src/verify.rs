@@ -34,8 +34,28 @@ impl LocalFetcher {
         };
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let app = &self.app;
+        if let ["ob2", "assertions", id] = parts.as_slice() {
+            // As the public route answers: a revoked assertion is gone (410).
+            let id = id.parse().map_err(|_| not_found())?;
+            let hosted = self
+                .runtime
+                .block_on(app.ob2_assertion(id))
+                .map_err(|_| not_found())?;
+            if hosted.gone {
+                return Err(FetchError::Status {
+                    url: url.to_owned(),
+                    status: 410,
+                });
+            }
+            return Ok(json_document(url, hosted.json.to_string()));
+        }
         let body = self.runtime.block_on(async {
             match parts.as_slice() {
+                ["ob2", "badges", id] => {
+                    let id = id.parse().ok()?;
+                    app.ob2_badge_class(id).await.ok().map(|d| d.to_string())
+                }
+                ["ob2", "issuers", slug] => app.ob2_issuer(slug).await.ok().map(|d| d.to_string()),
                 ["issuers", slug, "did.json"] => {
                     let org = app.org_by_slug(slug).await.ok()?;
                     app.did_document(&org).await.ok().map(|d| d.to_string())
@@ -68,11 +88,15 @@ impl LocalFetcher {
             }
         });
         let body = body.ok_or_else(not_found)?;
-        Ok(FetchedDocument {
-            url: url.to_owned(),
-            content_type: Some("application/json".into()),
-            body: body.into_bytes(),
-        })
+        Ok(json_document(url, body))
+    }
+}
+
+fn json_document(url: &str, body: String) -> FetchedDocument {
+    FetchedDocument {
+        url: url.to_owned(),
+        content_type: Some("application/json".into()),
+        body: body.into_bytes(),
     }
 }
 
@@ -108,11 +132,12 @@ impl App {
         input: &[u8],
         recipient: Option<Email>,
     ) -> Report {
-        let fetch = LocalFetcher::new(self.clone(), runtime);
+        let fetch = LocalFetcher::new(self.clone(), runtime.clone());
         let mut opts = VerifyOptions::new(&fetch, self.clock());
         opts.resolve.http_for_loopback = self.config().http_for_loopback;
         opts.recipient = recipient;
-        verify::verify_bytes(input, &opts)
+        let report = verify::verify_bytes(input, &opts);
+        self.with_own_status(&runtime, report)
     }
 
     /// Verifies on the blocking pool.

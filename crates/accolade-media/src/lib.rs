@@ -11,6 +11,7 @@ mod design;
 mod error;
 mod guard;
 mod icons;
+mod marked;
 mod render;
 mod sanitize;
 mod shapes;
@@ -27,6 +28,7 @@ pub use design::{
 pub use error::MediaError;
 pub use guard::{MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_EXPANDED};
 pub use icons::{Icon, IconPath};
+pub use marked::{StatusMark, render_badge_marked, render_og_card_marked};
 pub use render::{MAX_RENDER_PX, MAX_SVG_BYTES, OG_HEIGHT, OG_WIDTH, render_og_card, render_png};
 pub use shapes::Shape;
 pub use svg::{subtitle_fit, title_fit, title_rule_for, to_svg};

@@ -84,7 +84,7 @@ pub(crate) fn svg_size(tree: &usvg::Tree) -> (u32, u32) {
     (px(s.width()), px(s.height()))
 }
 
-fn check_size(size_px: u32) -> Result<(), MediaError> {
+pub(crate) fn check_size(size_px: u32) -> Result<(), MediaError> {
     if size_px == 0 || size_px > MAX_RENDER_PX {
         return Err(MediaError::RenderSize {
             size: size_px,
@@ -95,7 +95,7 @@ fn check_size(size_px: u32) -> Result<(), MediaError> {
 }
 
 /// Draws `tree` scaled to fit a `size`×`size` box at (x, y), centred.
-fn draw(pixmap: &mut Pixmap, tree: &usvg::Tree, x: f32, y: f32, size: f32) {
+pub(crate) fn draw(pixmap: &mut Pixmap, tree: &usvg::Tree, x: f32, y: f32, size: f32) {
     let s = tree.size();
     let scale = (size / s.width()).min(size / s.height());
     let dx = x + (size - s.width() * scale) / 2.0;
@@ -104,7 +104,7 @@ fn draw(pixmap: &mut Pixmap, tree: &usvg::Tree, x: f32, y: f32, size: f32) {
     resvg::render(tree, transform, &mut pixmap.as_mut());
 }
 
-fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, MediaError> {
+pub(crate) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, MediaError> {
     pixmap
         .encode_png()
         .map_err(|e| MediaError::Render(e.to_string()))
@@ -123,17 +123,17 @@ pub fn render_png(svg: &str, size_px: u32) -> Result<Vec<u8>, MediaError> {
 
 /// A 1200×630 Open Graph card: the badge on the left, its title and issuer on the right.
 pub fn render_og_card(svg: &str, title: &str, issuer: &str) -> Result<Vec<u8>, MediaError> {
-    let badge = parse_tree(svg, true)?;
-    let card = parse_tree(&og_card_svg(title, issuer), false)?;
-    let mut pixmap = Pixmap::new(OG_WIDTH, OG_HEIGHT)
-        .ok_or_else(|| MediaError::Render("no canvas of that size".into()))?;
-    resvg::render(&card, Transform::identity(), &mut pixmap.as_mut());
-    draw(&mut pixmap, &badge, 80.0, 95.0, 440.0);
-    encode(&pixmap)
+    crate::marked::render_og_card_marked(svg, title, issuer, None)
 }
 
-/// The card's background and text, without the badge.
-fn og_card_svg(title: &str, issuer: &str) -> String {
+/// The card's background and text, without the badge; `eyebrow` is the line above the
+/// title, in `eyebrow_colour`.
+pub(crate) fn og_card_svg(
+    title: &str,
+    issuer: &str,
+    eyebrow: &str,
+    eyebrow_colour: &str,
+) -> String {
     let (x, width) = (600.0, 530.0);
     let title_fit = fit(
         title,
@@ -169,7 +169,8 @@ fn og_card_svg(title: &str, issuer: &str) -> String {
     let family = FONT_FAMILY_CSS;
     let _ = write!(
         s,
-        r##"<text x="{x}" y="190" font-family="{family}" font-weight="bold" font-size="20" letter-spacing="4" fill="#f2c14e">VERIFIED DIGITAL BADGE</text>"##
+        r##"<text x="{x}" y="190" font-family="{family}" font-weight="bold" font-size="20" letter-spacing="4" fill="{eyebrow_colour}">{e}</text>"##,
+        e = xml_escape(eyebrow)
     );
     let lh = title_fit.font_size * 1.12;
     let first =

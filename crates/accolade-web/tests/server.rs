@@ -44,6 +44,8 @@ mod page_cache;
 mod pathways;
 #[path = "server/share.rs"]
 mod share;
+#[path = "server/status_surfaces.rs"]
+mod status_surfaces;
 
 const PUBLIC: &str = "https://accolade.test";
 

@@ -26,6 +26,8 @@ const NAVY: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
 const GOLD: (u8, u8, u8) = (0xb8, 0x8a, 0x1e);
 const INK: (u8, u8, u8) = (0x1b, 0x23, 0x30);
 const MUTED: (u8, u8, u8) = (0x54, 0x5e, 0x6b);
+const ALERT: (u8, u8, u8) = (0xb3, 0x26, 0x1e);
+const WHITE: (u8, u8, u8) = (0xff, 0xff, 0xff);
 
 /// What the certificate says.
 pub(super) struct Certificate {
@@ -40,6 +42,9 @@ pub(super) struct Certificate {
     pub url: String,
     /// The badge as PNG.
     pub badge_png: Vec<u8>,
+    /// For a badge that is no longer valid: the word ("REVOKED") and a line with the date
+    /// and reason, printed in red across the top.
+    pub status: Option<(&'static str, String)>,
 }
 
 fn internal(what: &str) -> AppError {
@@ -142,6 +147,32 @@ fn qr(surface: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> AppRes
     Ok(())
 }
 
+/// A red band across the top with the status word, and the date and reason under it: a
+/// print of a badge that is no longer valid must not pass for a valid one.
+fn status_band(surface: &mut Surface<'_>, font: &Font, word: &str, detail: &str) -> AppResult<()> {
+    let band = Rect::from_xywh(36.0, 40.0, WIDTH - 72.0, 40.0).ok_or_else(|| internal("band"))?;
+    let mut pb = PathBuilder::new();
+    pb.push_rect(band);
+    let path = pb.finish().ok_or_else(|| internal("band"))?;
+    surface.set_fill(Some(fill(ALERT)));
+    surface.draw_path(&path);
+    let full = Column {
+        centre: WIDTH / 2.0,
+        width: WIDTH - 100.0,
+    };
+    centred(
+        surface,
+        font,
+        &format!("{word} · THIS CREDENTIAL IS NOT VALID"),
+        full,
+        68.0,
+        21.0,
+        WHITE,
+    );
+    centred(surface, font, detail, full, 99.0, 11.0, ALERT);
+    Ok(())
+}
+
 impl Certificate {
     /// The PDF file.
     pub(super) fn to_pdf(&self) -> AppResult<Vec<u8>> {
@@ -154,6 +185,9 @@ impl Certificate {
         let mut surface = page.surface();
 
         frame(&mut surface)?;
+        if let Some((word, detail)) = &self.status {
+            status_band(&mut surface, &font, word, detail)?;
+        }
 
         // The badge on the left, the texts centred on the right.
         let (badge_x, badge_y, badge_side) = (78.0, 150.0, 230.0);

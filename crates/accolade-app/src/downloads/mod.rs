@@ -112,9 +112,24 @@ impl App {
                     expires_on: award.valid_until.map(long_date),
                     url: self.urls().credential(award.id),
                     badge_png: Vec::new(),
+                    status: None,
                 };
+                // A badge that is no longer valid prints as such, with the date and reason.
+                let status = self.effective_status(&award);
+                let mark = status.mark();
+                certificate.status = status.word().zip(status.detail());
                 blocking(move || {
-                    certificate.badge_png = artwork.to_png(BAKED_PNG_SIZE)?;
+                    certificate.badge_png = match &mark {
+                        None => artwork.to_png(BAKED_PNG_SIZE)?,
+                        Some(mark) => accolade_media::render_badge_marked(
+                            &artwork.to_svg()?,
+                            BAKED_PNG_SIZE,
+                            Some(mark),
+                        )
+                        .map_err(|e| {
+                            AppError::Internal(format!("rendering the badge failed: {e}"))
+                        })?,
+                    };
                     certificate.to_pdf()
                 })
                 .await?
@@ -206,7 +221,7 @@ fn bake_artwork(
 }
 
 /// A date as people write it in English, e.g. "12 March 2025" (UTC).
-fn long_date(t: time::OffsetDateTime) -> String {
+pub(crate) fn long_date(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!("{} {} {}", t.day(), t.month(), t.year())
 }

@@ -118,7 +118,7 @@ pub(crate) fn runtime_texts() -> Vec<String> {
     );
     out.push("Unknown".into());
     out.extend(
-        ["valid", "unverified", "invalid"]
+        ["valid", "unchecked", "invalid"]
             .iter()
             .map(|v| verdict_label(v).to_owned()),
     );
@@ -130,7 +130,7 @@ pub(crate) fn runtime_texts() -> Vec<String> {
             Status::Expired,
             Status::NotYetValid,
             Status::Invalid,
-            Status::Unverified,
+            Status::Unchecked,
         ]
         .iter()
         .map(|s| s.title().to_owned()),
@@ -146,6 +146,15 @@ pub(crate) fn runtime_texts() -> Vec<String> {
             "Revoked: the issuer {issuer} has revoked this credential.",
             "Suspended: the issuer {issuer} has suspended this credential.",
             "Expired: this credential is past its validity period.",
+        ]
+        .map(str::to_owned),
+    );
+    // Why the share panel offers no add-to-profile or posts (views/share.rs).
+    out.extend(
+        [
+            "This badge has been revoked by its issuer, so it cannot be added to a profile or posted. Its page and embed show the status to everyone.",
+            "This badge is suspended by its issuer, so it cannot be added to a profile or posted while the suspension lasts. Its page and embed show the status to everyone.",
+            "This badge has expired, so it cannot be added to a profile or posted. Its page and embed show the status to everyone.",
         ]
         .map(str::to_owned),
     );

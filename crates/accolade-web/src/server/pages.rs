@@ -7,14 +7,14 @@ use super::errors::WebError;
 use super::language::PageLang;
 use super::negotiate::wants_json;
 use crate::views::{
-    AchievementCard, AlignmentView, CheckView, CredentialView, HomeView, IssuerView, KeyView,
-    Layout, OrganizationCard, Status, VerificationView,
+    AchievementCard, AlignmentView, Banner, CredentialView, HomeView, IssuerView, KeyView, Layout,
+    OrganizationCard, Status, VerificationView,
 };
+use accolade_app::effective::EffectiveStatus;
 use accolade_app::i18n::{Lang, format_date, format_datetime, tr, tr_with};
 use accolade_app::public_page::{KeptPage, PageInputs, PageLookup};
 use accolade_app::{App, PublicUrl};
-use accolade_core::{AwardId, AwardStatus};
-use accolade_credentials::verify::Outcome;
+use accolade_core::{AwardId, AwardState};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -250,21 +250,10 @@ fn credential_view(
     let name = text(achievement, "name").unwrap_or_default();
     let image_url = achievement["image"]["id"].as_str().map(|u| local(urls, u));
     let checked_at = format_datetime(lang, checked_at);
-    let mut verification = VerificationView::from_report_in(lang, report, checked_at);
-    let mut status = Status::from_report(report);
-    // Suspension is recorded here; the credential carries only its revocation entry.
-    if award.status == AwardStatus::Suspended && status != Status::Revoked {
-        status = Status::Suspended;
-        verification.summary = tr(lang, "The issuer has suspended this credential.").into();
-        verification.checks.push(CheckView::new(
-            "Suspension",
-            Outcome::Failed,
-            tr(
-                lang,
-                "The issuer has suspended this credential until further notice.",
-            ),
-        ));
-    }
+    // The report already carries the award's suspension (the app's verify entry point adds
+    // what this instance knows of its own credentials).
+    let verification = VerificationView::from_report_in(lang, report, checked_at);
+    let status = Status::from_report(report);
     let credits = achievement["creditsAvailable"]
         .as_f64()
         .map(|c| tr_with(lang, "{count} credits", &[("count", &c.to_string())]));
@@ -287,15 +276,20 @@ fn credential_view(
         .map(|_| format!("/issuers/{}", issuer_slug(app, credential)))
         .unwrap_or_default();
     let description = text(achievement, "description").unwrap_or_default();
+    let (page_title, page_description) = preview_texts(
+        lang,
+        &app.effective_status(award),
+        &format!("{name} — {}", text(issuer, "name").unwrap_or_default()),
+        &description,
+        &text(issuer, "name").unwrap_or_default(),
+    );
     CredentialView {
-        layout: Layout::new(
-            format!("{name} — {}", text(issuer, "name").unwrap_or_default()),
-            description.clone(),
-        )
-        .with_lang(lang)
-        .with_canonical_url(urls.credential(award.id)),
+        layout: Layout::new(page_title, page_description)
+            .with_lang(lang)
+            .with_canonical_url(urls.credential(award.id)),
         credential_id: urls.credential(award.id),
         credential_url: format!("/credentials/{}", award.id),
+        verify_url: urls.credential(award.id),
         achievement_name: name.clone(),
         achievement_type: text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
         description,
@@ -325,6 +319,42 @@ fn credential_view(
         ))),
         share: None,
     }
+}
+
+/// The page's title and description (which link previews show): for a badge that is no
+/// longer valid, they say so first.
+fn preview_texts(
+    lang: Lang,
+    status: &EffectiveStatus,
+    title: &str,
+    description: &str,
+    issuer: &str,
+) -> (String, String) {
+    let shown = match status.state {
+        AwardState::Active => return (title.to_owned(), description.to_owned()),
+        AwardState::Revoked => Status::Revoked,
+        AwardState::Suspended => Status::Suspended,
+        AwardState::Expired => Status::Expired,
+    };
+    let expired_on = status.valid_until.map(|t| format_date(lang, t));
+    let banner = Banner::new(
+        lang,
+        shown,
+        Some(issuer),
+        expired_on.as_deref(),
+        status.reason.as_deref(),
+    );
+    let mut said = banner.message;
+    if let Some(reason) = &banner.reason {
+        said = format!(
+            "{said} {} {reason}",
+            tr(lang, "Reason given by the issuer:")
+        );
+    }
+    (
+        format!("{}: {title}", banner.title),
+        format!("{said} {description}").trim().to_owned(),
+    )
 }
 
 /// The issuer slug from the credential's did:web issuer (`…:issuers:{slug}`).

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/embed/{award}", get(embed))
         .route("/credentials/{id}/qr.svg", get(qr_code))
         .route("/credentials/{id}/og.png", get(credential_og))
+        .route("/credentials/{id}/signature.png", get(signature))
         .route("/issuers/{slug}/og.png", get(issuer_og))
 }
 
@@ -64,16 +65,21 @@ pub(crate) fn decorate(app: &App, award: &Award, view: &mut CredentialView) {
         .strip_suffix(&format!("/credentials/{}", award.id))
         .unwrap_or_default();
     let id = award.id.to_string();
-    view.layout.og_image = Some(format!("{base}/credentials/{id}/og.png"));
+    // A status change gives the preview image a new address, so sites that keep link
+    // previews fetch the marked picture instead of showing the one they kept.
+    let version = match card.status.state {
+        AwardState::Active => String::new(),
+        state => format!("?status={}", state.as_str()),
+    };
+    view.layout.og_image = Some(format!("{base}/credentials/{id}/og.png{version}"));
     view.share = Some(ShareView::new(
         &ShareSubject {
             base_url: base,
             award_id: &id,
             name: &card.name,
             issuer_name: &card.issuer_name,
-            image_png_url: card
-                .image_id
-                .map(|i| format!("{base}/images/{i}.png?size=96")),
+            image_png_url: Some(format!("{base}/credentials/{id}/signature.png")),
+            status: &card.status,
         },
         script_href("share.js"),
     ));
@@ -161,6 +167,15 @@ async fn embed(
         .into_response())
 }
 
+/// A picture that shows the badge's status: like [`image`], but revalidated on every use
+/// (the address stays while the status changes).
+fn status_image(etag: &str, body: Vec<u8>, fresh: bool) -> Response {
+    let mut res = image("image/png", etag, body, fresh);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
 /// An image response: sandboxed, open to other origins, cached for good under `etag`.
 fn image(content_type: &'static str, etag: &str, body: Vec<u8>, fresh: bool) -> Response {
     let status = if fresh {
@@ -221,10 +236,26 @@ async fn credential_og(
     let award = app.award_by_id(award_id(&id)?).await?;
     let etag = app.og_card_etag(&award);
     if fresh(&headers, &etag) {
-        return Ok(image("image/png", &etag, Vec::new(), true));
+        return Ok(status_image(&etag, Vec::new(), true));
     }
     let png = app.og_card_png(&award).await?;
-    Ok(image("image/png", &etag, png, false))
+    Ok(status_image(&etag, png, false))
+}
+
+/// `/credentials/{id}/signature.png`: the badge for email signatures, marked with the
+/// status once it is no longer valid.
+async fn signature(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let award = app.award_by_id(award_id(&id)?).await?;
+    let etag = app.signature_etag(&award);
+    if fresh(&headers, &etag) {
+        return Ok(status_image(&etag, Vec::new(), true));
+    }
+    let png = app.signature_png(&award).await?;
+    Ok(status_image(&etag, png, false))
 }
 
 /// `/issuers/{slug}/og.png`: the issuer page's preview image.

@@ -51,7 +51,11 @@ pub async fn form(
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     match q.url.filter(|u| !u.trim().is_empty()) {
-        Some(url) => run(&app, lang, url.trim().to_owned(), Vec::new(), String::new()).await,
+        // A path of this instance (the credential page's own link) reads as its full URL.
+        Some(url) => {
+            let url = app.urls().resolve_own(url.trim());
+            run(&app, lang, url, Vec::new(), String::new()).await
+        }
         None => page(empty(lang, String::new(), String::new(), None)),
     }
 }

@@ -94,10 +94,10 @@ pub fn credential(status: Status) -> CredentialView {
             );
             ("This credential has expired.", None)
         }
-        Status::Unverified => {
+        Status::Unchecked => {
             checks[1] = CheckView::new(
                 "Signature",
-                Outcome::Skipped,
+                Outcome::Inconclusive,
                 "The proof type is not supported, so the signature was not checked.",
             );
             checks[2] = CheckView::new(
@@ -130,6 +130,7 @@ pub fn credential(status: Status) -> CredentialView {
         layout: layout("Data Safety Practitioner").with_og_image(badge_image()),
         credential_id: format!("urn:uuid:{}", "0b7e52c4-6f1d-4c8e-9d43-1a2b3c4d5e6f"),
         credential_url: CREDENTIAL_URL.to_owned(),
+        verify_url: CREDENTIAL_URL.to_owned(),
         achievement_name: "Data Safety Practitioner".to_owned(),
         achievement_type: "Certificate".to_owned(),
         description: "Recognises clinicians and administrators who handle patient data \

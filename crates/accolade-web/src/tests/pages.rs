@@ -53,9 +53,10 @@ fn credential_suspended_expired_unverified() -> Result<(), Box<dyn std::error::E
     assert!(html.contains("This badge expired on 14 March 2025."));
     assert!(html.contains("<dt>Expired</dt><dd>14 March 2025</dd>"));
 
-    let html = crate::credential(&fixtures::credential(Status::Unverified))?;
-    assert!(html.contains("banner banner-neutral") && html.contains(">Unverified<"));
-    assert!(html.contains("check check-skipped") && html.contains("Not checked"));
+    let html = crate::credential(&fixtures::credential(Status::Unchecked))?;
+    assert!(html.contains("banner banner-unchecked") && html.contains(">Could not be checked<"));
+    assert!(!html.contains("banner-good") && !html.contains(">Verified<"));
+    assert!(html.contains("check check-inconclusive"));
     assert!(html.contains("check check-warning"));
     Ok(())
 }
@@ -115,7 +116,7 @@ fn verify_page_without_and_with_report() -> Result<(), Box<dyn std::error::Error
         (Status::Suspended, "caution", "Suspended"),
         (Status::Expired, "caution", "Expired"),
         (Status::Invalid, "bad", "Not valid"),
-        (Status::Unverified, "neutral", "Unverified"),
+        (Status::Unchecked, "unchecked", "Could not be checked"),
     ] {
         let html = crate::verify(&fixtures::verify(Some(fixtures::report(status))))?;
         assert_csp_clean(&html);

@@ -28,6 +28,10 @@ fn write_preview_pages() -> Result<(), Box<dyn std::error::Error>> {
             "verify-invalid.html",
             crate::verify(&fixtures::verify(Some(fixtures::report(Status::Invalid))))?,
         ),
+        (
+            "verify-unchecked.html",
+            crate::verify(&fixtures::verify(Some(fixtures::report(Status::Unchecked))))?,
+        ),
         ("error.html", crate::error_page(&fixtures::error(404))?),
     ];
     for (name, status) in [
@@ -35,7 +39,7 @@ fn write_preview_pages() -> Result<(), Box<dyn std::error::Error>> {
         ("credential-revoked.html", Status::Revoked),
         ("credential-suspended.html", Status::Suspended),
         ("credential-expired.html", Status::Expired),
-        ("credential-unverified.html", Status::Unverified),
+        ("credential-unchecked.html", Status::Unchecked),
     ] {
         pages.push((name, crate::credential(&fixtures::credential(status))?));
     }

@@ -71,7 +71,7 @@ fn status_prefers_the_most_telling_flag() {
     );
     assert_eq!(
         status(Verdict::Unchecked, flags(false, false, false)),
-        Status::Unverified
+        Status::Unchecked
     );
 }
 

@@ -9,9 +9,10 @@ pub struct CredentialView {
     pub layout: Layout,
     /// The credential's `id`; shown as text.
     pub credential_id: String,
-    /// The page's URL without extension; `{credential_url}.json` is the download and
-    /// `/verify?url={credential_url}` the independent check.
+    /// The page's URL without extension; `{credential_url}.json` is the download.
     pub credential_url: String,
+    /// The credential's absolute URL, which `/verify?url=` checks independently.
+    pub verify_url: String,
     pub achievement_name: String,
     /// "Badge", "Certificate", "Course", …
     pub achievement_type: String,

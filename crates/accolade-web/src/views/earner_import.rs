@@ -27,9 +27,9 @@ pub struct ImportedBadgeRow {
     pub issuer_name: Option<String>,
     /// "Open Badges 2.0 (hosted assertion)", …
     pub kind: String,
-    /// `valid`, `invalid` or `unverified`.
+    /// `valid`, `invalid` or `unchecked` (`unverified` in reports stored before).
     pub verdict: String,
-    /// "Verified", "Not verified", "Could not be verified".
+    /// "Verified", "Not verified", "Could not be checked".
     pub verdict_label: String,
     pub imported_on: String,
 }
@@ -41,7 +41,7 @@ pub struct ImportedBadgeView {
     pub csrf: String,
     pub id: String,
     pub name: String,
-    /// `valid`, `invalid` or `unverified`.
+    /// `valid`, `invalid` or `unchecked` (`unverified` in reports stored before).
     pub verdict: String,
     pub verdict_label: String,
     pub source_url: Option<String>,
@@ -55,7 +55,7 @@ pub struct ImportedBadgeView {
 pub fn verdict_label(verdict: &str) -> &'static str {
     match verdict {
         "valid" => "Verified",
-        "unverified" => "Could not be verified",
+        "unchecked" | "unverified" => "Could not be checked",
         _ => "Not verified",
     }
 }

@@ -144,7 +144,7 @@ pub struct ImportedRow {
     pub name: String,
     pub issuer_name: Option<String>,
     pub url: String,
-    /// `verified`, `revoked`, `suspended`, `expired`, `invalid` or `unverifiable`.
+    /// `verified`, `revoked`, `suspended`, `expired`, `invalid` or `unchecked`.
     pub verdict: String,
     pub verdict_label: String,
     pub imported_on: String,

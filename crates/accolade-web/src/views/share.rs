@@ -1,6 +1,9 @@
 use serde::Serialize;
 
 use crate::escape::escape_html;
+use accolade_app::effective::EffectiveStatus;
+use accolade_app::sharing::ShareChannel;
+use accolade_core::AwardState;
 
 /// The share panel of a credential page: tracked share links, the page's address to copy,
 /// snippets for an email signature and a website, and the QR code.
@@ -20,6 +23,9 @@ pub struct ShareView {
     pub qr_file_name: String,
     /// The copy-to-clipboard script, when it is available.
     pub script_href: Option<String>,
+    /// Why there is no add-to-profile and no posts: the badge is revoked, suspended or
+    /// expired (English; the template translates it).
+    pub withheld: Option<&'static str>,
 }
 
 /// A share button.
@@ -41,6 +47,8 @@ pub struct ShareSubject<'a> {
     pub issuer_name: &'a str,
     /// The badge as a PNG, absolute (email programs show PNG, not SVG).
     pub image_png_url: Option<String>,
+    /// The badge's status now, which decides the channels offered.
+    pub status: &'a EffectiveStatus,
 }
 
 /// The share channels in the order the panel shows them.
@@ -74,9 +82,24 @@ impl ShareView {
             s.award_id,
             escape_html(&title),
         );
+        let withheld = match s.status.state {
+            _ if s.status.may_promote() => None,
+            AwardState::Revoked => Some(
+                "This badge has been revoked by its issuer, so it cannot be added to a profile or posted. Its page and embed show the status to everyone.",
+            ),
+            AwardState::Suspended => Some(
+                "This badge is suspended by its issuer, so it cannot be added to a profile or posted while the suspension lasts. Its page and embed show the status to everyone.",
+            ),
+            _ => Some(
+                "This badge has expired, so it cannot be added to a profile or posted. Its page and embed show the status to everyone.",
+            ),
+        };
         Self {
             links: CHANNELS
                 .iter()
+                .filter(|(channel, _)| {
+                    ShareChannel::parse(channel).is_some_and(|c| s.status.allows(c))
+                })
                 .map(|(channel, label)| ShareLink {
                     channel: (*channel).to_owned(),
                     label: (*label).to_owned(),
@@ -89,6 +112,7 @@ impl ShareView {
             qr_url: format!("/credentials/{}/qr.svg", s.award_id),
             qr_file_name: format!("credential-{}-qr.svg", s.award_id),
             script_href,
+            withheld,
         }
     }
 }

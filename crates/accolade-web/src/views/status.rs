@@ -14,8 +14,9 @@ pub enum Status {
     NotYetValid,
     /// A check failed for another reason (signature, issuer key, shape…).
     Invalid,
-    /// Nothing failed, but authenticity could not be established.
-    Unverified,
+    /// Nothing failed, but something needed could not be checked (an unreachable status
+    /// list or key document, an unsupported proof): never shown as verified.
+    Unchecked,
 }
 
 impl Status {
@@ -30,18 +31,19 @@ impl Status {
             _ if flags.expired => Self::Expired,
             _ if flags.not_yet_valid => Self::NotYetValid,
             Verdict::Invalid => Self::Invalid,
-            Verdict::Unchecked => Self::Unverified,
+            Verdict::Unchecked => Self::Unchecked,
         }
     }
 
-    /// The CSS tone: green, red, amber or grey. Colour is never the only signal: the
-    /// banner always carries an icon and a title in words.
+    /// The CSS tone: green, red, amber, or the distinct amber of "could not be checked".
+    /// Colour is never the only signal: the banner always carries an icon and a title in
+    /// words.
     pub fn tone(self) -> &'static str {
         match self {
             Self::Verified => "good",
             Self::Revoked | Self::Invalid => "bad",
             Self::Suspended | Self::Expired | Self::NotYetValid => "caution",
-            Self::Unverified => "neutral",
+            Self::Unchecked => "unchecked",
         }
     }
 
@@ -51,7 +53,7 @@ impl Status {
             Self::Revoked | Self::Invalid => "cross",
             Self::Suspended => "pause",
             Self::Expired | Self::NotYetValid => "clock",
-            Self::Unverified => "question",
+            Self::Unchecked => "question",
         }
     }
 
@@ -64,7 +66,7 @@ impl Status {
             Self::Expired => "Expired",
             Self::NotYetValid => "Not yet valid",
             Self::Invalid => "Not valid",
-            Self::Unverified => "Unverified",
+            Self::Unchecked => "Could not be checked",
         }
     }
 }
@@ -129,8 +131,8 @@ impl Banner {
                 "One or more checks failed. Do not rely on this badge until the issuer confirms it.",
                 &[],
             ),
-            (Status::Unverified, _) => said(
-                "Nothing failed, but the authenticity of this badge could not be confirmed.",
+            (Status::Unchecked, _) => said(
+                "Nothing failed, but not everything needed could be checked, so this badge is not confirmed. Do not treat it as verified; try again later.",
                 &[],
             ),
         };

@@ -297,11 +297,14 @@ async fn story(store: Store) {
     assert_eq!(status, 200);
     assert_eq!(png_size(&png), (1200, 630));
 
-    tokio::task::block_in_place(|| workspace(&app, &http, org, &id));
+    // The award above is revoked now, and a revoked badge has no add-to-profile link: the
+    // LinkedIn id is checked on a current one.
+    let current = issue(&app, hostile, 0).await.id.to_string();
+    tokio::task::block_in_place(|| workspace(&app, &http, org, &id, &current));
 }
 
 /// The issuer's totals per award and per badge, and the LinkedIn id in the settings.
-fn workspace(app: &App, http: &Http, org: OrgId, id: &str) {
+fn workspace(app: &App, http: &Http, org: OrgId, id: &str, current: &str) {
     let rt = tokio::runtime::Handle::current();
     let mut admin = Browser::new(http);
     let token = hidden_csrf(&admin.get("/signup").body);
@@ -368,7 +371,7 @@ fn workspace(app: &App, http: &Http, org: OrgId, id: &str) {
     let saved = admin.post("/dashboard/orgs/umbrella/settings", &form);
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(saved.body.contains(r#"value="4242""#));
-    let r = admin.get(&format!("/s/{id}/linkedin-profile"));
+    let r = admin.get(&format!("/s/{current}/linkedin-profile"));
     let to = r.header("location").unwrap();
     assert_eq!(param(to, "organizationId").as_deref(), Some("4242"));
     assert_eq!(param(to, "organizationName"), None);

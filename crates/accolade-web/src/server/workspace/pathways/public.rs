@@ -123,7 +123,7 @@ fn verdict_of(verdict: &str, report: &str) -> (&'static str, &'static str) {
     } else {
         match verdict {
             "valid" => ("verified", "Verified on import"),
-            "unverified" => ("unverifiable", "Could not be verified on import"),
+            "unchecked" | "unverified" => ("unchecked", "Could not be checked on import"),
             _ => ("invalid", "Failed verification on import"),
         }
     }
@@ -179,7 +179,11 @@ mod tests {
             verdict_of("invalid", &flags(false, false, true)).0,
             "expired"
         );
-        assert_eq!(verdict_of("unverified", "{}").0, "unverifiable");
+        assert_eq!(verdict_of("unverified", "{}").0, "unchecked");
+        assert_eq!(
+            verdict_of("unchecked", "{}").1,
+            "Could not be checked on import"
+        );
         assert_eq!(verdict_of("invalid", "not json").0, "invalid");
     }
 }
