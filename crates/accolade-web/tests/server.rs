@@ -335,6 +335,45 @@ async fn story(store: Store) {
         tokio::task::block_in_place(|| http.post_verify("", Some(b"\x89PNG\r\n\x1a\nnot really")));
     assert_eq!(garbage.status, 200);
     assert!(garbage.body.contains("Not valid"));
+    // A VC-JWT forged with the forger's own key in its header, naming this instance's issuer:
+    // the signature matches that key, which proves nothing.
+    let forger = accolade_credentials::jwt::sign::Es256Key::generate().unwrap();
+    let mut claims: serde_json::Value = serde_json::from_str(&kept.credential).unwrap();
+    claims.as_object_mut().unwrap().remove("proof");
+    claims["iss"] = claims["issuer"]["id"].clone();
+    claims["jti"] = claims["id"].clone();
+    let forged = forger.sign_compact(
+        &serde_json::json!({"alg": "ES256", "jwk": forger.public_jwk()}),
+        &claims,
+    );
+    let page = tokio::task::block_in_place(|| http.post_verify(&forged, None));
+    assert!(
+        page.body.contains("Not valid") && !page.body.contains("Valid: authentic"),
+        "{}",
+        page.body
+    );
+    // A credential whose status list cannot be fetched: amber, never green.
+    let key = accolade_credentials::multikey::KeyPair::generate().unwrap();
+    let mut loose: serde_json::Value = serde_json::from_str(&kept.credential).unwrap();
+    loose.as_object_mut().unwrap().remove("proof");
+    loose["issuer"]["id"] = key.public().did_key().into();
+    loose["credentialStatus"]["statusListCredential"] = "https://status.invalid/list".into();
+    loose["credentialStatus"]["id"] = "https://status.invalid/list#1".into();
+    let signed = accolade_credentials::proof::sign(
+        &loose,
+        &key,
+        &accolade_credentials::proof::ProofOptions::assertion(
+            key.public().did_key_verification_method(),
+            None,
+        ),
+    )
+    .unwrap();
+    let page = tokio::task::block_in_place(|| http.post_verify(&signed.to_string(), None));
+    assert!(
+        page.body.contains("Could not be checked") && !page.body.contains("Valid: authentic"),
+        "{}",
+        page.body
+    );
 
     // Revoke: the bit flips at once; the page, the list and every verifier agree.
     app.revoke(

@@ -193,7 +193,12 @@ fn kill_9_midway_then_resume_issues_each_row_once() {
     // list could not be served, and no credential could be reported valid.
     let master = MasterKey::load(&data, None).unwrap();
     assert!(master.is_some(), "the CLI made a master key in {data:?}");
-    let app = Arc::new(App::new(store.clone(), Arc::new(SystemClock), config, master));
+    let app = Arc::new(App::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        config,
+        master,
+    ));
     // Verified two at a time (one per core): unbounded parallel verification on a loaded
     // machine only measures the scheduler.
     let invalid: Vec<String> = runtime.block_on(async {
