@@ -21,6 +21,14 @@ pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
     check_badge_image(bytes).map_err(|e| AppError::Invalid(e.to_string()))
 }
 
+/// Refuses a raster image (a baked badge given for verification, say) whose header declares
+/// more pixels than any image path accepts; reads the header only.
+pub fn check_declared_size(bytes: &[u8]) -> AppResult<()> {
+    accolade_media::declared_size(bytes)
+        .map(|_| ())
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
+
 impl App {
     pub async fn add_image(&self, org: Option<OrgId>, bytes: Vec<u8>) -> AppResult<ImageRecord> {
         self.add_checked_image(org, bytes, false).await

@@ -52,8 +52,8 @@ pub(crate) fn check_structure(bytes: &[u8]) -> Result<(), MediaError> {
         let available = rest.len() - 12;
         if length > available {
             return Err(corrupt(format!(
-                "its {} chunk declares {length} bytes but only {available} follow \
-                 (the file is truncated or the chunk length is false)",
+                "it is truncated, or a chunk length is false: its {} chunk declares {length} \
+                 bytes but only {available} follow",
                 name(kind)
             )));
         }

@@ -47,8 +47,37 @@ pub fn check_badge_image(bytes: &[u8]) -> Result<CheckedImage, MediaError> {
 /// An image received from elsewhere (such as a badge imported into a backpack), in the only
 /// form it may be shown in: a fresh PNG of at most [`MAX_CONVERTED_SIDE`] pixels a side, or
 /// sanitized SVG. `max_bytes` bounds the input.
+/// An SVG's external DOCTYPE (the `<!DOCTYPE svg PUBLIC …>` many editors write) is dropped
+/// first: it is never read, and declares nothing an SVG needs; one with an internal subset
+/// (where entities are declared) is still refused.
 pub fn normalise_image(bytes: &[u8], max_bytes: usize) -> Result<CheckedImage, MediaError> {
+    if bytes.len() <= max_bytes
+        && raster_format(bytes).is_none()
+        && let Some(without) = without_external_doctype(bytes)
+    {
+        return check(&without, max_bytes, Some(MAX_CONVERTED_SIDE));
+    }
     check(bytes, max_bytes, Some(MAX_CONVERTED_SIDE))
+}
+
+/// The document without its DOCTYPE, when it has one before its root element and that one
+/// has no internal subset.
+fn without_external_doctype(bytes: &[u8]) -> Option<Vec<u8>> {
+    let start = find(bytes, b"<!DOCTYPE")?;
+    if find(bytes, b"<svg").is_some_and(|root| root < start) {
+        return None;
+    }
+    let end = start + bytes[start..].iter().position(|&b| b == b'>')?;
+    if bytes[start..end].contains(&b'[') {
+        return None;
+    }
+    let mut out = bytes[..start].to_vec();
+    out.extend_from_slice(&bytes[end + 1..]);
+    Some(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The size a raster image declares in its header, refused above [`MAX_DIMENSION`]; `None`

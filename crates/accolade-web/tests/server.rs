@@ -44,6 +44,8 @@ mod page_cache;
 mod pathways;
 #[path = "server/share.rs"]
 mod share;
+#[path = "server/verify_limit.rs"]
+mod verify_limit;
 
 const PUBLIC: &str = "https://accolade.test";
 

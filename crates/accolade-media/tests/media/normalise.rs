@@ -292,6 +292,23 @@ fn an_image_from_elsewhere_is_shown_only_normalised() {
         assert!(!text.contains(gone), "{gone} survived: {text}");
     }
     assert!(text.contains("<rect"));
+    // An external DOCTYPE, as editors write it, is dropped; an internal subset is refused.
+    let editor = r#"<?xml version="1.0"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9" height="9"/></svg>"#;
+    let shown = normalise_image(editor.as_bytes(), 1 << 20).unwrap();
+    assert!(!String::from_utf8(shown.bytes).unwrap().contains("DOCTYPE"));
+    assert!(
+        check_upload(editor.as_bytes()).is_err(),
+        "uploads stay strict"
+    );
+    let xxe = r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>"#;
+    assert!(matches!(
+        normalise_image(xxe.as_bytes(), 1 << 20),
+        Err(MediaError::SvgRefused(_))
+    ));
+    let late = r#"<svg xmlns="http://www.w3.org/2000/svg"><!DOCTYPE svg PUBLIC "a" "b"></svg>"#;
+    assert!(normalise_image(late.as_bytes(), 1 << 20).is_err());
     // A large baked PNG (beyond an upload's 2 MiB, within the import's limit) is shown shrunk.
     let mut big = png(1500, 1500);
     big = with_chunk(&big, b"iTXt", &vec![b'a'; 3 * 1024 * 1024]);
