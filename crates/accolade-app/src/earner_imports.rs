@@ -148,7 +148,7 @@ impl App {
             )));
         }
         // An image's declared size is read from its header before anything else reads it.
-        if let Err(e) = accolade_media::declared_size(&bytes) {
+        if let Err(e) = crate::images::check_declared_size(&bytes) {
             return Err(AppError::Invalid(format!(
                 "the badge's image was refused: {e}"
             )));

@@ -208,7 +208,7 @@ fn with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 }
 
 /// A PNG declaring `width`×`height` (every CRC right) with a tiny IDAT.
-fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+pub(super) fn png_declaring(width: u32, height: u32) -> Vec<u8> {
     let tiny = tiny_png();
     let mut ihdr = width.to_be_bytes().to_vec();
     ihdr.extend_from_slice(&height.to_be_bytes());

@@ -1,10 +1,11 @@
 //! The verifier's limit over HTTP: while every worker is busy with a slow verification, or
 //! every place in line is taken, `/verify` (form, URL and JSON callers) and the backpack
 //! import answer 503 with `Retry-After`, never a verdict, while credential pages keep
-//! answering; once the line frees, verification answers again.
+//! answering; once the line frees, verification answers again. A baked image declaring more
+//! pixels than any image path accepts is refused before the verifier reads it.
 
 use super::accounts::sign_up;
-use super::earner_import::post_import;
+use super::earner_import::{png_declaring, post_import};
 use super::{Http, PUBLIC};
 use accolade_app::{
     App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl, VerifyLimit,
@@ -225,6 +226,16 @@ async fn run(store: Store) {
             "{}",
             ok.body
         );
+        // A baked image whose header declares 100000×100000 pixels is refused, unread.
+        let bomb = http.post_verify("", Some(&png_declaring(100_000, 100_000)));
+        assert!(
+            bomb.body.contains(
+                "The image was refused: the image is 100000×100000 pixels; the limit is 4096×4096"
+            ),
+            "{}",
+            bomb.body
+        );
+        assert!(!bomb.body.contains("Not valid"));
     });
 }
 
