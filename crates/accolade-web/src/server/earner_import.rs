@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::earner::with_next;
-use super::errors::{WebError, busy};
+use super::errors::{WebError, busy, discard};
 use super::language::PageLang;
 use super::negotiate::wants_json;
 use super::workspace::{check_csrf, current, html, nav};
@@ -135,7 +135,10 @@ pub async fn submit(
     // A place in the verifier's line before the upload is read.
     let admission = match app.verify_gate().admit() {
         Ok(a) => a,
-        Err(b) => return busy(b, wants_json(&headers)),
+        Err(b) => {
+            discard(form).await;
+            return busy(b, wants_json(&headers));
+        }
     };
     let (mut csrf, mut file, mut text, mut url) =
         (String::new(), Vec::new(), String::new(), String::new());

@@ -4,6 +4,7 @@
 use crate::views::{ErrorView, Layout};
 use accolade_app::i18n::{Lang, lookup, tr};
 use accolade_app::{AppError, Busy};
+use axum::extract::Multipart;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -159,6 +160,18 @@ pub fn busy(b: Busy, json: bool) -> Response {
     res.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(b.retry_after_secs));
     res
+}
+
+/// Reads and drops what is left of a refused request's body (within the body limit and two
+/// seconds), so that a client still sending it gets the answer rather than a broken
+/// connection; nothing is kept.
+pub async fn discard(mut form: Multipart) {
+    let drain = async {
+        while let Ok(Some(mut field)) = form.next_field().await {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), drain).await;
 }
 
 pub async fn not_found() -> WebError {

@@ -1,7 +1,7 @@
 //! The verify page: paste JSON, a JWT or a URL, or upload a baked image or JSON file.
 
 use super::AppState;
-use super::errors::{WebError, busy};
+use super::errors::{WebError, busy, discard};
 use super::language::PageLang;
 use super::negotiate::wants_json;
 use crate::views::{Layout, ReportView, VerifyView};
@@ -86,7 +86,10 @@ pub async fn submit(
     // A place in line before the body is read: waiting bodies count against the limit too.
     let admission = match app.verify_gate().admit() {
         Ok(a) => a,
-        Err(b) => return Ok(busy(b, wants_json(&headers))),
+        Err(b) => {
+            discard(form).await;
+            return Ok(busy(b, wants_json(&headers)));
+        }
     };
     let (mut input, mut file, mut email) = (String::new(), Vec::new(), String::new());
     loop {

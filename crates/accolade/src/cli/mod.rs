@@ -5,6 +5,7 @@ mod bake;
 mod data;
 mod import;
 mod keys;
+mod malloc;
 mod outbox;
 mod platform;
 mod serve;
