@@ -4,10 +4,11 @@
 //! Input that cannot be read as a badge at all (not an image, oversize, malformed, nested too
 //! deeply, a refused URL…) is refused with the reason, and nothing is stored.
 
-use crate::{App, AppError, AppResult};
+use crate::{Admission, App, AppError, AppResult};
 use accolade_core::{Actor, User, UserId};
 use accolade_credentials::did::FetchError;
 use accolade_credentials::verify::{CheckKind, Outcome, Report};
+use accolade_media::{CheckedImage, normalise_image};
 use accolade_store::EarnerImport;
 use serde_json::Value;
 use std::sync::Arc;
@@ -75,6 +76,19 @@ fn is_url(text: &str) -> bool {
     (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace)
 }
 
+/// Inputs whose image is shown: baked PNG and SVG.
+fn shows_image(input_format: &str) -> bool {
+    matches!(input_format, "png" | "svg")
+}
+
+/// An imported image normalised for showing, off the async workers.
+async fn shown_image(bytes: Vec<u8>) -> Result<CheckedImage, AppError> {
+    tokio::task::spawn_blocking(move || normalise_image(&bytes, MAX_IMPORT_BYTES))
+        .await
+        .map_err(|e| AppError::Internal(format!("image check failed: {e}")))?
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
+
 impl App {
     /// Imports a badge into `user`'s account: reads and verifies it, and stores it with its
     /// report. Input that is not a readable badge is refused and nothing is stored.
@@ -83,6 +97,20 @@ impl App {
         actor: &Actor,
         user: &User,
         input: ImportInput,
+    ) -> AppResult<ImportedBadge> {
+        let admission = self.verify_gate().admit()?;
+        self.import_badge_admitted(actor, user, input, admission)
+            .await
+    }
+
+    /// [`App::import_badge`] with a place in the verifier's line taken before the upload was
+    /// read ([`crate::VerifyGate::admit`]); [`AppError::Busy`] when no worker frees up in time.
+    pub async fn import_badge_admitted(
+        self: &Arc<Self>,
+        actor: &Actor,
+        user: &User,
+        input: ImportInput,
+        admission: Admission,
     ) -> AppResult<ImportedBadge> {
         let (source, url, bytes) = match input {
             ImportInput::Url(url) => ("url", Some(url.trim().to_owned()), Vec::new()),
@@ -119,12 +147,18 @@ impl App {
                 MAX_IMPORT_BYTES >> 20
             )));
         }
+        // An image's declared size is read from its header before anything else reads it.
+        if let Err(e) = crate::images::check_declared_size(&bytes) {
+            return Err(AppError::Invalid(format!(
+                "the badge's image was refused: {e}"
+            )));
+        }
         if self.store.earner_imports_of(user.id).await?.len() >= MAX_IMPORTS_PER_USER {
             return Err(AppError::Invalid(format!(
                 "an account can hold at most {MAX_IMPORTS_PER_USER} imported badges"
             )));
         }
-        let report = self.verify(bytes.clone(), None).await;
+        let report = self.verify_admitted(admission, bytes.clone(), None).await?;
         if let Some(unreadable) = report
             .checks
             .iter()
@@ -135,12 +169,20 @@ impl App {
                 unreadable.message
             )));
         }
+        // The image must be one that can be shown (written again, or sanitized): checked now,
+        // so that an image that never can is refused with the reason and nothing is stored.
+        let input_format = as_str(report.format);
+        if shows_image(&input_format) {
+            shown_image(bytes.clone())
+                .await
+                .map_err(|e| AppError::Invalid(format!("the badge's image was refused: {e}")))?;
+        }
         let record = EarnerImport {
             id: uuid::Uuid::new_v4().to_string(),
             user_id: user.id,
             source: source.to_owned(),
             source_url: url,
-            input_format: as_str(report.format),
+            input_format,
             kind: as_str(report.kind),
             verdict: as_str(report.verdict),
             summary: report.summary.clone(),
@@ -170,6 +212,25 @@ impl App {
         let report = serde_json::from_str(&record.report)
             .map_err(|e| AppError::Internal(format!("stored report unreadable: {e}")))?;
         Ok(ImportedBadge { record, report })
+    }
+
+    /// The image of an imported baked badge as it may be shown: a PNG written again from its
+    /// pixels (no chunks of the original, the credential included) or the SVG sanitized; never
+    /// the upload itself, which is kept only as the credential's source.
+    pub async fn imported_badge_image(&self, user_id: UserId, id: &str) -> AppResult<CheckedImage> {
+        let record = self
+            .store
+            .earner_import(user_id, id)
+            .await?
+            .ok_or(AppError::NotFound("imported badge"))?;
+        if !shows_image(&record.input_format) {
+            return Err(AppError::NotFound("image"));
+        }
+        let original = self.imported_badge_original(user_id, id).await?;
+        shown_image(original).await.map_err(|e| {
+            tracing::warn!(import = %id, error = %e, "an imported badge's image cannot be shown");
+            AppError::NotFound("image")
+        })
     }
 
     /// What the earner gave for an import (the baked image or the text).

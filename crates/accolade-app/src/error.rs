@@ -19,6 +19,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     RateLimited(String),
+    /// Too much verification work in progress: try again after `Busy::retry_after_secs`.
+    #[error(transparent)]
+    Busy(#[from] crate::verify_gate::Busy),
     #[error(
         "signing is impossible: the master key is missing (set ACCOLADE_MASTER_KEY or restore \
          master.key in the data directory)"

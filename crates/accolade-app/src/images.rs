@@ -1,11 +1,13 @@
-//! Badge images and logos, checked by `accolade-media`: PNG and JPEG decoded under strict
-//! limits (size, pixels, memory), SVG sanitized to an inert allowlist and re-parsed. An Open
-//! Badges image must be PNG or SVG, so a JPEG upload is stored converted to PNG. Images are
-//! always served with a sandboxing CSP as well.
+//! Badge images and logos, checked by `accolade-media`: PNG, JPEG and WebP decoded under
+//! strict limits (size, pixels, memory) and written again as fresh PNG (an Open Badges image
+//! must be PNG or SVG), SVG sanitized to an inert allowlist and re-parsed. Images are always
+//! served with a sandboxing CSP as well.
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{ImageId, ImageRecord, OrgId};
-use accolade_media::{CheckedImage, Logo, check_badge_image, check_strict_upload, render_png};
+use accolade_media::{
+    CheckedImage, Logo, MediaError, check_badge_image, check_strict_upload, render_png,
+};
 
 /// Largest image upload accepted.
 pub use accolade_media::MAX_UPLOAD_BYTES;
@@ -15,10 +17,20 @@ pub const DEFAULT_PNG_SIZE: u32 = 512;
 /// Largest PNG rendition served.
 pub const MAX_PNG_SIZE: u32 = 1024;
 
-/// Checks an upload and returns what would be stored: PNG bytes as given, a JPEG converted
-/// to PNG, or the sanitized SVG.
+/// Checks an upload and returns what would be stored: a raster image written again as PNG
+/// (at most 1024 pixels a side), or the sanitized SVG.
 pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
     check_badge_image(bytes).map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// Refuses a raster image (a baked badge given for verification, say) whose header declares
+/// more pixels than any image path accepts; reads the header only. An unreadable header is
+/// left to whoever reads the file next (the verifier says why it cannot read it).
+pub fn check_declared_size(bytes: &[u8]) -> AppResult<()> {
+    match accolade_media::declared_size(bytes) {
+        Err(e @ MediaError::Dimensions { .. }) => Err(AppError::Invalid(e.to_string())),
+        _ => Ok(()),
+    }
 }
 
 impl App {

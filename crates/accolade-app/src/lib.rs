@@ -32,6 +32,7 @@ pub mod sharing;
 mod status;
 mod urls;
 mod verify;
+pub mod verify_gate;
 
 pub use achievements::{ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation};
 pub use designs::DesignForm;
@@ -46,6 +47,7 @@ pub use orgs::NewOrganization;
 pub use profile::OrgProfile;
 pub use urls::{PublicUrl, PublicUrlError};
 pub use verify::LocalFetcher;
+pub use verify_gate::{Admission, Busy, VerifyGate, VerifyLimit};
 
 use accolade_core::{Clock, OrgId, StatusPurpose};
 use accolade_net::FetchPolicy;
@@ -79,6 +81,7 @@ pub struct App {
     mailer: mail::Mailer,
     analytics: analytics::Recorder,
     pages: public_page::PageCache,
+    verify_gate: verify_gate::VerifyGate,
 }
 
 impl App {
@@ -97,7 +100,14 @@ impl App {
             status_cache: Mutex::new(HashMap::new()),
             analytics: analytics::Recorder::default(),
             pages: public_page::PageCache::default(),
+            verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
         }
+    }
+
+    /// Bounds verification of outside documents as `limit` says (see [`VerifyGate`]).
+    pub fn with_verify_limit(mut self, limit: VerifyLimit) -> Self {
+        self.verify_gate = verify_gate::VerifyGate::new(limit);
+        self
     }
 
     /// Sends mail as `settings` say (by default no SMTP: mail stays in the outbox).

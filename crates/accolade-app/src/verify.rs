@@ -3,6 +3,7 @@
 //! and everything else fetched through the SSRF-guarded client.
 
 use crate::App;
+use crate::verify_gate::{Admission, Busy, VerifyGate};
 use accolade_core::{Email, StatusPurpose};
 use accolade_credentials::did::{Fetch, FetchError, FetchedDocument};
 use accolade_credentials::verify::{self, Report, VerifyOptions};
@@ -140,7 +141,37 @@ impl App {
         self.with_own_status(&runtime, report)
     }
 
-    /// Verifies on the blocking pool.
+    /// The limit on verifying documents from outside.
+    pub fn verify_gate(&self) -> &VerifyGate {
+        &self.verify_gate
+    }
+
+    /// Verifies a document from outside under the limit: `admission` was taken (with
+    /// [`VerifyGate::admit`]) before its body was read; waits briefly for a worker, or says
+    /// [`Busy`]. The worker is held by the blocking task, so work of a client that went away
+    /// still counts until it ends.
+    pub async fn verify_admitted(
+        self: &Arc<Self>,
+        admission: Admission,
+        input: Vec<u8>,
+        recipient: Option<Email>,
+    ) -> Result<Report, Busy> {
+        let worker = self.verify_gate.work(admission).await?;
+        let app = self.clone();
+        let runtime = tokio::runtime::Handle::current();
+        let work = tokio::task::spawn_blocking(move || {
+            let report = app.verify_blocking(runtime, &input, recipient);
+            drop(worker);
+            report
+        });
+        Ok(match work.await {
+            Ok(report) => report,
+            Err(e) => Report::failure(format!("verification could not run ({e})")),
+        })
+    }
+
+    /// Verifies on the blocking pool, outside the limit: for the instance's own credentials
+    /// (bounded by issuance) and for callers that bound their own work.
     pub async fn verify(self: &Arc<Self>, input: Vec<u8>, recipient: Option<Email>) -> Report {
         let app = self.clone();
         let runtime = tokio::runtime::Handle::current();

@@ -6,7 +6,7 @@ pub enum MediaError {
     TooLarge { size: usize, limit: usize },
     #[error("the file is empty")]
     Empty,
-    #[error("the file is not a PNG, JPEG or SVG image")]
+    #[error("the file is not a PNG, JPEG, WebP or SVG image")]
     UnknownFormat,
     #[error("the image is {width}×{height} pixels; the limit is {max}×{max}")]
     Dimensions { width: u32, height: u32, max: u32 },

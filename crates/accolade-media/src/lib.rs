@@ -2,8 +2,9 @@
 //!
 //! - [`BadgeDesign`] → [`to_svg`]: the badge designer's model drawn as clean, accessible SVG;
 //! - [`render_png`] and [`render_og_card`]: SVG to PNG with the bundled font only;
-//! - [`check_upload`] / [`check_badge_image`]: uploaded PNG, JPEG or SVG checked under strict
-//!   limits, SVG sanitized.
+//! - [`check_upload`] / [`check_badge_image`] / [`normalise_image`]: uploaded PNG, JPEG, WebP
+//!   or SVG checked under strict limits; raster images decoded and encoded again as fresh
+//!   PNG, SVG sanitized.
 
 mod active;
 mod catalog;
@@ -12,6 +13,7 @@ mod error;
 mod guard;
 mod icons;
 mod marked;
+mod png;
 mod render;
 mod sanitize;
 mod shapes;
@@ -35,5 +37,5 @@ pub use svg::{subtitle_fit, title_fit, title_rule_for, to_svg};
 pub use text::{FitRule, FittedText, fit, text_width};
 pub use upload::{
     CheckedImage, MAX_CONVERTED_SIDE, MAX_DECODE_BYTES, MAX_DIMENSION, MAX_UPLOAD_BYTES,
-    check_badge_image, check_upload,
+    check_badge_image, check_upload, declared_size, normalise_image,
 };

@@ -3,7 +3,8 @@
 //!    expansion ([`crate::guard`]);
 //! 2. `svg-hush`: an allowlist of SVG elements and attributes (scripts, event handlers,
 //!    `foreignObject`, foreign namespaces and non-same-origin links go); embedded `data:` images
-//!    only if they are PNG or JPEG within our limits, or (one level deep) SVG sanitized again;
+//!    only if they are PNG or JPEG within our limits (written again as fresh PNG), or (one level
+//!    deep) SVG sanitized again;
 //! 3. our rewrite of its output: animation elements (`<set>`, `<animate…>`) go, every `href`
 //!    that is neither a `#fragment` nor such a `data:` image goes (svg-hush keeps cross-origin
 //!    URLs as same-origin paths), and every CSS `url()` not pointing at `#fragment` becomes `none`.
@@ -14,7 +15,7 @@ use crate::MediaError;
 use crate::guard::{Edge, parse_strict, traverse};
 use crate::render::{parse_tree, svg_size};
 use crate::text::xml_escape;
-use crate::upload::{CheckedImage, raster_format, raster_size};
+use crate::upload::{CheckedImage, normalise_raster, raster_format};
 use resvg::usvg::roxmltree::{Document, Node};
 use svg_hush::Filter;
 use svg_hush::data_url_filter::{DataUrl, DataUrlFilterResult};
@@ -77,10 +78,16 @@ fn filter_data_url(url: &DataUrl, nested: bool) -> DataUrlFilterResult {
         return DataUrlFilterResult::Drop;
     };
     match mime.subtype.as_str() {
-        "png" | "jpeg" | "jpg" => match raster_format(&data).map(|f| raster_size(&data, f)) {
-            Some(Ok(_)) => DataUrlFilterResult::Keep,
-            _ => DataUrlFilterResult::Drop,
-        },
+        // Kept only as a fresh PNG of the same size, like an uploaded raster image.
+        "png" | "jpeg" | "jpg" => {
+            match raster_format(&data).map(|f| normalise_raster(&data, f, None)) {
+                Some(Ok(clean)) => DataUrlFilterResult::Rewrite {
+                    mime_type: "image/png".into(),
+                    data: clean.bytes,
+                },
+                _ => DataUrlFilterResult::Drop,
+            }
+        }
         "svg+xml" if !nested => match sanitize_svg(&data, true) {
             Ok(clean) => DataUrlFilterResult::Rewrite {
                 mime_type: "image/svg+xml".into(),

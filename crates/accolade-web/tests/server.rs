@@ -46,6 +46,8 @@ mod pathways;
 mod share;
 #[path = "server/status_surfaces.rs"]
 mod status_surfaces;
+#[path = "server/verify_limit.rs"]
+mod verify_limit;
 
 const PUBLIC: &str = "https://accolade.test";
 

@@ -5,6 +5,7 @@
 mod bombs;
 mod design;
 mod hostile;
+mod normalise;
 mod visual;
 
 use accolade_media::{BadgeDesign, Border, BorderStyle, Colour, Icon, Shape};

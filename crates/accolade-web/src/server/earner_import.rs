@@ -3,12 +3,14 @@
 
 use super::AppState;
 use super::earner::with_next;
-use super::errors::WebError;
+use super::errors::{WebError, busy, discard};
 use super::language::PageLang;
+use super::negotiate::wants_json;
 use super::workspace::{check_csrf, current, html, nav};
 use crate::views::{
     EarnerImportView, ImportedBadgeRow, ImportedBadgeView, Layout, ReportView, verdict_label,
 };
+use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::earner_imports::{ImportInput, MAX_IMPORT_BYTES};
 use accolade_app::i18n::{Lang, format_date, tr};
@@ -130,6 +132,14 @@ pub async fn submit(
         Ok(u) => u,
         Err(r) => return r,
     };
+    // A place in the verifier's line before the upload is read.
+    let admission = match app.verify_gate().admit() {
+        Ok(a) => a,
+        Err(b) => {
+            discard(form).await;
+            return busy(b, wants_json(&headers));
+        }
+    };
     let (mut csrf, mut file, mut text, mut url) =
         (String::new(), Vec::new(), String::new(), String::new());
     loop {
@@ -172,12 +182,13 @@ pub async fn submit(
         ImportInput::Text(text.clone())
     };
     match app
-        .import_badge(&Actor::user(&user.user), &user.user, input)
+        .import_badge_admitted(&Actor::user(&user.user), &user.user, input, admission)
         .await
     {
         Ok(imported) => {
             Redirect::to(&format!("/backpack/imports/{}", imported.record.id)).into_response()
         }
+        Err(AppError::Busy(b)) => busy(b, wants_json(&headers)),
         Err(e) => {
             let web = WebError::from(e);
             let status = if web.status.is_client_error() {
@@ -246,7 +257,8 @@ pub async fn detail(
     html(crate::earner_import_detail(&view), StatusCode::OK)
 }
 
-/// The uploaded baked image, sandboxed (an SVG from elsewhere must never run as a page here).
+/// The imported badge's image as it may be shown (written again or sanitized, never the
+/// upload itself), sandboxed all the same.
 pub async fn image(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -255,22 +267,16 @@ pub async fn image(
     let Ok(Some(user)) = current(&app, &headers).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let record = match app.imported_badge(user.user.id, &id).await {
-        Ok(i) => i.record,
+    let image = match app.imported_badge_image(user.user.id, &id).await {
+        Ok(i) => i,
         Err(e) => return WebError::from(e).into_response(),
     };
-    let content_type = match record.input_format.as_str() {
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let bytes = match app.imported_badge_original(user.user.id, &id).await {
-        Ok(b) => b,
-        Err(e) => return WebError::from(e).into_response(),
-    };
-    let mut res = (StatusCode::OK, bytes).into_response();
+    let mut res = (StatusCode::OK, image.bytes).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(image.content_type),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),

@@ -2,9 +2,10 @@
 //! people, problem JSON for programs. Internal details go to the log, never to the client.
 
 use crate::views::{ErrorView, Layout};
-use accolade_app::AppError;
 use accolade_app::i18n::{Lang, lookup, tr};
-use axum::http::{StatusCode, header};
+use accolade_app::{AppError, Busy};
+use axum::extract::Multipart;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// An error on its way to the client.
@@ -39,6 +40,7 @@ impl From<AppError> for WebError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NoMasterKey
+            | AppError::Busy(_)
             | AppError::NoActiveKey
             | AppError::MasterKey(_)
             | AppError::StatusListFull => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,6 +145,33 @@ impl ErrorPage {
         let view = self.view(lang);
         crate::error_page(&view).unwrap_or(view.title)
     }
+}
+
+/// The verifier is at its limit: 503 with `Retry-After`, an HTML page or problem JSON, and
+/// never a verdict.
+pub fn busy(b: Busy, json: bool) -> Response {
+    let message = format!(
+        "Too many badges are being checked right now, so this one was not checked. Try again in {} seconds.",
+        b.retry_after_secs
+    );
+    let mut res = WebError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+        .json(json)
+        .into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(b.retry_after_secs));
+    res
+}
+
+/// Reads and drops what is left of a refused request's body (within the body limit and two
+/// seconds), so that a client still sending it gets the answer rather than a broken
+/// connection; nothing is kept.
+pub async fn discard(mut form: Multipart) {
+    let drain = async {
+        while let Ok(Some(mut field)) = form.next_field().await {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), drain).await;
 }
 
 pub async fn not_found() -> WebError {

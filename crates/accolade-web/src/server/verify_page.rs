@@ -1,13 +1,15 @@
 //! The verify page: paste JSON, a JWT or a URL, or upload a baked image or JSON file.
 
 use super::AppState;
-use super::errors::WebError;
+use super::errors::{WebError, busy, discard};
 use super::language::PageLang;
+use super::negotiate::wants_json;
 use crate::views::{Layout, ReportView, VerifyView};
+use accolade_app::Admission;
 use accolade_app::i18n::{Lang, format_datetime, tr, tr_with};
 use accolade_core::Email;
 use axum::extract::{Multipart, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 #[derive(Debug, serde::Deserialize)]
@@ -48,23 +50,48 @@ fn empty(lang: Lang, input: String, email: String, error: Option<String>) -> Ver
 pub async fn form(
     State(app): State<AppState>,
     Query(q): Query<VerifyQuery>,
+    headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     match q.url.filter(|u| !u.trim().is_empty()) {
-        // A path of this instance (the credential page's own link) reads as its full URL.
         Some(url) => {
-            let url = app.urls().resolve_own(url.trim());
-            run(&app, lang, url, Vec::new(), String::new()).await
+            let admission = match app.verify_gate().admit() {
+                Ok(a) => a,
+                Err(b) => return Ok(busy(b, wants_json(&headers))),
+            };
+            let input = Input {
+                // A path of this instance (the credential page's own link) reads as its full URL.
+                text: app.urls().resolve_own(url.trim()),
+                file: Vec::new(),
+                email: String::new(),
+            };
+            run(&app, lang, input, admission, wants_json(&headers)).await
         }
         None => page(empty(lang, String::new(), String::new(), None)),
     }
 }
 
+/// What the form sent.
+struct Input {
+    text: String,
+    file: Vec<u8>,
+    email: String,
+}
+
 pub async fn submit(
     State(app): State<AppState>,
+    headers: HeaderMap,
     PageLang(lang): PageLang,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
+    // A place in line before the body is read: waiting bodies count against the limit too.
+    let admission = match app.verify_gate().admit() {
+        Ok(a) => a,
+        Err(b) => {
+            discard(form).await;
+            return Ok(busy(b, wants_json(&headers)));
+        }
+    };
     let (mut input, mut file, mut email) = (String::new(), Vec::new(), String::new());
     loop {
         let field = match form.next_field().await {
@@ -91,15 +118,24 @@ pub async fn submit(
             _ => {}
         }
     }
-    run(&app, lang, input, file, email).await
+    let input = Input {
+        text: input,
+        file,
+        email,
+    };
+    run(&app, lang, input, admission, wants_json(&headers)).await
 }
 
 async fn run(
     app: &AppState,
     lang: Lang,
-    input: String,
-    file: Vec<u8>,
-    email: String,
+    Input {
+        text: input,
+        file,
+        email,
+    }: Input,
+    admission: Admission,
+    json: bool,
 ) -> Result<Response, WebError> {
     let recipient = match email.as_str() {
         "" => None,
@@ -146,7 +182,18 @@ async fn run(
     } else {
         input.clone().into_bytes()
     };
-    let report = app.verify(bytes, recipient).await;
+    if let Err(e) = accolade_app::images::check_declared_size(&bytes) {
+        let why = tr_with(
+            lang,
+            "The image was refused: {error}",
+            &[("error", &e.to_string())],
+        );
+        return page(empty(lang, input, email, Some(why)));
+    }
+    let report = match app.verify_admitted(admission, bytes, recipient).await {
+        Ok(report) => report,
+        Err(b) => return Ok(busy(b, json)),
+    };
     app.record_verification(&report, &accolade_app::analytics::Client::default());
     let view = VerifyView {
         layout: layout(lang),

@@ -114,22 +114,49 @@ fn design_fields<'a>(csrf: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a
     ]
 }
 
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// `png` with one more chunk (checksum right) just before IEND.
+fn with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let iend = png.len() - 12;
+    let mut out = png[..iend].to_vec();
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out.extend_from_slice(&png[iend..]);
+    out
+}
+
+/// The types of a PNG's chunks, in order.
+fn chunk_types(png: &[u8]) -> Vec<String> {
+    let mut rest = &png[8..];
+    let mut out = Vec::new();
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        out.push(String::from_utf8_lossy(&rest[4..8]).into_owned());
+        rest = &rest[(12 + len).min(rest.len())..];
+    }
+    out
+}
+
 /// A PNG header declaring `width`×`height` (checksums right), with a tiny IDAT.
 fn png_header(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
     fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let start = out.len();
@@ -302,6 +329,11 @@ fn designer_flow(app: Arc<App>, http: &Http) {
     // Hostile uploads are refused with a clear message, and nothing is stored.
     let images_before = rt.block_on(app.org_images(org.id)).unwrap().len();
     let huge_png = png_header(60_000, 60_000);
+    let idat = small.body.windows(4).position(|w| w == b"IDAT").unwrap();
+    let mut bad_crc = small.body.clone();
+    bad_crc[idat + 10] ^= 0x40;
+    let mut huge_chunk = small.body.clone();
+    huge_chunk[idat - 4..idat].copy_from_slice(&u32::MAX.to_be_bytes());
     let svg_doc = |body: &str| {
         format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{body}</svg>"#)
     };
@@ -312,7 +344,11 @@ fn designer_flow(app: Arc<App>, http: &Http) {
         ("href.svg", svg_doc(r#"<image href="https://tracker.example/p.png" width="5" height="5"/>"#).into_bytes(), "image/svg+xml", "another file or address"),
         ("xxe.svg", br#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>"#.to_vec(), "image/svg+xml", "DOCTYPE or entity"),
         ("huge.png", huge_png, "image/png", "60000×60000 pixels"),
-        ("notes.png", b"these are my meeting notes".to_vec(), "image/png", "not a PNG, JPEG or SVG"),
+        ("bomb.png", png_header(100_000, 100_000), "image/png", "100000×100000 pixels"),
+        ("truncated.png", small.body[..small.body.len() / 2].to_vec(), "image/png", "it is truncated"),
+        ("crc.png", bad_crc, "image/png", "its IDAT chunk fails its CRC check"),
+        ("length.png", huge_chunk, "image/png", "its IDAT chunk declares a length of 4294967295 bytes, more than PNG allows"),
+        ("notes.png", b"these are my meeting notes".to_vec(), "image/png", "not a PNG, JPEG, WebP or SVG"),
     ];
     for (name, bytes, content_type, message) in &hostile {
         let r = post_multipart(
@@ -352,12 +388,14 @@ fn designer_flow(app: Arc<App>, http: &Http) {
         images_before
     );
 
-    // A good logo is kept, chosen, and drawn into the preview.
+    // A good logo is kept (written again: pixels only, whatever else the file carried),
+    // chosen, and drawn into the preview.
+    let carrier = with_chunk(&small.body, b"tEXt", b"Comment\0<script>alert(1)</script>");
     let with_logo = post_multipart(
         &mut ada,
         &designer,
         &fields,
-        Some(("logo_file", "initech.png", "image/png", &small.body)),
+        Some(("logo_file", "initech.png", "image/png", &carrier)),
     );
     assert_eq!(with_logo.status, 200, "{}", with_logo.body);
     assert!(
@@ -366,6 +404,11 @@ fn designer_flow(app: Arc<App>, http: &Http) {
             .contains("The logo initech.png was checked and added.")
     );
     let logo = rt.block_on(app.design_logos(org.id)).unwrap().remove(0);
+    let stored = rt.block_on(app.image(logo.image_id)).unwrap();
+    assert_eq!(stored.content_type, "image/png");
+    assert_eq!(chunk_types(&stored.bytes), ["IHDR", "IDAT", "IEND"]);
+    assert!(!String::from_utf8_lossy(&stored.bytes).contains("script"));
+    assert_eq!(png_size(&stored.bytes), (64, 64));
     assert!(
         with_logo
             .body
@@ -520,6 +563,28 @@ fn settings_flow(
     );
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("The logo was refused: the SVG was refused: it contains a &lt;script&gt; element. Nothing was stored."), "{}", refused.body);
+    assert_eq!(rt.block_on(app.org(org.id)).unwrap().image_id, None);
+    let mut damaged = png.to_vec();
+    let at = damaged.len() - 20; // inside the last IDAT's data or CRC
+    damaged[at] ^= 0x01;
+    for (bytes, why) in [
+        (damaged, "fails its CRC check"),
+        (png[..png.len() - 12].to_vec(), "it is truncated"),
+        (
+            png_header(100_000, 100_000),
+            "the image is 100000×100000 pixels",
+        ),
+    ] {
+        let refused = post_multipart(
+            ada,
+            &format!("{settings}/logo"),
+            &[("csrf", csrf)],
+            Some(("logo_file", "logo.png", "image/png", &bytes)),
+        );
+        assert_eq!(refused.status, 400);
+        assert!(refused.body.contains(why), "{why}: {}", refused.body);
+        assert!(refused.body.contains("Nothing was stored."));
+    }
     assert_eq!(rt.block_on(app.org(org.id)).unwrap().image_id, None);
     let ok = post_multipart(
         ada,

@@ -86,7 +86,7 @@ async fn ob2_site() -> String {
 }
 
 /// Posts the import form as multipart: text fields and an optional file.
-fn post_import(
+pub(super) fn post_import(
     b: &mut Browser<'_>,
     csrf: &str,
     fields: &[(&str, &str)],
@@ -207,6 +207,55 @@ fn with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A PNG declaring `width`×`height` (every CRC right) with a tiny IDAT.
+pub(super) fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let tiny = tiny_png();
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut typed = b"IHDR".to_vec();
+    typed.extend_from_slice(&ihdr);
+    let mut out = tiny[..8].to_vec();
+    out.extend_from_slice(&13u32.to_be_bytes());
+    out.extend_from_slice(&typed);
+    out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    out.extend_from_slice(&tiny[33..]);
+    out
+}
+
+/// The types of a PNG's chunks, in order.
+fn chunk_types(png: &[u8]) -> Vec<String> {
+    let mut rest = &png[8..];
+    let mut out = Vec::new();
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        out.push(String::from_utf8_lossy(&rest[4..8]).into_owned());
+        rest = &rest[(12 + len).min(rest.len())..];
+    }
+    out
+}
+
+/// An imported badge's image as served: status, content type, CSP and bytes.
+fn imported_image(b: &Browser<'_>, page: &str) -> (u16, String, String, Vec<u8>) {
+    use std::io::Read;
+    let mut res = b
+        .http
+        .agent
+        .get(format!("{}{page}/image", b.http.base))
+        .header("Cookie", b.cookie_header())
+        .call()
+        .unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map_or(String::new(), |v| v.to_str().unwrap().to_owned())
+    };
+    let (content_type, csp) = (header("content-type"), header("content-security-policy"));
+    let mut body = Vec::new();
+    res.body_mut().as_reader().read_to_end(&mut body).unwrap();
+    (res.status().as_u16(), content_type, csp, body)
+}
+
 fn flow(app: Arc<App>, http: &Http, site: &str) {
     let rt = tokio::runtime::Handle::current();
     // Signed out: sent to sign in and back.
@@ -255,21 +304,14 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
         "{}",
         page.body
     );
-    let img = ada
-        .http
-        .agent
-        .get(format!("{}{image_page}/image", http.base))
-        .header("Cookie", ada.cookie_header())
-        .call()
-        .unwrap();
-    assert_eq!(img.status().as_u16(), 200);
-    assert_eq!(img.headers()["content-type"], "image/png");
-    assert!(
-        img.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .contains("sandbox")
-    );
+    // What is served is the picture written again: none of the upload's chunks, so not the
+    // baked assertion either (the upload stays the credential's source).
+    let (status, content_type, csp, shown) = imported_image(&ada, &image_page);
+    assert_eq!((status, content_type.as_str()), (200, "image/png"));
+    assert!(csp.contains("sandbox"), "{csp}");
+    assert_ne!(shown, baked);
+    assert_eq!(chunk_types(&shown), ["IHDR", "IDAT", "IEND"]);
+    assert!(!String::from_utf8_lossy(&shown).contains("assertions/2"));
 
     // An OB 3.0 credential of this instance, pasted as JSON, and baked in a PNG.
     let org = rt
@@ -313,6 +355,41 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
     let baked = bake::bake_png(&vector("simple-json.png"), &award.credential).unwrap();
     let (_, page) = import_ok(&mut ada, &csrf, &[], Some(&baked));
     assert!(page.body.contains(">Verified<"), "{}", page.body);
+    // A baked SVG carrying a script, handlers, foreignObject and outside references: imported
+    // (its credential is genuine), but shown only sanitized and sandboxed.
+    let hostile_svg = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40" onload="alert(1)"><script>alert(2)</script><rect width="40" height="40" fill="#369" onclick="alert(3)"/><foreignObject width="9" height="9"><div xmlns="http://www.w3.org/1999/xhtml"><script>alert(4)</script></div></foreignObject><image href="https://tracker.example/p.png" width="5" height="5"/><use xlink:href="https://evil.example/s.svg#x"/><a href="javascript:alert(5)"><circle r="3"/></a><style>rect { fill: url(https://evil.example/f.svg#g) }</style></svg>"##;
+    let baked_svg = bake::bake_svg(
+        hostile_svg,
+        &bake::BakePayload::Json(award.credential.clone()),
+    )
+    .unwrap();
+    let (svg_page, page) = import_ok(&mut ada, &csrf, &[], Some(baked_svg.as_bytes()));
+    assert!(page.body.contains(">Verified<"), "{}", page.body);
+    let (status, content_type, csp, shown) = imported_image(&ada, &svg_page);
+    assert_eq!((status, content_type.as_str()), (200, "image/svg+xml"));
+    assert!(
+        csp.contains("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    let shown = String::from_utf8(shown).unwrap();
+    for gone in [
+        "script",
+        "alert",
+        "onload",
+        "onclick",
+        "foreignobject",
+        "tracker",
+        "evil",
+        "javascript",
+        "credentialsubject",
+    ] {
+        assert!(
+            !shown.to_lowercase().contains(gone),
+            "{gone} served: {shown}"
+        );
+    }
+    assert!(shown.contains("<rect"), "{shown}");
+
     // A VC-JWT baked in an SVG whose only key is the one in its own header, published by no
     // issuer: anyone could have made it, so it is kept but not verified.
     let (_, page) = import_ok(&mut ada, &csrf, &[], Some(&vector("simple-jwt.svg")));
@@ -334,7 +411,7 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
 
     let list = ada.get("/backpack/import");
     let stored = list.body.matches("class=\"imported-badge\"").count();
-    assert_eq!(stored, 7, "{}", list.body);
+    assert_eq!(stored, 8, "{}", list.body);
 
     // Hostile input: refused with a message, nothing stored.
     refused(
@@ -373,6 +450,19 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
         Some(&tiny_png()),
         "carries no baked credential",
     );
+    // A genuine credential baked into a 100000×100000 PNG, and into one with a damaged IDAT.
+    let pixel_bomb = bake::bake_png(&png_declaring(100_000, 100_000), &award.credential).unwrap();
+    refused(
+        &mut ada,
+        &csrf,
+        &[],
+        Some(&pixel_bomb),
+        "the image is 100000×100000 pixels; the limit is 4096×4096",
+    );
+    let mut damaged = bake::bake_png(&vector("simple-json.png"), &award.credential).unwrap();
+    let idat = damaged.windows(4).rposition(|w| w == b"IDAT").unwrap();
+    damaged[idat + 8] ^= 0x10;
+    refused(&mut ada, &csrf, &[], Some(&damaged), "CRC");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     refused(
         &mut ada,
@@ -424,7 +514,7 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
     );
     assert_eq!(forged.status, 403);
     let list = ada.get("/backpack/import");
-    assert_eq!(list.body.matches("class=\"imported-badge\"").count(), 7);
+    assert_eq!(list.body.matches("class=\"imported-badge\"").count(), 8);
 
     // Another account sees none of them.
     let (mut bob, _) = sign_up(http, "Bob", "bob-import@example.com");

@@ -15,6 +15,7 @@ mod bake;
 mod data;
 mod import;
 mod keys;
+mod malloc;
 mod outbox;
 mod platform;
 mod serve;

@@ -18,6 +18,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    super::malloc::return_freed_memory();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
