@@ -3,7 +3,6 @@
 //! server does.
 
 use super::account_templates::{self, Invited, Reset};
-use super::linkedin::{Certification, add_to_profile_url};
 use super::templates::{self, BadgeIssued, EmailContent, MailLanguage, Revoked};
 use crate::jobs::JobKind;
 use crate::{App, AppError, AppResult};
@@ -55,7 +54,6 @@ impl App {
         award: &Award,
     ) -> AppResult<BadgeEmail> {
         let urls = self.urls();
-        let credential_url = urls.credential(award.id);
         let (token, claim) = self.new_claim_token(award.id)?;
         let claim_url = format!("{}/claim/{token}", urls.base());
         let award_id = award.id.to_string();
@@ -63,14 +61,9 @@ impl App {
         let issued = crate::i18n::issued_texts(achievement, &award.credential);
         let tag = issued.language;
         let (badge_name, badge_description) = (issued.name, issued.description);
-        let linkedin_url = add_to_profile_url(&Certification {
-            name: badge_name,
-            organization: &org.name,
-            issued_at: award.issued_at,
-            expires_at: award.valid_until,
-            credential_url: &credential_url,
-            credential_id: &award_id,
-        });
+        // Through the tracked share link: counted, and it leads to LinkedIn only while the
+        // badge is valid (an email cannot be taken back once the badge is revoked).
+        let linkedin_url = format!("{}/s/{award_id}/linkedin-profile", urls.base());
         let image_url = achievement.image_id.map(|i| urls.image(i));
         let content = templates::badge_issued(&BadgeIssued {
             org_name: &org.name,

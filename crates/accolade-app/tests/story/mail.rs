@@ -72,12 +72,14 @@ fn assert_badge_mail(mail: &ReceivedMail, award: &Award, to: &str) {
         text.contains(&format!("View your badge: {claim}")),
         "{text}"
     );
-    assert!(text.contains(&linkedin_url(award)), "{text}");
+    // "Add to LinkedIn" goes through the tracked share link, which leads to LinkedIn only
+    // while the badge is valid (see `linkedin_url` for where it leads then).
+    let tracked = format!("https://badges.example.org/s/{}/linkedin-profile", award.id);
+    assert!(text.contains(&tracked), "{text}");
     assert!(text.contains("valid until 1 March 2028"), "{text}");
     let html = mail.body("text/html").expect("an HTML part");
     assert!(html.contains(&format!(r#"href="{claim}"#)), "{html}");
-    let escaped = linkedin_url(award).replace('&', "&amp;");
-    assert!(html.contains(&format!(r#"href="{escaped}""#)), "{html}");
+    assert!(html.contains(&format!(r#"href="{tracked}""#)), "{html}");
     assert!(html.contains(r#"<img src="https://badges.example.org/images/"#));
 }
 
@@ -148,6 +150,12 @@ async fn story(store: Store) {
     assert_eq!((run.claimed, run.succeeded), (1, 1));
     let got = smtp.wait_for(1, WAIT).await;
     assert_badge_mail(&got[0], &ada, "ada@example.com");
+    assert_eq!(
+        app.share_url(&ada, accolade_app::sharing::ShareChannel::LinkedinProfile)
+            .await
+            .unwrap(),
+        linkedin_url(&ada)
+    );
     let sent = &outbox_for(&app, &ada).await[0];
     assert_eq!((sent.state, sent.attempts), (OutboxState::Sent, 1));
     assert_eq!(sent.sent_at, Some(clock_now(&clock)));

@@ -191,19 +191,15 @@ pub(crate) fn finish(
     checks: Checks,
     flags: Flags,
 ) -> Report {
-    let mut report = verify::finish(format, kind, assertion, checks, flags);
-    if let Some(issuer) = issuer {
-        report.issuer_id = issuer.get("id").and_then(Value::as_str).map(str::to_owned);
-        report.issuer_name = issuer
-            .get("name")
+    let found = verify::Issuer {
+        id: issuer
+            .and_then(|i| i.get("id"))
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        let who = match (&report.issuer_name, &report.issuer_id) {
-            (Some(n), Some(i)) => format!("{n} ({i})"),
-            (None, Some(i)) => i.clone(),
-            _ => "an unnamed issuer".into(),
-        };
-        report.summary = report.summary.replace("an unnamed issuer", &who);
-    }
-    report
+            .map(str::to_owned),
+        name: issuer
+            .and_then(|i| i.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    };
+    verify::finish_for(format, kind, assertion, found, checks, flags)
 }

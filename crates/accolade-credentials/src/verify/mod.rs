@@ -494,6 +494,28 @@ pub(crate) fn finish(
     checks: Checks,
     flags: Flags,
 ) -> Report {
+    let issuer = Issuer {
+        id: credential.as_ref().and_then(issuer_id),
+        name: credential.as_ref().and_then(issuer_name),
+    };
+    finish_for(format, kind, credential, issuer, checks, flags)
+}
+
+/// Who issued what was checked, as far as is known.
+pub(crate) struct Issuer {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// As [`finish`], with the issuer found elsewhere (an OB 2.0 assertion names it by URL).
+pub(crate) fn finish_for(
+    format: InputFormat,
+    kind: CredentialKind,
+    credential: Option<Value>,
+    issuer: Issuer,
+    checks: Checks,
+    flags: Flags,
+) -> Report {
     let proof_passed = checks
         .0
         .iter()
@@ -506,12 +528,14 @@ pub(crate) fn finish(
     } else {
         Verdict::Unchecked
     };
-    let issuer_id = credential.as_ref().and_then(issuer_id);
-    let issuer_name = credential.as_ref().and_then(issuer_name);
+    let Issuer {
+        id: issuer_id,
+        name: issuer_name,
+    } = issuer;
     let who = match (&issuer_name, &issuer_id) {
-        (Some(n), Some(i)) => format!("{n} ({i})"),
-        (None, Some(i)) => i.clone(),
-        _ => "an unnamed issuer".into(),
+        (Some(n), Some(i)) => format!(" {n} ({i})"),
+        (None, Some(i)) => format!(" {i}"),
+        _ => String::new(),
     };
     let first_failure = checks
         .0
@@ -519,12 +543,15 @@ pub(crate) fn finish(
         .find(|c| c.outcome == Outcome::Failed)
         .map(|c| c.message.clone());
     let summary = match verdict {
-        Verdict::Valid => format!("Valid: authentic, unaltered and current, issued by {who}."),
+        Verdict::Valid => match who.is_empty() {
+            true => "Valid: authentic, unaltered and current.".to_owned(),
+            false => format!("Valid: authentic, unaltered and current, issued by{who}."),
+        },
         Verdict::Invalid if flags.revoked => {
-            format!("Revoked: the issuer {who} has revoked this credential.")
+            format!("Revoked: the issuer{who} has revoked this credential.")
         }
         Verdict::Invalid if flags.suspended => {
-            format!("Suspended: the issuer {who} has suspended this credential.")
+            format!("Suspended: the issuer{who} has suspended this credential.")
         }
         Verdict::Invalid if flags.expired => {
             "Expired: this credential is past its validity period.".to_owned()
