@@ -1,5 +1,5 @@
-//! Outbound HTTP(S) for Accolade, safe to point at attacker-chosen URLs (security.md,
-//! items 9 and 12).
+//! Outbound HTTP(S) for Accolade, safe to point at attacker-chosen URLs: SSRF and
+//! did:web spoofing (attacks 9 and 12 of the project's security list).
 //!
 //! [`GuardedFetcher`] implements the verifier's [`Fetch`](accolade_credentials::did::Fetch)
 //! trait and promises:

@@ -675,13 +675,19 @@ fn workspace_flow(app: Arc<App>, http: &Http) {
             },
         ))
         .unwrap();
+    // The overview leads to each achievement's issue form and to each award's page; issuing
+    // and revoking happen there (one route each, no second way in).
     let ws = ada.get("/dashboard/orgs/globex-institute");
     assert!(ws.status == 200 && ws.body.contains("Safety Basics") && ws.body.contains("owner"));
+    let issue_url = format!(
+        "/dashboard/orgs/globex-institute/achievements/{}/issue",
+        achievement.id
+    );
+    assert!(ws.body.contains(&issue_url), "{}", ws.body);
     let issued = ada.post(
-        "/dashboard/orgs/globex-institute/awards",
+        &issue_url,
         &[
             ("csrf", &csrf),
-            ("achievement", &achievement.id.to_string()),
             ("email", "grace@example.com"),
             ("name", "Grace Hopper"),
         ],
@@ -695,18 +701,36 @@ fn workspace_flow(app: Arc<App>, http: &Http) {
         .block_on(app.store().awards(org.id, 1, 0))
         .unwrap()
         .remove(0);
-    let revoked = ada.post(
-        &format!(
-            "/dashboard/orgs/globex-institute/awards/{}/revoke",
-            award.id
-        ),
-        &[("csrf", &csrf), ("reason", "Wrong person")],
+    let award_page = format!("/dashboard/orgs/globex-institute/awards/{}", award.id);
+    let ws = ada.get("/dashboard/orgs/globex-institute");
+    assert!(
+        ws.body.contains(&award_page) && ws.body.contains("status-active"),
+        "{}",
+        ws.body
     );
-    assert!(revoked.body.contains("revoked"), "{}", revoked.body);
+    let revoked = ada.post(
+        &format!("{award_page}/status"),
+        &[
+            ("csrf", &csrf),
+            ("action", "revoke"),
+            ("reason", "Wrong person"),
+        ],
+    );
+    assert!(revoked.status < 400, "{}", revoked.body);
     assert_eq!(
         rt.block_on(app.award_by_id(award.id)).unwrap().status,
         accolade_core::AwardStatus::Revoked
     );
+    let ws = ada.get("/dashboard/orgs/globex-institute");
+    assert!(ws.body.contains("status-revoked"), "{}", ws.body);
+    // The old second ways in are gone.
+    for gone in [
+        "/dashboard/orgs/globex-institute/awards".to_owned(),
+        format!("{award_page}/revoke"),
+    ] {
+        let r = ada.post(&gone, &[("csrf", &csrf), ("reason", "x")]);
+        assert!(r.status == 404 || r.status == 405, "{gone}: {}", r.status);
+    }
 
     // Another account sees nothing of Globex: 404, not 403, and nothing changes.
     let mut eve = Browser::new(http);
@@ -727,12 +751,8 @@ fn workspace_flow(app: Arc<App>, http: &Http) {
     let eve_csrf = hidden_csrf(&eve.get("/dashboard").body);
     assert_eq!(eve.get("/dashboard/orgs/globex-institute").status, 404);
     let attempt = eve.post(
-        "/dashboard/orgs/globex-institute/awards",
-        &[
-            ("csrf", &eve_csrf),
-            ("achievement", &achievement.id.to_string()),
-            ("email", "x@example.com"),
-        ],
+        &issue_url,
+        &[("csrf", &eve_csrf), ("email", "x@example.com")],
     );
     assert_eq!(attempt.status, 404);
     assert_eq!(rt.block_on(app.store().count_awards(org.id)).unwrap(), 1);

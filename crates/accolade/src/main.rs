@@ -1,4 +1,6 @@
-//! The `accolade` command: offline credential tools now; the server joins later.
+//! The `accolade` command: the server (`serve`), the platform commands on its database
+//! (organizations, achievements, awards, imports, keys, outbox) and the offline credential
+//! tools (keygen, sign, verify, bake, unbake).
 
 mod cli;
 

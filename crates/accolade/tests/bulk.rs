@@ -1,6 +1,6 @@
 //! `accolade import-csv` killed with SIGKILL in the middle of a bulk issue, then run again:
 //! every row is issued exactly once, none lost, none doubled, and every credential verifies
-//! (security.md F1). A third run of the same file issues nothing.
+//! (fault F1 of the project's security list). A third run of the same file issues nothing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

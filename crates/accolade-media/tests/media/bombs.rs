@@ -1,4 +1,5 @@
-//! security.md item 5: image bombs are refused fast with bounded memory; real images pass.
+//! Image bombs (attack 5 of the project's security list) are refused fast with bounded
+//! memory; real images pass.
 
 use super::{jpeg, png};
 use accolade_media::{MediaError, check_badge_image, check_upload};

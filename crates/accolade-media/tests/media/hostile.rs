@@ -1,4 +1,4 @@
-//! security.md items 3 and 4: hostile SVG is refused or made inert.
+//! Hostile SVG (attacks 3 and 4 of the project's security list) is refused or made inert.
 
 use accolade_media::{MediaError, check_strict_upload, check_upload, render_png};
 use std::time::{Duration, Instant};

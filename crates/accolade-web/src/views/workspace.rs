@@ -105,7 +105,15 @@ pub struct AwardRow {
     pub issued_on: String,
     pub status: String,
     pub url: String,
-    pub can_revoke: bool,
+    /// The award's page in the workspace, where it is revoked, suspended or re-issued.
+    pub manage_url: String,
+}
+
+/// An achievement on the workspace overview, with the way to its issue form.
+#[derive(Debug, Clone, Serialize)]
+pub struct AchievementLink {
+    pub name: String,
+    pub issue_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,10 +133,7 @@ pub struct OrgWorkspaceView {
     pub public_url: String,
     pub csrf: String,
     pub can_issue: bool,
-    pub issue_fields: Vec<FieldView>,
     pub awards: Vec<AwardRow>,
     pub members: Vec<MemberRow>,
-    pub achievements: Vec<String>,
-    pub notice: Option<String>,
-    pub error: Option<String>,
+    pub achievements: Vec<AchievementLink>,
 }

@@ -1,16 +1,18 @@
-//! The dashboard and an organization's workspace: issue one badge, revoke, see members.
+//! The dashboard and an organization's workspace overview: its achievements (each leading to
+//! its issue form), recent awards (each leading to its page, where it is revoked, suspended
+//! or re-issued) and members.
 
 use super::{check_csrf, html, member_org, nav, require};
 use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::views::{
-    AwardRow, DashboardView, FieldView, Layout, MemberRow, OptionView, OrgCardView,
+    AchievementLink, AwardRow, DashboardView, FieldView, Layout, MemberRow, OrgCardView,
     OrgWorkspaceView,
 };
 use accolade_app::accounts::CurrentUser;
-use accolade_app::{AppError, NewAward, NewOrganization};
-use accolade_core::{Actor, AwardStatus, Organization, Role};
+use accolade_app::{AppError, NewOrganization};
+use accolade_core::{Organization, Role};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,21 +26,6 @@ pub struct CreateOrgForm {
     email: String,
     #[serde(default)]
     description: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct IssueForm {
-    csrf: String,
-    achievement: String,
-    email: String,
-    #[serde(default)]
-    name: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct RevokeForm {
-    csrf: String,
-    reason: String,
 }
 
 fn create_fields(f: Option<&CreateOrgForm>) -> Vec<FieldView> {
@@ -133,8 +120,6 @@ async fn workspace_page(
     user: &CurrentUser,
     org: &Organization,
     role: Role,
-    notice: Option<String>,
-    error: Option<String>,
 ) -> Result<Response, WebError> {
     let achievements = app.achievements(org.id).await?;
     let can_issue = role >= Role::Issuer;
@@ -165,21 +150,6 @@ async fn workspace_page(
         public_url: format!("/issuers/{}", org.slug),
         csrf: user.csrf_token.clone(),
         can_issue,
-        issue_fields: vec![
-            FieldView::new("achievement", "Badge", "select").options(
-                achievements
-                    .iter()
-                    .map(|a| OptionView {
-                        value: a.id.to_string(),
-                        label: a.name.clone(),
-                    })
-                    .collect(),
-            ),
-            FieldView::new("email", "Recipient email", "email").autocomplete("off"),
-            FieldView::new("name", "Recipient name", "text")
-                .optional()
-                .hint("Shown on the badge page."),
-        ],
         awards: awards
             .iter()
             .map(|a| AwardRow {
@@ -190,24 +160,22 @@ async fn workspace_page(
                     .unwrap_or_else(|| a.recipient_email.as_str().to_owned()),
                 achievement: names.get(&a.achievement_id).cloned().unwrap_or_default(),
                 issued_on: format_date(a.issued_at),
-                status: a.status.as_str().into(),
+                // The state the application gives (expiry included), never read off a column.
+                status: app.effective_status(a).state.as_str().into(),
                 url: format!("/credentials/{}", a.id),
-                can_revoke: can_issue && a.status != AwardStatus::Revoked,
+                manage_url: format!("/dashboard/orgs/{}/awards/{}", org.slug, a.id),
             })
             .collect(),
         members,
-        achievements: achievements.iter().map(|a| a.name.clone()).collect(),
-        notice,
-        error: error.clone(),
+        achievements: achievements
+            .iter()
+            .map(|a| AchievementLink {
+                name: a.name.clone(),
+                issue_url: format!("/dashboard/orgs/{}/achievements/{}/issue", org.slug, a.id),
+            })
+            .collect(),
     };
-    Ok(html(
-        crate::workspace(&view),
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
-    ))
+    Ok(html(crate::workspace(&view), StatusCode::OK))
 }
 
 pub async fn org_workspace(
@@ -221,108 +189,7 @@ pub async fn org_workspace(
     };
     let result = async {
         let (org, role) = member_org(&app, &user, &slug, Role::Viewer).await?;
-        workspace_page(&app, &user, &org, role, None, None).await
-    };
-    result.await.unwrap_or_else(IntoResponse::into_response)
-}
-
-pub async fn issue_award(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    Form(f): Form<IssueForm>,
-) -> Response {
-    let user = match require(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let result = async {
-        check_csrf(&user, &f.csrf)?;
-        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
-        let achievement_id = f
-            .achievement
-            .parse()
-            .map_err(|_| AppError::NotFound("achievement"))?;
-        // The achievement must belong to this organization (ids of others are "not found").
-        let achievement = app.achievement(achievement_id).await?;
-        if achievement.org_id != org.id {
-            return Err(AppError::NotFound("achievement").into());
-        }
-        let name = Some(f.name.clone()).filter(|n| !n.trim().is_empty());
-        match app
-            .award(
-                &Actor::user(&user.user),
-                NewAward {
-                    achievement_id,
-                    recipient_email: f.email.clone(),
-                    recipient_name: name,
-                    issued_at: None,
-                    ..Default::default()
-                },
-            )
-            .await
-        {
-            Ok(award) => {
-                workspace_page(
-                    &app,
-                    &user,
-                    &org,
-                    role,
-                    Some(format!(
-                        "Issued {} to {}.",
-                        achievement.name, award.recipient_email
-                    )),
-                    None,
-                )
-                .await
-            }
-            Err(e @ AppError::Invalid(_)) => {
-                workspace_page(&app, &user, &org, role, None, Some(e.to_string())).await
-            }
-            Err(e) => Err(e.into()),
-        }
-    };
-    result.await.unwrap_or_else(IntoResponse::into_response)
-}
-
-pub async fn revoke_award(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    Path((slug, id)): Path<(String, String)>,
-    Form(f): Form<RevokeForm>,
-) -> Response {
-    let user = match require(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let result = async {
-        check_csrf(&user, &f.csrf)?;
-        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
-        let award_id = id.parse().map_err(|_| AppError::NotFound("award"))?;
-        let award = app.award_by_id(award_id).await?;
-        if award.org_id != org.id {
-            return Err(AppError::NotFound("award").into());
-        }
-        match app
-            .revoke(&Actor::user(&user.user), award_id, &f.reason)
-            .await
-        {
-            Ok(_) => {
-                workspace_page(
-                    &app,
-                    &user,
-                    &org,
-                    role,
-                    Some("The badge was revoked; its status list changed at once.".into()),
-                    None,
-                )
-                .await
-            }
-            Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-                workspace_page(&app, &user, &org, role, None, Some(e.to_string())).await
-            }
-            Err(e) => Err(e.into()),
-        }
+        workspace_page(&app, &user, &org, role).await
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

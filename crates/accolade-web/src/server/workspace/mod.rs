@@ -36,14 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/orgs", post(dashboard::create_org))
         .route("/dashboard/orgs/{slug}", get(dashboard::org_workspace))
-        .route(
-            "/dashboard/orgs/{slug}/awards",
-            post(dashboard::issue_award),
-        )
-        .route(
-            "/dashboard/orgs/{slug}/awards/{id}/revoke",
-            post(dashboard::revoke_award),
-        )
         .merge(achievements::routes())
         .merge(designer::routes())
         .merge(settings::routes())
