@@ -13,6 +13,9 @@ pub struct WebError {
     pub status: StatusCode,
     pub message: String,
     pub json: bool,
+    /// What went wrong inside, for the log only (never sent): logged once, with the request
+    /// id the client is shown, when the response is made.
+    pub internal: Option<String>,
 }
 
 impl WebError {
@@ -21,6 +24,7 @@ impl WebError {
             status,
             message: message.into(),
             json: false,
+            internal: None,
         }
     }
 
@@ -46,18 +50,15 @@ impl From<AppError> for WebError {
             | AppError::StatusListFull => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-            String::new()
-        } else {
-            e.to_string()
+        let (message, internal) = match status {
+            StatusCode::INTERNAL_SERVER_ERROR => (String::new(), Some(error_chain(&e))),
+            _ => (e.to_string(), None),
         };
-        if status.is_server_error() {
-            eprintln!("error: {e}");
-        }
         Self {
             status,
             message,
             json: false,
+            internal,
         }
     }
 }
@@ -82,11 +83,25 @@ pub(crate) fn title(status: StatusCode) -> &'static str {
     }
 }
 
+/// An error with each of its causes, for the log.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let id = request_id();
+        // The one place a server error is logged, with the id the client sees.
         if self.status.is_server_error() {
-            eprintln!("request {id}: {} {}", self.status, self.message);
+            let detail = self.internal.as_deref().unwrap_or(&self.message);
+            eprintln!("request {id}: {} {detail}", self.status);
         }
         let message = if self.message.is_empty() {
             "An unexpected error occurred. If it persists, give the request id to the site's operator.".to_owned()
@@ -176,4 +191,29 @@ pub async fn discard(mut form: Multipart) {
 
 pub async fn not_found() -> WebError {
     WebError::new(StatusCode::NOT_FOUND, "There is no page at this address.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_details_stay_out_of_the_answer_and_keep_their_causes() {
+        let store = accolade_store::StoreError::Corrupt {
+            table: "awards",
+            column: "status",
+            detail: "award row 7: bad status".into(),
+        };
+        let e = WebError::from(AppError::from(store));
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(e.message.is_empty());
+        let logged = e.internal.clone().unwrap_or_default();
+        assert!(logged.contains("award row 7: bad status"), "{logged}");
+        let res = e.json(true).into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        // A client error is told as it is, with nothing for the log.
+        let e = WebError::from(AppError::Invalid("the email is not valid".into()));
+        assert_eq!(e.message, "the email is not valid");
+        assert!(e.internal.is_none());
+    }
 }
