@@ -14,13 +14,42 @@ pub use export::{AwardExport, EXPORT_HEADER};
 pub use reissue::Correction;
 
 use crate::{App, AppError, AppResult};
-use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, OrgId};
+use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, AwardStatus, OrgId};
 pub use accolade_store::AwardFilter;
 
 /// Most awards on one page of the list.
 pub const MAX_PAGE: i64 = 200;
 /// Most status-history entries shown for one award.
 const MAX_HISTORY: i64 = 200;
+
+/// What may be done to an award now (for someone allowed to issue): the one place that
+/// decides it, for every page and the API; the actions themselves check the same rules again
+/// in the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AwardActions {
+    pub suspend: bool,
+    pub reinstate: bool,
+    pub revoke: bool,
+    /// Issue a corrected credential in its place (the old one is revoked).
+    pub reissue: bool,
+    /// Issue it again with a new validity period.
+    pub renew: bool,
+}
+
+impl AwardActions {
+    /// The actions an award allows, given the links it already has.
+    pub fn of(award: &Award, links: &AwardLinks) -> Self {
+        let may = |to| accolade_store::may_change(award.status, to);
+        let active = award.status == AwardStatus::Active;
+        Self {
+            suspend: may(AwardStatus::Suspended),
+            reinstate: may(AwardStatus::Active),
+            revoke: may(AwardStatus::Revoked),
+            reissue: active && links.replaced_by.is_none(),
+            renew: active && award.valid_until.is_some() && links.renewed_by.is_none(),
+        }
+    }
+}
 
 /// One page of a filtered awards list, with the count of all that pass the filter.
 #[derive(Debug, Clone, PartialEq)]

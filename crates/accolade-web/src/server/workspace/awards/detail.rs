@@ -10,7 +10,7 @@ use crate::{format_date, format_datetime};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::awards::Correction;
-use accolade_core::{Actor, Award, AwardStatus, Organization, Role};
+use accolade_core::{Actor, Award, Organization, Role};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -125,7 +125,7 @@ async fn detail_page(
         .map(|(days, at)| format!("{days} days before, sent {}", format_date(at)))
         .collect();
     let issuer = role >= Role::Issuer;
-    let live = award.status != AwardStatus::Revoked;
+    let actions = accolade_app::awards::AwardActions::of(award, &links);
     let (status, message, submitted) = match error {
         Some((status, message, submitted)) => (status, Some(message), submitted),
         None => (StatusCode::OK, None, None),
@@ -161,14 +161,11 @@ async fn detail_page(
         related,
         history,
         reminders,
-        can_suspend: issuer && award.status == AwardStatus::Active,
-        can_reinstate: issuer && award.status == AwardStatus::Suspended,
-        can_revoke: issuer && live,
-        can_reissue: issuer && award.status == AwardStatus::Active && links.replaced_by.is_none(),
-        can_renew: issuer
-            && award.status == AwardStatus::Active
-            && award.valid_until.is_some()
-            && links.renewed_by.is_none(),
+        can_suspend: issuer && actions.suspend,
+        can_reinstate: issuer && actions.reinstate,
+        can_revoke: issuer && actions.revoke,
+        can_reissue: issuer && actions.reissue,
+        can_renew: issuer && actions.renew,
         correct_email: submitted.email,
         correct_name: submitted.name,
         correct_language: submitted.language,
