@@ -126,6 +126,69 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The shape of a database as both backends can state it: each table with its columns, and
+/// each index created explicitly (not those backing a primary key or unique constraint), as
+/// `table: index`. Types are left out: they are spelled differently on purpose.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Schema {
+    pub columns: std::collections::BTreeSet<String>,
+    pub indexes: std::collections::BTreeSet<String>,
+}
+
+/// Reads the [`Schema`] of the store's database (migration bookkeeping left out).
+pub async fn schema(store: &Store) -> Result<Schema, StoreError> {
+    let mut out = Schema::default();
+    match &store.0 {
+        crate::store::Inner::Sqlite(s) => {
+            let columns: Vec<(String, String)> = sqlx::query_as(
+                "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                 AND m.name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(&s.pool)
+            .await?;
+            out.columns = columns
+                .into_iter()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .collect();
+            let indexes: Vec<(String, String)> = sqlx::query_as(
+                "SELECT tbl_name, name FROM sqlite_master \
+                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(&s.pool)
+            .await?;
+            out.indexes = indexes
+                .into_iter()
+                .map(|(t, i)| format!("{t}: {i}"))
+                .collect();
+        }
+        crate::store::Inner::Postgres(s) => {
+            let columns: Vec<(String, String)> = sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'",
+            )
+            .fetch_all(&s.pool)
+            .await?;
+            out.columns = columns
+                .into_iter()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .collect();
+            let indexes: Vec<(String, String)> = sqlx::query_as(
+                "SELECT tablename::text, indexname::text FROM pg_indexes \
+                 WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_sqlx%' \
+                 AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            )
+            .fetch_all(&s.pool)
+            .await?;
+            out.indexes = indexes
+                .into_iter()
+                .map(|(t, i)| format!("{t}: {i}"))
+                .collect();
+        }
+    }
+    Ok(out)
+}
+
 /// The URL with its path (the database name) replaced.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));

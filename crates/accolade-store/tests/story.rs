@@ -20,7 +20,7 @@ mod pathways;
 #[path = "story/status_changes.rs"]
 mod status_changes;
 
-use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite};
+use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite, schema};
 use accolade_store::{Store, StoreError};
 use fixtures::{T0, achievement, award, expect_corrupt, key, minutes, org};
 use time::macros::datetime;
@@ -432,4 +432,37 @@ async fn story_on_postgres() {
     let (store, _guard) = test_store.into_parts();
     assert_eq!(store.backend_name(), "postgres");
     story(&store).await;
+}
+
+/// Both backends' migrations build the same tables, columns and indexes: a column or index
+/// added to one folder and forgotten in the other fails here.
+#[tokio::test]
+async fn both_backends_have_the_same_schema() {
+    let sqlite = fresh_sqlite().await.unwrap();
+    let Some(postgres) = fresh_postgres()
+        .await
+        .expect("ACCOLADE_TEST_POSTGRES_URL is set but unusable")
+    else {
+        return;
+    };
+    let (lite, pg) = (
+        schema(sqlite.store()).await.unwrap(),
+        schema(postgres.store()).await.unwrap(),
+    );
+    assert!(
+        lite.columns.len() > 50 && !lite.indexes.is_empty(),
+        "{lite:?}"
+    );
+    let only = |a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<String>| {
+        a.difference(b).cloned().collect::<Vec<_>>()
+    };
+    assert!(
+        lite == pg,
+        "columns only on SQLite: {:?}\ncolumns only on PostgreSQL: {:?}\n\
+         indexes only on SQLite: {:?}\nindexes only on PostgreSQL: {:?}",
+        only(&lite.columns, &pg.columns),
+        only(&pg.columns, &lite.columns),
+        only(&lite.indexes, &pg.indexes),
+        only(&pg.indexes, &lite.indexes),
+    );
 }

@@ -162,6 +162,11 @@ impl Backend for Sqlite {
             "revocation final",
             include_str!("../../migrations/sqlite/0016_revocation_final.sql"),
         ),
+        (
+            17,
+            "claim tokens by award",
+            include_str!("../../migrations/sqlite/0017_claim_tokens_award.sql"),
+        ),
     ];
 }
 
@@ -247,6 +252,11 @@ impl Backend for Postgres {
             16,
             "revocation final",
             include_str!("../../migrations/postgres/0016_revocation_final.sql"),
+        ),
+        (
+            17,
+            "claim tokens by award",
+            include_str!("../../migrations/postgres/0017_claim_tokens_award.sql"),
         ),
     ];
 }
