@@ -92,7 +92,7 @@ run() {
   awk -v n="$name" -v rows="$ROWS" -v s="$seconds" -v kb="$rss" -v u="$user" -v y="$sys" \
     -v mails="$emails" 'BEGIN {
     printf "%-10s %7d rows  %6.1f s  %7.0f rows/s  CPU %6.1f s (user %.1f, sys %.1f)  %7d emails queued  peak RSS %4.0f MiB\n",
-      n, rows, s, rows / s, u + y, u, y, mails, kb / 1024 }' | tee -a "$RESULTS"
+      n, rows, s, rows / s, u + y, u, y, mails, kb / 1024 }' | tee -a "$RESULTS" >&2
 }
 
 LOAD_BEFORE="$(uptime)"

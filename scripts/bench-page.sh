@@ -59,6 +59,9 @@ COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
 if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
   COMMIT="$COMMIT (with uncommitted changes)"
 fi
+if [ "${NO_BUILD:-0}" = 1 ]; then
+  COMMIT="$COMMIT (NO_BUILD=1: the binary was not rebuilt and may be older)"
+fi
 LOAD_BEFORE="$(uptime)"
 BASE="http://127.0.0.1:$PORT"
 DATA=(--data-dir "$WORK/data" --public-url "$BASE")
