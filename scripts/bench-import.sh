@@ -1,22 +1,45 @@
 #!/usr/bin/env bash
 # Bulk issuing benchmark: generates a CSV of ROWS recipients (default 100,000), then runs
-# `accolade import-csv` (release build) on it, once on a fresh SQLite data directory and once
-# on a fresh PostgreSQL database (scripts/postgres.sh); NO_SQLITE=1 or NO_POSTGRES=1 skips one. It prints
-# wall time, rows per second, the emails queued (checked: one per award) and peak memory
-# (maximum resident set size, /usr/bin/time -v). One run covers everything an import does: hash
-# and validate every row, store the rows, sign every credential, write each award's email,
-# store the awards, mark the rows and queue the emails.
+# `accolade import-csv` on it with the release binary this script has just built (cargo
+# reports its path, so `CARGO_TARGET_DIR` is respected), once on a fresh SQLite data
+# directory and once on a fresh PostgreSQL database (scripts/postgres.sh); NO_SQLITE=1 or
+# NO_POSTGRES=1 skips one. It prints the binary, the commit, the cores and the load average
+# before and after, then per backend: wall time, rows per second, CPU time (user + system),
+# the emails queued (checked: one per award) and peak memory (maximum resident set size,
+# /usr/bin/time -v). One run covers everything an import does: hash and validate every row,
+# store the rows, sign every credential, write each award's email, store the awards, mark
+# the rows and queue the emails. Any failing command stops the script with its error.
 #   scripts/bench-import.sh [ROWS]
 set -euo pipefail
 
 ROWS="${1:-100000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/accolade-bench-import.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+ADMIN=""
+DB=""
+cleanup() {
+  if [ -n "$DB" ]; then
+    psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "bench-import: $*" >&2
+  exit 1
+}
 
 echo "building (release)…" >&2
-cargo build -q --release -p accolade --manifest-path "$ROOT/Cargo.toml"
-BIN="$ROOT/target/release/accolade"
+# The executable's path comes from cargo itself, wherever its target directory is.
+cargo build --release -p accolade --bin accolade --manifest-path "$ROOT/Cargo.toml" \
+  --message-format=json-render-diagnostics > "$WORK/build.json"
+BIN="$(sed -n 's/.*"executable":"\([^"]*\/accolade\)".*/\1/p' "$WORK/build.json" | tail -n 1)"
+[ -x "$BIN" ] || fail "cargo did not report the accolade executable"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
+  COMMIT="$COMMIT (with uncommitted changes)"
+fi
 
 CSV="$WORK/learners.csv"
 {
@@ -25,56 +48,54 @@ CSV="$WORK/learners.csv"
 } > "$CSV"
 echo "$ROWS rows, $(du -h "$CSV" | cut -f1) of CSV" >&2
 
-# retry CMD…: the data commands of the CLI open the database in one runtime and use it in
-# another, which PostgreSQL connections do not always survive; try a few times.
-retry() {
-  local i
-  for i in 1 2 3 4 5 6 7 8; do
-    "$@" 2> "$WORK/retry.err" && return 0
-    sleep 0.2
-  done
-  cat "$WORK/retry.err" >&2
-  return 1
-}
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
 
-# run NAME [global options…]: a fresh organization and achievement, then the timed import.
+# run NAME [global options…]: a fresh organization (with its first signing key) and
+# achievement, then the timed import and the check of its emails.
 run() {
   local name="$1"
   shift
   local global=("$@")
-  retry "$BIN" "${global[@]}" --public-url https://badges.example.org org create \
-    --name "Bench Academy" --url https://bench.example --json > /dev/null || true
-  if ! retry "$BIN" "${global[@]}" keys list --org bench-academy | grep -q active; then
-    retry "$BIN" "${global[@]}" keys rotate --org bench-academy > /dev/null
-  fi
+  "$BIN" "${global[@]}" --public-url https://badges.example.org org create \
+    --name "Bench Academy" --url https://bench.example --json > /dev/null
+  local keys
+  keys="$("$BIN" "${global[@]}" keys list --org bench-academy)"
+  grep -q active <<< "$keys" || fail "$name: the new organization has no active signing key"
   local achievement
-  achievement="$(retry "$BIN" "${global[@]}" achievement create --org bench-academy \
+  achievement="$("$BIN" "${global[@]}" achievement create --org bench-academy \
     --name "First Aid" --description "Workplace first aid." --criteria "Pass the assessment." \
     --json | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')"
+  [ -n "$achievement" ] || fail "$name: achievement create printed no id"
+  echo "$name: importing…" >&2
   /usr/bin/time -v -o "$WORK/time.txt" \
     "$BIN" "${global[@]}" import-csv --achievement "$achievement" "$CSV" --json \
-    > "$WORK/out.json" 2> "$WORK/progress.txt"
-  local seconds rss issued emails
+    > "$WORK/out.json" 2> "$WORK/progress.txt" || {
+    cat "$WORK/out.json" "$WORK/progress.txt" >&2
+    fail "$name: import-csv failed"
+  }
+  local seconds rss user sys issued emails outbox
   seconds="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.txt" |
     awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')"
   rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")"
+  user="$(sed -n 's/.*User time (seconds): //p' "$WORK/time.txt")"
+  sys="$(sed -n 's/.*System time (seconds): //p' "$WORK/time.txt")"
   issued="$(sed -n 's/.*"issued": *\([0-9]*\).*/\1/p' "$WORK/out.json")"
   if [ "$issued" != "$ROWS" ]; then
-    echo "$name: issued $issued of $ROWS rows" >&2
     cat "$WORK/out.json" "$WORK/progress.txt" >&2
-    exit 1
+    fail "$name: issued ${issued:-none} of $ROWS rows"
   fi
   # Every award's email is queued with it: one send job each (no SMTP: nothing is sent).
-  emails="$(retry "$BIN" "${global[@]}" outbox list --limit 0 |
-    sed -n 's/.*jobs: \([0-9]*\) queued.*/\1/p')"
-  if [ "$emails" != "$ROWS" ]; then
-    echo "$name: $emails emails queued for $ROWS awards" >&2
-    exit 1
-  fi
-  awk -v n="$name" -v rows="$ROWS" -v s="$seconds" -v kb="$rss" -v mails="$emails" 'BEGIN {
-    printf "%-10s %7d rows  %6.1f s  %7.0f rows/s  %7d emails queued  peak RSS %4.0f MiB\n", n, rows, s, rows / s, mails, kb / 1024 }'
+  outbox="$("$BIN" "${global[@]}" outbox list --limit 0)"
+  emails="$(sed -n 's/.*jobs: \([0-9]*\) queued.*/\1/p' <<< "$outbox")"
+  [ "$emails" = "$ROWS" ] || fail "$name: ${emails:-no count of} emails queued for $ROWS awards"
+  awk -v n="$name" -v rows="$ROWS" -v s="$seconds" -v kb="$rss" -v u="$user" -v y="$sys" \
+    -v mails="$emails" 'BEGIN {
+    printf "%-10s %7d rows  %6.1f s  %7.0f rows/s  CPU %6.1f s (user %.1f, sys %.1f)  %7d emails queued  peak RSS %4.0f MiB\n",
+      n, rows, s, rows / s, u + y, u, y, mails, kb / 1024 }' | tee -a "$RESULTS" >&2
 }
 
+LOAD_BEFORE="$(uptime)"
 unset ACCOLADE_DATABASE_URL ACCOLADE_MASTER_KEY
 if [ "${NO_SQLITE:-0}" != "1" ]; then
   run sqlite --data-dir "$WORK/sqlite"
@@ -83,7 +104,13 @@ fi
 if [ "${NO_POSTGRES:-0}" != "1" ]; then
   ADMIN="$(bash "$ROOT/scripts/postgres.sh")"
   DB="accolade_bench_$$"
-  psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null
-  trap 'psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null; rm -rf "$WORK"' EXIT
+  psql -q "$ADMIN" -c "CREATE DATABASE $DB" > /dev/null
   run postgres --data-dir "$WORK/pg" --database-url "${ADMIN%/postgres}/$DB"
 fi
+LOAD_AFTER="$(uptime)"
+
+echo
+echo "bulk import, $ROWS rows: $BIN at commit $COMMIT, $(nproc) cores"
+echo "load before: $LOAD_BEFORE"
+echo "load after:  $LOAD_AFTER"
+cat "$RESULTS"
