@@ -6,7 +6,8 @@ use super::EventKind;
 use accolade_core::AwardId;
 use accolade_store::{AnalyticsEvent, Store};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
@@ -36,6 +37,9 @@ enum Message {
 #[derive(Default)]
 pub(crate) struct Recorder {
     queue: OnceLock<mpsc::Sender<Message>>,
+    /// Events dropped because the queue was full, since the writer last reported them (one
+    /// warning per batch, not one line per event under load).
+    dropped: Arc<AtomicU64>,
 }
 
 impl Recorder {
@@ -46,7 +50,7 @@ impl Recorder {
         let runtime = tokio::runtime::Handle::try_current().ok()?;
         Some(self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            runtime.spawn(write_batches(store.clone(), rx));
+            runtime.spawn(write_batches(store.clone(), rx, self.dropped.clone()));
             tx
         }))
     }
@@ -56,7 +60,7 @@ impl Recorder {
             return;
         };
         if queue.try_send(Message::Event(event)).is_err() {
-            tracing::warn!("analytics queue full or closed: an event was dropped");
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -71,10 +75,17 @@ impl Recorder {
     }
 }
 
-async fn write_batches(store: Store, mut rx: mpsc::Receiver<Message>) {
+async fn write_batches(store: Store, mut rx: mpsc::Receiver<Message>, dropped: Arc<AtomicU64>) {
     let mut salt = DaySalt::default();
     let mut messages = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut messages, BATCH).await > 0 {
+        let lost = dropped.swap(0, Ordering::Relaxed);
+        if lost > 0 {
+            tracing::warn!(
+                count = lost,
+                "analytics queue full: events were dropped, not counted"
+            );
+        }
         let mut events = Vec::with_capacity(messages.len());
         let mut acks = Vec::new();
         for message in messages.drain(..) {

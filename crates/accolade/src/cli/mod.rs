@@ -80,6 +80,17 @@ enum Command {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // What the libraries report (dropped analytics events, failed jobs, retries) goes to
+    // standard error: all of it for the server, warnings and errors for other commands.
+    let level = match cli.command {
+        Command::Serve(_) => tracing::Level::INFO,
+        _ => tracing::Level::WARN,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     let result = match cli.command {
         Command::Keygen(a) => keys::keygen(&a),
         Command::Sign(a) => sign::run(&a),
