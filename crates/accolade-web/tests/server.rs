@@ -180,7 +180,11 @@ async fn axum_serve(
 }
 
 fn interop() -> bool {
-    std::env::var("ACCOLADE_INTEROP").is_ok_and(|v| v == "1")
+    accolade_testkit::gate::require_flag(
+        "ACCOLADE_INTEROP",
+        "the Digital Bazaar interop check",
+        "needs `npm ci` in interop/; scripts/test.sh does both",
+    )
 }
 
 fn node(script: &str, args: &[&str]) -> (bool, String) {
