@@ -29,8 +29,10 @@ fn asset_resolves(reference: &str) -> bool {
         return true;
     }
     match path.strip_prefix("/static/js/") {
-        Some(name) => crate::assets::script(name).is_some()
-            && crate::assets::script_href(name).as_deref() == Some(reference),
+        Some(name) => {
+            crate::assets::script(name).is_some()
+                && crate::assets::script_href(name).as_deref() == Some(reference)
+        }
         None => false,
     }
 }
@@ -72,10 +74,16 @@ fn preview_pages_render_and_their_assets_resolve() -> Result<(), Box<dyn std::er
     pages.push(("credential-long.html", crate::credential(&long)?));
     assert!(pages.len() >= 13);
     for (name, html) in &pages {
-        assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"), "{name}: not a full page");
+        assert!(
+            html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+            "{name}: not a full page"
+        );
         assert!(html.trim_end().ends_with("</html>"), "{name}: truncated");
         for leftover in ["{{", "}}", "{%", "%}"] {
-            assert!(!html.contains(leftover), "{name}: template syntax {leftover} left in the page");
+            assert!(
+                !html.contains(leftover),
+                "{name}: template syntax {leftover} left in the page"
+            );
         }
         let stylesheets: Vec<&str> = attribute_values(html, "href")
             .into_iter()
@@ -87,7 +95,10 @@ fn preview_pages_render_and_their_assets_resolve() -> Result<(), Box<dyn std::er
             .chain(attribute_values(html, "src"))
             .filter(|r| r.starts_with("/static/"))
         {
-            assert!(asset_resolves(reference), "{name}: {reference} is not served");
+            assert!(
+                asset_resolves(reference),
+                "{name}: {reference} is not served"
+            );
         }
         for anchor in attribute_values(html, "href")
             .into_iter()

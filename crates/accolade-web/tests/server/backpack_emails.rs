@@ -71,7 +71,10 @@ fn flow(app: Arc<App>, http: &Http) {
         .unwrap();
     let page = ada.get("/backpack");
     assert_eq!(page.status, 200);
-    assert!(!page.body.contains("/backpack/waiting/"), "nothing waits yet");
+    assert!(
+        !page.body.contains("/backpack/waiting/"),
+        "nothing waits yet"
+    );
     let csrf = hidden_csrf(&page.body);
 
     // Adding the address: a forged form does nothing; a real one mails a link.
@@ -106,7 +109,10 @@ fn flow(app: Arc<App>, http: &Http) {
     let page = ada.get("/backpack");
     assert!(page.body.contains("ada.work@example.com"));
     assert!(page.body.contains("waiting for its link"));
-    assert!(!page.body.contains("/backpack/waiting/"), "unverified: still nothing waits");
+    assert!(
+        !page.body.contains("/backpack/waiting/"),
+        "unverified: still nothing waits"
+    );
 
     // The link: a made-up token is refused; the real one verifies, once, without a session.
     let stranger = Browser::new(http).get("/backpack/emails/verify/made-up-token");
@@ -118,7 +124,11 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(location(&verified), "/backpack?notice=verified");
     let emails = rt.block_on(app.earner_emails(&ada_user)).unwrap();
     assert!(emails[0].verified_at.is_some());
-    assert_eq!(Browser::new(http).get(&link).status, 404, "the link works once");
+    assert_eq!(
+        Browser::new(http).get(&link).status,
+        404,
+        "the link works once"
+    );
 
     // The badge sent to that address now waits; another account cannot take it.
     let page = ada.get("/backpack");
@@ -143,7 +153,11 @@ fn flow(app: Arc<App>, http: &Http) {
             .any(|b| b.credential_path.contains(&award.id.to_string())),
         "the badge is in Ada's backpack"
     );
-    assert!(rt.block_on(app.waiting_badges(&ada_user)).unwrap().is_empty());
+    assert!(
+        rt.block_on(app.waiting_badges(&ada_user))
+            .unwrap()
+            .is_empty()
+    );
     let page = ada.get("/backpack");
     assert!(page.body.contains("Night Shift Lead"));
     assert!(!page.body.contains(&waiting));
