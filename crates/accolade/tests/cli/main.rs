@@ -557,5 +557,6 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
 
 mod browser;
 mod loopback;
+mod operations;
 mod platform;
 mod verdicts;
