@@ -22,6 +22,8 @@ mod accounts;
 mod achievements;
 #[path = "server/awards.rs"]
 mod awards;
+#[path = "server/backpack_emails.rs"]
+mod backpack_emails;
 #[path = "server/bulk_issue.rs"]
 mod bulk_issue;
 #[path = "server/designer.rs"]
@@ -36,6 +38,8 @@ mod earner_import;
 mod i18n;
 #[path = "server/jwt.rs"]
 mod jwt;
+#[path = "server/members_manage.rs"]
+mod members_manage;
 #[path = "server/openbadgeslib.rs"]
 mod openbadgeslib;
 #[path = "server/page_cache.rs"]
@@ -180,7 +184,11 @@ async fn axum_serve(
 }
 
 fn interop() -> bool {
-    std::env::var("ACCOLADE_INTEROP").is_ok_and(|v| v == "1")
+    accolade_testkit::gate::require_flag(
+        "ACCOLADE_INTEROP",
+        "the Digital Bazaar interop check",
+        "needs `npm ci` in interop/; scripts/test.sh does both",
+    )
 }
 
 fn node(script: &str, args: &[&str]) -> (bool, String) {

@@ -10,11 +10,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn interop() -> bool {
-    let on = std::env::var("ACCOLADE_INTEROP").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!("interop checks skipped: set ACCOLADE_INTEROP=1 (scripts/test.sh does)");
-    }
-    on
+    accolade_testkit::gate::require_flag(
+        "ACCOLADE_INTEROP",
+        "the Digital Bazaar interop check",
+        "needs `npm ci` in interop/; scripts/test.sh does both",
+    )
 }
 
 fn node(script: &str, args: &[&str]) -> Output {

@@ -1,12 +1,28 @@
-//! Writes rendered badges to target/tmp/badges/ to look at.
+//! A sample of every shape (with palettes and long titles), every icon, a logo badge and the
+//! Open Graph card: each renders and decodes as a PNG of the size asked for, with real
+//! content. With `ACCOLADE_BADGE_SAMPLES_DIR` set, the files and two contact sheets are also
+//! written there to look at (nothing is written otherwise).
 
-use super::design;
+use super::{assert_png, design};
 use accolade_media::*;
+use std::path::PathBuf;
+
+fn samples_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("ACCOLADE_BADGE_SAMPLES_DIR")?);
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
+/// Decodes `png` and checks its size and content before overlaying it on `sheet`.
+fn tile(sheet: &mut image::RgbaImage, png: &[u8], size: u32, x: i64, y: i64) {
+    assert_png(png, size, size);
+    let tile = image::load_from_memory(png).unwrap().to_rgba8();
+    image::imageops::overlay(sheet, &tile, x, y);
+}
 
 #[test]
-fn write_sample_badges_for_inspection() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("badges");
-    std::fs::create_dir_all(&dir).unwrap();
+fn sample_badges_render_at_their_declared_size() {
+    let dir = samples_dir();
     let palettes = [
         ("#1f4e79", "#ffffff", "#f2c14e"),
         ("#7a1f2b", "#ffffff", "#f4d35e"),
@@ -33,6 +49,7 @@ fn write_sample_badges_for_inspection() {
             Icon::GraduationCap,
         ),
     ];
+    assert_eq!(Shape::ALL.len(), palettes.len());
     let mut shapes =
         image::RgbaImage::from_pixel(4 * 300, 2 * 300, image::Rgba([255, 255, 255, 255]));
     for (i, shape) in Shape::ALL.iter().enumerate() {
@@ -47,15 +64,18 @@ fn write_sample_badges_for_inspection() {
             d.border.style = BorderStyle::Single;
         }
         let svg = to_svg(&d);
-        std::fs::write(dir.join(format!("{shape:?}.svg").to_lowercase()), &svg).unwrap();
+        assert!(svg.starts_with("<svg"), "{shape:?}: not an SVG");
         let png = render_png(&svg, 400).unwrap();
-        std::fs::write(dir.join(format!("{shape:?}.png").to_lowercase()), png).unwrap();
-        let tile = image::load_from_memory(&render_png(&svg, 300).unwrap())
-            .unwrap()
-            .to_rgba8();
-        image::imageops::overlay(
+        assert_png(&png, 400, 400);
+        if let Some(dir) = &dir {
+            std::fs::write(dir.join(format!("{shape:?}.svg").to_lowercase()), &svg).unwrap();
+            std::fs::write(dir.join(format!("{shape:?}.png").to_lowercase()), &png).unwrap();
+        }
+        let png = render_png(&svg, 300).unwrap();
+        tile(
             &mut shapes,
-            &tile,
+            &png,
+            300,
             (i as i64 % 4) * 300,
             (i as i64 / 4) * 300,
         );
@@ -63,25 +83,21 @@ fn write_sample_badges_for_inspection() {
     // The eighth tile: a design with a logo and no subtitle.
     let mut d = design(Shape::Circle, "Logo Badge", "", None);
     d.logo = Some(Logo::from_bytes(super::png(120, 80).as_slice()).unwrap());
-    let tile = image::load_from_memory(&render_png(&to_svg(&d), 300).unwrap())
-        .unwrap()
-        .to_rgba8();
-    image::imageops::overlay(&mut shapes, &tile, 3 * 300, 300);
-    shapes.save(dir.join("shapes.png")).unwrap();
-    // Every icon on one sheet: 16 small circles rendered side by side.
+    let png = render_png(&to_svg(&d), 300).unwrap();
+    tile(&mut shapes, &png, 300, 3 * 300, 300);
+    // Every icon: small circles side by side.
     let mut sheet = image::RgbaImage::new(4 * 240, 4 * 240);
     for (i, icon) in Icon::ALL.iter().enumerate() {
         let d = design(Shape::Circle, icon.label(), "", Some(*icon));
         let png = render_png(&to_svg(&d), 240).unwrap();
-        let tile = image::load_from_memory(&png).unwrap().to_rgba8();
-        image::imageops::overlay(
+        tile(
             &mut sheet,
-            &tile,
+            &png,
+            240,
             (i as i64 % 4) * 240,
             (i as i64 / 4) * 240,
         );
     }
-    sheet.save(dir.join("icons.png")).unwrap();
     let d = design(
         Shape::Rosette,
         "Certified Safety Officer",
@@ -90,5 +106,15 @@ fn write_sample_badges_for_inspection() {
     );
     let card =
         render_og_card(&to_svg(&d), "Certified Safety Officer", "Northwind Academy").unwrap();
-    std::fs::write(dir.join("og-card.png"), card).unwrap();
+    let decoded = image::load_from_memory_with_format(&card, image::ImageFormat::Png).unwrap();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (OG_WIDTH, OG_HEIGHT),
+        "the Open Graph card has the size it declares"
+    );
+    if let Some(dir) = &dir {
+        shapes.save(dir.join("shapes.png")).unwrap();
+        sheet.save(dir.join("icons.png")).unwrap();
+        std::fs::write(dir.join("og-card.png"), card).unwrap();
+    }
 }

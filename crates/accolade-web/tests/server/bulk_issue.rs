@@ -1,7 +1,8 @@
 //! Bulk issuing in the browser, on SQLite and PostgreSQL: upload → map the columns → a dry run
 //! showing the bad row → issue → the progress JSON reaches "done" (the badge emails are in the
 //! outbox, one per award); the same file again issues nothing; hostile files are refused with
-//! clear messages; another organization's import is not found.
+//! clear messages; another organization's import is not found; a dry run discarded is gone
+//! and issued nothing.
 
 use super::accounts::{PW, create_org, location, sign_up, start_with_mail};
 use super::{Browser, Http, Reply};
@@ -246,4 +247,81 @@ async fn bulk_issue_on_postgres() {
     let (app, port) = start_with_mail(store, &smtp).await;
     let http = Http::new(port);
     tokio::task::block_in_place(|| flow(app, &http));
+}
+
+/// A dry-run import discarded before issuing: a forged form is refused; then the import is
+/// gone (its pages 404, not listed) and nothing was issued.
+fn discard_flow(app: Arc<App>, http: &Http) {
+    let rt = tokio::runtime::Handle::current();
+    let (mut ada, csrf) = sign_up(http, "Ada Lovelace", "ada@example.com");
+    let slug = create_org(&mut ada, &csrf, "Discard Academy");
+    let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
+    let achievement = rt
+        .block_on(app.create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "First Aid".into(),
+                description: "Workplace first aid.".into(),
+                criteria_narrative: Some("Pass the assessment.".into()),
+                ..NewAchievement::default()
+            },
+        ))
+        .unwrap()
+        .id
+        .to_string();
+    let file = "Full Name,Work Email\nAda Lovelace,ada@example.org\nCy,cy@example.org\n";
+    let page_url = dry_run(&mut ada, &slug, &csrf, &achievement, file);
+    let imports = format!("/dashboard/orgs/{slug}/imports");
+    assert!(ada.get(&imports).body.contains(&page_url));
+    let report = ada.get(&page_url);
+    assert!(
+        report.body.contains(&format!("{page_url}/discard")),
+        "{}",
+        report.body
+    );
+    let (mut eve, eve_csrf) = sign_up(http, "Eve", "eve@example.com");
+    assert_eq!(
+        eve.post(&format!("{page_url}/discard"), &[("csrf", &eve_csrf)])
+            .status,
+        404,
+        "another account cannot discard it"
+    );
+    let forged = ada.post(&format!("{page_url}/discard"), &[("csrf", "forged")]);
+    assert_eq!(forged.status, 403);
+    assert_eq!(ada.get(&page_url).status, 200);
+    let discarded = ada.post(&format!("{page_url}/discard"), &[("csrf", &csrf)]);
+    assert_eq!(discarded.status, 303, "{}", discarded.body);
+    assert_eq!(location(&discarded), imports);
+    assert_eq!(ada.get(&page_url).status, 404);
+    assert_eq!(ada.get(&format!("{page_url}/progress")).status, 404);
+    assert!(!ada.get(&imports).body.contains(&page_url));
+    assert!(
+        rt.block_on(app.outbox(Some(org.id), 10))
+            .unwrap()
+            .is_empty(),
+        "nothing was issued"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn discard_import_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let (app, port) = super::start(store).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| discard_flow(app, &http));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn discard_import_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    let (app, port) = super::start(store).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| discard_flow(app, &http));
 }

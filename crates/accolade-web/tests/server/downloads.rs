@@ -25,15 +25,14 @@ struct File {
 }
 
 /// Runs `interop/py/{script}` with the Python of ACCOLADE_PYTHON and reads one JSON value
-/// per output line; `None` (with a note) when ACCOLADE_PYTHON is not set.
+/// per output line; `None` (skipped visibly) when ACCOLADE_PYTHON is not set, a failure
+/// under CI.
 fn python_json(script: &str, args: &[String]) -> Option<Vec<serde_json::Value>> {
-    let Ok(python) = std::env::var("ACCOLADE_PYTHON") else {
-        eprintln!(
-            "skipping {script}: set ACCOLADE_PYTHON to a Python with openbadges-bakery and \
-             openbadges (scripts/test.sh does)"
-        );
-        return None;
-    };
+    let python = accolade_testkit::gate::require_var(
+        "ACCOLADE_PYTHON",
+        &format!("interop/py/{script}"),
+        "a Python with interop/py/requirements.txt; scripts/test.sh sets it",
+    )?;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../interop/py")
         .join(script);

@@ -111,11 +111,11 @@ fn error(line: &Value, check: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn openbadgeslib_reads_and_verifies_downloads() {
-    let Ok(python) = std::env::var("ACCOLADE_PYTHON_OBL") else {
-        eprintln!(
-            "skipping openbadgeslib_check.py: set ACCOLADE_PYTHON_OBL to a Python with \
-             interop/py/requirements-openbadgeslib.txt (scripts/test.sh does)"
-        );
+    let Some(python) = accolade_testkit::gate::require_var(
+        "ACCOLADE_PYTHON_OBL",
+        "interop/py/openbadgeslib_check.py",
+        "a Python with interop/py/requirements-openbadgeslib.txt; scripts/test.sh sets it",
+    ) else {
         return;
     };
     let (store, _guard) = accolade_store::testing::fresh_sqlite()

@@ -38,8 +38,11 @@ fn wait_until_up(port: u16) {
 
 #[test]
 fn journeys_in_headless_chromium() {
-    if std::env::var("ACCOLADE_BROWSER").map_or(true, |v| v != "1") {
-        eprintln!("browser journeys skipped: set ACCOLADE_BROWSER=1 (scripts/test.sh does)");
+    if !accolade_testkit::gate::require_flag(
+        "ACCOLADE_BROWSER",
+        "the headless Chromium journeys",
+        "needs Chromium (ACCOLADE_CHROMIUM) and `npm ci` in interop/; scripts/test.sh does all",
+    ) {
         return;
     }
     let tmp = Tmp::new("browser");

@@ -1,0 +1,206 @@
+//! An earner's extra addresses over HTTP, on SQLite and PostgreSQL: adding one sends a
+//! verification link (forged forms refused), the link verifies it once (a made-up token is
+//! 404), a badge sent to that address then waits on the backpack and `POST
+//! /backpack/waiting/{id}` adds it; another account cannot take it; removing the address
+//! removes it from the account.
+
+use super::accounts::{location, sign_up};
+use super::{Browser, Http, hidden_csrf, start};
+use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
+use accolade_core::{Actor, Email};
+use accolade_store::Store;
+use std::sync::Arc;
+
+/// The token of the newest `{PUBLIC}/backpack/emails/verify/TOKEN` link mailed to `to`.
+fn verify_token(app: &App, to: &str) -> String {
+    let rt = tokio::runtime::Handle::current();
+    let mails = rt.block_on(app.outbox(None, 100)).unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.to.as_str() == to && m.body_text.contains("/backpack/emails/verify/"))
+        .expect("a verification email to the new address");
+    let prefix = format!("{}/backpack/emails/verify/", super::PUBLIC);
+    let at = mail.body_text.find(&prefix).expect("the link") + prefix.len();
+    mail.body_text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn flow(app: Arc<App>, http: &Http) {
+    let rt = tokio::runtime::Handle::current();
+    let org = rt
+        .block_on(app.create_org(NewOrganization {
+            name: "Acme Academy".into(),
+            url: "https://acme.example".into(),
+            email: None,
+            description: None,
+            slug: Some("acme-emails".into()),
+        }))
+        .unwrap();
+    let achievement = rt
+        .block_on(app.create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: org.id,
+                name: "Night Shift Lead".into(),
+                description: "Runs the night shift.".into(),
+                criteria_narrative: Some("Ran it.".into()),
+                ..NewAchievement::default()
+            },
+        ))
+        .unwrap();
+    let award = rt
+        .block_on(app.award(
+            &Actor::system(),
+            NewAward {
+                achievement_id: achievement.id,
+                recipient_email: "ada.work@example.com".into(),
+                recipient_name: Some("Ada".into()),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let (mut ada, _) = sign_up(http, "Ada Lovelace", "ada.home@example.com");
+    let ada_user = rt
+        .block_on(
+            app.store()
+                .user_by_email(&Email::parse("ada.home@example.com").unwrap()),
+        )
+        .unwrap()
+        .unwrap();
+    let page = ada.get("/backpack");
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("/backpack/waiting/"),
+        "nothing waits yet"
+    );
+    let csrf = hidden_csrf(&page.body);
+
+    // Adding the address: a forged form does nothing; a real one mails a link.
+    let forged = ada.post(
+        "/backpack/emails",
+        &[
+            ("csrf", "forged"),
+            ("action", "add"),
+            ("email", "ada.work@example.com"),
+        ],
+    );
+    assert_eq!(forged.status, 403);
+    assert!(
+        rt.block_on(app.earner_emails(&ada_user))
+            .unwrap()
+            .is_empty()
+    );
+    let added = ada.post(
+        "/backpack/emails",
+        &[
+            ("csrf", &csrf),
+            ("action", "add"),
+            ("email", "ada.work@example.com"),
+        ],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    assert_eq!(location(&added), "/backpack?notice=sent");
+    let emails = rt.block_on(app.earner_emails(&ada_user)).unwrap();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].email.as_str(), "ada.work@example.com");
+    assert!(emails[0].verified_at.is_none());
+    let page = ada.get("/backpack");
+    assert!(page.body.contains("ada.work@example.com"));
+    assert!(page.body.contains("waiting for its link"));
+    assert!(
+        !page.body.contains("/backpack/waiting/"),
+        "unverified: still nothing waits"
+    );
+
+    // The link: a made-up token is refused; the real one verifies, once, without a session.
+    let stranger = Browser::new(http).get("/backpack/emails/verify/made-up-token");
+    assert_eq!(stranger.status, 404);
+    let token = verify_token(&app, "ada.work@example.com");
+    let link = format!("/backpack/emails/verify/{token}");
+    let verified = Browser::new(http).get(&link);
+    assert_eq!(verified.status, 303, "{}", verified.body);
+    assert_eq!(location(&verified), "/backpack?notice=verified");
+    let emails = rt.block_on(app.earner_emails(&ada_user)).unwrap();
+    assert!(emails[0].verified_at.is_some());
+    assert_eq!(
+        Browser::new(http).get(&link).status,
+        404,
+        "the link works once"
+    );
+
+    // The badge sent to that address now waits; another account cannot take it.
+    let page = ada.get("/backpack");
+    let waiting = format!("/backpack/waiting/{}", award.id);
+    assert!(page.body.contains(&waiting), "{}", page.body);
+    assert!(page.body.contains("Badges waiting for you"));
+    let (mut eve, _) = sign_up(http, "Eve", "eve@example.com");
+    let eve_csrf = hidden_csrf(&eve.get("/backpack").body);
+    let stolen = eve.post(&waiting, &[("csrf", &eve_csrf)]);
+    assert_ne!(stolen.status, 303, "another account took the badge");
+    assert!(!eve.get("/backpack").body.contains("Night Shift Lead"));
+    let forged = ada.post(&waiting, &[("csrf", "forged")]);
+    assert_eq!(forged.status, 403);
+    let taken = ada.post(&waiting, &[("csrf", &csrf)]);
+    assert_eq!(taken.status, 303, "{}", taken.body);
+    assert_eq!(location(&taken), "/backpack?notice=claimed");
+    let backpack = rt.block_on(app.backpack(&ada_user)).unwrap();
+    assert!(
+        backpack
+            .badges
+            .iter()
+            .any(|b| b.credential_path.contains(&award.id.to_string())),
+        "the badge is in Ada's backpack"
+    );
+    assert!(
+        rt.block_on(app.waiting_badges(&ada_user))
+            .unwrap()
+            .is_empty()
+    );
+    let page = ada.get("/backpack");
+    assert!(page.body.contains("Night Shift Lead"));
+    assert!(!page.body.contains(&waiting));
+
+    // Removing the address.
+    let removed = ada.post(
+        "/backpack/emails",
+        &[
+            ("csrf", &csrf),
+            ("action", "remove"),
+            ("email", "ada.work@example.com"),
+        ],
+    );
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    assert_eq!(location(&removed), "/backpack?notice=saved");
+    assert!(
+        rt.block_on(app.earner_emails(&ada_user))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!ada.get("/backpack").body.contains("ada.work@example.com"));
+}
+
+async fn run(store: Store) {
+    let (app, port) = start(store).await;
+    let http = Http::new(port);
+    tokio::task::block_in_place(|| flow(app, &http));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backpack_emails_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    run(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backpack_emails_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    run(store).await;
+}
