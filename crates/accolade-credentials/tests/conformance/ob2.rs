@@ -31,10 +31,7 @@ impl Fetch for Site {
 
 fn hash(email: &str, salt: &str) -> String {
     let d = sha2::Sha256::digest(format!("{email}{salt}").as_bytes());
-    format!(
-        "sha256${}",
-        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
+    format!("sha256${}", hex::encode(d))
 }
 
 fn site() -> Site {
