@@ -346,4 +346,18 @@ mod tests {
         ));
         assert!(!form_token_ok(&HeaderMap::new(), &real));
     }
+
+    #[test]
+    fn cookies_are_read_by_name_among_others() {
+        let h = with_cookie("lang=fr; accolade_form=abc; accolade_session=s1");
+        assert_eq!(cookie(&h, "accolade_form").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "accolade_session").as_deref(), Some("s1"));
+        // A name that only ends with the wanted one is another cookie.
+        let h = with_cookie("xaccolade_form=evil");
+        assert_eq!(cookie(&h, "accolade_form"), None);
+        assert_eq!(
+            cookie(&with_cookie("accolade_form="), "accolade_form").as_deref(),
+            Some("")
+        );
+    }
 }
