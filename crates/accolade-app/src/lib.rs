@@ -30,6 +30,7 @@ pub mod profile;
 pub mod public_page;
 pub mod sharing;
 mod status;
+pub mod tokens;
 mod urls;
 mod verify;
 pub mod verify_gate;

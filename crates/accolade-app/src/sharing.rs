@@ -314,13 +314,7 @@ fn etag(parts: &[&str]) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    let hex: String = h
-        .finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("\"{hex}\"")
+    format!("\"{}\"", hex::encode(&h.finalize()[..12]))
 }
 
 /// The add-to-profile link naming LinkedIn's organization by id instead of by name.

@@ -142,7 +142,7 @@ fn pin_holds(c: &BundledContext) -> bool {
         CONTEXTS
             .iter()
             .chain(TEST_CONTEXTS.iter())
-            .filter(|c| crate::rdf::canon::hex(&Sha256::digest(c.json.as_bytes())) == c.sha256)
+            .filter(|c| hex::encode(Sha256::digest(c.json.as_bytes())) == c.sha256)
             .map(|c| c.url)
             .collect()
     });
@@ -161,10 +161,6 @@ mod tests {
     use std::collections::HashSet;
     use std::path::PathBuf;
 
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
     fn contexts_dir() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contexts")
     }
@@ -172,7 +168,7 @@ mod tests {
     #[test]
     fn contexts_pins_match_bundled_bytes() {
         for c in all() {
-            let digest = hex(&Sha256::digest(c.json.as_bytes()));
+            let digest = hex::encode(Sha256::digest(c.json.as_bytes()));
             assert_eq!(digest, c.sha256, "SHA-256 pin of {}", c.url);
         }
     }

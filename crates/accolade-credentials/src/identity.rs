@@ -20,6 +20,7 @@
 use accolade_core::Email;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 /// Number of random bytes in a salt: 128 bits, the minimum in security item 8.
 const SALT_BYTES: usize = 16;
@@ -55,7 +56,7 @@ pub enum IdentityError {
 pub fn new_salt() -> Result<String, IdentityError> {
     let mut bytes = [0u8; SALT_BYTES];
     getrandom::fill(&mut bytes).map_err(|e| IdentityError::Random(e.to_string()))?;
-    Ok(hex_lower(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// `"sha256$" + hex(SHA-256(value ‖ salt))`, lowercase hex.
@@ -65,7 +66,7 @@ pub fn new_salt() -> Result<String, IdentityError> {
 pub fn hash_identity(value: &str, salt: &str) -> String {
     let mut out = String::with_capacity(SHA256_PREFIX.len() + 64);
     out.push_str(SHA256_PREFIX);
-    out.push_str(&hex_lower(&digest(value, salt)));
+    out.push_str(&hex::encode(digest(value, salt)));
     out
 }
 
@@ -96,7 +97,8 @@ pub fn identity_matches(
     }
     let claimed = parse_hex32(hex).ok_or(IdentityError::MalformedHash)?;
     let actual = digest(value, salt.unwrap_or(""));
-    Ok(constant_time_eq(&claimed, &actual))
+    // The time taken must not depend on where the hashes first differ.
+    Ok(claimed.ct_eq(&actual).into())
 }
 
 /// Where in a credential the matching identity was found.
@@ -313,36 +315,11 @@ fn digest(value: &str, salt: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
 /// Parses exactly 64 hex digits (either case) into 32 bytes.
-fn parse_hex32(hex: &str) -> Option<[u8; 32]> {
-    let digits = hex.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
+fn parse_hex32(digits: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        let hi = char::from(pair[0]).to_digit(16)?;
-        let lo = char::from(pair[1]).to_digit(16)?;
-        *byte = u8::try_from(hi * 16 + lo).ok()?;
-    }
+    hex::decode_to_slice(digits, &mut out).ok()?;
     Some(out)
-}
-
-/// Compares without an early exit, so the time taken does not depend on where the inputs
-/// first differ.
-fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
 }
 
 #[cfg(test)]

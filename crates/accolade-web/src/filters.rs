@@ -2,6 +2,7 @@
 //! `javascript:` URL is still a `javascript:` URL.
 
 use minijinja::Environment;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub(crate) fn register(env: &mut Environment<'_>) {
     env.add_filter("href", href);
@@ -73,13 +74,12 @@ pub(crate) fn paragraphs(text: Option<&str>) -> Vec<String> {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, for a query value.
 pub(crate) fn query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, UNRESERVED).to_string()
 }
+
+/// Bytes other than RFC 3986's unreserved characters.
+pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');

@@ -2,7 +2,7 @@
 //! invitation email queued with them), role changes and removal. Admins manage members up to
 //! admin; only owners grant, change or remove the owner role; the last owner stays.
 
-use super::{CurrentUser, INVITATION_LIFETIME, parse_email, secrets};
+use super::{CurrentUser, INVITATION_LIFETIME, parse_email};
 use crate::{App, AppError, AppResult};
 use accolade_core::{Actor, Invitation, Membership, OrgId, Organization, Role, User, UserId};
 use accolade_store::StoreError;
@@ -73,10 +73,10 @@ impl App {
                 email.as_str()
             )));
         }
-        let token = secrets::new_token()?;
+        let token = crate::tokens::new_token()?;
         let now = self.now();
         let invitation = Invitation {
-            token_hash: secrets::token_hash(&token),
+            token_hash: crate::tokens::token_hash(&token),
             org_id: org,
             email,
             role,
@@ -155,7 +155,7 @@ impl App {
             || AppError::Invalid("this invitation link is invalid, expired or already used".into());
         let invitation = self
             .store
-            .invitation(&secrets::token_hash(token))
+            .invitation(&crate::tokens::token_hash(token))
             .await?
             .filter(|i| i.accepted_at.is_none() && i.expires_at > self.now())
             .ok_or_else(invalid)?;
@@ -175,7 +175,7 @@ impl App {
         }
         let invitation = self
             .store
-            .accept_invitation(&secrets::token_hash(token), self.now())
+            .accept_invitation(&crate::tokens::token_hash(token), self.now())
             .await?
             .ok_or_else(|| {
                 AppError::Invalid("this invitation link is invalid, expired or already used".into())

@@ -119,10 +119,10 @@ impl App {
             return Err(AppError::Unauthorized(SIGNIN_FAILED.into()));
         };
         self.store.clear_signin_failures(&account_key).await?;
-        let token = secrets::new_token()?;
-        let csrf_token = secrets::new_token()?;
+        let token = crate::tokens::new_token()?;
+        let csrf_token = crate::tokens::new_token()?;
         let session = SessionRecord {
-            token_hash: secrets::token_hash(&token),
+            token_hash: crate::tokens::token_hash(&token),
             user_id: user.id,
             csrf_token: csrf_token.clone(),
             created_at: now,
@@ -138,7 +138,11 @@ impl App {
 
     /// The user behind a session token; `None` for unknown or expired sessions.
     pub async fn current_user(&self, token: &str) -> AppResult<Option<CurrentUser>> {
-        let Some(session) = self.store.session(&secrets::token_hash(token)).await? else {
+        let Some(session) = self
+            .store
+            .session(&crate::tokens::token_hash(token))
+            .await?
+        else {
             return Ok(None);
         };
         if session.expires_at <= self.now() {
@@ -159,7 +163,7 @@ impl App {
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
         Ok(self
             .store
-            .delete_session(&secrets::token_hash(token))
+            .delete_session(&crate::tokens::token_hash(token))
             .await?)
     }
 

@@ -26,8 +26,8 @@ impl App {
             return Ok(None);
         };
         self.store.record_signin_failure(&key, now, window).await?;
-        let token = secrets::new_token()?;
-        let token_hash = secrets::token_hash(&token);
+        let token = crate::tokens::new_token()?;
+        let token_hash = crate::tokens::token_hash(&token);
         self.store
             .insert_password_reset(&token_hash, user.id, now + RESET_LIFETIME)
             .await?;
@@ -41,7 +41,7 @@ impl App {
         secrets::check_password_rules(new_password)?;
         let user = self
             .store
-            .use_password_reset(&secrets::token_hash(token), self.now())
+            .use_password_reset(&crate::tokens::token_hash(token), self.now())
             .await?
             .ok_or_else(|| {
                 AppError::Invalid("this reset link is invalid, expired or already used".into())

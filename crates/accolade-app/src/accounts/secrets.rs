@@ -3,9 +3,7 @@
 use crate::{AppError, AppResult};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 pub const MIN_PASSWORD: usize = 10;
 pub const MAX_PASSWORD: usize = 256;
@@ -53,25 +51,9 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password, never valid").unwrap_or_default())
 }
 
-/// A new random token (256 bits, URL-safe).
-pub fn new_token() -> AppResult<String> {
-    let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(URL_SAFE_NO_PAD.encode(b))
-}
-
-/// What is stored for a token: its SHA-256, hex.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Compares two strings in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -86,9 +68,6 @@ mod tests {
         assert!(!verify_password("correct horse batterY", &h));
         assert!(!verify_password("x", "not a hash"));
         assert!(check_password_rules("short").is_err());
-        let t = new_token().unwrap();
-        assert!(t.len() >= 43 && t != new_token().unwrap());
-        assert_eq!(token_hash(&t).len(), 64);
         assert!(
             constant_time_eq("abc", "abc")
                 && !constant_time_eq("abc", "abd")

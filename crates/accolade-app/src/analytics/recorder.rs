@@ -117,11 +117,7 @@ pub(crate) fn client_hash(salt: &[u8], material: &str) -> String {
     let mut h = Sha256::new();
     h.update(salt);
     h.update(material.as_bytes());
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The current day's salt, kept in the database (so every process of the instance hashes

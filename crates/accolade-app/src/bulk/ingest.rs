@@ -39,11 +39,7 @@ fn sha256_file(path: &Path) -> AppResult<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// The blocking side: hash, then stream validated rows in batches into `tx`.

@@ -35,8 +35,7 @@ struct Prepared {
 fn lease_owner() -> AppResult<String> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-    let random: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!("pid {} / {random}", std::process::id()))
+    Ok(format!("pid {} / {}", std::process::id(), hex::encode(b)))
 }
 
 impl App {

@@ -166,9 +166,7 @@ impl App {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(&dir).map_err(io_error)?;
         self.delete_stale_uploads(&dir);
-        let mut b = [0u8; 16];
-        getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-        let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let token = crate::tokens::new_token()?;
         let own = staged_dir(org, &token);
         std::fs::create_dir(&own).map_err(io_error)?;
         Ok(StagedUpload {
@@ -187,9 +185,8 @@ impl App {
     /// The staged file of `org` named by `token`; `NotFound` for another organization's, a
     /// malformed token or a file already used or deleted.
     pub fn staged_upload(&self, org: OrgId, token: &str) -> AppResult<PathBuf> {
-        let well_formed = token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit());
         let missing = || AppError::NotFound("uploaded file");
-        if !well_formed {
+        if !crate::tokens::is_token(token) {
             return Err(missing());
         }
         std::fs::read_dir(staged_dir(org, token))

@@ -1,9 +1,9 @@
 //! An account's email addresses. Each is verified by a link sent to it (its token stored
 //! hashed, expiring); badges sent to a verified address can be added to the backpack.
 
-use super::{new_secret, secret_hash};
 use crate::mail::EmailContent;
 use crate::mail::templates::{MailLanguage, button, escape, layout, one_line};
+use crate::tokens::{new_token, token_hash};
 use crate::{App, AppError, AppResult};
 use accolade_core::{Actor, Award, AwardId, EarnerEmail, Email, Ownership, User};
 use accolade_store::StoreError;
@@ -68,18 +68,18 @@ impl App {
                 "an account can hold at most {MAX_EMAILS} addresses"
             )));
         }
-        let token = new_secret()?;
+        let token = new_token()?;
         let now = self.now();
         let record = EarnerEmail {
             user_id: user.id,
             email: email.clone(),
-            token_hash: Some(secret_hash(&token)),
+            token_hash: Some(token_hash(&token)),
             token_expires_at: Some(now + EMAIL_LINK_LIFETIME),
             verified_at: None,
             created_at: now,
         };
         self.store.upsert_earner_email(&record).await?;
-        let message = self.email_verification_email(user, &email, &token, &secret_hash(&token))?;
+        let message = self.email_verification_email(user, &email, &token, &token_hash(&token))?;
         self.queue_emails(std::slice::from_ref(&message)).await?;
         tracing::info!(actor = %actor.label, "earner email verification queued");
         Ok(())
@@ -90,7 +90,7 @@ impl App {
     pub async fn verify_earner_email(&self, token: &str) -> AppResult<EarnerEmail> {
         match self
             .store
-            .verify_earner_email(&secret_hash(token), self.now())
+            .verify_earner_email(&token_hash(token), self.now())
             .await
         {
             Ok(Some(e)) => Ok(e),

@@ -19,37 +19,16 @@ use accolade_core::{
     Achievement, Actor, Award, AwardId, AwardState, ClaimToken, Organization, User, Visibility,
 };
 use accolade_store::ClaimOutcome;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 use time::Duration;
 
 /// How long a badge email's claim link can add the badge to a backpack. (Viewing the badge
 /// through it keeps working after that.)
 pub const CLAIM_LIFETIME: Duration = Duration::days(90);
 
-/// Bytes of randomness in a claim token (256 bits).
-const TOKEN_BYTES: usize = 32;
-
 /// A claimed badge starts private: nothing about the earner appears on a portfolio until
 /// they choose to show it. (The credential's own page stays reachable by its link, as the
 /// issuer published it.)
 pub const DEFAULT_VISIBILITY: Visibility = Visibility::Private;
-
-/// A new random token, URL-safe.
-pub(crate) fn new_secret() -> AppResult<String> {
-    let mut b = [0u8; TOKEN_BYTES];
-    getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(URL_SAFE_NO_PAD.encode(b))
-}
-
-/// What is stored for a token: its SHA-256, hex.
-pub(crate) fn secret_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// Where a claim link stands for the person who opened it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +56,10 @@ pub struct ClaimView {
 impl App {
     /// A new claim token for an award: the token for the link, and what is stored.
     pub(crate) fn new_claim_token(&self, award: AwardId) -> AppResult<(String, ClaimToken)> {
-        let token = new_secret()?;
+        let token = crate::tokens::new_token()?;
         let now = self.now();
         let record = ClaimToken {
-            token_hash: secret_hash(&token),
+            token_hash: crate::tokens::token_hash(&token),
             award_id: award,
             created_at: now,
             expires_at: now + CLAIM_LIFETIME,
@@ -95,7 +74,7 @@ impl App {
     pub async fn claim_view(&self, token: &str, viewer: Option<&User>) -> AppResult<ClaimView> {
         let record = self
             .store
-            .claim_token(&secret_hash(token))
+            .claim_token(&crate::tokens::token_hash(token))
             .await?
             .ok_or(AppError::NotFound("claim link"))?;
         let award = self.award_by_id(record.award_id).await?;
@@ -127,7 +106,12 @@ impl App {
         let now = self.now();
         let outcome = self
             .store
-            .claim_with_token(&secret_hash(token), user.id, DEFAULT_VISIBILITY, now)
+            .claim_with_token(
+                &crate::tokens::token_hash(token),
+                user.id,
+                DEFAULT_VISIBILITY,
+                now,
+            )
             .await?;
         let award_id = match outcome {
             ClaimOutcome::Claimed(id) | ClaimOutcome::AlreadyYours(id) => id,

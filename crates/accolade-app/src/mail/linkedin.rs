@@ -1,6 +1,7 @@
 //! LinkedIn's "Add to profile" link for a certification, with the fields filled in: the
 //! badge's name, the issuing organization, issue and expiry month, the credential's URL and id.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use time::OffsetDateTime;
 
 /// What LinkedIn's add-certification form is prefilled with.
@@ -40,16 +41,15 @@ pub fn add_to_profile_url(cert: &Certification<'_>) -> String {
 /// Percent-encodes everything but RFC 3986's unreserved characters (so a space is `%20`,
 /// `&` is `%26`, and non-ASCII text is its UTF-8 bytes).
 pub fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, UNRESERVED).to_string()
 }
+
+/// Bytes other than RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {

@@ -21,10 +21,7 @@ use time::macros::datetime;
 const PW: &str = "correct horse battery staple";
 
 fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 /// The token of the first `https://badges.example.org/{path}/…` link in `text`.

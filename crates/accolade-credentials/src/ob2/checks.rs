@@ -5,6 +5,7 @@ use crate::verify::VerifyOptions;
 use crate::verify::report::{CheckKind, Checks, Flags};
 use md5::Digest as _;
 use serde_json::Value;
+use subtle::ConstantTimeEq as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -211,15 +212,8 @@ fn md5_match(assertion: &Value, email: &str) -> Option<bool> {
     }
     let salt = r.get("salt").and_then(Value::as_str).unwrap_or_default();
     let digest = md5::Md5::digest(format!("{email}{salt}").as_bytes());
-    let ours: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let ours = hex::encode(digest);
     // Both are public-length hex strings; compare without early exit.
     let theirs = hex.trim().to_ascii_lowercase();
-    Some(
-        ours.len() == theirs.len()
-            && ours
-                .bytes()
-                .zip(theirs.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0,
-    )
+    Some(ours.as_bytes().ct_eq(theirs.as_bytes()).into())
 }

@@ -104,8 +104,8 @@ impl Hasher {
     }
     fn finish_hex(self) -> String {
         match self {
-            Self::Sha256(h) => hex(&h.finalize()),
-            Self::Sha384(h) => hex(&h.finalize()),
+            Self::Sha256(h) => hex::encode(h.finalize()),
+            Self::Sha384(h) => hex::encode(h.finalize()),
         }
     }
 }
@@ -114,16 +114,6 @@ fn hash_hex(algorithm: HashAlgorithm, data: &[u8]) -> String {
     let mut h = Hasher::new(algorithm);
     h.update(data);
     h.finish_hex()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }
 
 /// Issues identifiers `prefix0`, `prefix1`, … to blank nodes (by index) in order.

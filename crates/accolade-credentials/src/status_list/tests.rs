@@ -1,5 +1,6 @@
 //! Tests of the status list: encoding, bit order, entries, the validator's list, bombs.
 use super::*;
+use flate2::write::DeflateEncoder;
 use serde_json::json;
 
 const EMPTY: &str = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";

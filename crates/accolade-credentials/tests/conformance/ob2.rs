@@ -31,10 +31,7 @@ impl Fetch for Site {
 
 fn hash(email: &str, salt: &str) -> String {
     let d = sha2::Sha256::digest(format!("{email}{salt}").as_bytes());
-    format!(
-        "sha256${}",
-        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
+    format!("sha256${}", hex::encode(d))
 }
 
 fn site() -> Site {
@@ -331,7 +328,7 @@ fn recipient_is_checked_against_the_hash_without_revealing_it() {
     let mut b = hosted(&site, 6);
     let md5 = md5::Md5::digest(b"learner@example.comsalty");
     b["recipient"] = json!({"type": "email", "hashed": true, "salt": "salty",
-        "identity": format!("md5${}", md5.iter().map(|x| format!("{x:02x}")).collect::<String>())});
+        "identity": format!("md5${}", hex::encode(md5))});
     site.fixtures
         .put(&format!("{SITE}/assertions/6"), b.to_string());
     let report = check_for(&site, b.to_string().as_bytes(), "learner@example.com");

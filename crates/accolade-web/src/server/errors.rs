@@ -65,8 +65,9 @@ impl From<AppError> for WebError {
 
 fn request_id() -> String {
     let mut b = [0u8; 8];
+    // An id to quote in a support request, not a secret: a failed source leaves zeros.
     let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex::encode(b)
 }
 
 pub(crate) fn title(status: StatusCode) -> &'static str {

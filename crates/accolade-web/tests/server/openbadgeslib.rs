@@ -66,10 +66,7 @@ fn check(python: &str, args: &[&str]) -> (bool, Vec<Value>) {
 }
 
 fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// `token` with the payload of `other` (a genuine payload, signed for someone else).

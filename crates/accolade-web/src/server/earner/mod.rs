@@ -47,16 +47,11 @@ pub(crate) fn safe_next(raw: &str) -> Option<String> {
 
 /// `path?next={next}`, the next path percent-encoded.
 pub(crate) fn with_next(path: &str, next: &str) -> String {
-    let encoded: String = next
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("{path}?next={encoded}")
+    const PATH: &percent_encoding::AsciiSet = &crate::filters::UNRESERVED.remove(b'/');
+    format!(
+        "{path}?next={}",
+        percent_encoding::utf8_percent_encode(next, PATH)
+    )
 }
 
 #[cfg(test)]

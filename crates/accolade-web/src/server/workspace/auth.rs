@@ -15,7 +15,7 @@ use accolade_app::i18n::{Lang, tr, tr_with};
 use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
@@ -69,30 +69,15 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+/// A pre-session form token, or an empty one when the random source failed: pages refuse
+/// to go out with an empty token (see [`account::with_form_token`]), so no predictable
+/// token is ever issued.
 pub(super) fn new_form_token() -> String {
-    let mut b = [0u8; 24];
-    let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    accolade_app::tokens::new_token().unwrap_or_default()
 }
 
 fn page(app: &AppState, view: AuthView, status: StatusCode) -> Response {
-    match crate::auth(&view) {
-        Ok(html) => {
-            let mut res = (status, Html(html)).into_response();
-            if let Some(c) = set_cookie(app, FORM_COOKIE, &view.csrf, 3600) {
-                res.headers_mut().append(header::SET_COOKIE, c);
-            }
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-store"),
-            );
-            res
-        }
-        Err(e) => {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
-        }
-    }
+    account::with_form_token(app, crate::auth(&view), &view.csrf, status)
 }
 
 fn signin_view(lang: Lang, email: &str, error: Option<String>) -> AuthView {
@@ -178,11 +163,7 @@ pub(super) fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> St
     let ip = peer
         .map(|Extension(ConnectInfo(a))| a.ip().to_string())
         .unwrap_or_default();
-    Sha256::digest(ip.as_bytes())
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&Sha256::digest(ip.as_bytes())[..12])
 }
 
 fn signed_in_response(app: &AppState, token: &str) -> Response {
@@ -328,4 +309,55 @@ pub async fn signout(
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn with_cookie(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn form_tokens_are_fresh_and_never_empty() {
+        let (a, b) = (new_form_token(), new_form_token());
+        assert!(accolade_app::tokens::is_token(&a) && accolade_app::tokens::is_token(&b));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_forged_or_empty_form_token_is_refused() {
+        // An empty cookie matched by an empty field (what a failed random source once gave).
+        assert!(!form_token_ok(&with_cookie("accolade_form="), ""));
+        // All-zero tokens, the old fallback, do not pass when the cookie holds a real one.
+        let real = new_form_token();
+        let zeros = "0".repeat(48);
+        assert!(!form_token_ok(
+            &with_cookie(&format!("accolade_form={real}")),
+            &zeros
+        ));
+        assert!(form_token_ok(
+            &with_cookie(&format!("accolade_form={real}")),
+            &real
+        ));
+        assert!(!form_token_ok(&HeaderMap::new(), &real));
+    }
+
+    #[test]
+    fn cookies_are_read_by_name_among_others() {
+        let h = with_cookie("lang=fr; accolade_form=abc; accolade_session=s1");
+        assert_eq!(cookie(&h, "accolade_form").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "accolade_session").as_deref(), Some("s1"));
+        // A name that only ends with the wanted one is another cookie.
+        let h = with_cookie("xaccolade_form=evil");
+        assert_eq!(cookie(&h, "accolade_form"), None);
+        assert_eq!(
+            cookie(&with_cookie("accolade_form="), "accolade_form").as_deref(),
+            Some("")
+        );
+    }
 }

@@ -52,15 +52,17 @@ pub const SESSION_COOKIE: &str = "accolade_session";
 /// Double-submit token for forms shown before there is a session (sign-in, sign-up).
 pub const FORM_COOKIE: &str = "accolade_form";
 
+/// The value of the request's cookie `name` (the first, if several `Cookie` headers or pairs
+/// name it); pairs that do not parse are skipped.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// `Set-Cookie` for `name`; `Secure` when the instance is served over https.

@@ -51,12 +51,18 @@ pub struct InvitationForm {
 }
 
 /// A page carrying a pre-session form token in its cookie (double submit), never cached.
-fn with_form_token(
+/// The page with its form token in a cookie; a 500 when there is no token to give (the random
+/// source failed), never a page with an empty or predictable one.
+pub(super) fn with_form_token(
     app: &AppState,
     rendered: Result<String, crate::RenderError>,
     token: &str,
     status: StatusCode,
 ) -> Response {
+    if token.is_empty() {
+        eprintln!("error: no form token: the random source failed");
+        return WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    }
     match rendered {
         Ok(h) => {
             let mut res = (status, Html(h)).into_response();

@@ -107,18 +107,7 @@ pub(super) fn query(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| {
-            let encoded: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={encoded}")
-        })
+        .map(|(k, v)| format!("{k}={}", crate::filters::query_value(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
