@@ -63,10 +63,15 @@ impl From<AppError> for WebError {
     }
 }
 
+/// An id to quote in a support request (not a secret). Random; should the random source
+/// fail, the process id and a counter, so no two requests of one server share an id.
 fn request_id() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut b = [0u8; 8];
-    // An id to quote in a support request, not a secret: a failed source leaves zeros.
-    let _ = getrandom::fill(&mut b);
+    if getrandom::fill(&mut b).is_err() {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        b = ((u64::from(std::process::id()) << 40) ^ n).to_be_bytes();
+    }
     hex::encode(b)
 }
 
