@@ -1,78 +1,69 @@
 //! Accounts on either backend: users, sessions, memberships, invitations, password resets,
 //! sign-in throttling.
 
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{Email, Invitation, Membership, OrgId, Role, SessionRecord, User, UserId};
 use time::OffsetDateTime;
 
-macro_rules! each {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Store {
     /// A taken email fails with `Conflict { what: "email" }`.
     pub async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
-        each!(self.insert_user(user))
+        on_backend!(self.insert_user(user))
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        each!(self.user(id))
+        on_backend!(self.user(id))
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        each!(self.user_by_email(email))
+        on_backend!(self.user_by_email(email))
     }
 
     pub async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool, StoreError> {
-        each!(self.set_password_hash(id, hash))
+        on_backend!(self.set_password_hash(id, hash))
     }
 
     pub async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
-        each!(self.insert_session(session))
+        on_backend!(self.insert_session(session))
     }
 
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        each!(self.session(token_hash))
+        on_backend!(self.session(token_hash))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        each!(self.delete_session(token_hash))
+        on_backend!(self.delete_session(token_hash))
     }
 
     /// Signs a user out everywhere (after a password change).
     pub async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError> {
-        each!(self.delete_sessions_of(user))
+        on_backend!(self.delete_sessions_of(user))
     }
 
     /// An existing membership fails with `Conflict { what: "membership" }`.
     pub async fn insert_membership(&self, m: &Membership) -> Result<(), StoreError> {
-        each!(self.insert_membership(m))
+        on_backend!(self.insert_membership(m))
     }
 
     pub async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
-        each!(self.memberships_of(user))
+        on_backend!(self.memberships_of(user))
     }
 
     pub async fn members(&self, org: OrgId) -> Result<Vec<Membership>, StoreError> {
-        each!(self.members(org))
+        on_backend!(self.members(org))
     }
 
     pub async fn set_role(&self, user: UserId, org: OrgId, role: Role) -> Result<bool, StoreError> {
-        each!(self.set_role(user, org, role))
+        on_backend!(self.set_role(user, org, role))
     }
 
     pub async fn remove_membership(&self, user: UserId, org: OrgId) -> Result<bool, StoreError> {
-        each!(self.remove_membership(user, org))
+        on_backend!(self.remove_membership(user, org))
     }
 
     pub async fn insert_invitation(&self, invitation: &Invitation) -> Result<(), StoreError> {
-        each!(self.insert_invitation(invitation))
+        on_backend!(self.insert_invitation(invitation))
     }
 
     /// Uses an invitation once; `None` if unknown, expired or already used.
@@ -81,12 +72,12 @@ impl Store {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<Invitation>, StoreError> {
-        each!(self.accept_invitation(token_hash, now))
+        on_backend!(self.accept_invitation(token_hash, now))
     }
 
     /// An invitation by its token's hash, whatever its state.
     pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
-        each!(self.invitation(token_hash))
+        on_backend!(self.invitation(token_hash))
     }
 
     /// An organization's invitations neither accepted nor expired at `now`, newest first.
@@ -95,7 +86,7 @@ impl Store {
         org: OrgId,
         now: OffsetDateTime,
     ) -> Result<Vec<Invitation>, StoreError> {
-        each!(self.pending_invitations(org, now))
+        on_backend!(self.pending_invitations(org, now))
     }
 
     /// Deletes an organization's unaccepted invitation; `false` if there is none.
@@ -104,7 +95,7 @@ impl Store {
         org: OrgId,
         token_hash: &str,
     ) -> Result<bool, StoreError> {
-        each!(self.delete_invitation(org, token_hash))
+        on_backend!(self.delete_invitation(org, token_hash))
     }
 
     pub async fn insert_password_reset(
@@ -113,7 +104,7 @@ impl Store {
         user: UserId,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        each!(self.insert_password_reset(token_hash, user, expires_at))
+        on_backend!(self.insert_password_reset(token_hash, user, expires_at))
     }
 
     /// Uses a password-reset token once; `None` if unknown, expired or already used.
@@ -122,7 +113,7 @@ impl Store {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<UserId>, StoreError> {
-        each!(self.use_password_reset(token_hash, now))
+        on_backend!(self.use_password_reset(token_hash, now))
     }
 
     pub async fn record_signin_failure(
@@ -131,7 +122,7 @@ impl Store {
         now: OffsetDateTime,
         window_start: OffsetDateTime,
     ) -> Result<i64, StoreError> {
-        each!(self.record_signin_failure(key, now, window_start))
+        on_backend!(self.record_signin_failure(key, now, window_start))
     }
 
     pub async fn signin_failures(
@@ -139,10 +130,10 @@ impl Store {
         key: &str,
         window_start: OffsetDateTime,
     ) -> Result<i64, StoreError> {
-        each!(self.signin_failures(key, window_start))
+        on_backend!(self.signin_failures(key, window_start))
     }
 
     pub async fn clear_signin_failures(&self, key: &str) -> Result<(), StoreError> {
-        each!(self.clear_signin_failures(key))
+        on_backend!(self.clear_signin_failures(key))
     }
 }

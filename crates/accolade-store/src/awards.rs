@@ -2,9 +2,8 @@
 //! links between an award and its re-issue or renewal, expiry reminders sent once per
 //! award and offset, and each organization's reminder offsets.
 
-use crate::jobs::on_backend;
 use crate::outbox::QueuedEmail;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{
     AchievementId, AuditEvent, Award, AwardId, AwardLinks, AwardStanding, AwardState, OrgId,

@@ -3,7 +3,7 @@
 //! `issued` marks commit in one transaction that also checks the lease (fencing), so a worker
 //! that lost its lease can never commit, a crash loses nothing, and a resume doubles nothing.
 
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{QueuedEmail, Store, StoreError};
 use accolade_core::{AchievementId, Award, AwardId, ImportId, OrgId};
 use time::OffsetDateTime;
@@ -163,15 +163,6 @@ pub struct ImportChunk {
 pub struct ImportLease {
     pub owner: String,
     pub until: OffsetDateTime,
-}
-
-macro_rules! on_backend {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
 }
 
 impl Store {

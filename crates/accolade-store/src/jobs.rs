@@ -2,7 +2,7 @@
 //! lease, then completed, retried at a later time, or given up. A worker that dies leaves a
 //! lease that expires; [`Store::requeue_expired_leases`] makes its job run again.
 
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::JobId;
 use time::{Duration, OffsetDateTime};
@@ -102,17 +102,6 @@ pub struct JobCounts {
     pub done: i64,
     pub failed: i64,
 }
-
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! on_backend {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-pub(crate) use on_backend;
 
 impl Store {
     /// Stores a queued job, unless one with the same idempotency key exists (then nothing

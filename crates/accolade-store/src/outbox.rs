@@ -2,8 +2,8 @@
 //! job that sends it are stored together, so a queued message always gets its delivery
 //! attempts and an email is never sent without a record admins can read.
 
-use crate::jobs::{Enqueued, NewJob, on_backend};
-use crate::store::Inner;
+use crate::jobs::{Enqueued, NewJob};
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{AwardId, Email, OrgId, OutboxId};
 use time::OffsetDateTime;

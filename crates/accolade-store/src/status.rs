@@ -7,9 +7,8 @@
 //! revocation bit, once published, stays set. The audit entry, the earner's email and the
 //! organization's status-version bump are written in the same transaction as the change.
 
-use crate::jobs::on_backend;
 use crate::outbox::QueuedEmail;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{AuditEvent, Award, AwardId, AwardStatus, ClaimToken, OrgId};
 use time::OffsetDateTime;

@@ -19,15 +19,17 @@ pub(crate) enum Inner {
     Postgres(SqlStore<sqlx::Postgres>),
 }
 
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! each {
+/// Calls the same generic method on whichever backend the store holds: the one dispatch
+/// from [`Store`] to [`SqlStore`], used by every file that adds to the store's API.
+macro_rules! on_backend {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
         match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
+            $crate::store::Inner::Sqlite(s) => s.$method($($arg),*).await,
+            $crate::store::Inner::Postgres(s) => s.$method($($arg),*).await,
         }
     };
 }
+pub(crate) use on_backend;
 
 impl Store {
     /// `"sqlite"` or `"postgres"`.
@@ -50,58 +52,58 @@ impl Store {
 
     /// A taken slug fails with `Conflict { what: "slug" }`.
     pub async fn insert_org(&self, org: &Organization) -> Result<(), StoreError> {
-        each!(self.insert_org(org))
+        on_backend!(self.insert_org(org))
     }
 
     pub async fn org(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
-        each!(self.org(id))
+        on_backend!(self.org(id))
     }
 
     pub async fn org_by_slug(&self, slug: &Slug) -> Result<Option<Organization>, StoreError> {
-        each!(self.org_by_slug(slug))
+        on_backend!(self.org_by_slug(slug))
     }
 
     /// Every organization, by name.
     pub async fn orgs(&self) -> Result<Vec<Organization>, StoreError> {
-        each!(self.orgs())
+        on_backend!(self.orgs())
     }
 
     /// Writes the profile (name, URL, email, description, logo, languages); `false` if there
     /// is no such organization.
     pub async fn update_org_profile(&self, org: &Organization) -> Result<bool, StoreError> {
-        each!(self.update_org_profile(org))
+        on_backend!(self.update_org_profile(org))
     }
 
     // Signing keys.
 
     pub async fn insert_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError> {
-        each!(self.insert_key(key))
+        on_backend!(self.insert_key(key))
     }
 
     /// The organization's keys, retired ones included, oldest first.
     pub async fn keys(&self, org: OrgId) -> Result<Vec<SigningKeyRecord>, StoreError> {
-        each!(self.keys(org))
+        on_backend!(self.keys(org))
     }
 
     /// `false` if there is no such key or it is already retired.
     pub async fn retire_key(&self, id: KeyId, at: OffsetDateTime) -> Result<bool, StoreError> {
-        each!(self.retire_key(id, at))
+        on_backend!(self.retire_key(id, at))
     }
 
     // Images.
 
     pub async fn insert_image(&self, image: &ImageRecord) -> Result<(), StoreError> {
-        each!(self.insert_image(image))
+        on_backend!(self.insert_image(image))
     }
 
     pub async fn image(&self, id: ImageId) -> Result<Option<ImageRecord>, StoreError> {
-        each!(self.image(id))
+        on_backend!(self.image(id))
     }
 
     // Achievements.
 
     pub async fn insert_achievement(&self, achievement: &Achievement) -> Result<(), StoreError> {
-        each!(self.insert_achievement(achievement))
+        on_backend!(self.insert_achievement(achievement))
     }
 
     /// Compare-and-set on the version: `false` when the stored version is no longer
@@ -111,16 +113,16 @@ impl Store {
         achievement: &Achievement,
         expected_version: i64,
     ) -> Result<bool, StoreError> {
-        each!(self.update_achievement(achievement, expected_version))
+        on_backend!(self.update_achievement(achievement, expected_version))
     }
 
     pub async fn achievement(&self, id: AchievementId) -> Result<Option<Achievement>, StoreError> {
-        each!(self.achievement(id))
+        on_backend!(self.achievement(id))
     }
 
     /// The organization's achievements, by name.
     pub async fn achievements(&self, org: OrgId) -> Result<Vec<Achievement>, StoreError> {
-        each!(self.achievements(org))
+        on_backend!(self.achievements(org))
     }
 
     // Awards.
@@ -128,11 +130,11 @@ impl Store {
     /// A status index already used in the organization fails with
     /// `Conflict { what: "status_index" }`.
     pub async fn insert_award(&self, award: &Award) -> Result<(), StoreError> {
-        each!(self.insert_award(award))
+        on_backend!(self.insert_award(award))
     }
 
     pub async fn award(&self, id: AwardId) -> Result<Option<Award>, StoreError> {
-        each!(self.award(id))
+        on_backend!(self.award(id))
     }
 
     /// A page of the organization's awards, newest first.
@@ -142,11 +144,11 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Award>, StoreError> {
-        each!(self.awards(org, limit, offset))
+        on_backend!(self.awards(org, limit, offset))
     }
 
     pub async fn count_awards(&self, org: OrgId) -> Result<i64, StoreError> {
-        each!(self.count_awards(org))
+        on_backend!(self.count_awards(org))
     }
 
     /// Sets the status (with reason and time) and bumps the organization's status version,
@@ -161,7 +163,7 @@ impl Store {
         reason: Option<&str>,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        each!(self.set_award_status(id, status, reason, at))
+        on_backend!(self.set_award_status(id, status, reason, at))
     }
 
     /// The status-list indices of the organization's awards in `status`, ascending.
@@ -170,13 +172,13 @@ impl Store {
         org: OrgId,
         status: AwardStatus,
     ) -> Result<Vec<u32>, StoreError> {
-        each!(self.flagged_indices(org, status))
+        on_backend!(self.flagged_indices(org, status))
     }
 
     /// Starts at 0 and grows with every status change in the organization; signed status
     /// lists are cached under it. An unknown organization is `NotFound`.
     pub async fn status_version(&self, org: OrgId) -> Result<i64, StoreError> {
-        each!(self.status_version(org))
+        on_backend!(self.status_version(org))
     }
 
     // Images of an organization.
@@ -184,42 +186,42 @@ impl Store {
     /// The organization's images (badge images, logos), newest first, without their bytes'
     /// cost mattering: images are small and few.
     pub async fn org_images(&self, org: OrgId) -> Result<Vec<ImageRecord>, StoreError> {
-        each!(self.org_images(org))
+        on_backend!(self.org_images(org))
     }
 
     // Badge designs.
 
     pub async fn insert_design(&self, design: &Design) -> Result<(), StoreError> {
-        each!(self.insert_design(design))
+        on_backend!(self.insert_design(design))
     }
 
     /// `false` if the design's organization has no design with its id.
     pub async fn update_design(&self, design: &Design) -> Result<bool, StoreError> {
-        each!(self.update_design(design))
+        on_backend!(self.update_design(design))
     }
 
     pub async fn design(&self, id: DesignId) -> Result<Option<Design>, StoreError> {
-        each!(self.design(id))
+        on_backend!(self.design(id))
     }
 
     /// The organization's designs, most recently saved first.
     pub async fn designs(&self, org: OrgId) -> Result<Vec<Design>, StoreError> {
-        each!(self.designs(org))
+        on_backend!(self.designs(org))
     }
 
     pub async fn insert_design_logo(&self, logo: &DesignLogo) -> Result<(), StoreError> {
-        each!(self.insert_design_logo(logo))
+        on_backend!(self.insert_design_logo(logo))
     }
 
     /// Logos uploaded in the organization's designer, newest first.
     pub async fn design_logos(&self, org: OrgId) -> Result<Vec<DesignLogo>, StoreError> {
-        each!(self.design_logos(org))
+        on_backend!(self.design_logos(org))
     }
 
     // Audit log.
 
     pub async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        each!(self.insert_audit(event))
+        on_backend!(self.insert_audit(event))
     }
 
     /// A page of the organization's audit log, newest first.
@@ -229,14 +231,14 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        each!(self.audit_events(org, limit, offset))
+        on_backend!(self.audit_events(org, limit, offset))
     }
 
     // Analytics.
 
     /// Appends the events in one transaction.
     pub async fn insert_events(&self, events: &[crate::AnalyticsEvent]) -> Result<(), StoreError> {
-        each!(self.insert_events(events))
+        on_backend!(self.insert_events(events))
     }
 
     /// The award's events, oldest first.
@@ -244,7 +246,7 @@ impl Store {
         &self,
         award: AwardId,
     ) -> Result<Vec<crate::AnalyticsEvent>, StoreError> {
-        each!(self.award_events(award))
+        on_backend!(self.award_events(award))
     }
 
     /// The award's events counted by kind and channel.
@@ -252,7 +254,7 @@ impl Store {
         &self,
         award: AwardId,
     ) -> Result<Vec<crate::EventCount>, StoreError> {
-        each!(self.award_event_counts(award))
+        on_backend!(self.award_event_counts(award))
     }
 
     /// The award's rolled-up days, oldest first.
@@ -260,14 +262,14 @@ impl Store {
         &self,
         award: AwardId,
     ) -> Result<Vec<crate::DailyCount>, StoreError> {
-        each!(self.daily_event_counts(award))
+        on_backend!(self.daily_event_counts(award))
     }
 
     /// Counts the events before `before` by award, day, kind and channel (with distinct
     /// visitors) and deletes their rows; returns how many events were rolled up. Totals are
     /// the same before and after.
     pub async fn roll_up_events(&self, before: time::OffsetDateTime) -> Result<u64, StoreError> {
-        each!(self.roll_up_events(before))
+        on_backend!(self.roll_up_events(before))
     }
 
     /// The events on the organization's awards, counted by achievement, kind and channel.
@@ -275,23 +277,23 @@ impl Store {
         &self,
         org: OrgId,
     ) -> Result<Vec<(AchievementId, crate::EventCount)>, StoreError> {
-        each!(self.achievement_event_counts(org))
+        on_backend!(self.achievement_event_counts(org))
     }
 
     /// The salt of `day` (`YYYY-MM-DD`): `candidate` if the day had none yet, else the one
     /// stored first.
     pub async fn analytics_salt(&self, day: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
-        each!(self.analytics_salt(day, candidate))
+        on_backend!(self.analytics_salt(day, candidate))
     }
 
     /// Forgets the salts of days before `day`; returns how many.
     pub async fn delete_analytics_salts_before(&self, day: &str) -> Result<u64, StoreError> {
-        each!(self.delete_analytics_salts_before(day))
+        on_backend!(self.delete_analytics_salts_before(day))
     }
 
     /// The organization's LinkedIn company id, if it set one.
     pub async fn linkedin_org_id(&self, org: OrgId) -> Result<Option<String>, StoreError> {
-        each!(self.linkedin_org_id(org))
+        on_backend!(self.linkedin_org_id(org))
     }
 
     pub async fn set_linkedin_org_id(
@@ -299,6 +301,6 @@ impl Store {
         org: OrgId,
         id: Option<&str>,
     ) -> Result<(), StoreError> {
-        each!(self.set_linkedin_org_id(org, id))
+        on_backend!(self.set_linkedin_org_id(org, id))
     }
 }

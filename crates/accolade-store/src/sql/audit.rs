@@ -2,6 +2,7 @@
 
 use super::Backend;
 use super::codec::{RowReader, micros};
+use super::params::Params;
 use crate::StoreError;
 use crate::error::insert_error;
 use accolade_core::{Actor, AuditEvent, OrgId};
@@ -93,7 +94,7 @@ where
             "INSERT INTO audit_events (id, org_id, actor_user_id, actor_label, action, target,
                  detail, at)
              VALUES {}",
-            super::imports::placeholders::<DB>(part.len(), 8)
+            Params::new::<DB>().tuples(part.len(), 8)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for e in part {

@@ -4,6 +4,7 @@
 
 use super::awards::{AWARD_COLUMNS, award_from_row};
 use super::codec::{RowReader, micros};
+use super::params::Params;
 use crate::StoreError;
 use crate::awards::{AwardCursor, AwardFilter};
 use accolade_core::{Award, AwardState, OrgId};
@@ -15,10 +16,12 @@ enum Param {
     Int(i64),
 }
 
-/// A `WHERE` clause and its parameters, in order (`$1` is the first).
+/// A `WHERE` clause and its parameters, in order (`$1` is the first). Numbered on both
+/// backends: the recipient search refers to its pattern twice.
 struct Conditions {
     sql: Vec<String>,
     params: Vec<Param>,
+    placeholders: Params,
 }
 
 impl Conditions {
@@ -26,13 +29,14 @@ impl Conditions {
         Self {
             sql: Vec::new(),
             params: Vec::new(),
+            placeholders: Params::numbered(),
         }
     }
 
     /// Adds a parameter and returns its placeholder.
     fn param(&mut self, p: Param) -> String {
         self.params.push(p);
-        format!("${}", self.params.len())
+        self.placeholders.next()
     }
 
     fn text(&mut self, s: impl Into<String>) -> String {

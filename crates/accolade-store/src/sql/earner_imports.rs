@@ -4,7 +4,7 @@
 use super::Backend;
 use super::codec::{RowReader, micros};
 use crate::error::insert_error;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::UserId;
 use sqlx::{ColumnIndex, Decode, Type};
@@ -134,16 +134,6 @@ sql_impl! {
     }
 }
 
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! each {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Store {
     /// Stores an imported badge with what the earner gave.
     pub async fn insert_earner_import(
@@ -151,12 +141,12 @@ impl Store {
         import: &EarnerImport,
         original: &[u8],
     ) -> Result<(), StoreError> {
-        each!(self.insert_earner_import(import, original))
+        on_backend!(self.insert_earner_import(import, original))
     }
 
     /// An account's imported badges, newest first.
     pub async fn earner_imports_of(&self, user: UserId) -> Result<Vec<EarnerImport>, StoreError> {
-        each!(self.earner_imports_of(user))
+        on_backend!(self.earner_imports_of(user))
     }
 
     /// One of the account's imported badges; `None` if it is not the account's.
@@ -165,7 +155,7 @@ impl Store {
         user: UserId,
         id: &str,
     ) -> Result<Option<EarnerImport>, StoreError> {
-        each!(self.earner_import(user, id))
+        on_backend!(self.earner_import(user, id))
     }
 
     /// What the earner gave for one import (the image or text).
@@ -174,11 +164,11 @@ impl Store {
         user: UserId,
         id: &str,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        each!(self.earner_import_original(user, id))
+        on_backend!(self.earner_import_original(user, id))
     }
 
     /// Removes one of the account's imported badges; `false` if there is none.
     pub async fn delete_earner_import(&self, user: UserId, id: &str) -> Result<bool, StoreError> {
-        each!(self.delete_earner_import(user, id))
+        on_backend!(self.delete_earner_import(user, id))
     }
 }

@@ -8,10 +8,11 @@ use super::Backend;
 use super::awards::{AWARD_COLUMNS, award_from_row};
 use super::codec::{RowReader, micros, opt_micros};
 use super::outbox::enqueue_emails_on;
+use super::params::Params;
 use crate::error::{UniqueKey, insert_error};
 use crate::jobs::Enqueued;
 use crate::outbox::QueuedEmail;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{
     Award, AwardId, ClaimToken, Collection, CollectionId, EarnerEmail, Email, Handle, Ownership,
@@ -66,7 +67,7 @@ where
     for part in tokens.chunks(TOKENS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO claim_tokens (token_hash, award_id, created_at, expires_at) VALUES {}",
-            super::imports::placeholders::<DB>(part.len(), 4)
+            Params::new::<DB>().tuples(part.len(), 4)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for t in part {
@@ -474,16 +475,6 @@ sql_impl! {
     }
 }
 
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! each {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Store {
     /// Queues badge emails with their claim tokens in one transaction; a token is stored
     /// only with a new email of its award (an email queued before is skipped, and so is its
@@ -493,16 +484,16 @@ impl Store {
         emails: &[QueuedEmail],
         claims: &[ClaimToken],
     ) -> Result<Vec<Enqueued>, StoreError> {
-        each!(self.enqueue_badge_emails(emails, claims))
+        on_backend!(self.enqueue_badge_emails(emails, claims))
     }
 
     pub async fn claim_token(&self, token_hash: &str) -> Result<Option<ClaimToken>, StoreError> {
-        each!(self.claim_token(token_hash))
+        on_backend!(self.claim_token(token_hash))
     }
 
     /// Every claim token of an award, oldest first.
     pub async fn claim_tokens_of(&self, award: AwardId) -> Result<Vec<ClaimToken>, StoreError> {
-        each!(self.claim_tokens_of(award))
+        on_backend!(self.claim_tokens_of(award))
     }
 
     /// Uses an unused, unexpired token to make its award the user's, in one transaction:
@@ -514,21 +505,21 @@ impl Store {
         visibility: Visibility,
         now: OffsetDateTime,
     ) -> Result<ClaimOutcome, StoreError> {
-        each!(self.claim_with_token(token_hash, user, visibility, now))
+        on_backend!(self.claim_with_token(token_hash, user, visibility, now))
     }
 
     /// `false` if the award already has an owner.
     pub async fn add_to_backpack(&self, ownership: &Ownership) -> Result<bool, StoreError> {
-        each!(self.add_to_backpack(ownership))
+        on_backend!(self.add_to_backpack(ownership))
     }
 
     pub async fn owner_of(&self, award: AwardId) -> Result<Option<Ownership>, StoreError> {
-        each!(self.owner_of(award))
+        on_backend!(self.owner_of(award))
     }
 
     /// The user's awards with their ownership, newest issue first.
     pub async fn backpack_of(&self, user: UserId) -> Result<Vec<(Ownership, Award)>, StoreError> {
-        each!(self.backpack_of(user))
+        on_backend!(self.backpack_of(user))
     }
 
     /// `false` if the award is not the user's.
@@ -538,18 +529,18 @@ impl Store {
         award: AwardId,
         visibility: Visibility,
     ) -> Result<bool, StoreError> {
-        each!(self.set_badge_visibility(user, award, visibility))
+        on_backend!(self.set_badge_visibility(user, award, visibility))
     }
 
     /// Awards sent to the user's verified addresses that nobody owns yet (500 at most).
     pub async fn waiting_awards(&self, user: UserId) -> Result<Vec<Award>, StoreError> {
-        each!(self.waiting_awards(user))
+        on_backend!(self.waiting_awards(user))
     }
 
     /// Adds an address with a pending verification link, or renews the link; `false` (and
     /// nothing changes) when the account has it verified already.
     pub async fn upsert_earner_email(&self, email: &EarnerEmail) -> Result<bool, StoreError> {
-        each!(self.upsert_earner_email(email))
+        on_backend!(self.upsert_earner_email(email))
     }
 
     /// Verifies the address of an unexpired pending link (once); `None` for an unknown or
@@ -559,7 +550,7 @@ impl Store {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<EarnerEmail>, StoreError> {
-        each!(self.verify_earner_email(token_hash, now))
+        on_backend!(self.verify_earner_email(token_hash, now))
     }
 
     /// Records an address verified for the user; `false` if it already was, or another
@@ -570,12 +561,12 @@ impl Store {
         email: &Email,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        each!(self.mark_email_verified(user, email, now))
+        on_backend!(self.mark_email_verified(user, email, now))
     }
 
     /// The user's extra addresses, verified or pending, by address.
     pub async fn earner_emails(&self, user: UserId) -> Result<Vec<EarnerEmail>, StoreError> {
-        each!(self.earner_emails(user))
+        on_backend!(self.earner_emails(user))
     }
 
     pub async fn delete_earner_email(
@@ -583,7 +574,7 @@ impl Store {
         user: UserId,
         email: &Email,
     ) -> Result<bool, StoreError> {
-        each!(self.delete_earner_email(user, email))
+        on_backend!(self.delete_earner_email(user, email))
     }
 
     pub async fn set_handle(
@@ -592,31 +583,31 @@ impl Store {
         handle: &Handle,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        each!(self.set_handle(user, handle, now))
+        on_backend!(self.set_handle(user, handle, now))
     }
 
     pub async fn handle_of(&self, user: UserId) -> Result<Option<Handle>, StoreError> {
-        each!(self.handle_of(user))
+        on_backend!(self.handle_of(user))
     }
 
     pub async fn user_by_handle(&self, handle: &Handle) -> Result<Option<UserId>, StoreError> {
-        each!(self.user_by_handle(handle))
+        on_backend!(self.user_by_handle(handle))
     }
 
     // Collections.
 
     pub async fn insert_collection(&self, c: &Collection) -> Result<(), StoreError> {
-        each!(self.insert_collection(c))
+        on_backend!(self.insert_collection(c))
     }
 
     /// The user's collections with their badges, in order.
     pub async fn collections_of(&self, user: UserId) -> Result<Vec<Collection>, StoreError> {
-        each!(self.collections_of(user))
+        on_backend!(self.collections_of(user))
     }
 
     /// Writes the name, visibility and position; `false` if it is not the user's.
     pub async fn update_collection(&self, c: &Collection) -> Result<bool, StoreError> {
-        each!(self.update_collection(c))
+        on_backend!(self.update_collection(c))
     }
 
     pub async fn delete_collection(
@@ -624,7 +615,7 @@ impl Store {
         user: UserId,
         id: CollectionId,
     ) -> Result<bool, StoreError> {
-        each!(self.delete_collection(user, id))
+        on_backend!(self.delete_collection(user, id))
     }
 
     /// Replaces the collection's badges with `awards`, in that order.
@@ -633,6 +624,6 @@ impl Store {
         id: CollectionId,
         awards: &[AwardId],
     ) -> Result<(), StoreError> {
-        each!(self.set_collection_items(id, awards))
+        on_backend!(self.set_collection_items(id, awards))
     }
 }

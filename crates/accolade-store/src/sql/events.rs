@@ -3,6 +3,7 @@
 //! sharing settings.
 
 use super::codec::{RowReader, micros};
+use super::params::Params;
 use crate::StoreError;
 use accolade_core::{AchievementId, AwardId, OrgId};
 use time::OffsetDateTime;
@@ -40,20 +41,9 @@ sql_impl! {
         let mut tx = self.pool.begin().await?;
         // Many rows per statement: one round trip per chunk instead of one per event.
         for chunk in events.chunks(ROWS_PER_INSERT) {
-            // SQLite looks numbered parameters up by walking a list, so a statement with a
-            // thousand of them binds in quadratic time; its anonymous `?` bind directly.
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    if <DB as crate::sql::Backend>::NAME == "sqlite" {
-                        return "(?, ?, ?, ?, ?)".to_owned();
-                    }
-                    let p = i * 5;
-                    format!("(${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5)
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO analytics_events (award_id, kind, channel, client, at) VALUES {}",
-                rows.join(", ")
+                Params::new::<DB>().tuples(chunk.len(), 5)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for e in chunk {

@@ -3,14 +3,13 @@
 //! out once; finishing.
 
 use super::codec::{RowReader, micros, opt_micros};
-use super::imports::{ImportBatches, import_columns, import_from_row, placeholders};
+use super::imports::{import_columns, import_from_row};
 use super::outbox::enqueue_emails_batched_on;
-use super::{Backend, SqlStore};
+use super::params::{Params, ROWS_PER_INSERT};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use crate::imports::{Import, ImportChunk, ImportLease};
 use accolade_core::{AwardId, ImportId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
 const STATUS_INDEX: UniqueKey = UniqueKey {
@@ -25,19 +24,7 @@ const RECIPIENT: UniqueKey = UniqueKey {
     sqlite_columns: "import_rows.achievement_id, import_rows.email",
 };
 
-impl<DB> SqlStore<DB>
-where
-    DB: Backend + ImportBatches,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn lease_import(
         &self,
         id: ImportId,
@@ -120,13 +107,13 @@ where
             tx.rollback().await?;
             return Err(StoreError::Conflict { what: "lease" });
         }
-        for part in chunk.awards.chunks(DB::AWARDS_PER_INSERT) {
+        for part in chunk.awards.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO awards (id, org_id, achievement_id, recipient_email,
                      recipient_name, issued_at, valid_until, status, status_reason,
                      status_changed_at, status_index, key_id, credential, created_at)
                  VALUES {}",
-                placeholders::<DB>(part.len(), 14)
+                Params::new::<DB>().tuples(part.len(), 14)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for a in part {

@@ -1,13 +1,14 @@
 //! Bulk imports: the import records and their rows, as stored and as reported. Working an
 //! import (its lease, chunk commits, mail stamps, finishing) is in `import_chunks.rs`.
 
+use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
-use super::{Backend, SqlStore};
+use super::params::{Params, ROWS_PER_INSERT};
 use crate::StoreError;
 use crate::error::insert_error;
 use crate::imports::{Import, ImportRow, ImportState, NewImportRow, PendingRow, RowState};
 use accolade_core::{AchievementId, ImportId, OrgId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
 macro_rules! import_columns {
@@ -25,64 +26,7 @@ macro_rules! select_imports {
     };
 }
 
-/// How many rows one multi-row `INSERT` carries, per backend. SQLite binds anonymous
-/// parameters (see [`placeholders`]) in linear time, and 100 rows per statement measured a
-/// little faster than 20; on PostgreSQL each statement is a round trip, so they are large too
-/// (both stay far below the backends' parameter limits).
-pub(crate) trait ImportBatches {
-    /// Import rows (9 parameters each).
-    const ROWS_PER_INSERT: usize;
-    /// Awards (14 parameters each).
-    const AWARDS_PER_INSERT: usize;
-}
-
-impl ImportBatches for sqlx::Sqlite {
-    const ROWS_PER_INSERT: usize = 100;
-    const AWARDS_PER_INSERT: usize = 100;
-}
-
-impl ImportBatches for sqlx::Postgres {
-    const ROWS_PER_INSERT: usize = 100;
-    const AWARDS_PER_INSERT: usize = 100;
-}
-
-/// `($1, $2, …), (…)`: placeholders for `rows` tuples of `cols` values, bound in order. On
-/// SQLite they are anonymous (`?`): SQLite looks numbered ones up by walking a list, so
-/// binding a statement with many of them takes quadratic time.
-pub(super) fn placeholders<DB: Backend>(rows: usize, cols: usize) -> String {
-    let anonymous = <DB as Backend>::NAME == "sqlite";
-    let mut out = String::with_capacity(rows * cols * 6);
-    for r in 0..rows {
-        out.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            if anonymous {
-                out.push('?');
-            } else {
-                out.push('$');
-                out.push_str(&(1 + r * cols + c).to_string());
-            }
-        }
-        out.push(')');
-    }
-    out
-}
-
-impl<DB> SqlStore<DB>
-where
-    DB: Backend + ImportBatches,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn insert_import(&self, i: &Import) -> Result<(), StoreError> {
         sqlx::query(concat!(
             "INSERT INTO imports (",
@@ -116,11 +60,11 @@ where
         rows: &[NewImportRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for part in rows.chunks(DB::ROWS_PER_INSERT) {
+        for part in rows.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
                      issued_at, state, error, award_id) VALUES {}",
-                placeholders::<DB>(part.len(), 9)
+                Params::new::<DB>().tuples(part.len(), 9)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in part {

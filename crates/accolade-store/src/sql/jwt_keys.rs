@@ -5,7 +5,7 @@
 use super::Backend;
 use super::codec::{RowReader, micros};
 use crate::error::insert_error;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{KeyId, OrgId};
 use sqlx::{ColumnIndex, Decode, Type};
@@ -128,37 +128,27 @@ sql_impl! {
     }
 }
 
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! each {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Store {
     /// Stores `key` as its organization's current JWT key unless the organization already
     /// has one (then nothing is written): `true` if this key was stored. Safe under
     /// concurrency: of several first uses at once, exactly one stores its key.
     pub async fn insert_current_jwt_key(&self, key: &JwtKey) -> Result<bool, StoreError> {
-        each!(self.insert_current_jwt_key(key))
+        on_backend!(self.insert_current_jwt_key(key))
     }
 
     /// The organization's current (not retired) JWT key.
     pub async fn current_jwt_key(&self, org: OrgId) -> Result<Option<JwtKey>, StoreError> {
-        each!(self.current_jwt_key(org))
+        on_backend!(self.current_jwt_key(org))
     }
 
     /// The organization's JWT keys, retired ones included, oldest first.
     pub async fn jwt_keys(&self, org: OrgId) -> Result<Vec<JwtKey>, StoreError> {
-        each!(self.jwt_keys(org))
+        on_backend!(self.jwt_keys(org))
     }
 
     /// Every organization's JWT keys, retired ones included, oldest first.
     pub async fn all_jwt_keys(&self) -> Result<Vec<JwtKey>, StoreError> {
-        each!(self.all_jwt_keys())
+        on_backend!(self.all_jwt_keys())
     }
 
     /// In one transaction: retires the organization's current JWT key (if any) at `at` and
@@ -168,6 +158,6 @@ impl Store {
         new: &JwtKey,
         at: OffsetDateTime,
     ) -> Result<Vec<KeyId>, StoreError> {
-        each!(self.replace_jwt_key(new, at))
+        on_backend!(self.replace_jwt_key(new, at))
     }
 }

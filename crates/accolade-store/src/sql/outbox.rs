@@ -2,8 +2,8 @@
 
 use super::Backend;
 use super::codec::{RowReader, micros, opt_micros, to_json};
-use super::imports::{ImportBatches, placeholders};
 use super::jobs::enqueue_on;
+use super::params::{Params, ROWS_PER_INSERT};
 use crate::StoreError;
 use crate::error::insert_error;
 use crate::jobs::Enqueued;
@@ -132,7 +132,7 @@ pub(super) async fn enqueue_emails_batched_on<DB>(
     emails: &[QueuedEmail],
 ) -> Result<usize, StoreError>
 where
-    DB: Backend + ImportBatches,
+    DB: Backend,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     &'static str: ColumnIndex<DB::Row>,
@@ -144,21 +144,21 @@ where
     for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
 {
     let mut new = 0;
-    for part in emails.chunks(DB::AWARDS_PER_INSERT) {
+    for part in emails.chunks(ROWS_PER_INSERT) {
+        let mut p = Params::new::<DB>();
         let mut values = String::with_capacity(part.len() * 48);
         for r in 0..part.len() {
-            let p = |c: usize| format!("${}", r * 7 + c);
             values.push_str(&format!(
                 "{}({}, {}, {}, {}, 'queued', {}, 0, {}, {}, {})",
                 if r == 0 { "" } else { ", " },
-                p(1),
-                p(2),
-                p(3),
-                p(4),
-                p(5),
-                p(6),
-                p(7),
-                p(7)
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next()
             ));
         }
         let sql = format!(
@@ -184,6 +184,8 @@ where
                 .bind(job.idempotency_key.clone())
                 .bind(micros(job.run_at)?)
                 .bind(i64::from(job.max_attempts))
+                // created_at and updated_at
+                .bind(micros(job.created_at)?)
                 .bind(micros(job.created_at)?);
         }
         let inserted = q
@@ -207,7 +209,7 @@ where
             "INSERT INTO outbox (id, org_id, award_id, template, to_address, subject, body_text,
                  body_html, state, attempts, last_error, created_at, sent_at)
              VALUES {}",
-            placeholders::<DB>(fresh.len(), 13)
+            Params::new::<DB>().tuples(fresh.len(), 13)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for m in fresh {

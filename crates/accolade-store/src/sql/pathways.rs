@@ -4,7 +4,7 @@
 use super::Backend;
 use super::codec::{RowReader, micros, to_json};
 use crate::error::insert_error;
-use crate::store::Inner;
+use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{AchievementId, OrgId, Pathway, PathwayId, Requirement};
 use serde::{Deserialize, Serialize};
@@ -184,21 +184,11 @@ sql_impl! {
     }
 }
 
-/// Calls the same generic method on whichever backend the store holds.
-macro_rules! each {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Store {
     /// A target that is not an achievement of the pathway's organization fails with
     /// `MissingReference`.
     pub async fn insert_pathway(&self, pathway: &Pathway) -> Result<(), StoreError> {
-        each!(self.insert_pathway(pathway))
+        on_backend!(self.insert_pathway(pathway))
     }
 
     /// Compare-and-set on the version: `false` when the organization has no such pathway or
@@ -208,20 +198,20 @@ impl Store {
         pathway: &Pathway,
         expected_version: i64,
     ) -> Result<bool, StoreError> {
-        each!(self.update_pathway(pathway, expected_version))
+        on_backend!(self.update_pathway(pathway, expected_version))
     }
 
     /// `false` if the organization has no such pathway.
     pub async fn delete_pathway(&self, org: OrgId, id: PathwayId) -> Result<bool, StoreError> {
-        each!(self.delete_pathway(org, id))
+        on_backend!(self.delete_pathway(org, id))
     }
 
     pub async fn pathway(&self, id: PathwayId) -> Result<Option<Pathway>, StoreError> {
-        each!(self.pathway(id))
+        on_backend!(self.pathway(id))
     }
 
     /// The organization's pathways, by name.
     pub async fn pathways(&self, org: OrgId) -> Result<Vec<Pathway>, StoreError> {
-        each!(self.pathways(org))
+        on_backend!(self.pathways(org))
     }
 }

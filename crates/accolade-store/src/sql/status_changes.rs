@@ -1,13 +1,13 @@
 //! Status changes as compare-and-set statements, and issuing one award, each in one
 //! transaction with its audit entries, emails and status-version bump (see `status.rs`).
 
+use super::Backend;
 use super::audit::insert_audits_on;
 use super::awards::{AWARD_COLUMNS, award_from_row};
 use super::codec::{RowReader, micros, opt_micros};
 use super::earners::insert_claim_tokens_on;
-use super::imports::ImportBatches;
 use super::outbox::{enqueue_emails_batched_on, enqueue_emails_on};
-use super::{Backend, SqlStore};
+use super::params::Params;
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use crate::jobs::Enqueued;
@@ -16,7 +16,7 @@ use crate::status::{
     sql_sources,
 };
 use accolade_core::{Award, AwardId, AwardStatus, OrgId};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{Encode, Executor, IntoArguments, Type};
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
@@ -26,35 +26,7 @@ const STATUS_INDEX: UniqueKey = UniqueKey {
     sqlite_columns: "awards.org_id, awards.status_index",
 };
 
-/// `count` parameters numbered from `first`, comma-separated: `$4, $5, …` on PostgreSQL,
-/// anonymous `?` on SQLite (cheaper to bind there; a statement then uses only these).
-fn params<DB: Backend>(first: usize, count: usize) -> String {
-    let anonymous = <DB as Backend>::NAME == "sqlite";
-    (first..first + count)
-        .map(|i| {
-            if anonymous {
-                "?".to_owned()
-            } else {
-                format!("${i}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl<DB> SqlStore<DB>
-where
-    DB: Backend + ImportBatches,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    &'static str: ColumnIndex<DB::Row>,
-    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB>,
-    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB>,
-    for<'q> f64: Decode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
-{
+sql_impl! {
     pub async fn change_award_status(
         &self,
         change: &StatusChange<'_>,
@@ -119,14 +91,15 @@ where
             });
         }
         let mut tx = self.pool.begin().await?;
+        let mut p = Params::new::<DB>();
         let sql = format!(
             "UPDATE awards SET status = 'revoked', status_reason = {}, status_changed_at = {}
              WHERE org_id = {} AND status IN ('active', 'suspended') AND id IN ({})
              RETURNING id",
-            params::<DB>(1, 1),
-            params::<DB>(2, 1),
-            params::<DB>(3, 1),
-            params::<DB>(4, batch.len())
+            p.next(),
+            p.next(),
+            p.next(),
+            p.list(batch.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(reason.to_owned())
@@ -247,10 +220,11 @@ where
     ) -> Result<Vec<Award>, StoreError> {
         let mut awards = Vec::with_capacity(ids.len());
         for part in ids.chunks(REVOCATIONS_PER_BATCH) {
+            let mut p = Params::new::<DB>();
             let sql = format!(
                 "SELECT {AWARD_COLUMNS} FROM awards WHERE org_id = {} AND id IN ({})",
-                params::<DB>(1, 1),
-                params::<DB>(2, part.len())
+                p.next(),
+                p.list(part.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.to_string());
             for id in part {
