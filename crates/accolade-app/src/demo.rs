@@ -5,7 +5,7 @@
 use crate::{
     App, AppResult, NewAchievement, NewAward, NewEvidence, NewOrganization, NewTranslation,
 };
-use accolade_core::{Actor, AlignmentSpec, Award, CustomField, ExpiryPolicy, Organization};
+use accolade_core::{Actor, AlignmentSpec, AwardSummary, CustomField, ExpiryPolicy, Organization};
 use std::collections::BTreeMap;
 use time::Duration;
 
@@ -34,7 +34,7 @@ fn data_course_extras() -> (Vec<NewTranslation>, Vec<CustomField>, Option<String
 /// What the demo created, for printing.
 pub struct Demo {
     pub org: Organization,
-    pub awards: Vec<(String, Award)>,
+    pub awards: Vec<(String, AwardSummary)>,
 }
 
 /// A round badge with a banner and a star, drawn with `accolade-media`'s designer: SVG, no
@@ -224,7 +224,7 @@ impl App {
                 }
                 _ => award,
             };
-            awards.push((format!("{name} ({state})"), award));
+            awards.push((format!("{name} ({state})"), award.summary()));
         }
         Ok(Demo { org, awards })
     }

@@ -5,7 +5,7 @@
 
 use crate::App;
 use crate::sharing::ShareChannel;
-use accolade_core::{Award, AwardState};
+use accolade_core::{AwardState, AwardStatusFields};
 use time::OffsetDateTime;
 
 /// An award's status now, with the issuer's reason and the dates that explain it.
@@ -26,19 +26,18 @@ const CAUTION_COLOUR: (u8, u8, u8) = (0x9a, 0x5b, 0x00);
 
 impl EffectiveStatus {
     /// The status of `award` at `now`.
-    pub fn of(award: &Award, now: OffsetDateTime) -> Self {
-        let state = award.state_at(now);
+    pub fn of(award: &impl AwardStatusFields, now: OffsetDateTime) -> Self {
+        let state = AwardState::of(award.status(), award.valid_until(), now);
         let withdrawn = matches!(state, AwardState::Revoked | AwardState::Suspended);
         Self {
             state,
             reason: award
-                .status_reason
-                .as_deref()
+                .status_reason()
                 .map(str::trim)
                 .filter(|r| withdrawn && !r.is_empty())
                 .map(str::to_owned),
-            since: award.status_changed_at.filter(|_| withdrawn),
-            valid_until: award.valid_until,
+            since: award.status_changed_at().filter(|_| withdrawn),
+            valid_until: award.valid_until(),
         }
     }
 
@@ -111,7 +110,7 @@ impl EffectiveStatus {
 
 impl App {
     /// The effective status of `award` now.
-    pub fn effective_status(&self, award: &Award) -> EffectiveStatus {
+    pub fn effective_status(&self, award: &impl AwardStatusFields) -> EffectiveStatus {
         EffectiveStatus::of(award, self.now())
     }
 }

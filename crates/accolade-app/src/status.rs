@@ -171,7 +171,7 @@ impl App {
     pub(crate) async fn revocation_notice(&self, award: &Award) -> AppResult<QueuedEmail> {
         let achievement = self.achievement(award.achievement_id).await?;
         let org = self.org(award.org_id).await?;
-        self.revocation_email(&org, &achievement, award)
+        self.revocation_email(&org, &achievement, &award.summary())
     }
 
     /// The organization's signed status list for `purpose`, re-signed when its awards'

@@ -6,7 +6,8 @@ use crate::outbox::QueuedEmail;
 use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{
-    AchievementId, AuditEvent, Award, AwardId, AwardLinks, AwardStanding, AwardState, OrgId,
+    AchievementId, AuditEvent, Award, AwardId, AwardLinks, AwardStanding, AwardState, AwardSummary,
+    OrgId,
 };
 use time::OffsetDateTime;
 
@@ -38,7 +39,7 @@ pub struct AwardCursor {
 }
 
 impl AwardCursor {
-    pub fn after(award: &Award) -> Self {
+    pub fn after(award: &AwardSummary) -> Self {
         Self {
             created_at: award.created_at,
             id: award.id,
@@ -55,7 +56,7 @@ impl Store {
         filter: &AwardFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         on_backend!(self.search_awards(org, filter, limit, offset))
     }
 
@@ -75,7 +76,7 @@ impl Store {
         filter: &AwardFilter,
         cursor: Option<AwardCursor>,
         limit: i64,
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         on_backend!(self.awards_after(org, filter, cursor, limit))
     }
 

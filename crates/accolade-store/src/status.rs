@@ -10,7 +10,7 @@
 use crate::outbox::QueuedEmail;
 use crate::store::on_backend;
 use crate::{Store, StoreError};
-use accolade_core::{AuditEvent, Award, AwardId, AwardStatus, ClaimToken, OrgId};
+use accolade_core::{AuditEvent, Award, AwardId, AwardStatus, AwardSummary, ClaimToken, OrgId};
 use time::OffsetDateTime;
 
 /// Whether an award in `from` may move to `to`: active ⇄ suspended, either to revoked,
@@ -129,7 +129,7 @@ impl Store {
         &self,
         org: OrgId,
         ids: &[AwardId],
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         on_backend!(self.org_awards_by_ids(org, ids))
     }
 }

@@ -3,8 +3,8 @@
 use crate::StoreError;
 use crate::sql::{Backend, SqlStore};
 use accolade_core::{
-    Achievement, AchievementId, AuditEvent, Award, AwardId, AwardStatus, Design, DesignId,
-    DesignLogo, ImageId, ImageRecord, KeyId, OrgId, Organization, SigningKeyRecord, Slug,
+    Achievement, AchievementId, AuditEvent, Award, AwardId, AwardStatus, AwardSummary, Design,
+    DesignId, DesignLogo, ImageId, ImageRecord, KeyId, OrgId, Organization, SigningKeyRecord, Slug,
 };
 use time::OffsetDateTime;
 
@@ -143,7 +143,7 @@ impl Store {
         org: OrgId,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         on_backend!(self.awards(org, limit, offset))
     }
 

@@ -214,7 +214,8 @@ fn kill_9_midway_then_resume_issues_each_row_once() {
                     let mut invalid = Vec::new();
                     for a in half {
                         let email = Email::parse(a.recipient_email.as_str()).ok();
-                        let report = app.verify(a.credential.into_bytes(), email).await;
+                        let credential = app.award_by_id(a.id).await.unwrap().credential;
+                        let report = app.verify(credential.into_bytes(), email).await;
                         if report.verdict != Verdict::Valid {
                             invalid.push(format!("{}: {report:#?}", a.id));
                         }

@@ -6,7 +6,7 @@
 
 use crate::status::revocation_reason;
 use crate::{App, AppError, AppResult};
-use accolade_core::{Achievement, AchievementId, Actor, Award, AwardId, AwardStatus, OrgId};
+use accolade_core::{Achievement, AchievementId, Actor, AwardId, AwardStatus, AwardSummary, OrgId};
 use accolade_store::{REVOCATIONS_PER_BATCH, Revocation};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -24,15 +24,15 @@ pub struct NotRevocable {
 /// What a bulk revocation would do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkRevokePlan {
-    pub revocable: Vec<Award>,
+    pub revocable: Vec<AwardSummary>,
     pub not_revocable: Vec<NotRevocable>,
 }
 
 /// What a bulk revocation did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkRevokeOutcome {
-    /// Revoked by this call, in the order given.
-    pub revoked: Vec<AwardId>,
+    /// Revoked by this call, in the order given, as they are now.
+    pub revoked: Vec<AwardSummary>,
     /// How many of the ids named awards that were already revoked (before the plan, or by
     /// someone else while it ran).
     pub already_revoked: usize,
@@ -121,7 +121,7 @@ impl App {
             lines.push((input, line));
         }
         let ids: Vec<AwardId> = seen.into_iter().collect();
-        let mut found: HashMap<AwardId, Award> = self
+        let mut found: HashMap<AwardId, AwardSummary> = self
             .store
             .org_awards_by_ids(org, &ids)
             .await?
@@ -170,15 +170,18 @@ impl App {
         let organization = self.org(org).await?;
         let mut achievements: HashMap<AchievementId, Achievement> = HashMap::new();
         for batch in plan.revocable.chunks(REVOCATIONS_PER_BATCH) {
+            let at = self.now();
             let mut revocations = Vec::with_capacity(batch.len());
+            let mut notices = Vec::with_capacity(batch.len());
             for award in batch {
                 let achievement = match achievements.entry(award.achievement_id) {
                     Entry::Occupied(e) => e.into_mut(),
                     Entry::Vacant(e) => e.insert(self.achievement(award.achievement_id).await?),
                 };
-                let notice = Award {
+                let notice = AwardSummary {
                     status: AwardStatus::Revoked,
                     status_reason: Some(reason.to_owned()),
+                    status_changed_at: Some(at),
                     ..award.clone()
                 };
                 let id = award.id.to_string();
@@ -187,17 +190,18 @@ impl App {
                     audit: self.audit_event(org, actor, "award.revoke", &id, reason),
                     email: Some(self.revocation_email(&organization, achievement, &notice)?),
                 });
+                notices.push(notice);
             }
             let revoked: HashSet<AwardId> = self
                 .store
-                .revoke_awards(org, reason, self.now(), &revocations)
+                .revoke_awards(org, reason, at, &revocations)
                 .await?
                 .into_iter()
                 .collect();
-            for award in batch {
+            for award in notices {
                 if revoked.contains(&award.id) {
                     self.page_changed(award.id);
-                    outcome.revoked.push(award.id);
+                    outcome.revoked.push(award);
                 } else {
                     // Revoked by someone else since the plan was made.
                     outcome.already_revoked += 1;

@@ -4,7 +4,7 @@
 
 use crate::bulk::neutralize_cell;
 use crate::{App, AppError, AppResult, rfc3339};
-use accolade_core::{AchievementId, Award, OrgId};
+use accolade_core::{AchievementId, AwardSummary, OrgId};
 use accolade_store::{AwardCursor, AwardFilter};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -116,7 +116,7 @@ impl AwardExport {
         Ok(Some(bytes))
     }
 
-    fn cells(&self, app: &App, a: &Award) -> [String; 9] {
+    fn cells(&self, app: &App, a: &AwardSummary) -> [String; 9] {
         [
             a.id.to_string(),
             app.urls().credential(a.id),

@@ -14,7 +14,7 @@ pub use export::{AwardExport, EXPORT_HEADER};
 pub use reissue::Correction;
 
 use crate::{App, AppError, AppResult};
-use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, AwardStatus, OrgId};
+use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, AwardStatus, AwardSummary, OrgId};
 pub use accolade_store::AwardFilter;
 
 /// Most awards on one page of the list.
@@ -54,7 +54,7 @@ impl AwardActions {
 /// One page of a filtered awards list, with the count of all that pass the filter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AwardPage {
-    pub awards: Vec<Award>,
+    pub awards: Vec<AwardSummary>,
     pub total: i64,
 }
 

@@ -5,7 +5,7 @@ use crate::mail::EmailContent;
 use crate::mail::templates::{MailLanguage, button, escape, layout, one_line};
 use crate::tokens::{new_token, token_hash};
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Award, AwardId, EarnerEmail, Email, Ownership, User};
+use accolade_core::{Actor, Award, AwardId, AwardSummary, EarnerEmail, Email, Ownership, User};
 use accolade_store::StoreError;
 use time::Duration;
 
@@ -122,7 +122,7 @@ impl App {
     }
 
     /// Badges sent to the account's verified addresses that nobody has added yet.
-    pub async fn waiting_badges(&self, user: &User) -> AppResult<Vec<Award>> {
+    pub async fn waiting_badges(&self, user: &User) -> AppResult<Vec<AwardSummary>> {
         Ok(self.store.waiting_awards(user.id).await?)
     }
 

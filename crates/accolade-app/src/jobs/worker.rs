@@ -93,12 +93,39 @@ impl JobWorker {
     }
 }
 
-/// `worker-{pid}-{random}`: unique per process, readable in the jobs table.
+/// `worker-{pid}-{random}`: unique per process, readable in the jobs table. Job leases are
+/// held by this name, so two processes must never share it, even nodes in containers that
+/// all run as pid 1. Without a random source the moment the worker started, in
+/// nanoseconds, stands in for the random part (entropy, not a reading of the clock for any
+/// rule): two processes would need the same pid and the same nanosecond to collide.
 fn worker_name() -> String {
     let mut b = [0u8; 4];
-    let random = match getrandom::fill(&mut b) {
-        Ok(()) => u32::from_le_bytes(b),
-        Err(_) => 0,
-    };
-    format!("worker-{}-{random:08x}", std::process::id())
+    let random = getrandom::fill(&mut b).ok().map(|()| u32::from_le_bytes(b));
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    name_for(std::process::id(), random, started)
+}
+
+fn name_for(pid: u32, random: Option<u32>, started_nanos: u128) -> String {
+    match random {
+        Some(r) => format!("worker-{pid}-{r:08x}"),
+        None => format!("worker-{pid}-t{started_nanos:x}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differ_between_processes_even_without_a_random_source() {
+        assert_ne!(worker_name(), worker_name());
+        assert_eq!(name_for(1, Some(0xab), 0), "worker-1-000000ab");
+        // Two nodes, both pid 1, no random source: their start instants tell them apart.
+        let a = name_for(1, None, 1_765_000_000_000_000_001);
+        let b = name_for(1, None, 1_765_000_000_000_000_002);
+        assert_ne!(a, b);
+        assert!(a.starts_with("worker-1-t"));
+    }
 }

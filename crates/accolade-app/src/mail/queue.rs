@@ -7,8 +7,8 @@ use super::templates::{self, BadgeIssued, EmailContent, MailLanguage, Revoked};
 use crate::jobs::JobKind;
 use crate::{App, AppError, AppResult};
 use accolade_core::{
-    Achievement, Award, AwardId, ClaimToken, Email, Invitation, JobId, OrgId, Organization,
-    OutboxId, User,
+    Achievement, Award, AwardId, AwardSummary, ClaimToken, Email, Invitation, JobId, OrgId,
+    Organization, OutboxId, User,
 };
 use accolade_store::{Enqueued, OutboxMessage, OutboxState, QueuedEmail};
 
@@ -77,7 +77,11 @@ impl App {
             language: MailLanguage::for_tag(Some(tag)),
         });
         Ok(BadgeEmail {
-            email: self.outbox_email(award, BADGE_ISSUED, content)?,
+            email: self.outbox_email(
+                (award.org_id, award.id, &award.recipient_email),
+                BADGE_ISSUED,
+                content,
+            )?,
             claim,
         })
     }
@@ -97,7 +101,7 @@ impl App {
         &self,
         org: &Organization,
         achievement: &Achievement,
-        award: &Award,
+        award: &AwardSummary,
     ) -> AppResult<QueuedEmail> {
         let credential_url = self.urls().credential(award.id);
         let content = templates::revocation(&Revoked {
@@ -107,7 +111,11 @@ impl App {
             credential_url: &credential_url,
             reason: award.status_reason.as_deref().unwrap_or("not given"),
         });
-        self.outbox_email(award, REVOCATION, content)
+        self.outbox_email(
+            (award.org_id, award.id, &award.recipient_email),
+            REVOCATION,
+            content,
+        )
     }
 
     /// Stores the emails and their send jobs in one transaction (for a bulk issue: one call
@@ -250,19 +258,20 @@ impl App {
             .ok_or(AppError::NotFound("message"))
     }
 
+    /// An email to an award's recipient, keyed by template and award.
     fn outbox_email(
         &self,
-        award: &Award,
+        (org_id, award_id, to): (OrgId, AwardId, &Email),
         template: &str,
         content: EmailContent,
     ) -> AppResult<QueuedEmail> {
         self.message(
             Envelope {
-                org_id: Some(award.org_id),
-                award_id: Some(award.id),
-                to: &award.recipient_email,
+                org_id: Some(org_id),
+                award_id: Some(award_id),
+                to,
                 template,
-                key: format!("mail:{template}:{}", award.id),
+                key: format!("mail:{template}:{award_id}"),
             },
             content,
         )

@@ -380,6 +380,7 @@ async fn demo_shows_translations_and_custom_fields() {
         .iter()
         .find(|(label, _)| label.starts_with("Ada"))
         .unwrap();
+    let ada = app.award_by_id(ada.id).await.unwrap();
     let c: serde_json::Value = serde_json::from_str(&ada.credential).unwrap();
     assert_eq!(c["inLanguage"], "de");
     assert_eq!(

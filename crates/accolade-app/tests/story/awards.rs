@@ -10,7 +10,8 @@ use accolade_app::{
     PublicUrl,
 };
 use accolade_core::{
-    AchievementId, Actor, Award, AwardState, AwardStatus, Clock, ExpiryPolicy, FixedClock, OrgId,
+    AchievementId, Actor, Award, AwardState, AwardStatus, AwardSummary, Clock, ExpiryPolicy,
+    FixedClock, OrgId,
 };
 use accolade_credentials::verify::Verdict;
 use accolade_net::FetchPolicy;
@@ -92,8 +93,25 @@ async fn issue(
     .unwrap()
 }
 
-fn ids<'a>(awards: impl IntoIterator<Item = &'a Award>) -> Vec<String> {
-    let mut ids: Vec<String> = awards.into_iter().map(|a| a.id.to_string()).collect();
+/// Awards and award summaries, compared by id.
+trait Identified {
+    fn key(&self) -> String;
+}
+
+impl Identified for Award {
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Identified for AwardSummary {
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+fn ids<'a, A: Identified + 'a>(awards: impl IntoIterator<Item = &'a A>) -> Vec<String> {
+    let mut ids: Vec<String> = awards.into_iter().map(Identified::key).collect();
     ids.sort();
     ids
 }

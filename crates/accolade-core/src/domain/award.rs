@@ -30,14 +30,82 @@ impl Award {
     /// What the award is at `now`: its stored status, or `Expired` for an active award
     /// whose `validUntil` has passed.
     pub fn state_at(&self, now: OffsetDateTime) -> AwardState {
-        match self.status {
-            AwardStatus::Revoked => AwardState::Revoked,
-            AwardStatus::Suspended => AwardState::Suspended,
-            AwardStatus::Active if self.valid_until.is_some_and(|u| u <= now) => {
-                AwardState::Expired
-            }
-            AwardStatus::Active => AwardState::Active,
+        AwardState::of(self.status, self.valid_until, now)
+    }
+
+    /// The award without its credential.
+    pub fn summary(&self) -> AwardSummary {
+        AwardSummary {
+            id: self.id,
+            org_id: self.org_id,
+            achievement_id: self.achievement_id,
+            recipient_email: self.recipient_email.clone(),
+            recipient_name: self.recipient_name.clone(),
+            issued_at: self.issued_at,
+            valid_until: self.valid_until,
+            status: self.status,
+            status_reason: self.status_reason.clone(),
+            status_changed_at: self.status_changed_at,
+            status_index: self.status_index,
+            key_id: self.key_id,
+            created_at: self.created_at,
         }
+    }
+}
+
+/// What decides an award's state, read the same way from a full [`Award`] and from an
+/// [`AwardSummary`].
+pub trait AwardStatusFields {
+    fn status(&self) -> AwardStatus;
+    fn status_reason(&self) -> Option<&str>;
+    fn status_changed_at(&self) -> Option<OffsetDateTime>;
+    fn valid_until(&self) -> Option<OffsetDateTime>;
+}
+
+macro_rules! status_fields {
+    ($t:ty) => {
+        impl AwardStatusFields for $t {
+            fn status(&self) -> AwardStatus {
+                self.status
+            }
+            fn status_reason(&self) -> Option<&str> {
+                self.status_reason.as_deref()
+            }
+            fn status_changed_at(&self) -> Option<OffsetDateTime> {
+                self.status_changed_at
+            }
+            fn valid_until(&self) -> Option<OffsetDateTime> {
+                self.valid_until
+            }
+        }
+    };
+}
+status_fields!(Award);
+status_fields!(AwardSummary);
+
+/// An award without its signed credential: what lists of awards read, so that a page of
+/// fifty awards does not carry fifty credentials of several kilobytes each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwardSummary {
+    pub id: AwardId,
+    pub org_id: OrgId,
+    pub achievement_id: AchievementId,
+    pub recipient_email: Email,
+    pub recipient_name: Option<String>,
+    pub issued_at: OffsetDateTime,
+    pub valid_until: Option<OffsetDateTime>,
+    pub status: AwardStatus,
+    pub status_reason: Option<String>,
+    pub status_changed_at: Option<OffsetDateTime>,
+    pub status_index: u32,
+    pub key_id: KeyId,
+    pub created_at: OffsetDateTime,
+}
+
+impl AwardSummary {
+    /// What the award is at `now` (see [`Award::state_at`]).
+    pub fn state_at(&self, now: OffsetDateTime) -> AwardState {
+        AwardState::of(self.status, self.valid_until, now)
     }
 }
 
@@ -89,6 +157,21 @@ pub enum AwardState {
 }
 
 impl AwardState {
+    /// The state of an award with stored `status` and `valid_until` at `now`: its stored
+    /// status, or `Expired` for an active award whose `validUntil` has passed.
+    pub fn of(
+        status: AwardStatus,
+        valid_until: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Self {
+        match status {
+            AwardStatus::Revoked => AwardState::Revoked,
+            AwardStatus::Suspended => AwardState::Suspended,
+            AwardStatus::Active if valid_until.is_some_and(|u| u <= now) => AwardState::Expired,
+            AwardStatus::Active => AwardState::Active,
+        }
+    }
+
     pub const ALL: [AwardState; 4] = [
         AwardState::Active,
         AwardState::Suspended,

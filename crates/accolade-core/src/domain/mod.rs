@@ -17,7 +17,10 @@ pub use achievement::{
     LangTagError, Localized,
 };
 pub use audit::{Actor, AuditEvent};
-pub use award::{Award, AwardLinks, AwardStanding, AwardState, AwardStatus, StatusPurpose};
+pub use award::{
+    Award, AwardLinks, AwardStanding, AwardState, AwardStatus, AwardStatusFields, AwardSummary,
+    StatusPurpose,
+};
 pub use design::{Design, DesignLogo};
 pub use earner::{
     ClaimToken, Collection, CollectionId, EarnerEmail, Handle, HandleError, Ownership, Visibility,

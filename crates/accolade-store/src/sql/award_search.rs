@@ -2,12 +2,12 @@
 //! numbered parameters, so that each query uses the `awards_org_*` indexes instead of
 //! `($n IS NULL OR …)` conditions no planner can index.
 
-use super::awards::{AWARD_COLUMNS, award_from_row};
+use super::awards::{SUMMARY_COLUMNS, summary_from_row};
 use super::codec::{RowReader, micros};
 use super::params::Params;
 use crate::StoreError;
 use crate::awards::{AwardCursor, AwardFilter};
-use accolade_core::{Award, AwardState, OrgId};
+use accolade_core::{AwardState, AwardSummary, OrgId};
 use time::OffsetDateTime;
 
 /// A bound value of a built statement.
@@ -144,12 +144,12 @@ sql_impl! {
         filter: &AwardFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         let mut c = conditions(org, filter)?;
         let limit_p = c.param(Param::Int(limit.max(0)));
         let offset_p = c.param(Param::Int(offset.max(0)));
         let sql = format!(
-            "SELECT {AWARD_COLUMNS} FROM awards WHERE {} {} LIMIT {limit_p} OFFSET {offset_p}",
+            "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} {} LIMIT {limit_p} OFFSET {offset_p}",
             c.clause(),
             order(filter),
         );
@@ -180,7 +180,7 @@ sql_impl! {
         filter: &AwardFilter,
         cursor: Option<AwardCursor>,
         limit: i64,
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         let mut c = conditions(org, filter)?;
         if let Some(cursor) = cursor {
             let at = c.time(cursor.created_at)?;
@@ -191,14 +191,14 @@ sql_impl! {
         }
         let limit_p = c.param(Param::Int(limit.max(0)));
         let sql = format!(
-            "SELECT {AWARD_COLUMNS} FROM awards WHERE {} ORDER BY created_at DESC, id DESC \
+            "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} ORDER BY created_at DESC, id DESC \
              LIMIT {limit_p}",
             c.clause(),
         );
         self.fetch_awards(sql, c.params).await
     }
 
-    async fn fetch_awards(&self, sql: String, params: Vec<Param>) -> Result<Vec<Award>, StoreError> {
+    async fn fetch_awards(&self, sql: String, params: Vec<Param>) -> Result<Vec<AwardSummary>, StoreError> {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in params {
             q = match p {
@@ -207,7 +207,7 @@ sql_impl! {
             };
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(award_from_row::<DB>).collect()
+        rows.iter().map(summary_from_row::<DB>).collect()
     }
 }
 

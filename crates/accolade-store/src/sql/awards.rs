@@ -4,7 +4,7 @@ use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
-use accolade_core::{Award, AwardId, AwardStatus, OrgId};
+use accolade_core::{Award, AwardId, AwardStatus, AwardSummary, OrgId};
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
@@ -12,6 +12,11 @@ use time::OffsetDateTime;
 pub(super) const AWARD_COLUMNS: &str = "id, org_id, achievement_id, recipient_email, \
      recipient_name, issued_at, valid_until, status, status_reason, status_changed_at, \
      status_index, key_id, credential, created_at";
+
+/// The columns [`summary_from_row`] reads: an award's, without its credential.
+pub(super) const SUMMARY_COLUMNS: &str = "id, org_id, achievement_id, recipient_email, \
+     recipient_name, issued_at, valid_until, status, status_reason, status_changed_at, \
+     status_index, key_id, created_at";
 
 macro_rules! select_awards {
     ($tail:literal) => {
@@ -73,16 +78,18 @@ sql_impl! {
         org: OrgId,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<Award>, StoreError> {
-        let rows = sqlx::query(select_awards!(
-            "WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
-        ))
+    ) -> Result<Vec<AwardSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM awards
+             WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(org.to_string())
         .bind(limit.max(0))
         .bind(offset.max(0))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(award_from_row::<DB>).collect()
+        rows.iter().map(summary_from_row::<DB>).collect()
     }
 
     pub async fn count_awards(&self, org: OrgId) -> Result<i64, StoreError> {
@@ -170,8 +177,37 @@ where
     for<'q> f64: Decode<'q, DB> + Type<DB>,
     for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
 {
-    let r = RowReader::new(row, "awards");
+    let s = summary_from_row::<DB>(row)?;
+    let credential = RowReader::new(row, "awards").text("credential")?;
     Ok(Award {
+        id: s.id,
+        org_id: s.org_id,
+        achievement_id: s.achievement_id,
+        recipient_email: s.recipient_email,
+        recipient_name: s.recipient_name,
+        issued_at: s.issued_at,
+        valid_until: s.valid_until,
+        status: s.status,
+        status_reason: s.status_reason,
+        status_changed_at: s.status_changed_at,
+        status_index: s.status_index,
+        key_id: s.key_id,
+        credential,
+        created_at: s.created_at,
+    })
+}
+
+pub(super) fn summary_from_row<DB>(row: &DB::Row) -> Result<AwardSummary, StoreError>
+where
+    DB: Backend,
+    &'static str: ColumnIndex<DB::Row>,
+    for<'q> String: Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Decode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Decode<'q, DB> + Type<DB>,
+{
+    let r = RowReader::new(row, "awards");
+    Ok(AwardSummary {
         id: r.parsed("id")?,
         org_id: r.parsed("org_id")?,
         achievement_id: r.parsed("achievement_id")?,
@@ -186,7 +222,6 @@ where
         status_changed_at: r.opt_time("status_changed_at")?,
         status_index: r.u32("status_index")?,
         key_id: r.parsed("key_id")?,
-        credential: r.text("credential")?,
         created_at: r.time("created_at")?,
     })
 }

@@ -5,7 +5,7 @@
 mod collections;
 
 use super::Backend;
-use super::awards::{AWARD_COLUMNS, award_from_row};
+use super::awards::{AWARD_COLUMNS, SUMMARY_COLUMNS, award_from_row, summary_from_row};
 use super::codec::{RowReader, micros, opt_micros};
 use super::outbox::enqueue_emails_on;
 use super::params::Params;
@@ -15,8 +15,8 @@ use crate::outbox::QueuedEmail;
 use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{
-    Award, AwardId, ClaimToken, Collection, CollectionId, EarnerEmail, Email, Handle, Ownership,
-    UserId, Visibility,
+    Award, AwardId, AwardSummary, ClaimToken, Collection, CollectionId, EarnerEmail, Email, Handle,
+    Ownership, UserId, Visibility,
 };
 use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Type};
 use time::OffsetDateTime;
@@ -314,8 +314,8 @@ sql_impl! {
     }
 
     /// Awards sent to the user's verified addresses that nobody owns yet, newest first.
-    pub async fn waiting_awards(&self, user: UserId) -> Result<Vec<Award>, StoreError> {
-        let columns = AWARD_COLUMNS
+    pub async fn waiting_awards(&self, user: UserId) -> Result<Vec<AwardSummary>, StoreError> {
+        let columns = SUMMARY_COLUMNS
             .split(", ")
             .map(|c| format!("a.{}", c.trim()))
             .collect::<Vec<_>>()
@@ -331,7 +331,7 @@ sql_impl! {
             .bind(user.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(award_from_row::<DB>).collect()
+        rows.iter().map(summary_from_row::<DB>).collect()
     }
 
     /// Adds an address to verify, or renews its pending link. A verified address stays
@@ -533,7 +533,7 @@ impl Store {
     }
 
     /// Awards sent to the user's verified addresses that nobody owns yet (500 at most).
-    pub async fn waiting_awards(&self, user: UserId) -> Result<Vec<Award>, StoreError> {
+    pub async fn waiting_awards(&self, user: UserId) -> Result<Vec<AwardSummary>, StoreError> {
         on_backend!(self.waiting_awards(user))
     }
 

@@ -3,7 +3,7 @@
 
 use super::Backend;
 use super::audit::insert_audits_on;
-use super::awards::{AWARD_COLUMNS, award_from_row};
+use super::awards::{AWARD_COLUMNS, SUMMARY_COLUMNS, award_from_row, summary_from_row};
 use super::codec::{RowReader, micros, opt_micros};
 use super::earners::insert_claim_tokens_on;
 use super::outbox::{enqueue_emails_batched_on, enqueue_emails_on};
@@ -15,7 +15,7 @@ use crate::status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     sql_sources,
 };
-use accolade_core::{Award, AwardId, AwardStatus, OrgId};
+use accolade_core::{AwardId, AwardStatus, AwardSummary, OrgId};
 use sqlx::{Encode, Executor, IntoArguments, Type};
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -217,12 +217,12 @@ sql_impl! {
         &self,
         org: OrgId,
         ids: &[AwardId],
-    ) -> Result<Vec<Award>, StoreError> {
+    ) -> Result<Vec<AwardSummary>, StoreError> {
         let mut awards = Vec::with_capacity(ids.len());
         for part in ids.chunks(REVOCATIONS_PER_BATCH) {
             let mut p = Params::new::<DB>();
             let sql = format!(
-                "SELECT {AWARD_COLUMNS} FROM awards WHERE org_id = {} AND id IN ({})",
+                "SELECT {SUMMARY_COLUMNS} FROM awards WHERE org_id = {} AND id IN ({})",
                 p.next(),
                 p.list(part.len())
             );
@@ -231,7 +231,7 @@ sql_impl! {
                 q = q.bind(id.to_string());
             }
             for row in q.fetch_all(&self.pool).await? {
-                awards.push(award_from_row::<DB>(&row)?);
+                awards.push(summary_from_row::<DB>(&row)?);
             }
         }
         Ok(awards)

@@ -216,10 +216,7 @@ pub async fn confirm(
             .await
         {
             Ok(outcome) => {
-                let mut revoked = Vec::with_capacity(outcome.revoked.len());
-                for id in &outcome.revoked {
-                    revoked.push(app.award_by_id(*id).await?);
-                }
+                let revoked = outcome.revoked;
                 let count = revoked.len();
                 let plan = BulkRevokePlan {
                     revocable: revoked,

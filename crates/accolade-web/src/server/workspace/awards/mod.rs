@@ -13,7 +13,7 @@ use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::views::{AwardListRow, PagerView};
 use accolade_app::AppError;
-use accolade_core::{AchievementId, Award, AwardState, OrgId};
+use accolade_core::{AchievementId, Award, AwardState, AwardSummary, OrgId};
 use axum::Router;
 use axum::routing::{get, post};
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ async fn achievement_names(
 
 /// An award as a list shows it.
 fn row(
-    award: &Award,
+    award: &AwardSummary,
     names: &HashMap<AchievementId, String>,
     now: OffsetDateTime,
     slug: &str,
