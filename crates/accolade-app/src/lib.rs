@@ -25,6 +25,7 @@ pub mod mail;
 pub mod master;
 mod orgs;
 mod own_status;
+pub use own_status::IssuedHere;
 pub mod pathways;
 pub mod profile;
 pub mod public_page;

@@ -15,6 +15,19 @@ use serde_json::Value;
 /// The claims a VC-JWT adds around the credential it carries.
 const JWT_CLAIMS: [&str; 7] = ["iss", "jti", "sub", "nbf", "exp", "iat", "vc"];
 
+/// What this instance knows of a credential it issued, beyond the credential itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuedHere {
+    /// The recipient's name as the issuer gave it.
+    pub recipient_name: Option<String>,
+    /// The credential's public page.
+    pub page_url: String,
+    /// The badge image, on this instance.
+    pub image_url: Option<String>,
+    /// The award's status now, with the issuer's reason.
+    pub status: EffectiveStatus,
+}
+
 impl App {
     /// `report`, with the award's suspension or revocation added when the credential is one
     /// this instance issued. Call from a blocking thread.
@@ -39,6 +52,30 @@ impl App {
         }
         let status = self.effective_status(&award);
         with_status(report, &status)
+    }
+
+    /// What this instance knows of a verified credential it issued (the same test as for
+    /// its status: our URL, the award found, the very credential stored): for the verify
+    /// page to show the recipient, the badge's page and image and the issuer's reason.
+    /// `None` for anyone else's credential.
+    pub async fn issued_here(&self, report: &Report) -> Option<IssuedHere> {
+        let id = self.own_award_id(report)?;
+        let award = self.award_by_id(id).await.ok()?;
+        let ours = report.kind == CredentialKind::Ob2Hosted
+            || same_credential(&award.credential, report.credential.as_ref(), report.kind);
+        if !ours {
+            return None;
+        }
+        let image_url = match self.achievement(award.achievement_id).await {
+            Ok(a) => a.image_id.map(|i| self.urls().image(i)),
+            Err(_) => None,
+        };
+        Some(IssuedHere {
+            recipient_name: award.recipient_name.clone(),
+            page_url: self.urls().credential(award.id),
+            image_url,
+            status: self.effective_status(&award),
+        })
     }
 
     /// The award a verified credential names, if its id is one of this instance's

@@ -25,7 +25,7 @@ pub struct JobWorker {
 impl JobWorker {
     /// Starts the loop on the current tokio runtime, polling every `every`.
     pub fn start(app: Arc<App>, every: Duration) -> Self {
-        let owner = worker_name();
+        let owner = worker_name(app.now());
         let (stop, mut stopped) = watch::channel(false);
         let name = owner.clone();
         let handle = tokio::spawn(async move {
@@ -98,16 +98,13 @@ impl JobWorker {
 /// all run as pid 1. Without a random source the moment the worker started, in
 /// nanoseconds, stands in for the random part (entropy, not a reading of the clock for any
 /// rule): two processes would need the same pid and the same nanosecond to collide.
-fn worker_name() -> String {
+fn worker_name(started: time::OffsetDateTime) -> String {
     let mut b = [0u8; 4];
     let random = getrandom::fill(&mut b).ok().map(|()| u32::from_le_bytes(b));
-    let started = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    name_for(std::process::id(), random, started)
+    name_for(std::process::id(), random, started.unix_timestamp_nanos())
 }
 
-fn name_for(pid: u32, random: Option<u32>, started_nanos: u128) -> String {
+fn name_for(pid: u32, random: Option<u32>, started_nanos: i128) -> String {
     match random {
         Some(r) => format!("worker-{pid}-{r:08x}"),
         None => format!("worker-{pid}-t{started_nanos:x}"),
@@ -120,7 +117,8 @@ mod tests {
 
     #[test]
     fn names_differ_between_processes_even_without_a_random_source() {
-        assert_ne!(worker_name(), worker_name());
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        assert_ne!(worker_name(now), worker_name(now));
         assert_eq!(name_for(1, Some(0xab), 0), "worker-1-000000ab");
         // Two nodes, both pid 1, no random source: their start instants tell them apart.
         let a = name_for(1, None, 1_765_000_000_000_000_001);

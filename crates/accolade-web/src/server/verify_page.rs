@@ -195,16 +195,17 @@ async fn run(
         Err(b) => return Ok(busy(b, json)),
     };
     app.record_verification(&report, &accolade_app::analytics::Client::default());
+    let mut shown =
+        ReportView::from_report_in(lang, &report, format_datetime(lang, app.clock().now()));
+    if let Some(here) = app.issued_here(&report).await {
+        shown = shown.with_issued_here(lang, here);
+    }
     let view = VerifyView {
         layout: layout(lang),
         input,
         email,
         error: None,
-        report: Some(ReportView::from_report_in(
-            lang,
-            &report,
-            format_datetime(lang, app.clock().now()),
-        )),
+        report: Some(shown),
     };
     page(view)
 }

@@ -290,6 +290,11 @@ pub fn report(status: Status) -> ReportView {
              \"type\": [\"VerifiableCredential\", \"OpenBadgeCredential\"]\n}"
                 .to_owned(),
         ),
+        recipient_name: Some("Ada Lovelace".to_owned()),
+        valid_from: Some("9 June 2025".to_owned()),
+        valid_until: None,
+        badge_page: Some("https://badges.example.org/credentials/1".to_owned()),
+        status_detail: None,
     }
 }
 

@@ -101,7 +101,9 @@ fn credential_with_long_texts() -> Result<(), Box<dyn std::error::Error>> {
 fn verify_page_without_and_with_report() -> Result<(), Box<dyn std::error::Error>> {
     let html = crate::verify(&fixtures::verify(None))?;
     assert_csp_clean(&html);
-    assert!(html.contains("method=\"post\" action=\"/verify\" enctype=\"multipart/form-data\""));
+    assert!(
+        html.contains("method=\"post\" action=\"/verify#result\" enctype=\"multipart/form-data\"")
+    );
     assert!(
         html.contains("<label for=\"verify-input\">Paste credential JSON, a JWT or a URL</label>")
     );

@@ -1,7 +1,11 @@
-use accolade_app::i18n::Lang;
+use accolade_app::IssuedHere;
+use accolade_app::i18n::{Lang, format_date, tr, tr_with};
+use accolade_core::AwardState;
 use accolade_credentials::verify::{CredentialKind, InputFormat, Report};
 use serde::Serialize;
 use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::{CheckView, Layout, Status};
 
@@ -42,6 +46,16 @@ pub struct ReportView {
     pub checked_at: String,
     /// The checked credential, pretty-printed.
     pub credential_json: Option<String>,
+    /// To whom it was issued: the name the issuer gave (on this instance) or the one the
+    /// credential's subject carries.
+    pub recipient_name: Option<String>,
+    /// When it became valid and when it ends, as dates in the page's language.
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    /// The badge's page: on this instance, or the credential's own `https` id.
+    pub badge_page: Option<String>,
+    /// Why and since when the issuer revoked or suspended it, as this instance recorded.
+    pub status_detail: Option<String>,
 }
 
 impl ReportView {
@@ -83,8 +97,81 @@ impl ReportView {
                 .credential
                 .as_ref()
                 .and_then(|c| serde_json::to_string_pretty(c).ok()),
+            recipient_name: report
+                .credential
+                .as_ref()
+                .and_then(subject_of)
+                .and_then(|s| s.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            valid_from: credential_date(lang, report, &["validFrom", "issuanceDate", "issuedOn"]),
+            valid_until: credential_date(
+                lang,
+                report,
+                &["validUntil", "expirationDate", "expires"],
+            ),
+            badge_page: report
+                .credential
+                .as_ref()
+                .and_then(|c| c.get("id"))
+                .and_then(Value::as_str)
+                .filter(|id| id.starts_with("https://"))
+                .map(str::to_owned),
+            status_detail: None,
         }
     }
+
+    /// Adds what this instance knows of a credential it issued: its recipient, page and
+    /// image, and the issuer's reason for a revocation or suspension.
+    pub fn with_issued_here(mut self, lang: Lang, here: IssuedHere) -> Self {
+        if here.recipient_name.is_some() {
+            self.recipient_name = here.recipient_name;
+        }
+        self.badge_page = Some(here.page_url);
+        if here.image_url.is_some() && self.image_url.is_none() {
+            self.image_url = here.image_url;
+        }
+        let since = here.status.since.map(|t| format_date(lang, t));
+        let head = match (here.status.state, since) {
+            (AwardState::Revoked, Some(d)) => Some(tr_with(
+                lang,
+                "Revoked by the issuer on {date}",
+                &[("date", &d)],
+            )),
+            (AwardState::Revoked, None) => Some(tr(lang, "Revoked by the issuer").to_owned()),
+            (AwardState::Suspended, Some(d)) => Some(tr_with(
+                lang,
+                "Suspended by the issuer on {date}",
+                &[("date", &d)],
+            )),
+            (AwardState::Suspended, None) => Some(tr(lang, "Suspended by the issuer").to_owned()),
+            (AwardState::Active | AwardState::Expired, _) => None,
+        };
+        self.status_detail = head.map(|h| match here.status.reason {
+            Some(r) => format!("{h}: {r}"),
+            None => h,
+        });
+        self
+    }
+}
+
+/// The credential's subject (the first, when there are several); for an Open Badges 2.0
+/// assertion, its recipient.
+fn subject_of(credential: &Value) -> Option<&Value> {
+    match credential.get("credentialSubject")? {
+        Value::Array(items) => items.first(),
+        other => Some(other),
+    }
+}
+
+/// The first of `names` the credential has as a date, in the page's language.
+fn credential_date(lang: Lang, report: &Report, names: &[&str]) -> Option<String> {
+    let credential = report.credential.as_ref()?;
+    names.iter().find_map(|name| {
+        let text = credential.get(*name)?.as_str()?;
+        let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+        Some(format_date(lang, at))
+    })
 }
 
 /// Every input format, for the translation catalogs.

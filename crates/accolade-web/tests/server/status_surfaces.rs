@@ -316,6 +316,7 @@ fn assert_valid(http: &Http, award: &Award, s: &Surfaces) {
         "{}",
         s.verified.body
     );
+    assert_verify_result(award, &s.verified.body);
     let to = get_bytes(http, &format!("/s/{id}/linkedin-profile"), None);
     assert_eq!(to.status, 303);
     assert!(
@@ -425,6 +426,37 @@ fn assert_marked(http: &Http, award: &Award, s: &Surfaces, state: &str, reason: 
     );
     assert!(!s.verified.body.contains("Valid: authentic"));
     assert!(!s.verified.body.contains("banner banner-good"));
+    assert_verify_result(award, &s.verified.body);
+    if let Some(r) = reason {
+        // The issuer's reason, under the verdict, as the instance recorded it.
+        let detail = format!(r#"<p class="report-status-detail">{title} by the issuer on "#);
+        assert!(s.verified.body.contains(&detail), "{}", s.verified.body);
+        assert!(s.verified.body.contains(&format!(": {r}</p>")));
+    }
+}
+
+/// The verify page's result for one of this instance's badges: first on the page, where
+/// the form sends the reader back to (`#result`), with the recipient, readable dates and
+/// a link to the badge's page.
+fn assert_verify_result(award: &Award, body: &str) {
+    let result = body.find(r#"<section class="section report" id="result""#);
+    let form = body.find(r#"<form method="post" action="/verify#result""#);
+    assert!(
+        matches!((result, form), (Some(r), Some(f)) if r < f),
+        "{body}"
+    );
+    assert!(
+        body.contains("<dt>Recipient</dt><dd>Sam Sailor</dd>"),
+        "{body}"
+    );
+    assert!(body.contains("<dt>Valid from</dt><dd>"), "{body}");
+    let page = format!("{}/credentials/{}", super::PUBLIC, award.id);
+    assert!(
+        body.contains(&format!(
+            r#"<a class="button button-secondary" href="{page}">"#
+        )),
+        "{body}"
+    );
 }
 
 /// The verify page on this instance's own OB 2.0 hosted assertion, by URL and as the baked
