@@ -26,6 +26,7 @@ export async function claimBadge(ctx) {
   const match = body.match(/https?:\/\/[^\s"]+\/claim\/[A-Za-z0-9_-]+/);
   check(match, `the email has a claim link:\n${body.slice(0, 800)}`);
   const claimUrl = new URL(new URL(match[0]).pathname, base).toString();
+  ctx.claimUrl = claimUrl;
 
   // Sign out: the earner has no account.
   await clickAndWait(page, 'Sign out');
@@ -56,7 +57,8 @@ export async function claimBadge(ctx) {
     page.$eval('form[action$="/visibility"]', (f) => f.requestSubmit()),
   ]);
   await expectText(page, 'Saved.');
-  await page.goto(`${base}/u/${handle}`);
+  ctx.portfolioUrl = `${base}/u/${handle}`;
+  await page.goto(ctx.portfolioUrl);
   await expectText(page, 'Harbor Safety Level 1');
   await expectText(page, 'Lin Wei');
   const shown = await page.$eval('main', (m) => m.textContent);
