@@ -40,7 +40,8 @@ try {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
-  const ctx = { base, browser, page, problems: [] };
+  // Plain names for the pictures (the journeys make unique ones).
+  const ctx = { base, browser, page, problems: [], email: 'grace@harbor.example', handle: 'linwei' };
   for (const step of [signUpAndCreateOrg, designBadge, createAchievement, issueOne, bulkIssue, claimBadge]) {
     await step(ctx);
   }
@@ -57,6 +58,16 @@ try {
       await p.screenshot({ path, fullPage });
       console.log(path);
     }
+  }
+  // The phone menus, open: the header's and the workspace's.
+  const issuer = people.issuer;
+  await issuer.setViewport(PHONE);
+  for (const [name, menu] of [['menu', '.site-menu'], ['workspace-menu', '.workspace-menu']]) {
+    await issuer.goto(ctx.workspace, { waitUntil: 'networkidle0' });
+    await issuer.click(`${menu} > summary`);
+    const path = join(out, `${name}-phone.png`);
+    await issuer.screenshot({ path });
+    console.log(path);
   }
   await close();
 } finally {

@@ -48,7 +48,7 @@ export async function claimBadge(ctx) {
   await expectText(page, 'The badge is in your backpack');
 
   // A handle, then the badge made public: it shows on the portfolio.
-  const handle = `lin${Date.now().toString(36)}`;
+  const handle = ctx.handle || `lin${Date.now().toString(36)}`;
   await fill(page, 'Handle', handle);
   await clickAndWait(page, 'Save handle');
   await page.select('form[action$="/visibility"] select', 'public');
