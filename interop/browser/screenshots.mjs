@@ -15,7 +15,7 @@ import { signUpAndCreateOrg } from './journeys/account.mjs';
 import { designBadge } from './journeys/designer.mjs';
 import { createAchievement, issueOne } from './journeys/achievement.mjs';
 import { bulkIssue } from './journeys/bulk.mjs';
-import { claimBadge } from './journeys/claim.mjs';
+import { claimBadge, issueWithClaimLink } from './journeys/claim.mjs';
 import { mainPages, sessions, PHONE } from './journeys/tour.mjs';
 
 const [base, out, demoOutput, flag] = process.argv.slice(2);
@@ -48,6 +48,8 @@ try {
   // The demo's pages read better than the journeys' single badge.
   Object.assign(ctx, { issuerUrl, credentialUrl });
   const { people, close } = await sessions(ctx, { watch: false });
+  // A claim link not yet used, as its earner first opens it.
+  ctx.claimUrl = await issueWithClaimLink(ctx, people.issuer, 'mei@example.com', 'Mei Tanaka');
   for (const { name, who, url } of mainPages(ctx)) {
     const p = people[who];
     const target = typeof url === 'function' ? await url(p) : url;
