@@ -17,19 +17,21 @@ function axe() {
   return axeSource;
 }
 
-// One check per kind of page: ids in the path and query do not make a new page, a form shown
-// again with its error does.
+// One check per kind of page: ids in the path and query do not make a new page; a form shown
+// again with its error, another visitor's view or a list that has filled up does.
 async function pageKey(page) {
   const url = new URL(page.url());
   const path = url.pathname
     .split('/')
     .map((s) => (/\d/.test(s) && s.length >= 8 ? ':id' : s))
     .join('/');
-  const [alert, signedIn] = await page.evaluate(() => [
-    Boolean(document.querySelector('[role="alert"]')),
-    Boolean(document.querySelector('form[action="/signout"]')),
-  ]);
-  return `${url.origin}${path}${alert ? ' (with an alert)' : ''}${signedIn ? ' (signed in)' : ''}`;
+  const state = await page.evaluate(() => [
+    document.querySelector('[role="alert"]') ? 'alert' : '',
+    document.querySelector('form[action="/signout"]') ? 'signed in' : '',
+    document.querySelector('main tbody tr') ? 'rows' : '',
+    document.querySelector('main img') ? 'images' : '',
+  ].filter(Boolean).join(', '));
+  return `${url.origin}${path} (${state})`;
 }
 
 // What is wrong with the page as laid out now, as sentences.
