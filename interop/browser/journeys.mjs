@@ -3,6 +3,9 @@
 // issue one badge, bulk issue a CSV with one bad row, revoke. The earner and verifier:
 // download and verify a baked badge, claim without and then into an account, import a
 // downloaded badge back, share to LinkedIn, embed a badge that then turns revoked, verify.
+// Last, every main page at phone width. Every page visited is checked at 1280 and 390 px
+// (checks.mjs): no sideways scrolling, labelled controls, no serious axe-core violation, no
+// console error or broken subresource.
 //
 //   node browser/journeys.mjs http://127.0.0.1:PORT
 //
@@ -19,6 +22,7 @@ import { claimBadge } from './journeys/claim.mjs';
 import { shareAndEmbed } from './journeys/share.mjs';
 import { reimportBaked, embedTurnsRevoked } from './journeys/earner.mjs';
 import { verifyRevokedAndJwt } from './journeys/verify.mjs';
+import { mobileTour } from './journeys/tour.mjs';
 
 const base = process.argv[2];
 if (!base) {
@@ -39,6 +43,7 @@ const journeys = [
   ['share to LinkedIn and embed the revoked badge on another site', shareAndEmbed],
   ['an embedded badge turns to revoked when the issuer revokes it', embedTurnsRevoked],
   ['verify the revoked badge pasted as JSON, and a VC-JWT', verifyRevokedAndJwt],
+  ['every main page at 390 px, with the menu and the embed', mobileTour],
 ];
 
 const browser = await launch();

@@ -1,9 +1,11 @@
 // Helpers for the browser journeys: a headless Chromium driven through puppeteer-core,
 // forms filled by their visible labels (as a person would find them), and every page
-// checked for script errors and CSP violations.
+// checked for script errors, CSP violations, failed subresources and, at a desktop and a
+// phone width, for layout and accessibility problems (checks.mjs).
 import puppeteer from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkPage } from './checks.mjs';
 
 export function chromiumPath() {
   return process.env.ACCOLADE_CHROMIUM || '/usr/bin/chromium';
@@ -17,11 +19,23 @@ export async function launch() {
   });
 }
 
-// A page that fails the journey on any uncaught script error or console error
-// (CSP violations are reported as console errors).
+// Kinds of page already checked (checks.mjs), across every page of the run.
+const checked = new Set();
+
+// A page that fails the journey on any uncaught script error or console error (CSP
+// violations are reported as console errors), failed request or 4xx/5xx subresource; each
+// page it goes to, and each page a click in `clickAndWait` leads to, is checked at both
+// widths once (`checked`).
 export async function watchedPage(browser, problems) {
   const page = await browser.newPage();
   page.setDefaultTimeout(15000);
+  page.accoladeProblems = problems;
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    await checkHere(page);
+    return response;
+  };
   page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
   page.on('console', (m) => {
     // A page answered with 4xx on purpose (a form shown again with its error) is logged as
@@ -36,7 +50,22 @@ export async function watchedPage(browser, problems) {
       problems.push(`${type} ${r.url()} answered ${r.status()} on ${page.url()}`);
     }
   });
+  page.on('requestfailed', (r) => {
+    // Aborted requests are the page's own doing: a navigation away, a superseded preview.
+    const why = r.failure()?.errorText || 'failed';
+    if (why !== 'net::ERR_ABORTED') {
+      problems.push(`${r.resourceType()} ${r.url()} failed (${why}) on ${page.url()}`);
+    }
+  });
   return page;
+}
+
+// Runs the page checks on what the page shows now (HTML documents only), adding what they
+// find to the page's problems.
+export async function checkHere(page) {
+  const html = await page.evaluate(() => document.contentType === 'text/html').catch(() => false);
+  if (!html || !page.accoladeProblems) return;
+  page.accoladeProblems.push(...await checkPage(page, { seen: checked }));
 }
 
 export function check(cond, message) {
@@ -99,6 +128,7 @@ export async function clickAndWait(page, text, { tag = 'button,a,input[type=subm
   const el = handle.asElement();
   check(el, `no button or link "${text}" on ${page.url()}`);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), el.click()]);
+  await checkHere(page);
 }
 
 export async function text(page, selector = 'main') {

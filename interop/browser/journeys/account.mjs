@@ -5,7 +5,7 @@ export async function signUpAndCreateOrg(ctx) {
   const { page, base } = ctx;
   await page.goto(`${base}/signup`);
   await fill(page, 'Your name', 'Grace Hopper');
-  ctx.email = `grace-${Date.now()}@example.com`;
+  ctx.email = ctx.email || `grace-${Date.now()}@example.com`;
   ctx.password = 'correct horse battery staple';
   await fill(page, 'Email', ctx.email);
   await fill(page, 'Password', ctx.password);

@@ -6,26 +6,8 @@ import { fill, clickAndWait, expectText, check } from '../lib.mjs';
 // made public, it shows on the earner's portfolio.
 export async function claimBadge(ctx) {
   const { page, base } = ctx;
-  await page.goto(`${ctx.workspace}/achievements`);
-  await clickAndWait(page, 'Issue');
-  await fill(page, 'Recipient email', 'lin@example.com');
-  await fill(page, 'Recipient name', 'Lin Wei');
-  await fill(page, 'Final score', '88 / 100');
-  await clickAndWait(page, 'Issue badge');
-  await expectText(page, 'Issued Harbor Safety Level 1 to lin@example.com');
-
-  // The email, as the issuer's admin reads it in the outbox.
-  await page.goto(`${ctx.workspace}/outbox`);
-  const opened = await page.$$eval('main table a', (as) => {
-    const row = as.find((a) => a.closest('tr').textContent.includes('lin@example.com'));
-    return row ? row.getAttribute('href') : null;
-  });
-  check(opened, 'the outbox lists the email to lin@example.com');
-  await page.goto(new URL(opened, base).toString());
-  const body = await page.$eval('pre.outbox-body', (el) => el.textContent);
-  const match = body.match(/https?:\/\/[^\s"]+\/claim\/[A-Za-z0-9_-]+/);
-  check(match, `the email has a claim link:\n${body.slice(0, 800)}`);
-  const claimUrl = new URL(new URL(match[0]).pathname, base).toString();
+  const claimUrl = await issueWithClaimLink(ctx, page, 'lin@example.com', 'Lin Wei');
+  ctx.claimUrl = claimUrl;
 
   // Sign out: the earner has no account.
   await clickAndWait(page, 'Sign out');
@@ -47,7 +29,7 @@ export async function claimBadge(ctx) {
   await expectText(page, 'The badge is in your backpack');
 
   // A handle, then the badge made public: it shows on the portfolio.
-  const handle = `lin${Date.now().toString(36)}`;
+  const handle = ctx.handle || `lin${Date.now().toString(36)}`;
   await fill(page, 'Handle', handle);
   await clickAndWait(page, 'Save handle');
   await page.select('form[action$="/visibility"] select', 'public');
@@ -56,9 +38,34 @@ export async function claimBadge(ctx) {
     page.$eval('form[action$="/visibility"]', (f) => f.requestSubmit()),
   ]);
   await expectText(page, 'Saved.');
-  await page.goto(`${base}/u/${handle}`);
+  ctx.portfolioUrl = `${base}/u/${handle}`;
+  await page.goto(ctx.portfolioUrl);
   await expectText(page, 'Harbor Safety Level 1');
   await expectText(page, 'Lin Wei');
   const shown = await page.$eval('main', (m) => m.textContent);
   check(!shown.includes('@example.com'), 'the portfolio shows no email address');
+}
+
+// The issuer (signed in on `page`) issues the journeys' badge to `email` and reads its claim
+// link in the email, as the organization's admin sees it in the outbox.
+export async function issueWithClaimLink(ctx, page, email, name) {
+  await page.goto(`${ctx.workspace}/achievements`);
+  await clickAndWait(page, 'Issue');
+  await fill(page, 'Recipient email', email);
+  await fill(page, 'Recipient name', name);
+  await fill(page, 'Final score', '88 / 100');
+  await clickAndWait(page, 'Issue badge');
+  await expectText(page, `Issued Harbor Safety Level 1 to ${email}`);
+
+  await page.goto(`${ctx.workspace}/outbox`);
+  const opened = await page.$$eval('main table a', (as, to) => {
+    const row = as.find((a) => a.closest('tr').textContent.includes(to));
+    return row ? row.getAttribute('href') : null;
+  }, email);
+  check(opened, `the outbox lists the email to ${email}`);
+  await page.goto(new URL(opened, ctx.base).toString());
+  const body = await page.$eval('pre.outbox-body', (el) => el.textContent);
+  const match = body.match(/https?:\/\/[^\s"]+\/claim\/[A-Za-z0-9_-]+/);
+  check(match, `the email has a claim link:\n${body.slice(0, 800)}`);
+  return new URL(new URL(match[0]).pathname, ctx.base).toString();
 }

@@ -40,7 +40,7 @@ export async function embedTurnsRevoked(ctx) {
   const site = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>Lin's site</title><link rel="icon" href="data:,">` +
+      res.end(`<!doctype html><html lang="en"><title>Lin's site</title><link rel="icon" href="data:,">` +
         `<h1>Certifications</h1>${snippet}`);
     } else {
       res.writeHead(204);

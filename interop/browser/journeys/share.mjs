@@ -29,7 +29,7 @@ export async function shareAndEmbed(ctx) {
   const site = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>My portfolio</title><link rel="icon" href="data:,">` +
+      res.end(`<!doctype html><html lang="en"><title>My portfolio</title><link rel="icon" href="data:,">` +
         `<h1>My badges</h1>${snippet}`);
     } else {
       res.writeHead(204);
