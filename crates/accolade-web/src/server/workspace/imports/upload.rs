@@ -87,7 +87,7 @@ async fn read_form(
                 let name = field.file_name().unwrap_or("upload.csv").to_owned();
                 let staged = app.stage_upload(org.id, &name)?;
                 out.staged = Some((staged.token.clone(), staged.path.clone()));
-                let io = |e: std::io::Error| AppError::Internal(format!("staging an upload: {e}"));
+                let io = |e: std::io::Error| AppError::internal("staging an upload", e);
                 let mut file =
                     std::io::BufWriter::new(std::fs::File::create(&staged.path).map_err(io)?);
                 let mut written: u64 = 0;
