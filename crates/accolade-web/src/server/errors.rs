@@ -12,6 +12,8 @@ use axum::response::{Html, IntoResponse, Response};
 pub struct WebError {
     pub status: StatusCode,
     pub message: String,
+    /// The field of the request a refusal is about (problem JSON's `field`).
+    pub field: Option<String>,
     pub json: bool,
     /// What went wrong inside, for the log only (never sent): logged once, with the request
     /// id the client is shown, when the response is made.
@@ -23,6 +25,7 @@ impl WebError {
         Self {
             status,
             message: message.into(),
+            field: None,
             json: false,
             internal: None,
         }
@@ -48,15 +51,16 @@ impl From<AppError> for WebError {
             | AppError::NoActiveKey
             | AppError::MasterKey(_)
             | AppError::StatusListFull => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let (message, internal) = match status {
             StatusCode::INTERNAL_SERVER_ERROR => (String::new(), Some(error_chain(&e))),
-            _ => (e.to_string(), None),
+            _ => (e.message(), None),
         };
         Self {
             status,
             message,
+            field: e.field().map(str::to_owned),
             json: false,
             internal,
         }
@@ -115,7 +119,10 @@ impl IntoResponse for WebError {
             self.message
         };
         if self.json {
-            let body = serde_json::json!({"status": self.status.as_u16(), "title": title(self.status), "detail": message, "request_id": id});
+            let mut body = serde_json::json!({"status": self.status.as_u16(), "title": title(self.status), "detail": message, "request_id": id});
+            if let Some(field) = self.field {
+                body["field"] = field.into();
+            }
             return (
                 self.status,
                 [(header::CONTENT_TYPE, "application/problem+json")],

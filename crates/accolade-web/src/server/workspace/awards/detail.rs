@@ -239,7 +239,12 @@ pub async fn change_status(
             "revoke" => (app.revoke(&actor, award.id, &f.reason).await, "revoked"),
             "suspend" => (app.suspend(&actor, award.id, reason).await, "suspended"),
             "reinstate" => (app.reinstate(&actor, award.id).await, "reinstated"),
-            _ => return Err(AppError::Invalid("unknown action".into()).into()),
+            _ => {
+                return Err(AppError::invalid(
+                    "This action is not known. Reload the page and try again.",
+                )
+                .into());
+            }
         };
         match outcome {
             Ok(_) => Ok(done(&slug, award.id, key)),

@@ -55,10 +55,13 @@ struct Uploaded {
 }
 
 fn too_large(limit: u64) -> AppError {
-    AppError::Invalid(format!(
-        "the file is larger than {} MiB: split it into smaller files",
-        limit >> 20
-    ))
+    AppError::invalid_field(
+        "file",
+        format!(
+            "The file is larger than {} MiB. Split it into smaller files.",
+            limit >> 20
+        ),
+    )
 }
 
 /// Reads the form, streaming the file into a staged file of `org` (at most `limit` bytes).
@@ -73,10 +76,13 @@ async fn read_form(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large(limit)
         } else {
-            AppError::Invalid(format!(
-                "the upload was cut short or malformed: {}",
-                e.body_text()
-            ))
+            AppError::invalid_field(
+                "file",
+                format!(
+                    "The upload was cut short or malformed ({}). Try again.",
+                    e.body_text()
+                ),
+            )
         }
     };
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
@@ -100,7 +106,10 @@ async fn read_form(
                 }
                 file.flush().map_err(io)?;
                 if written == 0 {
-                    return Err(AppError::Invalid("choose a CSV file to upload".into()));
+                    return Err(AppError::invalid_field(
+                        "file",
+                        "Choose a CSV file to upload.",
+                    ));
                 }
             }
             _ => {}
@@ -133,7 +142,7 @@ pub async fn upload(
             let achievement = org_achievement(&app, &org, &u.achievement).await?;
             let (token, path) = u
                 .staged
-                .ok_or_else(|| AppError::Invalid("choose a CSV file to upload".into()))?;
+                .ok_or_else(|| AppError::invalid_field("file", "Choose a CSV file to upload."))?;
             preview_file(&path)?;
             Ok::<_, WebError>(format!(
                 "{}/uploads/{token}?achievement={}",
