@@ -239,7 +239,7 @@ impl App {
         }
         let original = self.imported_badge_original(user_id, id).await?;
         shown_image(original).await.map_err(|e| {
-            tracing::warn!(import = %id, error = %e, "an imported badge's image cannot be shown");
+            tracing::warn!(import = %id, error = %crate::Chain(&e), "an imported badge's image cannot be shown");
             AppError::NotFound("image")
         })
     }

@@ -141,6 +141,22 @@ impl AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// An error with each of its causes, `outer: inner: innermost`, for the log (an error's own
+/// `Display` stops at its own message).
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(c) = cause {
+            write!(f, ": {c}")?;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +170,10 @@ mod tests {
         let source = e.source().map(ToString::to_string);
         assert_eq!(source.as_deref(), Some("disk full"));
         assert!(AppError::internal_msg("x").source().is_none());
+        assert_eq!(
+            Chain(&e).to_string(),
+            "internal error: writing the CSV report: disk full"
+        );
     }
 
     #[test]

@@ -164,7 +164,7 @@ impl App {
                                     .await
                             }
                             Err(e) => {
-                                tracing::error!(award = %award.id, error = %e, "could not write an expiry reminder");
+                                tracing::error!(award = %award.id, error = %crate::Chain(&e), "could not write an expiry reminder");
                                 summary.failed += 1;
                                 continue;
                             }
@@ -179,7 +179,7 @@ impl App {
                                 progress = true;
                             }
                             Err(e) => {
-                                tracing::error!(award = %award.id, error = %e, "could not queue an expiry reminder");
+                                tracing::error!(award = %award.id, error = %crate::Chain(&e), "could not queue an expiry reminder");
                                 summary.failed += 1;
                             }
                         }

@@ -38,7 +38,7 @@ pub mod verify_gate;
 
 pub use achievements::{ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation};
 pub use designs::DesignForm;
-pub use error::{AppError, AppResult, Cause, Invalid};
+pub use error::{AppError, AppResult, Cause, Chain, Invalid};
 pub use issue::{
     CUSTOM_FIELD_RESULT_TYPE, NewAward, NewEvidence, describe_achievement, field_result_id,
 };

@@ -104,7 +104,7 @@ impl App {
         tokio::spawn(async move {
             loop {
                 if let Err(e) = app.resume_imports(|_, _| {}).await {
-                    tracing::warn!(error = %e, "resuming bulk imports failed");
+                    tracing::warn!(error = %crate::Chain(&e), "resuming bulk imports failed");
                 }
                 tokio::time::sleep(every).await;
             }

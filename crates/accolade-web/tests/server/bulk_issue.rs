@@ -167,7 +167,7 @@ fn flow(app: Arc<App>, http: &Http) {
             format!("{}\n", vec!["c"; 300].join(",")).into_bytes(),
             "columns",
         ),
-        ("empty.csv", Vec::new(), "choose a CSV file"),
+        ("empty.csv", Vec::new(), "Choose a CSV file"),
     ] {
         let r = upload(&mut ada, &slug, &csrf, &achievement, name, &bytes);
         assert_eq!(r.status, 400, "{name}: {}", r.body);

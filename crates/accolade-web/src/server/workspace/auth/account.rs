@@ -127,7 +127,10 @@ async fn forgot_submit(
     let requested = email.clone();
     tokio::spawn(async move {
         if let Err(e) = worker.request_password_reset(&requested).await {
-            eprintln!("error: a password reset request failed: {e}");
+            eprintln!(
+                "error: a password reset request failed: {}",
+                accolade_app::Chain(&e)
+            );
         }
     });
     let notice = format!(
