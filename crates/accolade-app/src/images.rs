@@ -142,7 +142,7 @@ mod tests {
         let big = vec![b' '; accolade_media::MAX_UPLOAD_BYTES + 1];
         assert_eq!(
             sniff_image(&big).unwrap_err().to_string(),
-            "the file is 2.1 MiB; the limit is 2 MiB"
+            "image: The file is 2.1 MiB; the limit is 2 MiB."
         );
     }
 }

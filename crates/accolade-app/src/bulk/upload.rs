@@ -228,11 +228,12 @@ mod tests {
         for (bad, why) in [
             (&b""[..], "empty"),
             (&[0xff, 0xfe, b'e', 0][..], "UTF-16"),
-            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "binary"),
+            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "not a CSV file"),
             (&b"email\nzo\xebl@example.com\n"[..], "not UTF-8"),
         ] {
-            let e = check_head(bad).unwrap_err().to_string();
-            assert!(e.contains(why), "{e}");
+            let e = check_head(bad).unwrap_err();
+            assert_eq!(e.field(), Some("file"));
+            assert!(e.message().contains(why), "{e}");
         }
     }
 

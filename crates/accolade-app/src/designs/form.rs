@@ -160,42 +160,42 @@ mod tests {
                     background: "red".into(),
                     ..form.clone()
                 },
-                "Background colour: the colour \"red\" is not of the form #rrggbb",
+                "background: The colour \"red\" is not of the form #rrggbb.",
             ),
             (
                 DesignForm {
                     shape: "blob".into(),
                     ..form.clone()
                 },
-                "Shape: there is no shape called \"blob\"",
+                "shape: There is no shape called \"blob\".",
             ),
             (
                 DesignForm {
                     icon: "skull".into(),
                     ..form.clone()
                 },
-                "Icon: there is no icon called \"skull\"",
+                "icon: There is no icon called \"skull\".",
             ),
             (
                 DesignForm {
                     border_width: "NaN".into(),
                     ..form.clone()
                 },
-                "Border width: a number from 0 to 16",
+                "border_width: Enter a border width from 0 to 16, like 4.",
             ),
             (
                 DesignForm {
                     title: " ".into(),
                     ..form.clone()
                 },
-                "Title: required",
+                "title: Enter a title for the badge.",
             ),
             (
                 DesignForm {
                     subtitle: "x".repeat(61),
                     ..form.clone()
                 },
-                "Subtitle: 61 characters; at most 60 fit on a badge",
+                "subtitle: Shorten the subtitle to at most 60 characters to fit on the badge (it has 61).",
             ),
         ] {
             assert_eq!(change.parse().unwrap_err().to_string(), message);

@@ -184,7 +184,11 @@ async fn story(store: Store) {
         match r {
             Err(e @ AppError::Invalid(_)) => {
                 assert_eq!(e.field(), Some(field), "{why}: {e}");
-                assert!(e.message().starts_with(char::is_uppercase), "{why}: {e}");
+                assert!(
+                    e.message()
+                        .starts_with(|c: char| c.is_uppercase() || c == '“'),
+                    "{why}: {e}"
+                );
                 assert!(e.message().ends_with('.'), "{why}: {e}");
                 // The command line and the log read `field: message`.
                 assert_eq!(e.to_string(), format!("{field}: {}", e.message()));

@@ -305,7 +305,11 @@ async fn settings_story(store: Store) {
             Err(e @ AppError::Invalid(_)) => {
                 assert_eq!(e.field(), Some(field), "{e}");
                 // A sentence for the person who typed it.
-                assert!(e.message().starts_with(char::is_uppercase), "{e}");
+                assert!(
+                    e.message()
+                        .starts_with(|c: char| c.is_uppercase() || c == '“'),
+                    "{e}"
+                );
                 assert!(e.message().ends_with('.'), "{e}");
             }
             other => panic!("expected a refusal, got {other:?}"),
