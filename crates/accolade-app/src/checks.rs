@@ -94,3 +94,14 @@ pub(crate) fn sentence(text: &str) -> String {
     }
     out
 }
+
+/// A sentence as part of another: a small first letter and no full stop (the reverse of
+/// [`sentence`]).
+pub(crate) fn embedded(text: &str) -> String {
+    let text = text.trim().trim_end_matches('.');
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -155,7 +155,10 @@ impl App {
         if let Err(e) = crate::images::check_declared_size(&bytes) {
             return Err(AppError::invalid_field(
                 field,
-                format!("The badge's image was refused: {}", e.message()),
+                format!(
+                    "The badge's image was refused: {}.",
+                    crate::checks::embedded(&e.message())
+                ),
             ));
         }
         if self.store.earner_imports_of(user.id).await?.len() >= MAX_IMPORTS_PER_USER {
@@ -184,7 +187,10 @@ impl App {
             shown_image(bytes.clone()).await.map_err(|e| {
                 AppError::invalid_field(
                     field,
-                    format!("The badge's image was refused: {}", e.message()),
+                    format!(
+                        "The badge's image was refused: {}.",
+                        crate::checks::embedded(&e.message())
+                    ),
                 )
             })?;
         }

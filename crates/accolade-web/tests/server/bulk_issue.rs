@@ -154,7 +154,7 @@ fn flow(app: Arc<App>, http: &Http) {
         (
             "sheet.xlsx",
             b"PK\x03\x04\x14\x00\x00\x00binary".to_vec(),
-            "binary data",
+            "not a CSV file",
         ),
         ("utf16.csv", vec![0xff, 0xfe, b'e', 0, b'm', 0], "UTF-16"),
         (

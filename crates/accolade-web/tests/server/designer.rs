@@ -244,7 +244,9 @@ fn designer_flow(app: Arc<App>, http: &Http) {
     let refused = ada.post(&format!("{designer}/preview"), &bad);
     assert_eq!(refused.status, 400);
     assert!(
-        refused.body.starts_with("Background colour:"),
+        refused.body.starts_with(
+            "Background: The colour \"url(javascript:alert(1))\" is not of the form #rrggbb."
+        ),
         "{}",
         refused.body
     );
@@ -586,7 +588,7 @@ fn settings_flow(
         (png[..png.len() - 12].to_vec(), "it is truncated"),
         (
             png_header(100_000, 100_000),
-            "the image is 100000×100000 pixels",
+            "The image is 100000×100000 pixels",
         ),
     ] {
         let refused = post_multipart(

@@ -227,7 +227,7 @@ async fn done(
             | AppError::NotFound(_)
             | AppError::Forbidden(_)),
         ) => {
-            let message = e.to_string();
+            let message = e.message();
             let status = WebError::from(e).status;
             render(app, user, lang, None, Some(message), status).await
         }

@@ -226,7 +226,7 @@ pub async fn signin_submit(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let view = keep_next(signin_view(lang, &f.email, Some(e.to_string())), &next);
+            let view = keep_next(signin_view(lang, &f.email, Some(e.message())), &next);
             page(&app, view, status)
         }
         Err(e) => WebError::from(e).into_response(),

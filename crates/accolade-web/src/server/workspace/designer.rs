@@ -392,8 +392,32 @@ pub async fn preview(
             res
         }
         Err(e) => {
+            // The script shows this beside the preview, away from the inputs: it names the
+            // input by its label.
+            let label = e.field().and_then(field_label);
             let e = WebError::from(e);
-            plain(e.status, e.message)
+            match label {
+                Some(label) => plain(e.status, format!("{label}: {}", e.message)),
+                None => plain(e.status, e.message),
+            }
         }
     }
+}
+
+/// The label of a design form input, as the page shows it.
+fn field_label(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "title" => "Title",
+        "subtitle" => "Subtitle",
+        "shape" => "Shape",
+        "background" => "Background",
+        "foreground" => "Text and icon",
+        "accent" => "Accent",
+        "border_style" => "Border",
+        "border_width" => "Border width",
+        "border_colour" => "Border colour",
+        "icon" => "Icon",
+        "logo" => "Logo",
+        _ => return None,
+    })
 }

@@ -251,7 +251,7 @@ pub async fn change_status(
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let award = app.award_by_id(award.id).await?;
-                    let error = Some((status, e.to_string(), None));
+                    let error = Some((status, e.message(), None));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),
@@ -292,7 +292,7 @@ pub async fn reissue(
                         name: f.name,
                         language: f.language,
                     };
-                    let error = Some((status, e.to_string(), Some(submitted)));
+                    let error = Some((status, e.message(), Some(submitted)));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),
@@ -320,7 +320,7 @@ pub async fn renew(
             Ok(new) => Ok(done(&slug, new.id, "renewed")),
             Err(e) => match refusal(&e) {
                 Some(status) => {
-                    let error = Some((status, e.to_string(), None));
+                    let error = Some((status, e.message(), None));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),

@@ -294,7 +294,7 @@ pub async fn map_submit(
                 Ok(Redirect::to(&to).into_response())
             }
             Err(e @ AppError::Invalid(_)) => {
-                let error = Some(e.to_string());
+                let error = Some(e.message());
                 map_page(
                     &app,
                     &user,
