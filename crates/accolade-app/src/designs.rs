@@ -60,8 +60,8 @@ struct StoredParams {
 async fn draw(design: BadgeDesign) -> AppResult<CheckedImage> {
     tokio::task::spawn_blocking(move || design_image(&design))
         .await
-        .map_err(|e| AppError::Internal(format!("drawing a design failed: {e}")))?
-        .map_err(|e| invalid("Design", e))
+        .map_err(|e| AppError::internal("drawing a design failed", e))?
+        .map_err(|e| invalid(None, e))
 }
 
 impl App {
@@ -85,7 +85,8 @@ impl App {
             if !allowed {
                 return Err(AppError::NotFound("logo"));
             }
-            design.logo = Some(Logo::from_bytes(&image.bytes).map_err(|e| invalid("Logo", e))?);
+            design.logo =
+                Some(Logo::from_bytes(&image.bytes).map_err(|e| invalid(Some("logo"), e))?);
         }
         Ok((design, logo))
     }
@@ -118,7 +119,7 @@ impl App {
             },
             logo_image: logo.map(|l| l.to_string()),
         })
-        .map_err(|e| AppError::Internal(format!("design parameters: {e}")))?;
+        .map_err(|e| AppError::internal("design parameters", e))?;
         let image = draw(design).await?;
         let now = self.now();
         let record = ImageRecord {
@@ -184,12 +185,12 @@ impl App {
     /// A saved design as the designer's form, to edit it again.
     pub fn design_form(&self, design: &Design) -> AppResult<DesignForm> {
         let stored: StoredParams = serde_json::from_str(&design.params)
-            .map_err(|e| AppError::Internal(format!("design {}: {e}", design.id)))?;
+            .map_err(|e| AppError::internal(format!("design {}", design.id), e))?;
         let logo = stored
             .logo_image
             .map(|l| l.parse::<ImageId>())
             .transpose()
-            .map_err(|e| AppError::Internal(format!("design {}: {e}", design.id)))?;
+            .map_err(|e| AppError::internal(format!("design {}", design.id), e))?;
         Ok(DesignForm::from_design(&stored.design, logo))
     }
 

@@ -85,8 +85,8 @@ fn shows_image(input_format: &str) -> bool {
 async fn shown_image(bytes: Vec<u8>) -> Result<CheckedImage, AppError> {
     tokio::task::spawn_blocking(move || normalise_image(&bytes, MAX_IMPORT_BYTES))
         .await
-        .map_err(|e| AppError::Internal(format!("image check failed: {e}")))?
-        .map_err(|e| AppError::Invalid(e.to_string()))
+        .map_err(|e| AppError::internal("image check failed", e))?
+        .map_err(|e| AppError::invalid(crate::checks::sentence(&e.to_string())))
 }
 
 impl App {
@@ -118,10 +118,13 @@ impl App {
             ImportInput::Text(t) => ("text", None, t.trim().as_bytes().to_vec()),
             ImportInput::File(b) => ("file", None, b),
         };
+        // The input the person used, for refusals about it.
+        let field = source;
         let bytes = match &url {
             Some(u) if !is_url(u) => {
-                return Err(AppError::Invalid(
-                    "the address must start with https:// (or http://)".into(),
+                return Err(AppError::invalid_field(
+                    field,
+                    "Enter the badge's address starting with https://.",
                 ));
             }
             Some(u) => match self.fetch_document(u.clone()).await {
@@ -129,33 +132,38 @@ impl App {
                 // Gone: an OB 2.0 hosted assertion its issuer revoked; the verifier says so.
                 Err(FetchError::Status { status: 410, .. }) => u.as_bytes().to_vec(),
                 Err(e) => {
-                    return Err(AppError::Invalid(format!(
-                        "the badge could not be fetched: {e}"
-                    )));
+                    return Err(AppError::invalid_field(
+                        field,
+                        format!("The badge could not be fetched from this address ({e})."),
+                    ));
                 }
             },
             None => bytes,
         };
         if bytes.is_empty() {
-            return Err(AppError::Invalid(
-                "choose a badge file, paste its JSON or JWT, or give its URL".into(),
+            return Err(AppError::invalid(
+                "Choose a badge file, paste its JSON or JWT, or enter its address.",
             ));
         }
         if bytes.len() > MAX_IMPORT_BYTES {
-            return Err(AppError::Invalid(format!(
-                "the badge is larger than {} MiB",
-                MAX_IMPORT_BYTES >> 20
-            )));
+            return Err(AppError::invalid_field(
+                field,
+                format!("The badge is larger than {} MiB.", MAX_IMPORT_BYTES >> 20),
+            ));
         }
         // An image's declared size is read from its header before anything else reads it.
         if let Err(e) = crate::images::check_declared_size(&bytes) {
-            return Err(AppError::Invalid(format!(
-                "the badge's image was refused: {e}"
-            )));
+            return Err(AppError::invalid_field(
+                field,
+                format!(
+                    "The badge's image was refused: {}.",
+                    crate::checks::embedded(&e.message())
+                ),
+            ));
         }
         if self.store.earner_imports_of(user.id).await?.len() >= MAX_IMPORTS_PER_USER {
-            return Err(AppError::Invalid(format!(
-                "an account can hold at most {MAX_IMPORTS_PER_USER} imported badges"
+            return Err(AppError::invalid(format!(
+                "An account can hold at most {MAX_IMPORTS_PER_USER} imported badges."
             )));
         }
         let report = self.verify_admitted(admission, bytes.clone(), None).await?;
@@ -164,18 +172,27 @@ impl App {
             .iter()
             .find(|c| c.check == CheckKind::Parse && c.outcome == Outcome::Failed)
         {
-            return Err(AppError::Invalid(format!(
-                "this is not a badge that can be imported: {}",
-                unreadable.message
-            )));
+            return Err(AppError::invalid_field(
+                field,
+                format!(
+                    "This is not a badge that can be imported: {}",
+                    unreadable.message
+                ),
+            ));
         }
         // The image must be one that can be shown (written again, or sanitized): checked now,
         // so that an image that never can is refused with the reason and nothing is stored.
         let input_format = as_str(report.format);
         if shows_image(&input_format) {
-            shown_image(bytes.clone())
-                .await
-                .map_err(|e| AppError::Invalid(format!("the badge's image was refused: {e}")))?;
+            shown_image(bytes.clone()).await.map_err(|e| {
+                AppError::invalid_field(
+                    field,
+                    format!(
+                        "The badge's image was refused: {}.",
+                        crate::checks::embedded(&e.message())
+                    ),
+                )
+            })?;
         }
         let record = EarnerImport {
             id: uuid::Uuid::new_v4().to_string(),
@@ -189,7 +206,7 @@ impl App {
             badge_name: report.credential.as_ref().and_then(badge_name),
             issuer_name: report.issuer_name.clone(),
             report: serde_json::to_string(&report)
-                .map_err(|e| AppError::Internal(format!("report not serializable: {e}")))?,
+                .map_err(|e| AppError::internal("report not serializable", e))?,
             imported_at: self.now(),
         };
         self.store.insert_earner_import(&record, &bytes).await?;
@@ -210,7 +227,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("imported badge"))?;
         let report = serde_json::from_str(&record.report)
-            .map_err(|e| AppError::Internal(format!("stored report unreadable: {e}")))?;
+            .map_err(|e| AppError::internal("stored report unreadable", e))?;
         Ok(ImportedBadge { record, report })
     }
 
@@ -228,7 +245,7 @@ impl App {
         }
         let original = self.imported_badge_original(user_id, id).await?;
         shown_image(original).await.map_err(|e| {
-            tracing::warn!(import = %id, error = %e, "an imported badge's image cannot be shown");
+            tracing::warn!(import = %id, error = %crate::Chain(&e), "an imported badge's image cannot be shown");
             AppError::NotFound("image")
         })
     }

@@ -40,24 +40,31 @@ pub fn parse_reminder_offsets(text: &str) -> AppResult<Vec<u32>> {
     let mut offsets = Vec::new();
     for part in text.split([',', ' ', ';']).filter(|p| !p.trim().is_empty()) {
         let days: u32 = part.trim().parse().map_err(|_| {
-            AppError::Invalid(format!(
-                "{:?} is not a number of days; write e.g. \"30, 7\"",
-                part.trim().chars().take(20).collect::<String>()
-            ))
+            AppError::invalid_field(
+                "offsets",
+                format!(
+                    "“{}” is not a number of days. Enter whole numbers of days, like 30, 7.",
+                    part.trim().chars().take(20).collect::<String>()
+                ),
+            )
         })?;
         if !(1..=MAX_REMINDER_DAYS).contains(&days) {
-            return Err(AppError::Invalid(format!(
-                "reminders are sent 1 to {MAX_REMINDER_DAYS} days before expiry, not {days}"
-            )));
+            return Err(AppError::invalid_field(
+                "offsets",
+                format!(
+                    "Reminders can be sent 1 to {MAX_REMINDER_DAYS} days before expiry, not {days}."
+                ),
+            ));
         }
         if !offsets.contains(&days) {
             offsets.push(days);
         }
     }
     if offsets.len() > MAX_REMINDER_OFFSETS {
-        return Err(AppError::Invalid(format!(
-            "at most {MAX_REMINDER_OFFSETS} reminders per badge"
-        )));
+        return Err(AppError::invalid_field(
+            "offsets",
+            format!("A badge can have at most {MAX_REMINDER_OFFSETS} reminders."),
+        ));
     }
     offsets.sort_unstable_by(|a, b| b.cmp(a));
     Ok(offsets)
@@ -157,7 +164,7 @@ impl App {
                                     .await
                             }
                             Err(e) => {
-                                tracing::error!(award = %award.id, error = %e, "could not write an expiry reminder");
+                                tracing::error!(award = %award.id, error = %crate::Chain(&e), "could not write an expiry reminder");
                                 summary.failed += 1;
                                 continue;
                             }
@@ -172,7 +179,7 @@ impl App {
                                 progress = true;
                             }
                             Err(e) => {
-                                tracing::error!(award = %award.id, error = %e, "could not queue an expiry reminder");
+                                tracing::error!(award = %award.id, error = %crate::Chain(&e), "could not queue an expiry reminder");
                                 summary.failed += 1;
                             }
                         }

@@ -20,7 +20,12 @@ pub const MAX_PNG_SIZE: u32 = 1024;
 /// Checks an upload and returns what would be stored: a raster image written again as PNG
 /// (at most 1024 pixels a side), or the sanitized SVG.
 pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
-    check_badge_image(bytes).map_err(|e| AppError::Invalid(e.to_string()))
+    check_badge_image(bytes).map_err(|e| refused("image", &e))
+}
+
+/// An upload's refusal by the media library, as a sentence about `field`.
+fn refused(field: &'static str, e: &MediaError) -> AppError {
+    AppError::invalid_field(field, crate::checks::sentence(&e.to_string()))
 }
 
 /// Refuses a raster image (a baked badge given for verification, say) whose header declares
@@ -28,7 +33,9 @@ pub fn check_image(bytes: &[u8]) -> AppResult<CheckedImage> {
 /// left to whoever reads the file next (the verifier says why it cannot read it).
 pub fn check_declared_size(bytes: &[u8]) -> AppResult<()> {
     match accolade_media::declared_size(bytes) {
-        Err(e @ MediaError::Dimensions { .. }) => Err(AppError::Invalid(e.to_string())),
+        Err(e @ MediaError::Dimensions { .. }) => {
+            Err(AppError::invalid(crate::checks::sentence(&e.to_string())))
+        }
         _ => Ok(()),
     }
 }
@@ -50,9 +57,8 @@ impl App {
         // Decoding and sanitizing take CPU time: keep them off the async workers.
         let checked = tokio::task::spawn_blocking(move || {
             let checked = if logo {
-                let checked =
-                    check_strict_upload(&bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
-                Logo::from_checked(&checked).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let checked = check_strict_upload(&bytes).map_err(|e| refused("logo", &e))?;
+                Logo::from_checked(&checked).map_err(|e| refused("logo", &e))?;
                 checked
             } else {
                 check_image(&bytes)?
@@ -60,7 +66,7 @@ impl App {
             Ok::<_, AppError>(checked)
         })
         .await
-        .map_err(|e| AppError::Internal(format!("image check failed: {e}")))??;
+        .map_err(|e| AppError::internal("image check failed", e))??;
         let record = ImageRecord {
             id: ImageId::new(),
             org_id: org,
@@ -83,9 +89,10 @@ impl App {
     /// the bundled font; a PNG is returned as stored, whatever the size.
     pub async fn image_png(&self, id: ImageId, size: u32) -> AppResult<Vec<u8>> {
         if size == 0 || size > MAX_PNG_SIZE {
-            return Err(AppError::Invalid(format!(
-                "a PNG from 1 to {MAX_PNG_SIZE} pixels can be made, not {size}"
-            )));
+            return Err(AppError::invalid_field(
+                "size",
+                format!("Choose a size from 1 to {MAX_PNG_SIZE} pixels, not {size}."),
+            ));
         }
         let image = self.image(id).await?;
         if image.content_type == "image/png" {
@@ -93,11 +100,11 @@ impl App {
         }
         tokio::task::spawn_blocking(move || {
             let svg = std::str::from_utf8(&image.bytes)
-                .map_err(|_| AppError::Internal(format!("image {id} is not UTF-8 SVG")))?;
-            render_png(svg, size).map_err(|e| AppError::Internal(format!("image {id}: {e}")))
+                .map_err(|e| AppError::internal(format!("image {id} is not UTF-8 SVG"), e))?;
+            render_png(svg, size).map_err(|e| AppError::internal(format!("image {id}"), e))
         })
         .await
-        .map_err(|e| AppError::Internal(format!("rendering failed: {e}")))?
+        .map_err(|e| AppError::internal("rendering failed", e))?
     }
 }
 
@@ -135,7 +142,7 @@ mod tests {
         let big = vec![b' '; accolade_media::MAX_UPLOAD_BYTES + 1];
         assert_eq!(
             sniff_image(&big).unwrap_err().to_string(),
-            "the file is 2.1 MiB; the limit is 2 MiB"
+            "image: The file is 2.1 MiB; the limit is 2 MiB."
         );
     }
 }

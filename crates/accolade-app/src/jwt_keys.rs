@@ -36,7 +36,7 @@ impl App {
     /// `use`. The stored key is read as a P-256 key first, so only a real key is published.
     fn published_jwk(&self, org: &Organization, key: &JwtKey) -> AppResult<Value> {
         let stored: Value = serde_json::from_str(&key.public_jwk)
-            .map_err(|e| AppError::Internal(format!("JWT key {} is unreadable: {e}", key.id)))?;
+            .map_err(|e| AppError::internal(format!("JWT key {} is unreadable", key.id), e))?;
         match JwsKey::from_jwk(&stored) {
             Ok(JwsKey::P256(vk)) => {
                 let mut jwk = sign::public_jwk(&vk);
@@ -45,7 +45,7 @@ impl App {
                 jwk["use"] = json!("sig");
                 Ok(jwk)
             }
-            _ => Err(AppError::Internal(format!(
+            _ => Err(AppError::internal_msg(format!(
                 "JWT key {} is not a P-256 public key",
                 key.id
             ))),
@@ -53,7 +53,8 @@ impl App {
     }
 
     fn new_jwt_key(&self, org: &Organization, master: &MasterKey) -> AppResult<JwtKey> {
-        let pair = Es256Key::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+        let pair =
+            Es256Key::generate().map_err(|e| AppError::internal("generating a JWT key", e))?;
         let id = KeyId::new();
         Ok(JwtKey {
             id,
@@ -93,7 +94,7 @@ impl App {
         };
         let secret = master.unseal(&record.sealed_secret, &seal_context(record.id))?;
         let key = Es256Key::from_bytes(&secret)
-            .map_err(|e| AppError::Internal(format!("JWT key {}: {e}", record.id)))?;
+            .map_err(|e| AppError::internal(format!("JWT key {}", record.id), e))?;
         Ok((record, key))
     }
 
@@ -219,6 +220,6 @@ impl App {
         let org = self.org(award.org_id).await?;
         let (record, key) = self.jwt_signing_key(&org).await?;
         sign::sign_credential(credential, &key, &self.jwt_key_url(&org, &record))
-            .map_err(|e| AppError::Internal(format!("award {}: {e}", award.id)))
+            .map_err(|e| AppError::internal(format!("award {}", award.id), e))
     }
 }

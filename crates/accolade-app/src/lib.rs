@@ -8,6 +8,7 @@ pub mod analytics;
 mod audit;
 pub mod awards;
 pub mod bulk;
+mod checks;
 pub mod demo;
 pub mod designs;
 pub mod downloads;
@@ -38,7 +39,7 @@ pub mod verify_gate;
 
 pub use achievements::{ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation};
 pub use designs::DesignForm;
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, Cause, Chain, Invalid};
 pub use issue::{
     CUSTOM_FIELD_RESULT_TYPE, NewAward, NewEvidence, describe_achievement, field_result_id,
 };

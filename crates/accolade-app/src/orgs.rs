@@ -2,7 +2,7 @@
 //! publish them (the did:web DID document and the OB 3.0 Profile).
 
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Email, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
+use accolade_core::{Actor, KeyId, OrgId, Organization, SigningKeyRecord, Slug};
 use accolade_credentials::multikey::KeyPair;
 use accolade_store::StoreError;
 use serde_json::{Value, json};
@@ -18,56 +18,34 @@ pub struct NewOrganization {
     pub slug: Option<String>,
 }
 
-pub(crate) fn check_http_url(field: &str, url: &str) -> AppResult<String> {
-    let u = url.trim();
-    let ok = (u.starts_with("https://") || u.starts_with("http://"))
-        && u.len() <= 2000
-        && u.len() > "https://".len()
-        && !u
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
-    if ok {
-        Ok(u.to_owned())
-    } else {
-        Err(AppError::Invalid(format!(
-            "{field} must be an http(s) URL, not {u:?}"
-        )))
-    }
-}
-
-pub(crate) fn check_text(field: &str, text: &str, max: usize) -> AppResult<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(AppError::Invalid(format!("{field} is required")));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::Invalid(format!(
-            "{field} is longer than {max} characters"
-        )));
-    }
-    Ok(t.to_owned())
-}
+use crate::checks::parse_email;
+pub(crate) use crate::checks::{check_http_url, check_text};
 
 impl App {
     /// Creates an organization and its first signing key.
     pub async fn create_org(&self, new: NewOrganization) -> AppResult<Organization> {
         let master = self.master()?.clone();
-        let name = check_text("name", &new.name, 200)?;
-        let url = check_http_url("url", &new.url)?;
+        let name = check_text("name", "the organization's name", &new.name, 200)?;
+        let url = check_http_url("url", "the organization's website", &new.url)?;
         let email = match new
             .email
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty())
         {
-            Some(e) => Some(Email::parse(e).map_err(|e| AppError::Invalid(e.to_string()))?),
+            Some(e) => Some(parse_email("email", e)?),
             None => None,
         };
         let slug = match new.slug.as_deref() {
             Some(s) => Slug::parse(s),
             None => Slug::from_name(&name),
         }
-        .map_err(|e| AppError::Invalid(format!("slug: {e}")))?;
+        .map_err(|_| {
+            AppError::invalid_field(
+                "slug",
+                "Choose a web address name of 2 to 63 characters: lower-case letters, digits and single hyphens, like my-school.",
+            )
+        })?;
         let org = Organization {
             id: OrgId::new(),
             slug,
@@ -98,7 +76,8 @@ impl App {
         org: &Organization,
         master: &crate::MasterKey,
     ) -> AppResult<SigningKeyRecord> {
-        let pair = KeyPair::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+        let pair =
+            KeyPair::generate().map_err(|e| AppError::internal("generating a signing key", e))?;
         let id = KeyId::new();
         let sealed = master.seal(&pair.seed(), id.to_string().as_bytes())?;
         let record = SigningKeyRecord {
@@ -186,7 +165,7 @@ impl App {
         let seed = master.unseal(&record.sealed_secret, record.id.to_string().as_bytes())?;
         let seed: [u8; 32] = seed
             .try_into()
-            .map_err(|_| AppError::Internal("a sealed key has the wrong length".into()))?;
+            .map_err(|_| AppError::internal_msg("a sealed key has the wrong length"))?;
         Ok((record, KeyPair::from_seed(seed)))
     }
 

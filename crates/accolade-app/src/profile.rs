@@ -3,9 +3,10 @@
 //! the Profile embedded in new credentials follow it; credentials already issued keep the
 //! profile they were signed with.
 
+use crate::checks::{parse_email, parse_lang_tag};
 use crate::orgs::{check_http_url, check_text};
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Email, LangTag, OrgId, Organization};
+use accolade_core::{Actor, LangTag, OrgId, Organization};
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -29,15 +30,16 @@ pub struct OrgProfile {
 pub fn language_tags(raw: &[String]) -> AppResult<Vec<LangTag>> {
     let mut tags: Vec<LangTag> = Vec::new();
     for r in raw.iter().filter(|r| !r.trim().is_empty()) {
-        let tag = LangTag::parse(r).map_err(|e| AppError::Invalid(format!("languages: {e}")))?;
+        let tag = parse_lang_tag("languages", r)?;
         if !tags.contains(&tag) {
             tags.push(tag);
         }
     }
     if tags.len() > MAX_LANGUAGES {
-        return Err(AppError::Invalid(format!(
-            "languages: at most {MAX_LANGUAGES} may be listed"
-        )));
+        return Err(AppError::invalid_field(
+            "languages",
+            format!("List at most {MAX_LANGUAGES} languages."),
+        ));
     }
     Ok(tags)
 }
@@ -57,18 +59,21 @@ impl App {
         changes: OrgProfile,
     ) -> AppResult<Organization> {
         let before = self.org(org_id).await?;
-        let name = check_text("name", &changes.name, 200)?;
-        let url = check_http_url("website", &changes.url)?;
+        let name = check_text("name", "the organization's name", &changes.name, 200)?;
+        let url = check_http_url("url", "the website", &changes.url)?;
         let email = optional(changes.email.as_deref())
-            .map(|e| Email::parse(e).map_err(|e| AppError::Invalid(format!("email: {e}"))))
+            .map(|e| parse_email("email", e))
             .transpose()?;
         let description = optional(changes.description.as_deref()).map(str::to_owned);
         if let Some(d) = &description {
             let n = d.chars().count();
             if n > MAX_DESCRIPTION_CHARS {
-                return Err(AppError::Invalid(format!(
-                    "description: {n} characters; at most {MAX_DESCRIPTION_CHARS}"
-                )));
+                return Err(AppError::invalid_field(
+                    "description",
+                    format!(
+                        "Shorten the description to at most {MAX_DESCRIPTION_CHARS} characters (it has {n})."
+                    ),
+                ));
             }
         }
         let languages = language_tags(&changes.languages)?;

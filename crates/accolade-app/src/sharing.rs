@@ -188,8 +188,9 @@ impl App {
         if let Some(i) = id
             && (i.len() > MAX_LINKEDIN_ID || !i.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(AppError::Invalid(
-                "LinkedIn organization id: digits only, as in linkedin.com/company/12345".into(),
+            return Err(AppError::invalid_field(
+                "linkedin_org_id",
+                "Enter the LinkedIn organization id as digits only, like the 12345 in linkedin.com/company/12345.",
             ));
         }
         self.org(org).await?;
@@ -254,8 +255,8 @@ impl App {
             })
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::internal("rendering the signature badge", e))?
+        .map_err(|e| AppError::internal("rendering the signature badge", e))
     }
 
     /// A tag for [`App::issuer_og_png`]'s output, changing whenever the card would.
@@ -292,8 +293,8 @@ impl App {
             })
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::internal("rendering the share card", e))?
+        .map_err(|e| AppError::internal("rendering the share card", e))
     }
 }
 

@@ -24,13 +24,15 @@ const MAX_REASON: usize = 1000;
 pub(crate) fn revocation_reason(reason: &str) -> AppResult<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::Invalid(
-            "a reason is required to revoke a credential".into(),
+        return Err(AppError::invalid_field(
+            "reason",
+            "Give a reason for revoking the badge: the badge page shows it.",
         ));
     }
     if reason.chars().count() > MAX_REASON {
-        return Err(AppError::Invalid(
-            "the reason is longer than 1,000 characters".into(),
+        return Err(AppError::invalid_field(
+            "reason",
+            "Shorten the reason to at most 1,000 characters.",
         ));
     }
     Ok(reason)
@@ -97,8 +99,9 @@ impl App {
     ) -> AppResult<Award> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if reason.is_some_and(|r| r.chars().count() > MAX_REASON) {
-            return Err(AppError::Invalid(
-                "the reason is longer than 1,000 characters".into(),
+            return Err(AppError::invalid_field(
+                "reason",
+                "Shorten the reason to at most 1,000 characters.",
             ));
         }
         let award = self.award_by_id(id).await?;
@@ -186,10 +189,10 @@ impl App {
             return Ok(cached);
         }
         let mut bits = BitstringStatusList::new(STATUS_LIST_BITS)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("making a status list", e))?;
         for index in self.store.flagged_indices(org.id, purpose.marks()).await? {
             bits.set(u64::from(index), true)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| AppError::internal("marking a status list entry", e))?;
         }
         let url = self.urls().status_list(&org.slug, purpose);
         let did = self.urls().issuer_did(&org.slug);
@@ -212,7 +215,7 @@ impl App {
             Some(rfc3339(self.now())),
         );
         let signed = proof::sign(&unsigned, &key, &options)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("signing the status list", e))?;
         let list = SignedStatusList {
             version,
             json: Arc::new(signed.to_string()),

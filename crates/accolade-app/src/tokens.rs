@@ -21,7 +21,7 @@ pub fn new_token() -> AppResult<String> {
 /// [`new_token`] from a given random source (tests pass a failing one).
 fn token_from(fill: impl FnOnce(&mut [u8]) -> Result<(), getrandom::Error>) -> AppResult<String> {
     let mut b = [0u8; TOKEN_BYTES];
-    fill(&mut b).map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+    fill(&mut b).map_err(|e| AppError::internal("random source", e))?;
     Ok(URL_SAFE_NO_PAD.encode(b))
 }
 
@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn a_failing_random_source_fails_instead_of_giving_a_token() {
         let out = token_from(|_| Err(getrandom::Error::UNEXPECTED));
-        assert!(matches!(out, Err(AppError::Internal(_))), "{out:?}");
+        assert!(matches!(out, Err(AppError::Internal { .. })), "{out:?}");
     }
 
     #[test]

@@ -32,8 +32,8 @@ const SHA256_PREFIX: &str = "sha256$";
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IdentityError {
     /// The operating system's random number generator failed.
-    #[error("could not get random bytes from the operating system for a salt: {0}")]
-    Random(String),
+    #[error("could not get random bytes from the operating system for a salt")]
+    Random(#[source] getrandom::Error),
     /// The hash uses MD5, which OB 2.0 allowed but which is unsafe and unsupported here.
     #[error(
         "this identity hash uses MD5, a legacy algorithm Accolade does not check; \
@@ -55,7 +55,7 @@ pub enum IdentityError {
 /// safe in JSON, URLs and XML, and is what most OB tooling already shows for salts.
 pub fn new_salt() -> Result<String, IdentityError> {
     let mut bytes = [0u8; SALT_BYTES];
-    getrandom::fill(&mut bytes).map_err(|e| IdentityError::Random(e.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(IdentityError::Random)?;
     Ok(hex::encode(bytes))
 }
 

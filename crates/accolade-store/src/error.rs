@@ -30,10 +30,12 @@ pub enum StoreError {
     )]
     UnsupportedUrl(String),
     /// Applying the schema migrations failed.
-    #[error("database migration failed: {0}")]
+    /// Applying the schema migrations failed (the cause is the source, so a log of the
+    /// chain shows it once).
+    #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// Any other database error (connection, IO, SQL).
-    #[error("database error: {0}")]
+    /// Any other database error (connection, IO, SQL), kept as the source.
+    #[error("database error")]
     Database(#[from] sqlx::Error),
 }
 

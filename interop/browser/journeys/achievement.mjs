@@ -32,8 +32,12 @@ export async function issueOne(ctx) {
   // The required custom field is enforced by the platform, not only by the browser.
   await page.$$eval('form', (fs) => fs.forEach((f) => { f.noValidate = true; }));
   await clickAndWait(page, 'Issue badge');
-  await expectText(page, 'Final score');
-  await expectText(page, 'required');
+  // The refusal is shown at the field, which describes it and has the focus.
+  await expectText(page, 'Enter “Final score”: this badge requires it.');
+  const at = await page.$eval('[aria-invalid="true"]', (el) =>
+    [el.name, el.getAttribute('aria-describedby'), document.activeElement === el]);
+  check(at[0] === 'field-final-score' && at[1] === 'f-field-final-score-error' && at[2],
+    `the refusal is shown at its input: ${at}`);
 
   await fill(page, 'Recipient email', 'ada@example.com');
   await fill(page, 'Recipient name', 'Ada Lovelace');

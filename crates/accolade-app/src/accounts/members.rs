@@ -151,8 +151,11 @@ impl App {
 
     /// The invitation behind a link and its organization, if it can still be accepted.
     pub async fn invitation_for_token(&self, token: &str) -> AppResult<(Invitation, Organization)> {
-        let invalid =
-            || AppError::Invalid("this invitation link is invalid, expired or already used".into());
+        let invalid = || {
+            AppError::invalid(
+                "This invitation link does not work any more: it was already used, it expired, or it was withdrawn. Ask for a new invitation.",
+            )
+        };
         let invitation = self
             .store
             .invitation(&crate::tokens::token_hash(token))
@@ -178,7 +181,9 @@ impl App {
             .accept_invitation(&crate::tokens::token_hash(token), self.now())
             .await?
             .ok_or_else(|| {
-                AppError::Invalid("this invitation link is invalid, expired or already used".into())
+                AppError::invalid(
+                    "This invitation link does not work any more: it was already used, it expired, or it was withdrawn. Ask for a new invitation.",
+                )
             })?;
         let membership = Membership {
             user_id: user.id,

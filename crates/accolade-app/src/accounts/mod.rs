@@ -53,14 +53,14 @@ impl CurrentUser {
 }
 
 fn parse_email(raw: &str) -> AppResult<Email> {
-    Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))
+    crate::checks::parse_email("email", raw)
 }
 
 impl App {
     /// Creates an account. Fails with `Conflict` for an email already registered.
     pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> AppResult<User> {
         let email = parse_email(email)?;
-        let name = check_text("name", name, 200)?;
+        let name = check_text("name", "your name", name, 200)?;
         secrets::check_password_rules(password)?;
         let user = User {
             id: UserId::new(),
@@ -102,7 +102,7 @@ impl App {
         let pw = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("checking a password", e))?;
         if throttled {
             return Err(AppError::RateLimited(format!(
                 "Too many sign-in attempts. Try again in {} minutes.",

@@ -44,7 +44,9 @@ impl App {
             .use_password_reset(&crate::tokens::token_hash(token), self.now())
             .await?
             .ok_or_else(|| {
-                AppError::Invalid("this reset link is invalid, expired or already used".into())
+                AppError::invalid(
+                    "This reset link does not work any more: it was already used or it expired. Ask for a new one.",
+                )
             })?;
         self.store
             .set_password_hash(user, &secrets::hash_password(new_password)?)

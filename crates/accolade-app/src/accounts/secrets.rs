@@ -10,33 +10,35 @@ pub const MAX_PASSWORD: usize = 256;
 
 /// OWASP's recommended Argon2id settings (19 MiB, 2 passes, 1 lane).
 fn argon2() -> AppResult<Argon2<'static>> {
-    let params =
-        Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Internal(e.to_string()))?;
+    let params = Params::new(19 * 1024, 2, 1, None)
+        .map_err(|e| AppError::internal("setting up password hashing", e))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 pub fn check_password_rules(password: &str) -> AppResult<()> {
     let n = password.chars().count();
     if n < MIN_PASSWORD {
-        return Err(AppError::Invalid(format!(
-            "the password needs at least {MIN_PASSWORD} characters"
-        )));
+        return Err(AppError::invalid_field(
+            "password",
+            format!("Choose a password of at least {MIN_PASSWORD} characters."),
+        ));
     }
     if n > MAX_PASSWORD {
-        return Err(AppError::Invalid(format!(
-            "the password may have at most {MAX_PASSWORD} characters"
-        )));
+        return Err(AppError::invalid_field(
+            "password",
+            format!("Choose a password of at most {MAX_PASSWORD} characters."),
+        ));
     }
     Ok(())
 }
 
 pub fn hash_password(password: &str) -> AppResult<String> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(|e| AppError::internal("reading the random source", e))?;
     argon2()?
         .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::internal("hashing a password", e))
 }
 
 /// True when `password` matches `hash`. A malformed hash never matches.

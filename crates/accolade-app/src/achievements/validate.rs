@@ -2,7 +2,7 @@
 //! they are stored, on creation and on every edit alike.
 
 use super::{ALIGNMENT_FRAMEWORKS, NewAchievement, NewTranslation};
-use crate::orgs::{check_http_url, check_text};
+use crate::checks::{check_http_url, check_text, parse_lang_tag, too_long};
 use crate::{AppError, AppResult};
 use accolade_core::{
     AchievementTranslation, AlignmentSpec, CustomField, ExpiryPolicy, ImageId, LangTag,
@@ -36,16 +36,19 @@ pub(super) struct Draft {
     pub evidence_requirements: Option<String>,
 }
 
-fn invalid(msg: impl Into<String>) -> AppError {
-    AppError::Invalid(msg.into())
+fn invalid(field: &'static str, msg: impl Into<String>) -> AppError {
+    AppError::invalid_field(field, msg)
 }
 
 /// Trimmed text, `None` when blank; refused when longer than `max` characters.
-fn optional_text(field: &str, text: Option<&str>, max: usize) -> AppResult<Option<String>> {
+fn optional_text(
+    field: &'static str,
+    label: &str,
+    text: Option<&str>,
+    max: usize,
+) -> AppResult<Option<String>> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) if t.chars().count() > max => {
-            Err(invalid(format!("{field} is longer than {max} characters")))
-        }
+        Some(t) if t.chars().count() > max => Err(too_long(field, label, max)),
         Some(t) => Ok(Some(t.to_owned())),
         None => Ok(None),
     }
@@ -55,20 +58,28 @@ pub(super) fn parse_language(raw: &str) -> AppResult<LangTag> {
     if raw.trim().is_empty() {
         return Ok(LangTag::english());
     }
-    LangTag::parse(raw).map_err(|e| invalid(e.to_string()))
+    parse_lang_tag("language", raw)
 }
 
 fn parse_achievement_type(raw: &str) -> AppResult<String> {
     let raw = if raw.trim().is_empty() { "Badge" } else { raw };
     let t: AchievementType =
         serde_json::from_value(serde_json::Value::String(raw.trim().to_owned()))
-            .map_err(|_| invalid(format!("unknown achievement type {raw:?}")))?;
+            .map_err(|_| unknown_type(raw))?;
     if !t.is_valid() {
-        return Err(invalid(format!(
-            "unknown achievement type {raw:?}: use an Open Badges type (Badge, Certificate, Certification, Course, License, MicroCredential, …) or ext:YourType"
-        )));
+        return Err(unknown_type(raw));
     }
     Ok(t.as_str().to_owned())
+}
+
+fn unknown_type(raw: &str) -> AppError {
+    invalid(
+        "achievement_type",
+        format!(
+            "“{}” is not an achievement type. Choose one from the list (Badge, Certificate, Course, …) or write your own as ext:YourType.",
+            raw.trim()
+        ),
+    )
 }
 
 /// A field key from the key given, or from the label when no key is given:
@@ -87,9 +98,13 @@ fn field_key(key: &str, label: &str) -> AppResult<String> {
         let derived: String = derived.trim_end_matches('-').chars().take(40).collect();
         let derived = derived.trim_end_matches('-').to_owned();
         return if derived.is_empty() {
-            Err(invalid(format!(
-                "custom field {label:?} needs a key (letters, digits, - or _)"
-            )))
+            Err(invalid(
+                "custom_fields",
+                format!(
+                    "Give the custom field “{}” a key of lower-case letters, digits, - or _.",
+                    label.trim()
+                ),
+            ))
         } else {
             Ok(derived)
         };
@@ -102,25 +117,32 @@ fn field_key(key: &str, label: &str) -> AppResult<String> {
     if ok {
         Ok(key.to_owned())
     } else {
-        Err(invalid(format!(
-            "the custom field key {key:?} must be lower-case letters, digits, - or _ (at most 40)"
-        )))
+        Err(invalid(
+            "custom_fields",
+            format!(
+                "The custom field key “{key}” may only have lower-case letters, digits, - and _ (at most 40), starting with a letter or digit."
+            ),
+        ))
     }
 }
 
 fn custom_fields(fields: &[CustomField]) -> AppResult<Vec<CustomField>> {
     if fields.len() > MAX_FIELDS {
-        return Err(invalid(format!("at most {MAX_FIELDS} custom fields")));
+        return Err(invalid(
+            "custom_fields",
+            format!("An achievement can have at most {MAX_FIELDS} custom fields."),
+        ));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for f in fields {
-        let label = check_text("custom field label", &f.label, 200)?;
+        let label = check_text("custom_fields", "the custom field's label", &f.label, 200)?;
         let key = field_key(&f.key, &label)?;
         if !seen.insert(key.clone()) {
-            return Err(invalid(format!(
-                "two custom fields have the key {key:?}; give each its own"
-            )));
+            return Err(invalid(
+                "custom_fields",
+                format!("Two custom fields have the key “{key}”. Give each its own key."),
+            ));
         }
         out.push(CustomField {
             key,
@@ -137,34 +159,56 @@ fn translations(
     input: &[NewTranslation],
 ) -> AppResult<Vec<AchievementTranslation>> {
     if input.len() > MAX_TRANSLATIONS {
-        return Err(invalid(format!("at most {MAX_TRANSLATIONS} translations")));
+        return Err(invalid(
+            "translations",
+            format!("An achievement can have at most {MAX_TRANSLATIONS} translations."),
+        ));
     }
     let mut seen = HashSet::from([default.clone()]);
     let mut out = Vec::new();
     for t in input {
-        let language = LangTag::parse(&t.language).map_err(|e| invalid(e.to_string()))?;
+        let language = parse_lang_tag("translations", &t.language)?;
         if !seen.insert(language.clone()) {
-            return Err(invalid(format!(
-                "there is more than one text in {language}: each language once, the default language not again as a translation"
-            )));
+            return Err(invalid(
+                "translations",
+                format!(
+                    "There is more than one text in {language}. Give each language once, and not the language of the main texts again."
+                ),
+            ));
         }
         let mut field_labels = BTreeMap::new();
         for (key, label) in &t.field_labels {
-            let Some(label) = optional_text("custom field label", Some(label), 200)? else {
+            let Some(label) =
+                optional_text("translations", "a custom field's label", Some(label), 200)?
+            else {
                 continue;
             };
             if !fields.iter().any(|f| f.key == *key) {
-                return Err(invalid(format!(
-                    "the {language} translation labels a custom field {key:?} that the achievement does not have"
-                )));
+                return Err(invalid(
+                    "translations",
+                    format!(
+                        "The {language} translation labels a custom field “{key}” that the achievement does not have."
+                    ),
+                ));
             }
             field_labels.insert(key.clone(), label);
         }
         out.push(AchievementTranslation {
-            name: check_text(&format!("name ({language})"), &t.name, 200)?,
-            description: check_text(&format!("description ({language})"), &t.description, 5000)?,
+            name: check_text(
+                "translations",
+                &format!("the name in {language}"),
+                &t.name,
+                200,
+            )?,
+            description: check_text(
+                "translations",
+                &format!("the description in {language}"),
+                &t.description,
+                5000,
+            )?,
             criteria_narrative: optional_text(
-                &format!("the criteria narrative ({language})"),
+                "translations",
+                &format!("the criteria in {language}"),
                 t.criteria_narrative.as_deref(),
                 MAX_NARRATIVE,
             )?,
@@ -177,7 +221,10 @@ fn translations(
 
 fn alignments(input: &[AlignmentSpec]) -> AppResult<Vec<AlignmentSpec>> {
     if input.len() > MAX_ALIGNMENTS {
-        return Err(invalid(format!("at most {MAX_ALIGNMENTS} alignments")));
+        return Err(invalid(
+            "alignments",
+            format!("An achievement can have at most {MAX_ALIGNMENTS} skills and alignments."),
+        ));
     }
     input
         .iter()
@@ -197,11 +244,26 @@ fn alignments(input: &[AlignmentSpec]) -> AppResult<Vec<AlignmentSpec>> {
                 (given, _) => given,
             };
             Ok(AlignmentSpec {
-                target_name: check_text("alignment name", &a.target_name, 500)?,
-                target_url: check_http_url("alignment URL", url)?,
-                target_code: optional_text("alignment code", a.target_code.as_deref(), 200)?,
+                target_name: check_text(
+                    "alignments",
+                    "the name of the skill or standard",
+                    &a.target_name,
+                    500,
+                )?,
+                target_url: check_http_url(
+                    "alignments",
+                    &format!("the address of “{}”", a.target_name.trim()),
+                    url,
+                )?,
+                target_code: optional_text(
+                    "alignments",
+                    "the code",
+                    a.target_code.as_deref(),
+                    200,
+                )?,
                 target_framework: optional_text(
-                    "alignment framework",
+                    "alignments",
+                    "the framework",
                     a.target_framework.as_deref(),
                     200,
                 )?,
@@ -214,50 +276,57 @@ fn tags(input: &[String]) -> AppResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in input.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         if t.chars().count() > 60 {
-            return Err(invalid(format!(
-                "the tag {t:?} is longer than 60 characters"
-            )));
+            return Err(invalid(
+                "tags",
+                format!("Shorten the tag “{t}” to at most 60 characters."),
+            ));
         }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
             out.push(t.to_owned());
         }
     }
     if out.len() > MAX_TAGS {
-        return Err(invalid(format!("at most {MAX_TAGS} tags")));
+        return Err(invalid("tags", format!("Give at most {MAX_TAGS} tags.")));
     }
     Ok(out)
 }
 
 /// Checks everything but the image (which needs the store).
 pub(super) fn draft(new: &NewAchievement) -> AppResult<Draft> {
-    let name = check_text("name", &new.name, 200)?;
-    let description = check_text("description", &new.description, 5000)?;
+    let name = check_text("name", "the name", &new.name, 200)?;
+    let description = check_text("description", "the description", &new.description, 5000)?;
     let criteria_narrative = optional_text(
-        "the criteria narrative",
+        "criteria_narrative",
+        "the criteria",
         new.criteria_narrative.as_deref(),
         MAX_NARRATIVE,
     )?;
     let criteria_url = match new.criteria_url.as_deref().map(str::trim) {
-        Some(u) if !u.is_empty() => Some(check_http_url("criteria URL", u)?),
+        Some(u) if !u.is_empty() => Some(check_http_url("criteria_url", "the criteria page", u)?),
         _ => None,
     };
     if criteria_narrative.is_none() && criteria_url.is_none() {
         return Err(invalid(
-            "criteria are required: a narrative, a URL, or both",
+            "criteria_narrative",
+            "Describe what an earner did to earn this badge, or give the address of a page that does.",
         ));
     }
     if new
         .credits
         .is_some_and(|c| !c.is_finite() || !(0.0..=10_000.0).contains(&c))
     {
-        return Err(invalid("credits must be a number between 0 and 10,000"));
+        return Err(invalid(
+            "credits",
+            "Enter the credits as a number between 0 and 10,000, like 2.5.",
+        ));
     }
     if let ExpiryPolicy::MonthsAfterIssue(m) = new.expiry
         && !(1..=MAX_MONTHS).contains(&m)
     {
-        return Err(invalid(format!(
-            "the expiry must be between 1 and {MAX_MONTHS} months after issue"
-        )));
+        return Err(invalid(
+            "expiry",
+            format!("Enter a number of months between 1 and {MAX_MONTHS}."),
+        ));
     }
     let language = parse_language(new.language.as_deref().unwrap_or(""))?;
     let custom_fields = custom_fields(&new.custom_fields)?;
@@ -276,7 +345,8 @@ pub(super) fn draft(new: &NewAchievement) -> AppResult<Draft> {
         language,
         custom_fields,
         evidence_requirements: optional_text(
-            "the evidence requirements",
+            "evidence_requirements",
+            "the evidence to collect",
             new.evidence_requirements.as_deref(),
             5000,
         )?,

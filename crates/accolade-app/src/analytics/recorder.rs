@@ -104,7 +104,7 @@ async fn write_batches(store: Store, mut rx: mpsc::Receiver<Message>, dropped: A
             }
         }
         if let Err(e) = store.insert_events(&events).await {
-            tracing::warn!(error = %e, count = events.len(), "writing analytics events failed");
+            tracing::warn!(error = %crate::Chain(&e), count = events.len(), "writing analytics events failed");
         }
         for ack in acks {
             let _ = ack.send(());
@@ -136,12 +136,12 @@ impl DaySalt {
             let salt = match store.analytics_salt(&day, &candidate).await {
                 Ok(s) => s,
                 Err(e) => {
-                    tracing::warn!(error = %e, "reading the analytics salt failed");
+                    tracing::warn!(error = %crate::Chain(&e), "reading the analytics salt failed");
                     return None;
                 }
             };
             if let Err(e) = store.delete_analytics_salts_before(&day).await {
-                tracing::warn!(error = %e, "deleting old analytics salts failed");
+                tracing::warn!(error = %crate::Chain(&e), "deleting old analytics salts failed");
             }
             self.cached = Some((day, salt));
         }

@@ -69,8 +69,9 @@ pub fn award_refs_from_csv(bytes: &[u8]) -> AppResult<Vec<String>> {
         .from_reader(bytes);
     let mut cells = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let record = record
-            .map_err(|e| AppError::Invalid(format!("the file is not readable as CSV: {e}")))?;
+        let record = record.map_err(|e| {
+            AppError::invalid_field("file", format!("The file cannot be read as CSV ({e})."))
+        })?;
         let Some(cell) = record.get(0).map(str::trim).filter(|c| !c.is_empty()) else {
             continue;
         };
@@ -86,8 +87,8 @@ pub fn award_refs_from_csv(bytes: &[u8]) -> AppResult<Vec<String>> {
 }
 
 fn too_many() -> AppError {
-    AppError::Invalid(format!(
-        "at most {MAX_BULK_REVOKE} credentials can be revoked at once"
+    AppError::invalid(format!(
+        "At most {MAX_BULK_REVOKE} badges can be revoked at once. Split the list."
     ))
 }
 

@@ -26,8 +26,8 @@ pub const EXPORT_HEADER: [&str; 9] = [
     "status_reason",
 ];
 
-fn csv_error(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("writing the awards CSV: {e}"))
+fn csv_error(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::internal("writing the awards CSV", e)
 }
 
 /// An export in progress: call [`AwardExport::next_chunk`] until it returns `None`.

@@ -127,8 +127,8 @@ impl App {
             )));
         }
         if old.valid_until.is_none() {
-            return Err(AppError::Invalid(
-                "the credential does not expire, so there is nothing to renew".into(),
+            return Err(AppError::invalid(
+                "This badge does not expire, so there is nothing to renew.",
             ));
         }
         if self.award_links(id).await?.renewed_by.is_some() {

@@ -25,7 +25,7 @@ enum Ingested {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> AppError {
-    AppError::Invalid(format!("cannot read {}: {e}", path.display()))
+    AppError::invalid_field("file", format!("{} cannot be read ({e}).", path.display()))
 }
 
 fn sha256_file(path: &Path) -> AppResult<String> {
@@ -98,12 +98,15 @@ impl App {
             .map_err(|e| io_error(path, e))?
             .len();
         if size > limits.max_file_bytes {
-            return Err(AppError::Invalid(format!(
-                "{} is {} MB, larger than the limit of {} MB",
-                path.display(),
-                size.div_ceil(1 << 20),
-                limits.max_file_bytes >> 20
-            )));
+            return Err(AppError::invalid_field(
+                "file",
+                format!(
+                    "{} is {} MB, larger than the limit of {} MB. Split it into smaller files.",
+                    path.display(),
+                    size.div_ceil(1 << 20),
+                    limits.max_file_bytes >> 20
+                ),
+            ));
         }
         let now = self.now();
         let rules = RowRules {
@@ -117,8 +120,8 @@ impl App {
         let Some(Ingested::Header { sha256, columns }) = rx.recv().await else {
             return Err(reader_error(reader).await);
         };
-        let mapping_json =
-            serde_json::to_string(&columns).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mapping_json = serde_json::to_string(&columns)
+            .map_err(|e| AppError::internal("serializing the column mapping", e))?;
         if let Some(import) = self
             .store
             .unfinished_import_of(achievement_id, &sha256, &mapping_json)
@@ -151,7 +154,7 @@ impl App {
         drop(rx);
         let read = reader
             .await
-            .map_err(|e| AppError::Internal(format!("the CSV reader stopped: {e}")))
+            .map_err(|e| AppError::internal("the CSV reader stopped", e))
             .and_then(|r| r);
         if let Err(e) = stored.and(read) {
             self.store.delete_unissued_import(import.id).await?;
@@ -251,8 +254,8 @@ fn spawn_reader(
 async fn reader_error(reader: tokio::task::JoinHandle<AppResult<()>>) -> AppError {
     match reader.await {
         Ok(Err(e)) => e,
-        Ok(Ok(())) => AppError::Internal("the CSV reader sent no header".into()),
-        Err(e) => AppError::Internal(format!("the CSV reader stopped: {e}")),
+        Ok(Ok(())) => AppError::internal_msg("the CSV reader sent no header"),
+        Err(e) => AppError::internal("the CSV reader stopped", e),
     }
 }
 

@@ -66,8 +66,9 @@ pub(crate) struct RowReader<R: Read> {
     row_number: i64,
 }
 
+/// A refusal of the uploaded file (the form's `file` field).
 fn invalid(message: impl Into<String>) -> AppError {
-    AppError::Invalid(message.into())
+    AppError::invalid_field("file", message)
 }
 
 /// The delimiter a header line uses: `,` unless `;` or a tab is clearly meant.
@@ -104,16 +105,20 @@ impl<R: Read> RowReader<R> {
             .from_reader(budgeted);
         let headers: Vec<String> = csv
             .headers()
-            .map_err(|e| invalid(format!("cannot read the header row: {e}")))?
+            .map_err(|e| {
+                invalid(format!(
+                    "The first row of the file, with the column names, cannot be read ({e})."
+                ))
+            })?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
             .collect();
         if headers.iter().all(String::is_empty) {
-            return Err(invalid("the file is empty or has no header row"));
+            return Err(invalid("The file is empty or has no row of column names."));
         }
         if headers.len() > MAX_COLUMNS {
             return Err(invalid(format!(
-                "the header row has {} columns; a recipient list may have at most {MAX_COLUMNS}",
+                "The file has {} columns; a recipient list may have at most {MAX_COLUMNS}.",
                 headers.len()
             )));
         }
@@ -127,7 +132,7 @@ impl<R: Read> RowReader<R> {
                     .position(|h| h.eq_ignore_ascii_case(name.trim()))
                     .ok_or_else(|| {
                         invalid(format!(
-                            "--map {field}={name}: no such column (the columns are: {})",
+                            "--map {field}={name}: the file has no column {name:?}. Its columns are: {}.",
                             headers.join(", ")
                         ))
                     })?;
@@ -140,8 +145,8 @@ impl<R: Read> RowReader<R> {
         let issued = find(&mapping.issued_at, ISSUED_HEADERS, "issued_at")?;
         let Some(email_at) = email else {
             return Err(invalid(format!(
-                "no email column: name one \"email\" or map it with --map email=COLUMN \
-                 (the columns are: {})",
+                "The file has no email column. Name one “email”, or choose the column that \
+                 holds the email addresses (--map email=COLUMN). Its columns are: {}.",
                 headers.join(", ")
             )));
         };
@@ -184,7 +189,7 @@ impl<R: Read> RowReader<R> {
             }
             Err(e) => {
                 return Err(invalid(format!(
-                    "row {}: cannot read the file: {e}",
+                    "Row {} of the file cannot be read ({e}).",
                     self.row_number
                 )));
             }
@@ -194,7 +199,7 @@ impl<R: Read> RowReader<R> {
         }
         if self.row_number - 1 > self.rules.limits.max_rows as i64 {
             return Err(invalid(format!(
-                "the file has more than {} rows: split it into smaller files",
+                "The file has more than {} rows. Split it into smaller files.",
                 self.rules.limits.max_rows
             )));
         }

@@ -20,8 +20,8 @@ pub fn neutralize_cell(cell: &str) -> String {
     }
 }
 
-fn csv_error(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("writing the CSV report: {e}"))
+fn csv_error(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::internal("writing the CSV report", e)
 }
 
 impl App {

@@ -34,7 +34,7 @@ struct Prepared {
 
 fn lease_owner() -> AppResult<String> {
     let mut b = [0u8; 8];
-    getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
+    getrandom::fill(&mut b).map_err(|e| AppError::internal("reading the random source", e))?;
     Ok(format!("pid {} / {}", std::process::id(), hex::encode(b)))
 }
 
@@ -104,7 +104,7 @@ impl App {
         tokio::spawn(async move {
             loop {
                 if let Err(e) = app.resume_imports(|_, _| {}).await {
-                    tracing::warn!(error = %e, "resuming bulk imports failed");
+                    tracing::warn!(error = %crate::Chain(&e), "resuming bulk imports failed");
                 }
                 tokio::time::sleep(every).await;
             }
@@ -132,7 +132,7 @@ impl App {
             let signed = chunk
                 .signing
                 .await
-                .map_err(|e| AppError::Internal(format!("signing stopped: {e}")))??;
+                .map_err(|e| AppError::internal("signing stopped", e))??;
             next = self
                 .prepare_chunk(id, chunk.last, &mut pool, &signer)
                 .await?;
@@ -187,7 +187,7 @@ impl App {
         self.store
             .finish_import(id, owner, self.now())
             .await?
-            .ok_or_else(|| AppError::Internal("the import still has pending rows".into()))
+            .ok_or_else(|| AppError::internal_msg("the import still has pending rows"))
     }
 
     /// Fetches the next pending rows after `after_row`, draws their positions and starts

@@ -54,7 +54,8 @@ impl IndexPool {
         loop {
             if self.random.len() < 4 {
                 self.random = vec![0; 4096];
-                getrandom::fill(&mut self.random).map_err(|e| AppError::Internal(e.to_string()))?;
+                getrandom::fill(&mut self.random)
+                    .map_err(|e| AppError::internal("reading the random source", e))?;
             }
             let at = self.random.len() - 4;
             let mut b = [0u8; 4];
@@ -137,7 +138,7 @@ pub(crate) fn sign_all(
         for h in handles {
             let part = h
                 .join()
-                .map_err(|_| AppError::Internal("a signing thread failed".into()))??;
+                .map_err(|_| AppError::internal_msg("a signing thread failed"))??;
             out.extend(part);
         }
         Ok(out)
@@ -172,9 +173,9 @@ fn sign_one(
         valid_until,
     )?;
     let signed = proof::sign(&unsigned, &signer.key, options)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let credential =
-        serde_json::to_string_pretty(&signed).map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("signing a credential", e))?;
+    let credential = serde_json::to_string_pretty(&signed)
+        .map_err(|e| AppError::internal("serializing a signed credential", e))?;
     let award = Award {
         id: r.id,
         org_id: signer.org.id,

@@ -58,7 +58,9 @@ impl App {
         tokio::spawn(async move {
             match app.run_import(id, false, |_| {}).await {
                 Ok(_) | Err(AppError::Conflict(_)) => {}
-                Err(e) => tracing::warn!(import = %id, error = %e, "issuing an import failed"),
+                Err(e) => {
+                    tracing::warn!(import = %id, error = %crate::Chain(&e), "issuing an import failed")
+                }
             }
         })
     }

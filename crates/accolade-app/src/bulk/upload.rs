@@ -42,7 +42,7 @@ fn staging_dir() -> PathBuf {
 }
 
 fn io_error(e: std::io::Error) -> AppError {
-    AppError::Internal(format!("staging an upload: {e}"))
+    AppError::internal("staging an upload", e)
 }
 
 /// The directory of one staged upload; it holds the file under its own (cleaned) name.
@@ -67,32 +67,33 @@ fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// A refusal of the uploaded file (the form's `file` field).
 fn invalid(message: impl Into<String>) -> AppError {
-    AppError::Invalid(message.into())
+    AppError::invalid_field("file", message)
 }
 
 /// Refuses what is clearly not a UTF-8 CSV file, by its first bytes.
 pub fn check_head(head: &[u8]) -> AppResult<()> {
     if head.is_empty() {
-        return Err(invalid("the file is empty"));
+        return Err(invalid("The file is empty."));
     }
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
         return Err(invalid(
-            "the file is UTF-16 text: save it as \"CSV UTF-8\" and upload it again",
+            "The file is saved as UTF-16 text. Save it as “CSV UTF-8” and upload it again.",
         ));
     }
     if head.contains(&0) {
         return Err(invalid(
-            "the file holds binary data (is it a spreadsheet, not a CSV file?): export it as \
-             \"CSV UTF-8\" and upload that",
+            "The file is not a CSV file (perhaps a spreadsheet). Export it as “CSV UTF-8” and \
+             upload that.",
         ));
     }
     if let Err(e) = std::str::from_utf8(head) {
         // A character cut by the end of the sample is fine; anything else is not UTF-8.
         if e.error_len().is_some() {
             return Err(invalid(
-                "the file is not UTF-8 text (perhaps Latin-1 or Windows-1252): save it as \
-                 \"CSV UTF-8\" and upload it again",
+                "The file is not UTF-8 text (perhaps Latin-1 or Windows-1252). Save it as \
+                 “CSV UTF-8” and upload it again.",
             ));
         }
     }
@@ -125,16 +126,20 @@ pub fn preview_file(path: &Path) -> AppResult<CsvPreview> {
         .from_reader(BufReader::new(File::open(path).map_err(io_error)?).take(HEAD_BYTES as u64));
     let headers: Vec<String> = csv
         .headers()
-        .map_err(|e| invalid(format!("cannot read the header row: {e}")))?
+        .map_err(|e| {
+            invalid(format!(
+                "The first row of the file, with the column names, cannot be read ({e})."
+            ))
+        })?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Err(invalid("the file is empty or has no header row"));
+        return Err(invalid("The file is empty or has no row of column names."));
     }
     if headers.len() > MAX_COLUMNS {
         return Err(invalid(format!(
-            "the header row has {} columns; a recipient list may have at most {MAX_COLUMNS}",
+            "The file has {} columns; a recipient list may have at most {MAX_COLUMNS}.",
             headers.len()
         )));
     }
@@ -223,11 +228,12 @@ mod tests {
         for (bad, why) in [
             (&b""[..], "empty"),
             (&[0xff, 0xfe, b'e', 0][..], "UTF-16"),
-            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "binary"),
+            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "not a CSV file"),
             (&b"email\nzo\xebl@example.com\n"[..], "not UTF-8"),
         ] {
-            let e = check_head(bad).unwrap_err().to_string();
-            assert!(e.contains(why), "{e}");
+            let e = check_head(bad).unwrap_err();
+            assert_eq!(e.field(), Some("file"));
+            assert!(e.message().contains(why), "{e}");
         }
     }
 

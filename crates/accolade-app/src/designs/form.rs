@@ -1,5 +1,6 @@
 //! The designer's form as posted, checked into a design field by field.
 
+use crate::checks::sentence;
 use crate::{AppError, AppResult};
 use accolade_core::ImageId;
 use accolade_media::{
@@ -54,7 +55,7 @@ impl DesignForm {
 
     /// The form as a design without its logo, every value checked. Errors name the field.
     pub fn parse(&self) -> AppResult<(BadgeDesign, Option<ImageId>)> {
-        let field = |name: &'static str| move |e: MediaError| invalid(name, e);
+        let field = |name: &'static str| move |e: MediaError| invalid(Some(name), e);
         let colour = |name: &'static str, v: &str| Colour::parse(v.trim()).map_err(field(name));
         let width: f32 = self
             .border_width
@@ -63,20 +64,24 @@ impl DesignForm {
             .ok()
             .filter(|w: &f32| w.is_finite() && (0.0..=MAX_BORDER_WIDTH).contains(w))
             .ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "Border width: a number from 0 to {MAX_BORDER_WIDTH}"
-                ))
+                AppError::invalid_field(
+                    "border_width",
+                    format!("Enter a border width from 0 to {MAX_BORDER_WIDTH}, like 4."),
+                )
             })?;
         let title = self.title.trim().to_owned();
         let subtitle = self.subtitle.trim().to_owned();
         if title.is_empty() {
-            return Err(AppError::Invalid("Title: required".into()));
+            return Err(AppError::invalid_field(
+                "title",
+                "Enter a title for the badge.",
+            ));
         }
-        check_len("Title", &title, MAX_TITLE_CHARS)?;
-        check_len("Subtitle", &subtitle, MAX_SUBTITLE_CHARS)?;
+        check_len("title", "the title", &title, MAX_TITLE_CHARS)?;
+        check_len("subtitle", "the subtitle", &subtitle, MAX_SUBTITLE_CHARS)?;
         let icon = match self.icon.trim() {
             "" => None,
-            name => Some(Icon::parse(name).map_err(field("Icon"))?),
+            name => Some(Icon::parse(name).map_err(field("icon"))?),
         };
         let logo = match self.logo.trim() {
             "" => None,
@@ -86,21 +91,22 @@ impl DesignForm {
             ),
         };
         let design = BadgeDesign {
-            shape: Shape::parse(self.shape.trim()).map_err(field("Shape"))?,
-            background: colour("Background colour", &self.background)?,
-            foreground: colour("Text and icon colour", &self.foreground)?,
-            accent: colour("Accent colour", &self.accent)?,
+            shape: Shape::parse(self.shape.trim()).map_err(field("shape"))?,
+            background: colour("background", &self.background)?,
+            foreground: colour("foreground", &self.foreground)?,
+            accent: colour("accent", &self.accent)?,
             border: Border {
-                style: BorderStyle::parse(self.border_style.trim()).map_err(field("Border"))?,
+                style: BorderStyle::parse(self.border_style.trim())
+                    .map_err(field("border_style"))?,
                 width,
-                colour: colour("Border colour", &self.border_colour)?,
+                colour: colour("border_colour", &self.border_colour)?,
             },
             title,
             subtitle,
             icon,
             logo: None,
         };
-        design.validate().map_err(field("Design"))?;
+        design.validate().map_err(|e| invalid(None, e))?;
         Ok((design, logo))
     }
 }
@@ -110,20 +116,29 @@ fn format_width(w: f32) -> String {
     s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
 }
 
-pub(crate) fn invalid(field: &str, e: MediaError) -> AppError {
+/// The media library's refusal as a sentence, about `field` (the form's name for it) or
+/// about the design as a whole.
+pub(crate) fn invalid(field: Option<&'static str>, e: MediaError) -> AppError {
     let text = e.to_string();
-    let text = text
-        .strip_prefix("the badge design is invalid: ")
-        .unwrap_or(&text);
-    AppError::Invalid(format!("{field}: {text}"))
+    let text = sentence(
+        text.strip_prefix("the badge design is invalid: ")
+            .unwrap_or(&text),
+    );
+    match field {
+        Some(field) => AppError::invalid_field(field, text),
+        None => AppError::invalid(text),
+    }
 }
 
-fn check_len(field: &str, text: &str, max: usize) -> AppResult<()> {
+fn check_len(field: &'static str, label: &str, text: &str, max: usize) -> AppResult<()> {
     let n = text.chars().count();
     if n > max {
-        return Err(AppError::Invalid(format!(
-            "{field}: {n} characters; at most {max} fit on a badge"
-        )));
+        return Err(AppError::invalid_field(
+            field,
+            format!(
+                "Shorten {label} to at most {max} characters to fit on the badge (it has {n})."
+            ),
+        ));
     }
     Ok(())
 }
@@ -145,42 +160,42 @@ mod tests {
                     background: "red".into(),
                     ..form.clone()
                 },
-                "Background colour: the colour \"red\" is not of the form #rrggbb",
+                "background: The colour \"red\" is not of the form #rrggbb.",
             ),
             (
                 DesignForm {
                     shape: "blob".into(),
                     ..form.clone()
                 },
-                "Shape: there is no shape called \"blob\"",
+                "shape: There is no shape called \"blob\".",
             ),
             (
                 DesignForm {
                     icon: "skull".into(),
                     ..form.clone()
                 },
-                "Icon: there is no icon called \"skull\"",
+                "icon: There is no icon called \"skull\".",
             ),
             (
                 DesignForm {
                     border_width: "NaN".into(),
                     ..form.clone()
                 },
-                "Border width: a number from 0 to 16",
+                "border_width: Enter a border width from 0 to 16, like 4.",
             ),
             (
                 DesignForm {
                     title: " ".into(),
                     ..form.clone()
                 },
-                "Title: required",
+                "title: Enter a title for the badge.",
             ),
             (
                 DesignForm {
                     subtitle: "x".repeat(61),
                     ..form.clone()
                 },
-                "Subtitle: 61 characters; at most 60 fit on a badge",
+                "subtitle: Shorten the subtitle to at most 60 characters to fit on the badge (it has 61).",
             ),
         ] {
             assert_eq!(change.parse().unwrap_err().to_string(), message);

@@ -21,7 +21,7 @@ impl Artwork {
         }
         String::from_utf8(record.bytes)
             .map(Self::Svg)
-            .map_err(|_| AppError::Internal(format!("image {} is not UTF-8 SVG", record.id)))
+            .map_err(|e| AppError::internal(format!("image {} is not UTF-8 SVG", record.id), e))
     }
 
     /// As PNG: an SVG rendered `size` pixels square with the bundled font, a PNG as stored.
@@ -29,7 +29,7 @@ impl Artwork {
         match self {
             Self::Png(bytes) => Ok(bytes.clone()),
             Self::Svg(svg) => accolade_media::render_png(svg, size)
-                .map_err(|e| AppError::Internal(format!("rendering the badge failed: {e}"))),
+                .map_err(|e| AppError::internal("rendering the badge failed", e)),
         }
     }
 
@@ -39,7 +39,7 @@ impl Artwork {
             Self::Svg(svg) => Ok(svg.clone()),
             Self::Png(bytes) => {
                 let (w, h) = png_size(bytes).ok_or_else(|| {
-                    AppError::Internal("a stored badge PNG has no readable size".into())
+                    AppError::internal_msg("a stored badge PNG has no readable size")
                 })?;
                 Ok(format!(
                     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \

@@ -48,7 +48,7 @@ pub(super) struct Certificate {
 }
 
 fn internal(what: &str) -> AppError {
-    AppError::Internal(format!("the certificate PDF could not be made: {what}"))
+    AppError::internal_msg(format!("the certificate PDF could not be made: {what}"))
 }
 
 fn fill(colour: (u8, u8, u8)) -> Fill {
@@ -119,7 +119,8 @@ fn frame(surface: &mut Surface<'_>) -> AppResult<()> {
 
 /// A QR code of `url`, `side` points square, with its top-left corner at (`x`, `y`).
 fn qr(surface: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> AppResult<()> {
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| internal(&e.to_string()))?;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| AppError::internal("making the certificate's QR code", e))?;
     let n = code.width();
     let colours = code.to_colors();
     // A quiet zone of two modules on each side.

@@ -81,7 +81,7 @@ impl App {
     pub async fn download(&self, id: AwardId, kind: DownloadKind) -> AppResult<Download> {
         let award = self.award_by_id(id).await?;
         let credential: Value = serde_json::from_str(&award.credential)
-            .map_err(|e| AppError::Internal(format!("award {id} has unreadable JSON: {e}")))?;
+            .map_err(|e| AppError::internal(format!("award {id} has unreadable JSON"), e))?;
         let bytes = match kind {
             DownloadKind::Json => award.credential.clone().into_bytes(),
             DownloadKind::Jwt => self.credential_jwt(&award, &credential).await?.into_bytes(),
@@ -126,9 +126,7 @@ impl App {
                             BAKED_PNG_SIZE,
                             Some(mark),
                         )
-                        .map_err(|e| {
-                            AppError::Internal(format!("rendering the badge failed: {e}"))
-                        })?,
+                        .map_err(|e| AppError::internal("rendering the badge failed", e))?,
                     };
                     certificate.to_pdf()
                 })
@@ -183,7 +181,7 @@ async fn blocking<T: Send + 'static>(
 ) -> AppResult<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| AppError::Internal(format!("baking failed: {e}")))?
+        .map_err(|e| AppError::internal("baking failed", e))?
 }
 
 /// Bakes the credential (or, for OB 2.0, the assertion hosted at `assertion_url`) into the
@@ -194,7 +192,7 @@ fn bake_artwork(
     credential: &str,
     assertion_url: &str,
 ) -> AppResult<Vec<u8>> {
-    let baking = |e: bake::BakeError| AppError::Internal(format!("baking failed: {e}"));
+    let baking = |e: bake::BakeError| AppError::internal("baking failed", e);
     match kind {
         DownloadKind::Ob2Png => {
             let png = artwork.to_png(BAKED_PNG_SIZE)?;

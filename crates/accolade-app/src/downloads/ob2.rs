@@ -150,7 +150,7 @@ impl App {
 /// The recipient as OB 2.0 writes it: the credential's salted email hash, reused.
 fn recipient(award: &Award) -> AppResult<Value> {
     let credential: Value = serde_json::from_str(&award.credential)
-        .map_err(|e| AppError::Internal(format!("award {} has unreadable JSON: {e}", award.id)))?;
+        .map_err(|e| AppError::internal(format!("award {} has unreadable JSON", award.id), e))?;
     let hashed = credential["credentialSubject"]["identifier"]
         .as_array()
         .into_iter()

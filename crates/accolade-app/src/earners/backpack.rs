@@ -196,11 +196,11 @@ impl App {
         name: &str,
         visibility: Visibility,
     ) -> AppResult<Collection> {
-        let name = check_text("the collection's name", name, 100)?;
+        let name = check_text("name", "the collection's name", name, 100)?;
         let existing = self.store.collections_of(user.id).await?;
         if existing.len() >= MAX_COLLECTIONS {
-            return Err(AppError::Invalid(format!(
-                "an account can have at most {MAX_COLLECTIONS} collections"
+            return Err(AppError::invalid(format!(
+                "An account can have at most {MAX_COLLECTIONS} collections."
             )));
         }
         let collection = Collection {
@@ -236,7 +236,7 @@ impl App {
         visibility: Visibility,
     ) -> AppResult<()> {
         let mut c = self.own_collection(user, id).await?;
-        c.name = check_text("the collection's name", name, 100)?;
+        c.name = check_text("name", "the collection's name", name, 100)?;
         c.visibility = visibility;
         self.store.update_collection(&c).await?;
         tracing::info!(actor = %actor.label, collection = %id, "collection updated");
@@ -277,8 +277,8 @@ impl App {
             return Ok(());
         }
         if c.awards.len() >= MAX_IN_COLLECTION {
-            return Err(AppError::Invalid(format!(
-                "a collection holds at most {MAX_IN_COLLECTION} badges"
+            return Err(AppError::invalid(format!(
+                "A collection can hold at most {MAX_IN_COLLECTION} badges."
             )));
         }
         let mut awards = c.awards;

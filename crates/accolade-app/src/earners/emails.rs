@@ -5,7 +5,7 @@ use crate::mail::EmailContent;
 use crate::mail::templates::{MailLanguage, button, escape, layout, one_line};
 use crate::tokens::{new_token, token_hash};
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Award, AwardId, AwardSummary, EarnerEmail, Email, Ownership, User};
+use accolade_core::{Actor, Award, AwardId, AwardSummary, EarnerEmail, Ownership, User};
 use accolade_store::StoreError;
 use time::Duration;
 
@@ -53,7 +53,7 @@ impl App {
     /// Adds an address to `user`'s account and queues the link that verifies it.
     /// An address already verified (by this account or another) is refused.
     pub async fn add_earner_email(&self, actor: &Actor, user: &User, raw: &str) -> AppResult<()> {
-        let email = Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let email = crate::checks::parse_email("email", raw)?;
         let mine = self.store.earner_emails(user.id).await?;
         if mine
             .iter()
@@ -64,9 +64,12 @@ impl App {
             ));
         }
         if mine.len() >= MAX_EMAILS {
-            return Err(AppError::Invalid(format!(
-                "an account can hold at most {MAX_EMAILS} addresses"
-            )));
+            return Err(AppError::invalid_field(
+                "email",
+                format!(
+                    "An account can have at most {MAX_EMAILS} email addresses. Remove one first."
+                ),
+            ));
         }
         let token = new_token()?;
         let now = self.now();
@@ -113,7 +116,7 @@ impl App {
         user: &User,
         raw: &str,
     ) -> AppResult<()> {
-        let email = Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let email = crate::checks::parse_email("email", raw)?;
         if !self.store.delete_earner_email(user.id, &email).await? {
             return Err(AppError::NotFound("address"));
         }

@@ -4,7 +4,7 @@
 
 use super::backpack::{BackpackBadge, CollectionView};
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, AwardId, CollectionId, Handle, User, Visibility};
+use accolade_core::{Actor, AwardId, CollectionId, Handle, HandleError, User, Visibility};
 use accolade_store::StoreError;
 
 /// A portfolio as anyone sees it.
@@ -46,7 +46,15 @@ impl PortfolioCollection {
 impl App {
     /// Sets or changes the account's handle. Its old handle stops working at once.
     pub async fn set_handle(&self, actor: &Actor, user: &User, raw: &str) -> AppResult<Handle> {
-        let handle = Handle::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let handle = Handle::parse(raw).map_err(|e| {
+            AppError::invalid_field(
+                "handle",
+                match e {
+                    HandleError::Reserved => "This name is reserved. Choose another.",
+                    _ => "Choose a name of 3 to 30 characters: lower-case letters a to z, digits and hyphens, like ada-lovelace.",
+                },
+            )
+        })?;
         match self.store.set_handle(user.id, &handle, self.now()).await {
             Ok(()) => {}
             Err(StoreError::Conflict { .. }) => {

@@ -20,8 +20,8 @@ use time::OffsetDateTime;
 /// `resultType` of the results that carry custom field values.
 pub const CUSTOM_FIELD_RESULT_TYPE: &str = "ext:CustomField";
 
-fn model_err(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("building the credential: {e}"))
+fn model_err(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::internal("building the credential", e)
 }
 
 /// The id of a custom field's result description.
@@ -73,9 +73,12 @@ impl App {
             .image_id
             .map(|i| Image::new(urls.image(i)).with_caption(org.name.clone()));
 
-        let texts = achievement
-            .localized(&details.language)
-            .ok_or_else(|| model_err(format!("no text in {}", details.language)))?;
+        let texts = achievement.localized(&details.language).ok_or_else(|| {
+            AppError::internal_msg(format!(
+                "building the credential: no text in {}",
+                details.language
+            ))
+        })?;
         let criteria = Criteria {
             id: achievement.criteria_url.clone(),
             narrative: texts.criteria_narrative.map(str::to_owned),

@@ -2,7 +2,7 @@
 //! checked against the achievement.
 
 use super::{NewAward, NewEvidence};
-use crate::orgs::check_http_url;
+use crate::checks::{check_http_url, parse_lang_tag};
 use crate::{AppError, AppResult};
 use accolade_core::{Achievement, LangTag};
 use accolade_credentials::model::Evidence;
@@ -32,8 +32,8 @@ impl IssueDetails {
     }
 }
 
-fn invalid(msg: impl Into<String>) -> AppError {
-    AppError::Invalid(msg.into())
+fn invalid(field: impl Into<std::borrow::Cow<'static, str>>, msg: impl Into<String>) -> AppError {
+    AppError::invalid_field(field, msg)
 }
 
 fn evidence(items: &[NewEvidence]) -> AppResult<Vec<Evidence>> {
@@ -46,30 +46,39 @@ fn evidence(items: &[NewEvidence]) -> AppResult<Vec<Evidence>> {
     let mut out = Vec::new();
     for item in items {
         let url = match trimmed(&item.url) {
-            Some(u) => Some(check_http_url("the evidence link", &u)?),
+            Some(u) => Some(check_http_url("evidence", "the evidence link", &u)?),
             None => None,
         };
         let name = trimmed(&item.name);
         let narrative = trimmed(&item.narrative);
         if url.is_none() && narrative.is_none() {
             if name.is_some() {
-                return Err(invalid(format!(
-                    "the evidence {:?} needs a link or a narrative",
-                    name.unwrap_or_default()
-                )));
+                return Err(invalid(
+                    "evidence",
+                    format!(
+                        "Give the evidence “{}” a link or a description.",
+                        name.unwrap_or_default()
+                    ),
+                ));
             }
             continue;
         }
         if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(invalid("an evidence name is longer than 200 characters"));
+            return Err(invalid(
+                "evidence",
+                "Shorten the title of the evidence to at most 200 characters.",
+            ));
         }
         if narrative
             .as_ref()
             .is_some_and(|n| n.chars().count() > MAX_EVIDENCE_NARRATIVE)
         {
-            return Err(invalid(format!(
-                "the evidence narrative is longer than {MAX_EVIDENCE_NARRATIVE} characters"
-            )));
+            return Err(invalid(
+                "evidence_narrative",
+                format!(
+                    "Shorten the description of the evidence to at most {MAX_EVIDENCE_NARRATIVE} characters."
+                ),
+            ));
         }
         out.push(Evidence {
             id: url,
@@ -79,9 +88,10 @@ fn evidence(items: &[NewEvidence]) -> AppResult<Vec<Evidence>> {
         });
     }
     if out.len() > MAX_EVIDENCE {
-        return Err(invalid(format!(
-            "at most {MAX_EVIDENCE} pieces of evidence"
-        )));
+        return Err(invalid(
+            "evidence",
+            format!("Give at most {MAX_EVIDENCE} pieces of evidence."),
+        ));
     }
     Ok(out)
 }
@@ -91,15 +101,18 @@ fn evidence(items: &[NewEvidence]) -> AppResult<Vec<Evidence>> {
 pub(crate) fn issue_details(achievement: &Achievement, new: &NewAward) -> AppResult<IssueDetails> {
     let language = match new.language.as_deref().map(str::trim) {
         Some(raw) if !raw.is_empty() => {
-            let tag = LangTag::parse(raw).map_err(|e| invalid(e.to_string()))?;
+            let tag = parse_lang_tag("language", raw)?;
             if achievement.localized(&tag).is_none() {
                 let offered: Vec<&str> =
                     achievement.languages().iter().map(|l| l.as_str()).collect();
-                return Err(invalid(format!(
-                    "{} has no text in {tag}; it is written in {}",
-                    achievement.name,
-                    offered.join(", ")
-                )));
+                return Err(invalid(
+                    "language",
+                    format!(
+                        "{} has no texts in {tag}. Choose one of its languages: {}.",
+                        achievement.name,
+                        offered.join(", ")
+                    ),
+                ));
             }
             tag
         }
@@ -110,10 +123,10 @@ pub(crate) fn issue_details(achievement: &Achievement, new: &NewAward) -> AppRes
         .keys()
         .find(|k| !achievement.custom_fields.iter().any(|f| f.key == **k))
     {
-        return Err(invalid(format!(
-            "{} has no custom field {key:?}",
-            achievement.name
-        )));
+        return Err(invalid(
+            format!("field_values.{key}"),
+            format!("{} has no custom field “{key}”.", achievement.name),
+        ));
     }
     let mut values = Vec::new();
     for field in &achievement.custom_fields {
@@ -124,14 +137,20 @@ pub(crate) fn issue_details(achievement: &Achievement, new: &NewAward) -> AppRes
             .filter(|v| !v.is_empty());
         match value {
             Some(v) if v.chars().count() > MAX_FIELD_VALUE => {
-                return Err(invalid(format!(
-                    "{} is longer than {MAX_FIELD_VALUE} characters",
-                    field.label
-                )));
+                return Err(invalid(
+                    format!("field_values.{}", field.key),
+                    format!(
+                        "Shorten “{}” to at most {MAX_FIELD_VALUE} characters.",
+                        field.label
+                    ),
+                ));
             }
             Some(v) => values.push((field.key.clone(), v.to_owned())),
             None if field.required => {
-                return Err(invalid(format!("{} is required", field.label)));
+                return Err(invalid(
+                    format!("field_values.{}", field.key),
+                    format!("Enter “{}”: this badge requires it.", field.label),
+                ));
             }
             None => {}
         }

@@ -9,7 +9,7 @@ pub use credential::{CUSTOM_FIELD_RESULT_TYPE, describe_achievement, field_resul
 
 use crate::status::STATUS_LIST_BITS;
 use crate::{App, AppError, AppResult, rfc3339};
-use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus, Email};
+use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus};
 use accolade_credentials::proof::{self, ProofOptions};
 use accolade_store::{IssuedAward, StoreError, Succession};
 use std::collections::BTreeMap;
@@ -49,7 +49,7 @@ pub(crate) const MAX_FILL: usize = STATUS_LIST_BITS * 3 / 4;
 
 fn random_index() -> AppResult<u32> {
     let mut b = [0u8; 4];
-    getrandom::fill(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
+    getrandom::fill(&mut b).map_err(|e| AppError::internal("reading the random source", e))?;
     Ok(u32::from_le_bytes(b) % STATUS_LIST_BITS as u32)
 }
 
@@ -68,7 +68,7 @@ impl App {
     pub async fn award(&self, actor: &Actor, new: NewAward) -> AppResult<Award> {
         self.issue(actor, new, None)
             .await?
-            .ok_or_else(|| AppError::Internal("an award without predecessor was refused".into()))
+            .ok_or_else(|| AppError::internal_msg("an award without predecessor was refused"))
     }
 
     /// Issues one award, continuing `continues` if given, in one transaction with
@@ -82,16 +82,16 @@ impl App {
     ) -> AppResult<Option<Award>> {
         let achievement = self.achievement(new.achievement_id).await?;
         let org = self.org(achievement.org_id).await?;
-        let email =
-            Email::parse(&new.recipient_email).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let email = crate::checks::parse_email("recipient_email", &new.recipient_email)?;
         let name = new
             .recipient_name
             .as_deref()
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty());
         if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(AppError::Invalid(
-                "the recipient name is longer than 200 characters".into(),
+            return Err(AppError::invalid_field(
+                "recipient_name",
+                "Shorten the recipient's name to at most 200 characters.",
             ));
         }
         let issued_at = new
@@ -101,13 +101,15 @@ impl App {
             Some(u) => {
                 let u = u.replace_nanosecond(0).unwrap_or(u);
                 if u <= issued_at {
-                    return Err(AppError::Invalid(
-                        "the expiry date must be after the issue date".into(),
+                    return Err(AppError::invalid_field(
+                        "valid_until",
+                        "Choose an expiry date after the issue date.",
                     ));
                 }
                 if u - issued_at > MAX_VALIDITY {
-                    return Err(AppError::Invalid(
-                        "the expiry date is more than a hundred years after the issue date".into(),
+                    return Err(AppError::invalid_field(
+                        "valid_until",
+                        "Choose an expiry date less than a hundred years after the issue date.",
                     ));
                 }
                 Some(u)
@@ -115,8 +117,9 @@ impl App {
             None => achievement.expiry.expiry_for(issued_at),
         };
         if valid_until.is_some_and(|u| u <= issued_at) {
-            return Err(AppError::Invalid(
-                "the achievement's fixed expiry date is before the issue date".into(),
+            return Err(AppError::invalid_field(
+                "issued_at",
+                "This badge expires on a fixed date before this issue date. Choose an earlier issue date, or change the badge's expiry.",
             ));
         }
         let details = details::issue_details(&achievement, &new)?;
@@ -140,7 +143,7 @@ impl App {
                 Some(rfc3339(self.now())),
             );
             let signed = proof::sign(&unsigned, &key, &options)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| AppError::internal("signing the credential", e))?;
             let award = Award {
                 id,
                 org_id: org.id,
@@ -155,7 +158,7 @@ impl App {
                 status_index: index,
                 key_id: key_record.id,
                 credential: serde_json::to_string_pretty(&signed)
-                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                    .map_err(|e| AppError::internal("serializing the signed credential", e))?,
                 created_at: self.now(),
             };
             // The earner's email and its claim token, sent later by a job.

@@ -41,7 +41,9 @@ impl JobWorker {
                                 tracing::info!(events = n, "analytics rolled up by day");
                             }
                         }
-                        Err(e) => tracing::warn!(error = %e, "rolling analytics up failed"),
+                        Err(e) => {
+                            tracing::warn!(error = %crate::Chain(&e), "rolling analytics up failed")
+                        }
                     }
                 }
                 // One scan per hour, whichever worker enqueues it first (its key names the hour).
@@ -49,7 +51,9 @@ impl JobWorker {
                 if hour != scheduled_hour {
                     match app.schedule_expiry_reminders().await {
                         Ok(_) => scheduled_hour = hour,
-                        Err(e) => tracing::warn!(error = %e, "scheduling expiry reminders failed"),
+                        Err(e) => {
+                            tracing::warn!(error = %crate::Chain(&e), "scheduling expiry reminders failed")
+                        }
                     }
                 }
                 for _ in 0..BATCH {
@@ -60,7 +64,7 @@ impl JobWorker {
                         Ok(summary) if summary.claimed == 0 => break,
                         Ok(_) => {}
                         Err(e) => {
-                            tracing::warn!(error = %e, "running background jobs failed");
+                            tracing::warn!(error = %crate::Chain(&e), "running background jobs failed");
                             break;
                         }
                     }

@@ -234,7 +234,7 @@ impl App {
             }
             let (org, achievement) = cached
                 .as_ref()
-                .ok_or_else(|| AppError::Internal("no organization for an award".into()))?;
+                .ok_or_else(|| AppError::internal_msg("no organization for an award"))?;
             emails.push(self.badge_issued_email(org, achievement, &award)?);
         }
         let queued = self.queue_badge_emails(&emails).await?;
@@ -310,7 +310,8 @@ impl App {
         let millis = u64::try_from(self.clock().now().unix_timestamp_nanos() / 1_000_000)
             .unwrap_or_default();
         let mut random = [0u8; 20];
-        getrandom::fill(&mut random).map_err(|e| AppError::Internal(e.to_string()))?;
+        getrandom::fill(&mut random)
+            .map_err(|e| AppError::internal("reading the random source", e))?;
         let (a, b) = random.split_at(10);
         let id = |bytes: &[u8]| {
             let mut r = [0u8; 10];

@@ -15,6 +15,7 @@ use crate::orgs::check_text;
 use crate::{App, AppError, AppResult};
 use accolade_core::{
     Achievement, AchievementId, Actor, OrgId, Organization, Pathway, PathwayId, Requirement,
+    RequirementError,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -54,16 +55,22 @@ impl App {
     /// names (steps and target) is one of the organization's; another organization's
     /// badge is "not found".
     async fn check_pathway(&self, new: &NewPathway) -> AppResult<Checked> {
-        let name = check_text("the pathway's name", &new.name, MAX_NAME)?;
+        let name = check_text("name", "the pathway's name", &new.name, MAX_NAME)?;
         let description = new.description.trim().to_owned();
         if description.chars().count() > MAX_DESCRIPTION {
-            return Err(AppError::Invalid(format!(
-                "the description is longer than {MAX_DESCRIPTION} characters"
-            )));
+            return Err(crate::checks::too_long(
+                "description",
+                "the description",
+                MAX_DESCRIPTION,
+            ));
         }
-        new.requirement
-            .check()
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        new.requirement.check().map_err(|e| {
+            let field = match e {
+                RequirementError::BadCredits | RequirementError::NoCreditSources => "credits",
+                _ => "requirement",
+            };
+            AppError::invalid_field(field, crate::checks::sentence(&e.to_string()))
+        })?;
         let own: HashSet<AchievementId> = self
             .store
             .achievements(new.org_id)
@@ -80,8 +87,9 @@ impl App {
             return Err(AppError::NotFound("achievement"));
         }
         if new.target.is_some_and(|t| steps.contains(&t)) {
-            return Err(AppError::Invalid(
-                "the badge a pathway leads to cannot also be one of its steps".into(),
+            return Err(AppError::invalid_field(
+                "target",
+                "The badge a pathway leads to cannot also be one of its steps.",
             ));
         }
         Ok(Checked { name, description })
@@ -91,8 +99,8 @@ impl App {
         let org = self.org(new.org_id).await?;
         let checked = self.check_pathway(&new).await?;
         if self.store.pathways(org.id).await?.len() >= MAX_PATHWAYS {
-            return Err(AppError::Invalid(format!(
-                "an organization can have at most {MAX_PATHWAYS} pathways"
+            return Err(AppError::invalid(format!(
+                "An organization can have at most {MAX_PATHWAYS} pathways."
             )));
         }
         let now = self.now();

@@ -148,17 +148,65 @@ async fn story(store: Store) {
             },
             "translation labels an unknown field",
         ),
+        (
+            NewAchievement {
+                criteria_url: Some("javascript:alert(1)".into()),
+                ..course(org.id)
+            },
+            "criteria page not a web address",
+        ),
+        (
+            NewAchievement {
+                criteria_narrative: None,
+                criteria_url: None,
+                ..course(org.id)
+            },
+            "no criteria",
+        ),
+        (
+            NewAchievement {
+                expiry: ExpiryPolicy::MonthsAfterIssue(0),
+                ..course(org.id)
+            },
+            "zero months",
+        ),
     ] {
         let r = app.create_achievement(&admin, broken).await;
-        assert!(matches!(r, Err(AppError::Invalid(_))), "{why}: {r:?}");
+        // Every refusal names the field it is about, in a sentence a person understands.
+        let field = match why {
+            "bad default language" => "language",
+            "duplicate field key" => "custom_fields",
+            "criteria page not a web address" => "criteria_url",
+            "no criteria" => "criteria_narrative",
+            "zero months" => "expiry",
+            _ => "translations",
+        };
+        match r {
+            Err(e @ AppError::Invalid(_)) => {
+                assert_eq!(e.field(), Some(field), "{why}: {e}");
+                assert!(
+                    e.message()
+                        .starts_with(|c: char| c.is_uppercase() || c == '“'),
+                    "{why}: {e}"
+                );
+                assert!(e.message().ends_with('.'), "{why}: {e}");
+                // The command line and the log read `field: message`.
+                assert_eq!(e.to_string(), format!("{field}: {}", e.message()));
+            }
+            other => panic!("{why}: expected a refusal, got {other:?}"),
+        }
     }
 
     // Issuing: required custom fields are enforced by the application.
     let missing = app.award(&admin, ada(a.id)).await;
-    assert!(
-        matches!(&missing, Err(AppError::Invalid(m)) if m.contains("Grade")),
-        "{missing:?}"
-    );
+    // The refusal names the field, so a form shows it at that input.
+    match &missing {
+        Err(e @ AppError::Invalid(_)) => {
+            assert_eq!(e.field(), Some("field_values.grade"), "{e}");
+            assert!(e.message().contains("Grade"), "{e}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     let unknown = app
         .award(
             &admin,
@@ -171,7 +219,31 @@ async fn story(store: Store) {
             },
         )
         .await;
-    assert!(matches!(unknown, Err(AppError::Invalid(_))), "{unknown:?}");
+    assert_eq!(
+        unknown.as_ref().err().and_then(AppError::field),
+        Some("field_values.shoe-size"),
+        "{unknown:?}"
+    );
+    let bad_email = app
+        .award(
+            &admin,
+            NewAward {
+                recipient_email: "ada at example".into(),
+                field_values: BTreeMap::from([("grade".to_owned(), "A".to_owned())]),
+                ..ada(a.id)
+            },
+        )
+        .await;
+    match &bad_email {
+        Err(e @ AppError::Invalid(_)) => {
+            assert_eq!(e.field(), Some("recipient_email"));
+            assert_eq!(
+                e.message(),
+                "Enter an email address in the form name@example.org."
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     let no_such_language = app
         .award(
             &admin,
@@ -182,8 +254,9 @@ async fn story(store: Store) {
             },
         )
         .await;
-    assert!(
-        matches!(no_such_language, Err(AppError::Invalid(_))),
+    assert_eq!(
+        no_such_language.as_ref().err().and_then(AppError::field),
+        Some("language"),
         "{no_such_language:?}"
     );
     let bad_expiry = app
@@ -197,8 +270,9 @@ async fn story(store: Store) {
             },
         )
         .await;
-    assert!(
-        matches!(bad_expiry, Err(AppError::Invalid(_))),
+    assert_eq!(
+        bad_expiry.as_ref().err().and_then(AppError::field),
+        Some("valid_until"),
         "{bad_expiry:?}"
     );
 

@@ -128,25 +128,25 @@ async fn designs_story(store: Store) {
                 accent: "javascript:alert(1)".into(),
                 ..form.clone()
             },
-            "Accent colour",
+            "accent",
         ),
         (
             DesignForm {
                 shape: "pentagram".into(),
                 ..form.clone()
             },
-            "Shape",
+            "shape",
         ),
         (
             DesignForm {
                 title: "x".repeat(121),
                 ..form.clone()
             },
-            "Title",
+            "title",
         ),
     ] {
         match app.save_design(&actor, acme.id, None, &bad).await {
-            Err(AppError::Invalid(m)) => assert!(m.starts_with(message), "{m}"),
+            Err(e @ AppError::Invalid(_)) => assert_eq!(e.field(), Some(message), "{e}"),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -178,7 +178,10 @@ async fn designs_story(store: Store) {
         ),
     ] {
         match app.add_design_logo(&actor, acme.id, "x.svg", hostile.to_vec()).await {
-            Err(AppError::Invalid(m)) => assert!(m.contains(why), "{m}"),
+            Err(e @ AppError::Invalid(_)) => {
+                assert_eq!(e.field(), Some("logo"), "{e}");
+                assert!(e.message().contains(why), "{e}");
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -267,7 +270,7 @@ async fn settings_story(store: Store) {
                 url: "javascript:alert(1)".into(),
                 ..profile.clone()
             },
-            "website",
+            "url",
         ),
         (
             OrgProfile {
@@ -299,7 +302,16 @@ async fn settings_story(store: Store) {
         ),
     ] {
         match app.update_org_profile(&actor, acme.id, bad).await {
-            Err(AppError::Invalid(m)) => assert!(m.starts_with(field), "{m}"),
+            Err(e @ AppError::Invalid(_)) => {
+                assert_eq!(e.field(), Some(field), "{e}");
+                // A sentence for the person who typed it.
+                assert!(
+                    e.message()
+                        .starts_with(|c: char| c.is_uppercase() || c == '“'),
+                    "{e}"
+                );
+                assert!(e.message().ends_with('.'), "{e}");
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

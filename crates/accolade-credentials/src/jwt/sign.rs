@@ -11,8 +11,12 @@ use serde_json::{Map, Value, json};
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum SignError {
-    #[error("the system random generator failed: {0}")]
-    Random(String),
+    #[error("the system random generator failed")]
+    Random(#[source] getrandom::Error),
+    /// Every scalar drawn was out of range (astronomically unlikely with a working
+    /// generator).
+    #[error("no valid P-256 scalar was drawn")]
+    NoScalar,
     #[error("the bytes are not a P-256 private key")]
     BadPrivateKey,
     #[error("the credential cannot be signed as a JWT: {0}")]
@@ -36,14 +40,12 @@ impl Es256Key {
         // again in that case.
         for _ in 0..8 {
             let mut secret = [0u8; 32];
-            getrandom::fill(&mut secret).map_err(|e| SignError::Random(e.to_string()))?;
+            getrandom::fill(&mut secret).map_err(SignError::Random)?;
             if let Ok(key) = Self::from_bytes(&secret) {
                 return Ok(key);
             }
         }
-        Err(SignError::Random(
-            "no valid P-256 scalar was drawn".to_owned(),
-        ))
+        Err(SignError::NoScalar)
     }
 
     /// The key from its 32-byte big-endian private scalar.

@@ -196,12 +196,12 @@ impl EcKeyPair {
         // probability (zero or ≥ n); draw again in that case.
         for _ in 0..8 {
             let mut bytes = vec![0u8; curve.scalar_len()];
-            getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+            getrandom::fill(&mut bytes).map_err(KeyError::Random)?;
             if let Ok(pair) = Self::from_scalar(curve, &bytes) {
                 return Ok(pair);
             }
         }
-        Err(KeyError::Random("no valid scalar drawn".into()))
+        Err(KeyError::NoScalar)
     }
 
     /// The secret scalar, big-endian, of the curve's size.

@@ -29,8 +29,12 @@ pub enum KeyError {
     InvalidPoint,
     #[error("the secret key does not belong to the public key given with it")]
     Mismatch,
-    #[error("the system random generator failed: {0}")]
-    Random(String),
+    #[error("the system random generator failed")]
+    Random(#[source] getrandom::Error),
+    /// Every scalar drawn was out of range (astronomically unlikely with a working
+    /// generator).
+    #[error("no valid secret scalar was drawn")]
+    NoScalar,
     #[error(
         "the key is not a P-256 or P-384 public Multikey (expected 0x1200 'zDn…' or 0x1201 'z82…')"
     )]
@@ -137,7 +141,7 @@ impl KeyPair {
     /// A new key from the operating system's random generator.
     pub fn generate() -> Result<Self, KeyError> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;
+        getrandom::fill(&mut seed).map_err(KeyError::Random)?;
         Ok(Self::from_seed(seed))
     }
 

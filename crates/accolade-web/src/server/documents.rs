@@ -23,7 +23,7 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.orgs().await {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            eprintln!("health check: {e}");
+            eprintln!("health check: {}", accolade_app::Chain(&e));
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
@@ -146,7 +146,13 @@ pub async fn achievement(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::new(StatusCode::NOT_FOUND, "achievement not found").json(true);
+    let not_found = || {
+        WebError::new(
+            StatusCode::NOT_FOUND,
+            "This achievement could not be found.",
+        )
+        .json(true)
+    };
     let id: AchievementId = id.parse().map_err(|_| not_found())?;
     let a = app
         .achievement(id)
@@ -226,7 +232,7 @@ pub async fn image(
     Query(q): Query<ImageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::new(StatusCode::NOT_FOUND, "image not found");
+    let not_found = || WebError::new(StatusCode::NOT_FOUND, "This image could not be found.");
     let (raw, png) = match id.strip_suffix(".png") {
         Some(raw) => (raw, true),
         None => (id.as_str(), q.format.as_deref() == Some("png")),

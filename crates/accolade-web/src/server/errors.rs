@@ -12,6 +12,8 @@ use axum::response::{Html, IntoResponse, Response};
 pub struct WebError {
     pub status: StatusCode,
     pub message: String,
+    /// The field of the request a refusal is about (problem JSON's `field`).
+    pub field: Option<String>,
     pub json: bool,
     /// What went wrong inside, for the log only (never sent): logged once, with the request
     /// id the client is shown, when the response is made.
@@ -23,6 +25,7 @@ impl WebError {
         Self {
             status,
             message: message.into(),
+            field: None,
             json: false,
             internal: None,
         }
@@ -48,15 +51,16 @@ impl From<AppError> for WebError {
             | AppError::NoActiveKey
             | AppError::MasterKey(_)
             | AppError::StatusListFull => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let (message, internal) = match status {
             StatusCode::INTERNAL_SERVER_ERROR => (String::new(), Some(error_chain(&e))),
-            _ => (e.to_string(), None),
+            _ => (e.message(), None),
         };
         Self {
             status,
             message,
+            field: e.field().map(str::to_owned),
             json: false,
             internal,
         }
@@ -90,15 +94,8 @@ pub(crate) fn title(status: StatusCode) -> &'static str {
 }
 
 /// An error with each of its causes, for the log.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    accolade_app::Chain(e).to_string()
 }
 
 impl IntoResponse for WebError {
@@ -115,7 +112,10 @@ impl IntoResponse for WebError {
             self.message
         };
         if self.json {
-            let body = serde_json::json!({"status": self.status.as_u16(), "title": title(self.status), "detail": message, "request_id": id});
+            let mut body = serde_json::json!({"status": self.status.as_u16(), "title": title(self.status), "detail": message, "request_id": id});
+            if let Some(field) = self.field {
+                body["field"] = field.into();
+            }
             return (
                 self.status,
                 [(header::CONTENT_TYPE, "application/problem+json")],
@@ -214,12 +214,54 @@ mod tests {
         assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(e.message.is_empty());
         let logged = e.internal.clone().unwrap_or_default();
+        assert!(logged.starts_with("storage error: "), "{logged}");
         assert!(logged.contains("award row 7: bad status"), "{logged}");
+        // Each cause once: the store's message is not repeated by the wrapper.
+        assert_eq!(logged.matches("bad status").count(), 1, "{logged}");
         let res = e.json(true).into_response();
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        // A client error is told as it is, with nothing for the log.
-        let e = WebError::from(AppError::Invalid("the email is not valid".into()));
-        assert_eq!(e.message, "the email is not valid");
+
+        // An internal failure logs what was being done and the error that stopped it.
+        let io = std::io::Error::other("No space left on device");
+        let e = WebError::from(AppError::internal("writing the CSV report", io));
+        assert_eq!(
+            e.internal.as_deref(),
+            Some("internal error: writing the CSV report: No space left on device")
+        );
+        assert!(e.message.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_refusal_names_its_field_in_problem_json() {
+        let e = WebError::from(AppError::invalid_field(
+            "recipient_email",
+            "Enter an email address in the form name@example.org.",
+        ));
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        // The message alone: pages show it at the field, programs read `field`.
+        assert_eq!(
+            e.message,
+            "Enter an email address in the form name@example.org."
+        );
         assert!(e.internal.is_none());
+        let res = e.json(true).into_response();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["field"], "recipient_email");
+        assert_eq!(
+            json["detail"],
+            "Enter an email address in the form name@example.org."
+        );
+        // A refusal of the whole request has no `field`.
+        let res = WebError::from(AppError::invalid("Nothing to do."))
+            .json(true)
+            .into_response();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(json.get("field").is_none(), "{json}");
     }
 }

@@ -186,7 +186,7 @@ async fn run(
         let why = tr_with(
             lang,
             "The image was refused: {error}",
-            &[("error", &e.to_string())],
+            &[("error", &lower_first(e.message().trim_end_matches('.')))],
         );
         return page(empty(lang, input, email, Some(why)));
     }
@@ -208,4 +208,13 @@ async fn run(
         report: Some(shown),
     };
     page(view)
+}
+
+/// A sentence as part of another: a small first letter.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

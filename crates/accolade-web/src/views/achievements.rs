@@ -160,7 +160,10 @@ pub struct AchievementFormView {
     pub custom_fields: Vec<CustomFieldRow>,
     pub translations: Vec<TranslationRow>,
     pub notice: Option<String>,
+    /// A refusal of the form as a whole (or of an input it does not show).
     pub error: Option<String>,
+    /// A refusal shown at an input the template draws itself.
+    pub refused: Option<super::FieldError>,
     pub conflict: Option<CurrentVersionView>,
     pub script_src: Option<String>,
 }

@@ -27,7 +27,10 @@ pub struct DesignerView {
     pub saved: Option<SavedDesignView>,
     pub designs: Vec<DesignRow>,
     pub notice: Option<String>,
+    /// A refusal of the form as a whole (or of an input it does not show).
     pub error: Option<String>,
+    /// A refusal of the logo upload, shown at its input.
+    pub refused: Option<super::FieldError>,
     pub script_src: Option<String>,
     /// The most bytes a logo upload may have, for the hint and the script's check.
     pub max_upload_bytes: usize,

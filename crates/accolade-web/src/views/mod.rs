@@ -20,6 +20,7 @@ mod layout;
 mod members;
 mod outbox;
 mod pathways;
+mod refusal;
 mod settings;
 mod share;
 mod status;
@@ -58,6 +59,7 @@ pub use pathways::{
     FormRowView, ImportedRow, PathwayFormView, PathwayPageView, PathwayProgressView, PathwayRow,
     PathwaysView, StepBadgeView, StepView, credits_text,
 };
+pub use refusal::{FieldError, Refusal};
 pub use settings::{SettingsKeyRow, SettingsView};
 pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, TotalsView};
 pub use status::{Banner, Status};

@@ -218,5 +218,8 @@ pub struct PathwayFormView {
     /// The stored requirements go beyond what this form edits; saving replaces them.
     pub beyond_form: bool,
     pub public_url: Option<String>,
+    /// A refusal of the form as a whole (or of an input it does not show).
     pub error: Option<String>,
+    /// A refusal shown at an input the template draws itself.
+    pub refused: Option<super::FieldError>,
 }

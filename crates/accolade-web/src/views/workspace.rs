@@ -14,6 +14,8 @@ pub struct FieldView {
     pub hint: Option<String>,
     pub required: bool,
     pub options: Vec<OptionView>,
+    /// Why the value was refused, shown at the input (see [`super::Refusal`]).
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +35,7 @@ impl FieldView {
             hint: None,
             required: true,
             options: Vec::new(),
+            error: None,
         }
     }
 

@@ -112,6 +112,98 @@ fn achievements_flow(app: Arc<App>, http: &Http, port: u16) {
     );
     assert!(refused.body.contains("value=\"Laborsicherheit\""));
     assert!(refused.body.contains("value=\"deutsch\""));
+    // A translation's language is refused at the translations, not above the form.
+    assert!(
+        refused
+            .body
+            .contains("data-invalid aria-describedby=\"f-translations-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused.body.contains("class=\"form-error\""),
+        "{}",
+        refused.body
+    );
+
+    // A bad value is shown at its own input: the input is marked invalid, described by the
+    // message (and its hint) and focused; what was typed stays; nothing above the form.
+    let mut bad_input = |field: &str, value: &str| {
+        let mut f: Vec<(&str, String)> = achievement_fields(&csrf, "Lab Safety", "")
+            .into_iter()
+            .filter(|(k, _)| *k != "version")
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect();
+        f.push(("image", String::new()));
+        for (k, v) in f.iter_mut() {
+            if *k == field {
+                *v = value.to_owned();
+            }
+        }
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        ada.post(&list, &f)
+    };
+    let months = bad_input("expiry_months", "twelve");
+    assert_eq!(months.status, 400, "{}", months.body);
+    assert!(
+        months.body.contains(
+            "<p id=\"f-expiry_months-error\" class=\"field-error\"><span class=\"visually-hidden\">Error: </span>Enter the number of months after issue as a whole number, like 12.</p>"
+        ),
+        "{}",
+        months.body
+    );
+    assert!(
+        months.body.contains(
+            "name=\"expiry_months\" type=\"number\" min=\"1\" max=\"1200\" value=\"twelve\" aria-invalid=\"true\" autofocus aria-describedby=\"f-expiry_months-error\">"
+        ),
+        "{}",
+        months.body
+    );
+    assert!(
+        !months.body.contains("class=\"form-error\""),
+        "{}",
+        months.body
+    );
+    assert!(months.body.contains("value=\"Laborsicherheit\""));
+    // Exactly one input is marked.
+    assert_eq!(months.body.matches("aria-invalid=\"true\"").count(), 1);
+
+    let url = bad_input("criteria_url", "javascript:alert(1)");
+    assert_eq!(url.status, 400, "{}", url.body);
+    let input = url
+        .body
+        .split("<input id=\"f-criteria_url\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_default();
+    assert!(
+        input.contains(
+            "aria-invalid=\"true\" autofocus aria-describedby=\"f-criteria_url-error f-criteria_url-hint\""
+        ),
+        "{input}"
+    );
+    assert!(input.contains("value=\"javascript:alert(1)\""), "{input}");
+    // The message sits between the label and the input.
+    let label_at = url
+        .body
+        .find("<label for=\"f-criteria_url\">")
+        .unwrap_or(usize::MAX);
+    let message_at = url
+        .body
+        .find("<p id=\"f-criteria_url-error\" class=\"field-error\">")
+        .unwrap_or(0);
+    let input_at = url.body.find("<input id=\"f-criteria_url\"").unwrap_or(0);
+    assert!(
+        label_at < message_at && message_at < input_at,
+        "{}",
+        url.body
+    );
+    assert!(
+        url.body
+            .contains("Enter the criteria page as a web address starting with https://"),
+        "{}",
+        url.body
+    );
 
     // Create.
     let image_id = image.id.to_string();
@@ -267,8 +359,18 @@ fn achievements_flow(app: Arc<App>, http: &Http, port: u16) {
         &[&base_fields[..], &[("field-grade", " ")]].concat(),
     );
     assert_eq!(missing.status, 400, "{}", missing.body);
+    // The required value is refused at its own input.
     assert!(
-        missing.body.contains("Grade is required"),
+        missing.body.contains(
+            "<p id=\"f-field-grade-error\" class=\"field-error\"><span class=\"visually-hidden\">Error: </span>Enter “Grade”: this badge requires it.</p>"
+        ),
+        "{}",
+        missing.body
+    );
+    assert!(
+        missing
+            .body
+            .contains("aria-invalid=\"true\" autofocus aria-describedby=\"f-field-grade-error\""),
         "{}",
         missing.body
     );

@@ -179,7 +179,13 @@ fn flow(app: Arc<App>, http: &Http) {
         &[("csrf", &csrf), ("action", "revoke"), ("reason", " ")],
     );
     assert_eq!(no_reason.status, 400);
-    assert!(no_reason.body.contains("a reason is required"));
+    assert!(
+        no_reason
+            .body
+            .contains("Give a reason for revoking the badge"),
+        "{}",
+        no_reason.body
+    );
     let revoked = ada.post(
         &status,
         &[("csrf", &csrf), ("action", "revoke"), ("reason", "Cheated")],

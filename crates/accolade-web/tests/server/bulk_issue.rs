@@ -154,7 +154,7 @@ fn flow(app: Arc<App>, http: &Http) {
         (
             "sheet.xlsx",
             b"PK\x03\x04\x14\x00\x00\x00binary".to_vec(),
-            "binary data",
+            "not a CSV file",
         ),
         ("utf16.csv", vec![0xff, 0xfe, b'e', 0, b'm', 0], "UTF-16"),
         (
@@ -167,7 +167,7 @@ fn flow(app: Arc<App>, http: &Http) {
             format!("{}\n", vec!["c"; 300].join(",")).into_bytes(),
             "columns",
         ),
-        ("empty.csv", Vec::new(), "choose a CSV file"),
+        ("empty.csv", Vec::new(), "Choose a CSV file"),
     ] {
         let r = upload(&mut ada, &slug, &csrf, &achievement, name, &bytes);
         assert_eq!(r.status, 400, "{name}: {}", r.body);

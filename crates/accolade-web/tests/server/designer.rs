@@ -244,7 +244,9 @@ fn designer_flow(app: Arc<App>, http: &Http) {
     let refused = ada.post(&format!("{designer}/preview"), &bad);
     assert_eq!(refused.status, 400);
     assert!(
-        refused.body.starts_with("Background colour:"),
+        refused.body.starts_with(
+            "Background: The colour \"url(javascript:alert(1))\" is not of the form #rrggbb."
+        ),
         "{}",
         refused.body
     );
@@ -511,7 +513,9 @@ fn settings_flow(
     );
     assert_eq!(bad.status, 400);
     assert!(
-        bad.body.contains("website must be an http(s) URL"),
+        bad.body.contains(
+            "<p id=\"f-url-error\" class=\"field-error\"><span class=\"visually-hidden\">Error: </span>Enter the website as a web address starting with https://"
+        ) && bad.body.contains("aria-describedby=\"f-url-error f-url-hint\""),
         "{}",
         bad.body
     );
@@ -526,7 +530,12 @@ fn settings_flow(
         ],
     );
     assert_eq!(bad_lang.status, 400);
-    assert!(bad_lang.body.contains("languages:"), "{}", bad_lang.body);
+    assert!(
+        bad_lang.body.contains("id=\"f-languages-error\"")
+            && bad_lang.body.contains("is not a language tag"),
+        "{}",
+        bad_lang.body
+    );
 
     let saved = ada.post(
         &settings,
@@ -562,7 +571,14 @@ fn settings_flow(
         Some(("logo_file", "logo.svg", "image/svg+xml", hostile)),
     );
     assert_eq!(refused.status, 400);
-    assert!(refused.body.contains("The logo was refused: the SVG was refused: it contains a &lt;script&gt; element. Nothing was stored."), "{}", refused.body);
+    assert!(refused.body.contains("<p id=\"f-logo_file-error\" class=\"field-error\"><span class=\"visually-hidden\">Error: </span>The SVG was refused: it contains a &lt;script&gt; element. Nothing was stored.</p>"), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("aria-invalid=\"true\" autofocus aria-describedby=\"f-logo_file-error f-logo_file-hint\""),
+        "{}",
+        refused.body
+    );
     assert_eq!(rt.block_on(app.org(org.id)).unwrap().image_id, None);
     let mut damaged = png.to_vec();
     let at = damaged.len() - 20; // inside the last IDAT's data or CRC
@@ -572,7 +588,7 @@ fn settings_flow(
         (png[..png.len() - 12].to_vec(), "it is truncated"),
         (
             png_header(100_000, 100_000),
-            "the image is 100000×100000 pixels",
+            "The image is 100000×100000 pixels",
         ),
     ] {
         let refused = post_multipart(

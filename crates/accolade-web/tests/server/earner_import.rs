@@ -503,7 +503,7 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
         &csrf,
         &[("url", "file:///etc/passwd")],
         None,
-        "must start with https://",
+        "starting with https://",
     );
     refused(&mut ada, &csrf, &[], None, "Choose a badge file");
     let forged = post_import(

@@ -144,7 +144,13 @@ fn flow(app: Arc<App>, http: &Http) {
     // Another organization's badge as a step: not found, nothing saved.
     let refused = post(&mut admin, &fields(&foreign.to_string()));
     assert_eq!(refused.status, 404, "{}", refused.body);
-    assert!(refused.body.contains("achievement not found"));
+    assert!(
+        refused
+            .body
+            .contains("This achievement could not be found."),
+        "{}",
+        refused.body
+    );
     let refused = post(&mut admin, &fields("not-an-id"));
     assert_eq!(refused.status, 404);
     // An impossible group: refused with what was typed kept.

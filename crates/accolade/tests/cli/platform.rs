@@ -182,7 +182,7 @@ fn platform_commands_share_one_database() {
             "x",
         ],
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not be found"));
     let out = platform(
         &dir,
         &["award", "--achievement", "nope", "--email", "a@example.com"],
@@ -199,7 +199,8 @@ fn platform_commands_share_one_database() {
         ],
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("not an email"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("recipient_email: Enter an email address in the form name@example.org."),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -218,7 +219,7 @@ fn platform_commands_share_one_database() {
             "z",
         ],
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("organization not found"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("This organization could not be found."));
 
     // Without the master key, signing is impossible; with it back, it works again.
     let key_path = tmp.0.join("data/master.key");

@@ -88,7 +88,8 @@ fn notice_words(lang: Lang, key: &str) -> Option<String> {
 }
 
 fn parse_visibility(raw: &str) -> Result<Visibility, AppError> {
-    Visibility::parse(raw).ok_or_else(|| AppError::Invalid("choose who can see it".into()))
+    Visibility::parse(raw)
+        .ok_or_else(|| AppError::invalid_field("visibility", "Choose who can see it."))
 }
 
 fn award_id(raw: &str) -> Result<AwardId, AppError> {
@@ -226,7 +227,7 @@ async fn done(
             | AppError::NotFound(_)
             | AppError::Forbidden(_)),
         ) => {
-            let message = e.to_string();
+            let message = e.message();
             let status = WebError::from(e).status;
             render(app, user, lang, None, Some(message), status).await
         }
@@ -353,7 +354,9 @@ pub async fn edit_collection(
                 app.move_in_collection(&actor, u, id, award_id(&f.award)?, up)
                     .await
             }
-            _ => Err(AppError::Invalid("unknown action".into())),
+            _ => Err(AppError::invalid(
+                "This action is not known. Reload the page and try again.",
+            )),
         }
     }
     .await;

@@ -127,7 +127,7 @@ pub async fn submit(
                 &token,
                 Some(&user),
                 lang,
-                Some(e.to_string()),
+                Some(e.message()),
                 StatusCode::CONFLICT,
             )
             .await

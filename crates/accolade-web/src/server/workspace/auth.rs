@@ -8,7 +8,7 @@ use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::language::PageLang;
-use crate::views::{AuthView, FieldView, Layout};
+use crate::views::{AuthView, FieldView, Layout, Refusal};
 use accolade_app::AppError;
 use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
 use accolade_app::i18n::{Lang, tr, tr_with};
@@ -226,7 +226,7 @@ pub async fn signin_submit(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let view = keep_next(signin_view(lang, &f.email, Some(e.to_string())), &next);
+            let view = keep_next(signin_view(lang, &f.email, Some(e.message())), &next);
             page(&app, view, status)
         }
         Err(e) => WebError::from(e).into_response(),
@@ -278,14 +278,11 @@ pub async fn signup_submit(
             },
             Err(e) => WebError::from(e).into_response(),
         },
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => page(
-            &app,
-            keep_next(
-                signup_view(lang, &f.name, &f.email, Some(e.to_string())),
-                &next,
-            ),
-            StatusCode::BAD_REQUEST,
-        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let mut view = signup_view(lang, &f.name, &f.email, None);
+            view.error = Refusal::from(&e).in_lang(lang).place(&mut view.fields);
+            page(&app, keep_next(view, &next), StatusCode::BAD_REQUEST)
+        }
         Err(e) => WebError::from(e).into_response(),
     }
 }

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::views::{
     AchievementLink, AwardRow, DashboardView, FieldView, Layout, MemberRow, OrgCardView,
-    OrgWorkspaceView,
+    OrgWorkspaceView, Refusal,
 };
 use accolade_app::accounts::CurrentUser;
 use accolade_app::{AppError, NewOrganization};
@@ -50,7 +50,7 @@ async fn dashboard_page(
     app: &AppState,
     user: &CurrentUser,
     form: Option<&CreateOrgForm>,
-    error: Option<String>,
+    refusal: Option<Refusal>,
 ) -> Response {
     let mut organizations = Vec::new();
     for m in &user.memberships {
@@ -62,17 +62,20 @@ async fn dashboard_page(
             });
         }
     }
+    let refused = refusal.is_some();
+    let mut create_fields = create_fields(form);
+    let error = refusal.and_then(|r| r.place(&mut create_fields));
     let view = DashboardView {
         layout: Layout::new("Dashboard", "Your organizations").with_user(nav(user)),
         user_name: user.user.name.clone(),
         csrf: user.csrf_token.clone(),
         organizations,
-        create_fields: create_fields(form),
-        error: error.clone(),
+        create_fields,
+        error,
     };
     html(
         crate::dashboard(&view),
-        if error.is_some() {
+        if refused {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::OK
@@ -109,7 +112,7 @@ pub async fn create_org(
     match app.create_org_for(&user, new).await {
         Ok(org) => Redirect::to(&format!("/dashboard/orgs/{}", org.slug)).into_response(),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            dashboard_page(&app, &user, Some(&f), Some(e.to_string())).await
+            dashboard_page(&app, &user, Some(&f), Some(Refusal::from(&e))).await
         }
         Err(e) => WebError::from(e).into_response(),
     }

@@ -8,7 +8,9 @@ use super::{check_csrf, html, member_org, nav, require};
 use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::views::{DesignRow, DesignerView, FieldView, Layout, OptionView, SavedDesignView};
+use crate::views::{
+    DesignRow, DesignerView, FieldView, Layout, OptionView, Refusal, SavedDesignView,
+};
 use accolade_app::accounts::CurrentUser;
 use accolade_app::designs::choices;
 use accolade_app::images::MAX_UPLOAD_BYTES;
@@ -53,7 +55,8 @@ struct PageState {
     preview_src: Option<String>,
     saved: bool,
     notice: Option<String>,
-    error: Option<String>,
+    /// Why the form was refused: shown at its input, or above the form.
+    refusal: Option<Refusal>,
 }
 
 fn parse_design_id(raw: Option<&str>) -> Result<Option<DesignId>, AppError> {
@@ -134,8 +137,7 @@ async fn designer_page(
     let preview_src = state
         .preview_src
         .or_else(|| saved.as_ref().map(|s| s.svg_url.clone()));
-    let error = state.error;
-    let view = DesignerView {
+    let mut view = DesignerView {
         layout: Layout::new(
             format!("Badge designer · {}", org.name),
             "Design a badge image",
@@ -210,13 +212,24 @@ async fn designer_page(
             })
             .collect(),
         notice: state.notice,
-        error: error.clone(),
+        error: None,
+        refused: None,
         script_src: crate::script_href("designer.js"),
         max_upload_bytes: MAX_UPLOAD_BYTES,
     };
+    let refused = state.refusal.is_some();
+    if let Some(r) = state.refusal {
+        let lists: &mut [&mut [FieldView]] = &mut [
+            &mut view.text_fields,
+            &mut view.colour_fields,
+            &mut view.border_fields,
+            &mut view.emblem_fields,
+        ];
+        (view.refused, view.error) = r.place_in(lists, &["shape", "logo_file"]);
+    }
     Ok(html(
         crate::designer(&view),
-        if error.is_some() {
+        if refused {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::OK
@@ -279,7 +292,7 @@ pub async fn submit(
             ..PageState::default()
         };
         if let Some(problem) = &submitted.problem {
-            state.error = Some(problem.clone());
+            state.refusal = Some(Refusal::whole(problem.clone()));
             return designer_page(&app, &user, &org, &form, state).await;
         }
         let actor = Actor::user(&user.user);
@@ -290,8 +303,12 @@ pub async fn submit(
                     form.logo = logo.image_id.to_string();
                     notice = Some(format!("The logo {} was checked and added.", logo.name));
                 }
-                Err(AppError::Invalid(message)) => {
-                    state.error = Some(format!("Logo: {message}. Nothing was stored."));
+                Err(e @ AppError::Invalid(_)) => {
+                    let message = format!("{} Nothing was stored.", e.message());
+                    state.refusal = Some(Refusal {
+                        field: Some("logo_file".into()),
+                        message,
+                    });
                     return designer_page(&app, &user, &org, &form, state).await;
                 }
                 Err(e) => return Err(e.into()),
@@ -306,13 +323,13 @@ pub async fn submit(
                     ))
                     .into_response());
                 }
-                Err(AppError::Invalid(message)) => state.error = Some(message),
+                Err(e @ AppError::Invalid(_)) => state.refusal = Some(Refusal::from(&e)),
                 Err(e) => return Err(e.into()),
             }
         } else {
             match app.preview_design(org.id, &form).await {
                 Ok(svg) => state.preview_src = Some(svg_data_url(&svg)),
-                Err(AppError::Invalid(message)) => state.error = Some(message),
+                Err(e @ AppError::Invalid(_)) => state.refusal = Some(Refusal::from(&e)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -375,8 +392,32 @@ pub async fn preview(
             res
         }
         Err(e) => {
+            // The script shows this beside the preview, away from the inputs: it names the
+            // input by its label.
+            let label = e.field().and_then(field_label);
             let e = WebError::from(e);
-            plain(e.status, e.message)
+            match label {
+                Some(label) => plain(e.status, format!("{label}: {}", e.message)),
+                None => plain(e.status, e.message),
+            }
         }
     }
+}
+
+/// The label of a design form input, as the page shows it.
+fn field_label(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "title" => "Title",
+        "subtitle" => "Subtitle",
+        "shape" => "Shape",
+        "background" => "Background",
+        "foreground" => "Text and icon",
+        "accent" => "Accent",
+        "border_style" => "Border",
+        "border_width" => "Border width",
+        "border_colour" => "Border colour",
+        "icon" => "Icon",
+        "logo" => "Logo",
+        _ => return None,
+    })
 }

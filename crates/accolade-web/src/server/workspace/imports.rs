@@ -321,7 +321,7 @@ async fn discard(
         {
             Ok(()) => Ok(Redirect::to(&imports_url(org.slug.as_str())).into_response()),
             Err(e @ AppError::Conflict(_)) => {
-                report_page(&app, &user, &org, role, &import, Some(e.to_string())).await
+                report_page(&app, &user, &org, role, &import, Some(e.message())).await
             }
             Err(e) => Err(e.into()),
         }

@@ -5,7 +5,9 @@ use super::{check_csrf, html, member_org, nav, require};
 use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::views::{FieldView, InvitationRow, Layout, MemberListRow, MembersView, OptionView};
+use crate::views::{
+    FieldView, InvitationRow, Layout, MemberListRow, MembersView, OptionView, Refusal,
+};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_core::{Organization, Role, UserId};
@@ -73,7 +75,7 @@ async fn members_page(
     role: Role,
     form: Option<&InviteForm>,
     notice: Option<String>,
-    error: Option<String>,
+    refusal: Option<Refusal>,
 ) -> Result<Response, WebError> {
     let members = app.members(user, org.id).await?;
     let owners = members.iter().filter(|m| m.role == Role::Owner).count();
@@ -84,6 +86,22 @@ async fn members_page(
         Vec::new()
     };
     let may_touch = |target: Role| can_manage && (target < Role::Owner || role == Role::Owner);
+    let mut invite_fields = vec![
+        FieldView::new("email", "Email", "email")
+            .value(form.map(|f| f.email.clone()).unwrap_or_default())
+            .autocomplete("off"),
+        FieldView::new("role", "Role", "select")
+            .options(grantable(role))
+            .value(form.map_or("issuer".to_owned(), |f| f.role.clone())),
+    ];
+    // A refusal of the invitation is shown at its input; others (a role change, a
+    // removal) above the page.
+    let refused = refusal.is_some();
+    let error = match refusal {
+        Some(r) if form.is_some() => r.place(&mut invite_fields),
+        Some(r) => Some(r.message),
+        None => None,
+    };
     let view = MembersView {
         layout: Layout::new("Members", "Members and invitations").with_user(nav(user)),
         slug: org.slug.to_string(),
@@ -117,18 +135,11 @@ async fn members_page(
                 can_revoke: may_touch(i.role),
             })
             .collect(),
-        invite_fields: vec![
-            FieldView::new("email", "Email", "email")
-                .value(form.map(|f| f.email.clone()).unwrap_or_default())
-                .autocomplete("off"),
-            FieldView::new("role", "Role", "select")
-                .options(grantable(role))
-                .value(form.map_or("issuer".to_owned(), |f| f.role.clone())),
-        ],
+        invite_fields,
         notice,
-        error: error.clone(),
+        error,
     };
-    let status = if error.is_some() {
+    let status = if refused {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -153,7 +164,8 @@ async fn page(
 }
 
 fn parse_role(raw: &str) -> Result<Role, AppError> {
-    Role::parse(raw.trim()).ok_or_else(|| AppError::Invalid(format!("{raw:?} is not a role")))
+    Role::parse(raw.trim())
+        .ok_or_else(|| AppError::invalid_field("role", "Choose a role from the list."))
 }
 
 fn parse_user(raw: &str) -> Result<UserId, AppError> {
@@ -173,7 +185,8 @@ async fn outcome(
         Ok(_) if form.is_none() => Ok(Redirect::to(&members_url(org)).into_response()),
         Ok(notice) => members_page(app, user, org, role, None, Some(notice), None).await,
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
-            members_page(app, user, org, role, form, None, Some(e.to_string())).await
+            let refusal = Refusal::from(&e);
+            members_page(app, user, org, role, form, None, Some(refusal)).await
         }
         Err(e) => Err(e.into()),
     }

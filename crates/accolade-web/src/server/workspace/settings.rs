@@ -5,7 +5,7 @@ use super::{check_csrf, html, member_org, nav, require};
 use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::views::{FieldView, Layout, SettingsKeyRow, SettingsView};
+use crate::views::{FieldView, Layout, Refusal, SettingsKeyRow, SettingsView};
 use accolade_app::accounts::CurrentUser;
 use accolade_app::images::MAX_UPLOAD_BYTES;
 use accolade_app::{AppError, OrgProfile};
@@ -93,7 +93,8 @@ impl ProfileForm {
 pub(super) struct PageState {
     pub confirm_rotate: bool,
     pub notice: Option<String>,
-    pub error: Option<String>,
+    /// Why the profile form was refused: shown at its input, or above the form.
+    pub refusal: Option<Refusal>,
     pub logo_error: Option<String>,
 }
 
@@ -116,7 +117,7 @@ pub(super) async fn settings_page(
         })
         .collect();
     keys.reverse();
-    let failed = state.error.is_some() || state.logo_error.is_some();
+    let failed = state.refusal.is_some() || state.logo_error.is_some();
     // A form read from the organization (no token) shows the stored id; a submitted one
     // shows what was typed.
     let linkedin_org_id = if form.csrf.is_empty() {
@@ -124,7 +125,7 @@ pub(super) async fn settings_page(
     } else {
         form.linkedin_org_id.clone()
     };
-    let view = SettingsView {
+    let mut view = SettingsView {
         layout: Layout::new(format!("Settings · {}", org.name), "Organization settings")
             .with_user(nav(user)),
         slug: org.slug.to_string(),
@@ -162,9 +163,12 @@ pub(super) async fn settings_page(
         confirm_rotate: state.confirm_rotate,
         max_upload_bytes: MAX_UPLOAD_BYTES,
         notice: state.notice,
-        error: state.error,
+        error: None,
         logo_error: state.logo_error,
     };
+    if let Some(r) = state.refusal {
+        view.error = r.place(&mut view.profile_fields);
+    }
     Ok(html(
         crate::settings(&view),
         if failed {
@@ -252,9 +256,9 @@ pub async fn update_profile(
                 )
                 .await
             }
-            Err(AppError::Invalid(message)) => {
+            Err(e @ AppError::Invalid(_)) => {
                 let state = PageState {
-                    error: Some(message),
+                    refusal: Some(Refusal::from(&e)),
                     ..PageState::default()
                 };
                 settings_page(&app, &user, &org, role, &f, state).await

@@ -72,8 +72,9 @@ fn part(row: &BTreeMap<String, String>, name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn invalid(msg: impl Into<String>) -> AppError {
-    AppError::Invalid(msg.into())
+/// A refusal of one of the form's own inputs (named as in the form).
+fn invalid(field: &'static str, msg: &str) -> AppError {
+    AppError::invalid_field(field, msg)
 }
 
 impl AchievementInput {
@@ -223,7 +224,12 @@ impl AchievementInput {
                     self.expiry_date.trim(),
                     format_description!("[year]-[month]-[day]"),
                 )
-                .map_err(|_| invalid("give the expiry date as a date (YYYY-MM-DD)"))?;
+                .map_err(|_| {
+                    invalid(
+                        "expiry_date",
+                        "Enter the date every award expires on, like 2027-06-30.",
+                    )
+                })?;
                 // The award stays valid through the whole day.
                 Ok(ExpiryPolicy::FixedDate(
                     date.with_time(time!(23:59:59)).assume_utc(),
@@ -234,8 +240,13 @@ impl AchievementInput {
                 .trim()
                 .parse::<u32>()
                 .map(ExpiryPolicy::MonthsAfterIssue)
-                .map_err(|_| invalid("give the number of months after issue as a whole number")),
-            _ => Err(invalid("choose when awards expire")),
+                .map_err(|_| {
+                    invalid(
+                        "expiry_months",
+                        "Enter the number of months after issue as a whole number, like 12.",
+                    )
+                }),
+            _ => Err(invalid("expiry_kind", "Choose when awards expire.")),
         }
     }
 
@@ -247,7 +258,7 @@ impl AchievementInput {
             c => Some(
                 c.replace(',', ".")
                     .parse::<f64>()
-                    .map_err(|_| invalid("credits must be a number, e.g. 2.5"))?,
+                    .map_err(|_| invalid("credits", "Enter the credits as a number, like 2.5."))?,
             ),
         };
         let image_id = match self.image.trim() {

@@ -7,7 +7,7 @@ use super::{base, describe_expiry, org_achievement};
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::{check_csrf, html, member_org, nav, require};
-use crate::views::{FieldView, IssueFormView, Layout, OptionView};
+use crate::views::{FieldView, IssueFormView, Layout, OptionView, Refusal};
 use accolade_app::accounts::CurrentUser;
 use accolade_app::{AppError, NewAward, NewEvidence};
 use accolade_core::{Achievement, Actor, Organization, Role};
@@ -20,6 +20,25 @@ use time::{Date, OffsetDateTime};
 
 /// Evidence link rows on the form.
 const EVIDENCE_ROWS: usize = 3;
+
+/// The application's names for this form's inputs.
+const RENAMES: &[(&str, &str)] = &[
+    ("recipient_email", "email"),
+    ("recipient_name", "name"),
+    ("issued_at", "issued_on"),
+    ("valid_until", "expires_on"),
+    ("field_values.", "field-"),
+];
+
+/// Shows a refusal at its input on the page, or above the form.
+fn show_refusal(view: &mut IssueFormView, e: &AppError) {
+    let lists: &mut [&mut [FieldView]] = &mut [
+        &mut view.fields,
+        &mut view.custom_fields,
+        std::slice::from_mut(&mut view.evidence_narrative),
+    ];
+    view.error = Refusal::from(e).rename(RENAMES).place_in(lists, &[]).1;
+}
 
 fn field_name(key: &str) -> String {
     format!("field-{key}")
@@ -129,21 +148,21 @@ fn page_view(
     }
 }
 
-fn parse_date(field: &str, raw: &str) -> Result<Option<Date>, AppError> {
+fn parse_date(field: &'static str, raw: &str) -> Result<Option<Date>, AppError> {
     match raw.trim() {
         "" => Ok(None),
         d => Date::parse(d, format_description!("[year]-[month]-[day]"))
             .map(Some)
-            .map_err(|_| AppError::Invalid(format!("the {field} must be a date (YYYY-MM-DD)"))),
+            .map_err(|_| AppError::invalid_field(field, "Enter a date, like 2027-06-30.")),
     }
 }
 
 /// The application's input from the form. A date-only issue date of today means "now".
 fn new_award(a: &Achievement, f: &FormData, today: Date) -> Result<NewAward, AppError> {
-    let issued_at = parse_date("issue date", f.get("issued_on"))?
+    let issued_at = parse_date("issued_on", f.get("issued_on"))?
         .filter(|d| *d != today)
         .map(|d| d.midnight().assume_utc());
-    let valid_until: Option<OffsetDateTime> = parse_date("expiry date", f.get("expires_on"))?
+    let valid_until: Option<OffsetDateTime> = parse_date("expires_on", f.get("expires_on"))?
         .map(|d| d.with_time(time!(23:59:59)).assume_utc());
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut evidence: Vec<NewEvidence> = (0..EVIDENCE_ROWS)
@@ -223,7 +242,8 @@ pub async fn submit(
                 Ok(html(crate::issue_form(&view), StatusCode::OK))
             }
             Err(e @ AppError::Invalid(_)) => {
-                let view = page_view(&user, &org, &a, &f, Some(e.to_string()), None);
+                let mut view = page_view(&user, &org, &a, &f, None, None);
+                show_refusal(&mut view, &e);
                 Ok(html(crate::issue_form(&view), StatusCode::BAD_REQUEST))
             }
             Err(e) => Err(WebError::from(e)),

@@ -9,8 +9,8 @@ use crate::server::errors::WebError;
 use crate::server::workspace::{html, nav};
 use crate::views::{
     ACHIEVEMENT_TYPES, AchievementFormView, AlignmentRow, CurrentVersionView, CustomFieldRow,
-    FieldLabelRow, FieldView, FrameworkOption, ImageChoice, Layout, OptionView, TranslationRow,
-    plain_options,
+    FieldLabelRow, FieldView, FrameworkOption, ImageChoice, Layout, OptionView, Refusal,
+    TranslationRow, plain_options,
 };
 use accolade_app::accounts::CurrentUser;
 use accolade_app::{ALIGNMENT_FRAMEWORKS, AppError};
@@ -141,11 +141,23 @@ pub(super) fn current_version(a: &Achievement) -> CurrentVersionView {
     }
 }
 
-/// What the page says above the form.
+/// Inputs the template draws itself that a refusal can be shown at: the expiry inputs and
+/// the fieldsets of repeated rows.
+const DRAWN_INPUTS: &[&str] = &[
+    "expiry_kind",
+    "expiry_date",
+    "expiry_months",
+    "alignments",
+    "custom_fields",
+    "translations",
+];
+
+/// What the page says about the form.
 #[derive(Default)]
 pub(super) struct Messages {
     pub notice: Option<String>,
-    pub error: Option<String>,
+    /// Why the form was refused: shown at its input, or above the form.
+    pub refusal: Option<Refusal>,
     /// The stored version, when someone else saved meanwhile.
     pub conflict: Option<CurrentVersionView>,
 }
@@ -153,7 +165,7 @@ pub(super) struct Messages {
 impl Messages {
     pub(super) fn error(e: &AppError) -> Self {
         Self {
-            error: Some(e.to_string()),
+            refusal: Some(Refusal::from(e)),
             ..Self::default()
         }
     }
@@ -169,9 +181,22 @@ pub(super) async fn form_page(
 ) -> Result<Response, WebError> {
     let Messages {
         notice,
-        error,
+        refusal,
         conflict,
     } = msg;
+    let mut fields = text_fields(input);
+    // The application names the policy `expiry`; the form has an input for each kind.
+    let expiry_input = match input.expiry_kind.as_str() {
+        "fixed_date" => "expiry_date",
+        _ => "expiry_months",
+    };
+    let refused = refusal.is_some();
+    let (field_error, error) = match refusal {
+        Some(r) => r
+            .rename(&[("expiry", expiry_input)])
+            .place_in(&mut [&mut fields], DRAWN_INPUTS),
+        None => (None, None),
+    };
     let slug = org.slug.to_string();
     let images = app.org_images(org.id).await?;
     let (heading, action, submit_label, version) = match &mode {
@@ -200,7 +225,8 @@ pub(super) async fn form_page(
         action,
         submit_label: submit_label.into(),
         version,
-        fields: text_fields(input),
+        fields,
+        refused: field_error,
         expiry_kind: input.expiry_kind.clone(),
         expiry_date: input.expiry_date.clone(),
         expiry_months: input.expiry_months.clone(),
@@ -243,10 +269,10 @@ pub(super) async fn form_page(
         conflict: conflict.clone(),
         script_src: crate::script_href("achievement-form.js"),
     };
-    let status = match (&error, &conflict) {
+    let status = match (refused, &conflict) {
         (_, Some(_)) => StatusCode::CONFLICT,
-        (Some(_), None) => StatusCode::BAD_REQUEST,
-        (None, None) => StatusCode::OK,
+        (true, None) => StatusCode::BAD_REQUEST,
+        (false, None) => StatusCode::OK,
     };
     Ok(html(crate::achievement_form(&view), status))
 }

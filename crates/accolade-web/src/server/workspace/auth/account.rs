@@ -7,7 +7,7 @@ use super::{client_key, form_token_ok, new_form_token, signed_in_to};
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::check_csrf;
-use crate::views::{AccountFormView, FieldView, InvitationView, Layout};
+use crate::views::{AccountFormView, FieldView, InvitationView, Layout, Refusal};
 use accolade_app::AppError;
 use accolade_app::accounts::MIN_PASSWORD;
 use axum::extract::{ConnectInfo, Form, Path, State};
@@ -127,7 +127,10 @@ async fn forgot_submit(
     let requested = email.clone();
     tokio::spawn(async move {
         if let Err(e) = worker.request_password_reset(&requested).await {
-            eprintln!("error: a password reset request failed: {e}");
+            eprintln!(
+                "error: a password reset request failed: {}",
+                accolade_app::Chain(&e)
+            );
         }
     });
     let notice = format!(
@@ -212,18 +215,17 @@ async fn reset_submit(
             )
         }
         Err(e @ AppError::Invalid(_)) => {
-            // A password that breaks the rules may be tried again; a bad link may not.
-            let link_bad = e.to_string().contains("link");
+            // A password that breaks the rules may be tried again (the refusal names the
+            // field); a bad link may not.
+            let link_bad = e.field().is_none();
             let status = if link_bad {
                 StatusCode::NOT_FOUND
             } else {
                 StatusCode::BAD_REQUEST
             };
-            account_page(
-                &app,
-                &reset_view(&token, None, Some(e.to_string()), !link_bad),
-                status,
-            )
+            let mut view = reset_view(&token, None, None, !link_bad);
+            view.error = Refusal::from(&e).place(&mut view.fields);
+            account_page(&app, &view, status)
         }
         Err(e) => WebError::from(e).into_response(),
     }
@@ -245,7 +247,7 @@ async fn invitation_view(
     headers: &HeaderMap,
     token: &str,
     name: &str,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     status: StatusCode,
 ) -> Response {
     let (invitation, org) = match app.invitation_for_token(token).await {
@@ -261,7 +263,7 @@ async fn invitation_view(
                 submit_label: String::new(),
                 show_form: false,
                 notice: None,
-                error: Some(format!("{}.", capitalize(&e.to_string()))),
+                error: Some(e.message()),
                 links: vec![("Go to your dashboard".into(), "/dashboard".into())],
             };
             return account_page(app, &view, StatusCode::NOT_FOUND);
@@ -273,7 +275,7 @@ async fn invitation_view(
         Err(e) => return e.into_response(),
     };
     let form_token = new_form_token();
-    let view = InvitationView {
+    let mut view = InvitationView {
         layout: Layout::new(
             format!("Join {}", org.name),
             "An invitation to an organization.",
@@ -299,16 +301,12 @@ async fn invitation_view(
                 .hint(format!("At least {MIN_PASSWORD} characters.")),
         ],
         signin_url: "/signin".into(),
-        error,
+        error: None,
     };
+    if let Some(r) = refusal {
+        view.error = r.place(&mut view.signup_fields);
+    }
     with_form_token(app, crate::invitation(&view), &form_token, status)
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 async fn invitation_page(
@@ -332,7 +330,7 @@ async fn invitation_submit(
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    let refused = |e: AppError| (Some(e.to_string()), StatusCode::BAD_REQUEST);
+    let refused = |e: AppError| (Some(Refusal::from(&e)), StatusCode::BAD_REQUEST);
     let (error, status) = if let Some(user) = user {
         if let Err(e) = check_csrf(&user, &f.csrf) {
             return e.into_response();
@@ -345,7 +343,7 @@ async fn invitation_submit(
             Err(e) => return WebError::from(e).into_response(),
         }
     } else if !form_token_ok(&headers, &f.csrf) {
-        (Some(FORM_EXPIRED.to_owned()), StatusCode::FORBIDDEN)
+        (Some(Refusal::whole(FORM_EXPIRED)), StatusCode::FORBIDDEN)
     } else {
         match sign_up_and_join(&app, &token, &f, &client_key(peer)).await {
             Ok(res) => return res,

@@ -107,7 +107,7 @@ async fn plan_page(
                 empty,
                 String::new(),
                 None,
-                Some(e.to_string()),
+                Some(e.message()),
                 status,
             )
             .await
@@ -183,7 +183,7 @@ pub async fn from_upload(
                     not_revocable: Vec::new(),
                 };
                 let status = StatusCode::BAD_REQUEST;
-                let error = Some(e.to_string());
+                let error = Some(e.message());
                 return bulk_page(&app, &user, &org, empty, String::new(), None, error, status)
                     .await;
             }
@@ -244,7 +244,7 @@ pub async fn confirm(
                     plan,
                     reason,
                     None,
-                    Some(e.to_string()),
+                    Some(e.message()),
                     status,
                 )
                 .await

@@ -239,14 +239,19 @@ pub async fn change_status(
             "revoke" => (app.revoke(&actor, award.id, &f.reason).await, "revoked"),
             "suspend" => (app.suspend(&actor, award.id, reason).await, "suspended"),
             "reinstate" => (app.reinstate(&actor, award.id).await, "reinstated"),
-            _ => return Err(AppError::Invalid("unknown action".into()).into()),
+            _ => {
+                return Err(AppError::invalid(
+                    "This action is not known. Reload the page and try again.",
+                )
+                .into());
+            }
         };
         match outcome {
             Ok(_) => Ok(done(&slug, award.id, key)),
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let award = app.award_by_id(award.id).await?;
-                    let error = Some((status, e.to_string(), None));
+                    let error = Some((status, e.message(), None));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),
@@ -287,7 +292,7 @@ pub async fn reissue(
                         name: f.name,
                         language: f.language,
                     };
-                    let error = Some((status, e.to_string(), Some(submitted)));
+                    let error = Some((status, e.message(), Some(submitted)));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),
@@ -315,7 +320,7 @@ pub async fn renew(
             Ok(new) => Ok(done(&slug, new.id, "renewed")),
             Err(e) => match refusal(&e) {
                 Some(status) => {
-                    let error = Some((status, e.to_string(), None));
+                    let error = Some((status, e.message(), None));
                     detail_page(&app, &user, &org, role, &award, None, error).await
                 }
                 None => Err(e.into()),

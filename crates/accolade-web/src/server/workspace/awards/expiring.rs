@@ -155,17 +155,7 @@ pub async fn save_offsets(
             Err(e @ AppError::Invalid(_)) => {
                 let q = ExpiringQuery::default();
                 let typed = Some(f.offsets.clone());
-                expiring_page(
-                    &app,
-                    &user,
-                    &org,
-                    role,
-                    &q,
-                    typed,
-                    None,
-                    Some(e.to_string()),
-                )
-                .await
+                expiring_page(&app, &user, &org, role, &q, typed, None, Some(e.message())).await
             }
             Err(e) => Err(e.into()),
         }

@@ -55,10 +55,13 @@ struct Uploaded {
 }
 
 fn too_large(limit: u64) -> AppError {
-    AppError::Invalid(format!(
-        "the file is larger than {} MiB: split it into smaller files",
-        limit >> 20
-    ))
+    AppError::invalid_field(
+        "file",
+        format!(
+            "The file is larger than {} MiB. Split it into smaller files.",
+            limit >> 20
+        ),
+    )
 }
 
 /// Reads the form, streaming the file into a staged file of `org` (at most `limit` bytes).
@@ -73,10 +76,13 @@ async fn read_form(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large(limit)
         } else {
-            AppError::Invalid(format!(
-                "the upload was cut short or malformed: {}",
-                e.body_text()
-            ))
+            AppError::invalid_field(
+                "file",
+                format!(
+                    "The upload was cut short or malformed ({}). Try again.",
+                    e.body_text()
+                ),
+            )
         }
     };
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
@@ -87,7 +93,7 @@ async fn read_form(
                 let name = field.file_name().unwrap_or("upload.csv").to_owned();
                 let staged = app.stage_upload(org.id, &name)?;
                 out.staged = Some((staged.token.clone(), staged.path.clone()));
-                let io = |e: std::io::Error| AppError::Internal(format!("staging an upload: {e}"));
+                let io = |e: std::io::Error| AppError::internal("staging an upload", e);
                 let mut file =
                     std::io::BufWriter::new(std::fs::File::create(&staged.path).map_err(io)?);
                 let mut written: u64 = 0;
@@ -100,7 +106,10 @@ async fn read_form(
                 }
                 file.flush().map_err(io)?;
                 if written == 0 {
-                    return Err(AppError::Invalid("choose a CSV file to upload".into()));
+                    return Err(AppError::invalid_field(
+                        "file",
+                        "Choose a CSV file to upload.",
+                    ));
                 }
             }
             _ => {}
@@ -133,7 +142,7 @@ pub async fn upload(
             let achievement = org_achievement(&app, &org, &u.achievement).await?;
             let (token, path) = u
                 .staged
-                .ok_or_else(|| AppError::Invalid("choose a CSV file to upload".into()))?;
+                .ok_or_else(|| AppError::invalid_field("file", "Choose a CSV file to upload."))?;
             preview_file(&path)?;
             Ok::<_, WebError>(format!(
                 "{}/uploads/{token}?achievement={}",
@@ -285,7 +294,7 @@ pub async fn map_submit(
                 Ok(Redirect::to(&to).into_response())
             }
             Err(e @ AppError::Invalid(_)) => {
-                let error = Some(e.to_string());
+                let error = Some(e.message());
                 map_page(
                     &app,
                     &user,

@@ -200,10 +200,13 @@ impl PathwayInput {
                 "badge" => parts.push(Requirement::Achievement(id(&row.badge)?)),
                 "group" => {
                     let n = row.n.trim().parse::<usize>().map_err(|_| {
-                        AppError::Invalid(format!(
-                            "step {}: say how many of its badges are needed",
-                            i + 1
-                        ))
+                        AppError::invalid_field(
+                            format!("n-{i}"),
+                            format!(
+                                "Enter how many badges of step {}'s group are needed, like 2.",
+                                i + 1
+                            ),
+                        )
                     })?;
                     let of = row
                         .group
@@ -212,15 +215,19 @@ impl PathwayInput {
                         .collect::<Result<Vec<_>, _>>()?;
                     parts.push(Requirement::AnyOf { n, of });
                 }
-                _ => return Err(AppError::Invalid("unknown kind of step".into())),
+                _ => {
+                    return Err(AppError::invalid_field(
+                        format!("kind-{i}"),
+                        "Choose a kind of step from the list.",
+                    ));
+                }
             }
         }
         let credits = self.credits.trim();
         if !credits.is_empty() {
-            let needed = credits
-                .replace(',', ".")
-                .parse::<f64>()
-                .map_err(|_| AppError::Invalid("the credits threshold must be a number".into()))?;
+            let needed = credits.replace(',', ".").parse::<f64>().map_err(|_| {
+                AppError::invalid_field("credits", "Enter the credits as a number, like 10.")
+            })?;
             let mut over = self.row_badges();
             if over.is_empty() {
                 over = credit_badges.to_vec();
@@ -231,8 +238,9 @@ impl PathwayInput {
             });
         }
         if parts.is_empty() {
-            return Err(AppError::Invalid(
-                "add at least one step: a badge, a group of badges or a credits threshold".into(),
+            return Err(AppError::invalid_field(
+                "requirement",
+                "Add at least one step: a badge, a group of badges or a number of credits.",
             ));
         }
         let target = match self.target.trim() {

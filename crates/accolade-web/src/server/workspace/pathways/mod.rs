@@ -10,7 +10,9 @@ pub use public::{imported_rows, portfolio_progress_views, progress_views};
 use super::{check_csrf, html, member_org, nav, require};
 use crate::server::AppState;
 use crate::server::errors::WebError;
-use crate::views::{FieldView, Layout, OptionView, PathwayFormView, PathwayRow, PathwaysView};
+use crate::views::{
+    FieldView, Layout, OptionView, PathwayFormView, PathwayRow, PathwaysView, Refusal,
+};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_core::{Achievement, Actor, Organization, Pathway, PathwayId, Role};
@@ -158,7 +160,7 @@ async fn form_page(
         label: "None: the pathway itself is the goal".into(),
     }];
     targets.extend(badges.iter().cloned());
-    let fields = vec![
+    let mut fields = vec![
         FieldView::new("name", "Name", "text").value(input.name.clone()),
         FieldView::new("description", "Description", "textarea")
             .value(input.description.clone())
@@ -184,6 +186,19 @@ async fn form_page(
         Some(AppError::Conflict(_)) => StatusCode::CONFLICT,
         Some(_) => StatusCode::BAD_REQUEST,
     };
+    let rows = input.row_views(extra_rows);
+    let (refused, error) = match error {
+        Some(e) => {
+            // Inputs the template draws itself: the steps, each row's, the credits.
+            let mut drawn = vec!["requirement".to_owned(), "credits".to_owned()];
+            for r in &rows {
+                drawn.extend([format!("kind-{}", r.index), format!("n-{}", r.index)]);
+            }
+            let drawn: Vec<&str> = drawn.iter().map(String::as_str).collect();
+            Refusal::from(e).place_in(&mut [&mut fields], &drawn)
+        }
+        None => (None, None),
+    };
     let view = PathwayFormView {
         layout: Layout::new(format!("{title} · {}", org.name), "Pathways").with_user(nav(user)),
         heading: title,
@@ -195,11 +210,12 @@ async fn form_page(
         fields,
         group_size: badges.len().clamp(2, 6),
         badges,
-        rows: input.row_views(extra_rows),
+        rows,
         credits: input.credits.clone(),
         beyond_form,
         public_url: editing.map(|p| format!("/pathways/{}", p.id)),
-        error: error.map(ToString::to_string),
+        error,
+        refused,
     };
     Ok(html(crate::pathway_form(&view), status))
 }

@@ -105,8 +105,8 @@ pub async fn upload_logo(
                 )
                 .await
             }
-            Err(AppError::Invalid(message)) => {
-                let message = format!("The logo was refused: {message}. Nothing was stored.");
+            Err(e @ AppError::Invalid(_)) => {
+                let message = format!("{} Nothing was stored.", e.message());
                 settings_page(&app, &user, &org, role, &form, refuse(message)).await
             }
             Err(e) => Err(e.into()),
