@@ -343,7 +343,21 @@ fn flow(app: Arc<App>, http: &Http) {
         &[("csrf", &csrf), ("offsets", "400")],
     );
     assert_eq!(wrong.status, 400);
-    assert!(wrong.body.contains("value=\"400\""));
+    // Refused at the input, which keeps what was typed.
+    assert!(
+        wrong.body.contains(
+            "value=\"400\" aria-invalid=\"true\" autofocus aria-describedby=\"f-offsets-error f-offsets-hint\""
+        ),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong
+            .body
+            .contains("Reminders can be sent 1 to 365 days before expiry, not 400."),
+        "{}",
+        wrong.body
+    );
 
     // The audit log: admins see every action; viewers and issuers are refused.
     let audit = ada.get(&format!("/dashboard/orgs/{SLUG}/audit"));
