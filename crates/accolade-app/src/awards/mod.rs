@@ -40,15 +40,51 @@ impl AwardActions {
     /// The actions an award allows, given the links it already has.
     pub fn of(award: &Award, links: &AwardLinks) -> Self {
         let may = |to| accolade_store::may_change(award.status, to);
-        let active = award.status == AwardStatus::Active;
         Self {
             suspend: may(AwardStatus::Suspended),
             reinstate: may(AwardStatus::Active),
             revoke: may(AwardStatus::Revoked),
-            reissue: active && links.replaced_by.is_none(),
-            renew: active && award.valid_until.is_some() && links.renewed_by.is_none(),
+            reissue: why_not_reissue(award, links).is_none(),
+            renew: why_not_renew(award, links).is_none(),
         }
     }
+}
+
+/// Why `award` cannot be re-issued now, or `None` if it can: the rule the award page's
+/// button and [`App::reissue`] both follow.
+pub(crate) fn why_not_reissue(award: &Award, links: &AwardLinks) -> Option<AppError> {
+    match award.status {
+        AwardStatus::Revoked => Some(AppError::Conflict(
+            "A revoked badge cannot be re-issued.".into(),
+        )),
+        AwardStatus::Suspended => Some(AppError::Conflict(
+            "Reinstate the badge before re-issuing it.".into(),
+        )),
+        AwardStatus::Active if links.replaced_by.is_some() => Some(AppError::Conflict(
+            "This badge was already re-issued.".into(),
+        )),
+        AwardStatus::Active => None,
+    }
+}
+
+/// Why `award` cannot be renewed now, or `None` if it can: the rule the award page's button
+/// and [`App::renew`] both follow.
+pub(crate) fn why_not_renew(award: &Award, links: &AwardLinks) -> Option<AppError> {
+    if award.status != AwardStatus::Active {
+        return Some(AppError::Conflict(format!(
+            "A {} badge cannot be renewed.",
+            award.status.as_str()
+        )));
+    }
+    if award.valid_until.is_none() {
+        return Some(AppError::invalid(
+            "This badge does not expire, so there is nothing to renew.",
+        ));
+    }
+    if links.renewed_by.is_some() {
+        return Some(AppError::Conflict("This badge was already renewed.".into()));
+    }
+    None
 }
 
 /// One page of a filtered awards list, with the count of all that pass the filter.

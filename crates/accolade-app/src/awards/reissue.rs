@@ -4,9 +4,10 @@
 //! revoked and points at its replacement; a renewal continues an expiring one with validity
 //! from the achievement's policy as of today, and leaves the old one as it is.
 
+use super::{why_not_reissue, why_not_renew};
 use crate::issue::{Continues, NewEvidence};
 use crate::{App, AppError, AppResult, NewAward};
-use accolade_core::{Actor, Award, AwardId, AwardStatus};
+use accolade_core::{Actor, Award, AwardId};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -71,23 +72,8 @@ impl App {
         correction: Correction,
     ) -> AppResult<Award> {
         let old = self.award_by_id(id).await?;
-        match old.status {
-            AwardStatus::Revoked => {
-                return Err(AppError::Conflict(
-                    "a revoked credential cannot be re-issued".into(),
-                ));
-            }
-            AwardStatus::Suspended => {
-                return Err(AppError::Conflict(
-                    "reinstate the credential before re-issuing it".into(),
-                ));
-            }
-            AwardStatus::Active => {}
-        }
-        if self.award_links(id).await?.replaced_by.is_some() {
-            return Err(AppError::Conflict(
-                "the credential was already re-issued".into(),
-            ));
+        if let Some(refusal) = why_not_reissue(&old, &self.award_links(id).await?) {
+            return Err(refusal);
         }
         let kept = carried(&old.credential);
         let language = correction
@@ -120,21 +106,8 @@ impl App {
     /// meanwhile, nothing is issued (`Conflict`).
     pub async fn renew(&self, actor: &Actor, id: AwardId) -> AppResult<Award> {
         let old = self.award_by_id(id).await?;
-        if old.status != AwardStatus::Active {
-            return Err(AppError::Conflict(format!(
-                "a {} credential cannot be renewed",
-                old.status.as_str()
-            )));
-        }
-        if old.valid_until.is_none() {
-            return Err(AppError::invalid(
-                "This badge does not expire, so there is nothing to renew.",
-            ));
-        }
-        if self.award_links(id).await?.renewed_by.is_some() {
-            return Err(AppError::Conflict(
-                "the credential was already renewed".into(),
-            ));
+        if let Some(refusal) = why_not_renew(&old, &self.award_links(id).await?) {
+            return Err(refusal);
         }
         let kept = carried(&old.credential);
         let new = NewAward {
