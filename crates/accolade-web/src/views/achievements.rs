@@ -3,42 +3,7 @@
 
 use serde::Serialize;
 
-use super::{FieldView, Layout, OptionView};
-
-/// The Open Badges achievement types, offered in the authoring form.
-pub const ACHIEVEMENT_TYPES: &[&str] = &[
-    "Badge",
-    "Achievement",
-    "ApprenticeshipCertificate",
-    "Assessment",
-    "Assignment",
-    "AssociateDegree",
-    "Award",
-    "BachelorDegree",
-    "Certificate",
-    "CertificateOfCompletion",
-    "Certification",
-    "CoCurricular",
-    "CommunityService",
-    "Competency",
-    "Course",
-    "Degree",
-    "Diploma",
-    "DoctoralDegree",
-    "Fieldwork",
-    "GeneralEducationDevelopment",
-    "JourneymanCertificate",
-    "LearningProgram",
-    "License",
-    "MasterCertificate",
-    "MasterDegree",
-    "Membership",
-    "MicroCredential",
-    "ProfessionalDoctorate",
-    "QualityAssuranceCredential",
-    "ResearchDoctorate",
-    "SecondarySchoolDiploma",
-];
+use super::{FieldView, Layout};
 
 /// One achievement in the list.
 #[derive(Debug, Clone, Serialize)]
@@ -187,15 +152,4 @@ pub struct IssueFormView {
     pub notice: Option<String>,
     /// The credential page of the award just issued.
     pub issued_url: Option<String>,
-}
-
-/// `OptionView`s of plain strings, value = label.
-pub fn plain_options<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<OptionView> {
-    values
-        .into_iter()
-        .map(|v| OptionView {
-            value: v.to_owned(),
-            label: v.to_owned(),
-        })
-        .collect()
 }

@@ -3,6 +3,7 @@
 //! Every text field is rendered escaped; URLs pass through the `href` filter, which drops
 //! anything that is not `http(s):`, `mailto:` or a same-origin path.
 
+mod achievement_page;
 mod achievements;
 mod audit;
 mod awards;
@@ -26,10 +27,10 @@ mod status;
 mod verify;
 mod workspace;
 
+pub use achievement_page::AchievementPageView;
 pub use achievements::{
-    ACHIEVEMENT_TYPES, AchievementFormView, AchievementRow, AchievementsView, AlignmentRow,
-    CurrentVersionView, CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView,
-    TranslationRow, plain_options,
+    AchievementFormView, AchievementRow, AchievementsView, AlignmentRow, CurrentVersionView,
+    CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
 };
 pub use audit::{AuditRow, AuditView};
 pub use awards::{

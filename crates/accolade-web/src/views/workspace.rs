@@ -13,6 +13,9 @@ pub struct FieldView {
     pub autocomplete: Option<String>,
     pub hint: Option<String>,
     pub required: bool,
+    /// Required unless another field is given (criteria: a narrative or a page): the
+    /// browser does not insist, and the label does not say "(optional)".
+    pub either_or: bool,
     pub options: Vec<OptionView>,
 }
 
@@ -32,6 +35,7 @@ impl FieldView {
             autocomplete: None,
             hint: None,
             required: true,
+            either_or: false,
             options: Vec::new(),
         }
     }
@@ -53,6 +57,13 @@ impl FieldView {
 
     pub fn optional(mut self) -> Self {
         self.required = false;
+        self
+    }
+
+    /// Required unless another field is given; its hint says which.
+    pub fn either_or(mut self) -> Self {
+        self.required = false;
+        self.either_or = true;
         self
     }
 
