@@ -119,8 +119,8 @@ where
         for part in rows.chunks(DB::ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
-                     issued_at, state, error, award_id) VALUES {}",
-                placeholders::<DB>(part.len(), 9)
+                     issued_at, state, error, award_id, field_values) VALUES {}",
+                placeholders::<DB>(part.len(), 10)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in part {
@@ -133,7 +133,8 @@ where
                     .bind(opt_micros(r.issued_at)?)
                     .bind(r.state.as_str().to_owned())
                     .bind(r.error.clone())
-                    .bind(r.award_id.map(|a| a.to_string()));
+                    .bind(r.award_id.map(|a| a.to_string()))
+                    .bind(r.field_values.clone());
             }
             q.execute(&mut *tx)
                 .await
@@ -280,7 +281,7 @@ where
         limit: i64,
     ) -> Result<Vec<PendingRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at,
+            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
                     CAST(CASE WHEN EXISTS (
                         SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
                                                  AND a.recipient_email = r.email)
@@ -303,6 +304,7 @@ where
                     email: r.text("email")?,
                     name: r.opt_text("name")?,
                     issued_at: r.opt_time("issued_at")?,
+                    field_values: r.opt_text("field_values")?,
                     already_awarded: r.int("taken")? != 0,
                 })
             })

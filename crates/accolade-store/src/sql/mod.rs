@@ -167,6 +167,11 @@ impl Backend for Sqlite {
             "claim tokens by award",
             include_str!("../../migrations/sqlite/0017_claim_tokens_award.sql"),
         ),
+        (
+            18,
+            "custom field values of import rows",
+            include_str!("../../migrations/sqlite/0018_import_row_fields.sql"),
+        ),
     ];
 }
 
@@ -257,6 +262,11 @@ impl Backend for Postgres {
             17,
             "claim tokens by award",
             include_str!("../../migrations/postgres/0017_claim_tokens_award.sql"),
+        ),
+        (
+            18,
+            "custom field values of import rows",
+            include_str!("../../migrations/postgres/0018_import_row_fields.sql"),
         ),
     ];
 }

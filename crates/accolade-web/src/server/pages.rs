@@ -38,10 +38,17 @@ fn local(urls: &PublicUrl, url: &str) -> String {
 
 pub async fn home(
     State(app): State<AppState>,
+    headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let orgs = app.orgs().await?;
+    let user = super::workspace::current(&app, &headers).await?;
+    let issue_url = match &user {
+        Some(_) => "/dashboard".to_owned(),
+        None => "/signup?next=/dashboard".to_owned(),
+    };
     let view = HomeView {
+        issue_url,
         layout: Layout::new(
             tr(lang, "Digital badges you can verify"),
             tr(
@@ -49,7 +56,8 @@ pub async fn home(
                 "Open Badges 3.0 credentials, issued and verified with Accolade.",
             ),
         )
-        .with_lang(lang),
+        .with_lang(lang)
+        .with_user(user.as_ref().and_then(super::workspace::nav)),
         organizations: orgs
             .iter()
             .map(|o| OrganizationCard {

@@ -17,7 +17,7 @@ pub struct AchievementRow {
     pub expiry: String,
     pub edit_url: Option<String>,
     pub issue_url: Option<String>,
-    /// The public JSON of the achievement.
+    /// The public page of the achievement (its JSON for programs).
     pub public_url: String,
     /// What happened to the badge's awards: views, verifications, shares…
     pub totals: super::TotalsView,
@@ -128,6 +128,11 @@ pub struct AchievementFormView {
     pub error: Option<String>,
     pub conflict: Option<CurrentVersionView>,
     pub script_src: Option<String>,
+    /// When editing: the issue form and the public page of the achievement.
+    pub issue_url: Option<String>,
+    pub public_url: Option<String>,
+    /// Just created: the notice offers to issue it.
+    pub created: bool,
 }
 
 /// Issue one badge of an achievement.
@@ -152,4 +157,7 @@ pub struct IssueFormView {
     pub notice: Option<String>,
     /// The credential page of the award just issued.
     pub issued_url: Option<String>,
+    /// Bulk issue, and the CSV template of this badge.
+    pub bulk_url: String,
+    pub template_url: String,
 }

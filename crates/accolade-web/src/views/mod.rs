@@ -64,6 +64,6 @@ pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, Tot
 pub use status::{Banner, Status};
 pub use verify::{INPUT_FORMATS, ReportView, VerifyView, format_label};
 pub use workspace::{
-    AchievementLink, AuthView, AwardRow, DashboardView, FieldView, MemberRow, OptionView,
-    OrgCardView, OrgWorkspaceView,
+    AchievementLink, AuthView, AwardRow, DashboardView, FieldView, GuideStep, MemberRow,
+    OptionView, OrgCardView, OrgWorkspaceView,
 };

@@ -147,4 +147,17 @@ pub struct OrgWorkspaceView {
     pub awards: Vec<AwardRow>,
     pub members: Vec<MemberRow>,
     pub achievements: Vec<AchievementLink>,
+    /// The first steps, until the first badge is issued.
+    pub getting_started: Vec<GuideStep>,
+}
+
+/// One step of the getting-started guide of a new organization.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideStep {
+    pub title: String,
+    pub text: String,
+    /// Where the step is done; `None` when this member's role cannot do it.
+    pub url: Option<String>,
+    pub action: String,
+    pub done: bool,
 }

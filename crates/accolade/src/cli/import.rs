@@ -24,8 +24,9 @@ pub struct ImportCsvArgs {
     /// Validate every row and report problems; issue nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Which column holds a field: email=COLUMN, name=COLUMN or issued_at=COLUMN
-    /// (repeatable; default: the usual header names).
+    /// Which column holds a field: email=COLUMN, name=COLUMN, issued_at=COLUMN, or
+    /// field.KEY=COLUMN for the badge's custom field KEY (repeatable; default: the usual
+    /// header names, and each custom field's key or label).
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     map: Vec<String>,
     /// Write every skipped or invalid row to this CSV file.
@@ -46,7 +47,16 @@ fn mapping(pairs: &[String]) -> anyhow::Result<ColumnMapping> {
             "email" => &mut m.email,
             "name" => &mut m.name,
             "issued_at" => &mut m.issued_at,
-            other => anyhow::bail!("--map {other}=…: the fields are email, name and issued_at"),
+            other => match other.strip_prefix("field.") {
+                Some(key) if !key.is_empty() => {
+                    m.fields.insert(key.to_owned(), column.trim().to_owned());
+                    continue;
+                }
+                _ => anyhow::bail!(
+                    "--map {other}=…: the fields are email, name and issued_at, \
+                     and field.KEY for a custom field"
+                ),
+            },
         };
         *slot = Some(column.trim().to_owned());
     }

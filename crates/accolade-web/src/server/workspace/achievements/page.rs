@@ -156,6 +156,8 @@ pub(super) struct Messages {
     pub error: Option<String>,
     /// The stored version, when someone else saved meanwhile.
     pub conflict: Option<CurrentVersionView>,
+    /// The achievement was just created.
+    pub created: bool,
 }
 
 impl Messages {
@@ -179,9 +181,17 @@ pub(super) async fn form_page(
         notice,
         error,
         conflict,
+        created,
     } = msg;
     let slug = org.slug.to_string();
     let images = app.org_images(org.id).await?;
+    let (issue_url, public_url) = match &mode {
+        Mode::Create => (None, None),
+        Mode::Edit { achievement, .. } => (
+            Some(format!("{}/{}/issue", base(&slug), achievement.id)),
+            Some(format!("/achievements/{}", achievement.id)),
+        ),
+    };
     let (heading, action, submit_label, version) = match &mode {
         Mode::Create => (
             "New achievement".to_owned(),
@@ -250,6 +260,9 @@ pub(super) async fn form_page(
         error: error.clone(),
         conflict: conflict.clone(),
         script_src: crate::script_href("achievement-form.js"),
+        issue_url,
+        public_url,
+        created,
     };
     let status = match (&error, &conflict) {
         (_, Some(_)) => StatusCode::CONFLICT,
