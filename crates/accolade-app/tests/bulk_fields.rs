@@ -163,7 +163,11 @@ async fn story(store: Store) {
     let done = app.run_import(id, false, |_| {}).await.unwrap();
     assert_eq!((done.issued_rows, done.error_rows), (2, 1));
     let issued = rows(&app, id).await;
-    assert_eq!(issued[1].1, RowState::Error, "the invalid row stays unissued");
+    assert_eq!(
+        issued[1].1,
+        RowState::Error,
+        "the invalid row stays unissued"
+    );
     let mut results = BTreeMap::new();
     for row in app.store().import_rows(id, false, 0, 10).await.unwrap() {
         let Some(award) = row.award_id else { continue };

@@ -160,4 +160,6 @@ pub struct GuideStep {
     pub url: Option<String>,
     pub action: String,
     pub done: bool,
+    /// The first step still to do: its button is the primary one.
+    pub next: bool,
 }

@@ -131,13 +131,14 @@ async fn getting_started(
     let admin = role >= Role::Admin;
     let designed = !app.org_images(org.id).await?.is_empty();
     let first = achievements.first();
-    Ok(vec![
+    let mut steps = vec![
         GuideStep {
             title: "Design a badge".into(),
             text: "Pick a shape, colours, an icon and a title, or upload your own image.".into(),
             url: admin.then(|| format!("{base}/designer")),
             action: "Open the designer".into(),
             done: designed,
+            next: false,
         },
         GuideStep {
             title: "Create an achievement".into(),
@@ -145,6 +146,7 @@ async fn getting_started(
             url: admin.then(|| format!("{base}/achievements/new")),
             action: "New achievement".into(),
             done: first.is_some(),
+            next: false,
         },
         GuideStep {
             title: "Issue it".into(),
@@ -155,8 +157,13 @@ async fn getting_started(
             }),
             action: "Issue a badge".into(),
             done: false,
+            next: false,
         },
-    ])
+    ];
+    if let Some(step) = steps.iter_mut().find(|s| !s.done) {
+        step.next = true;
+    }
+    Ok(steps)
 }
 
 async fn workspace_page(
