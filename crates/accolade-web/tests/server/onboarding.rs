@@ -56,6 +56,10 @@ fn flow(app: Arc<App>, http: &Http) {
     }
     assert!(overview.body.contains(&format!("href=\"{base}/designer\"")));
     assert!(
+        !overview.body.contains(">Issue a badge</a>"),
+        "nothing to issue yet"
+    );
+    assert!(
         overview
             .body
             .contains(&format!("href=\"{base}/achievements/new\""))
@@ -121,6 +125,17 @@ fn flow(app: Arc<App>, http: &Http) {
     assert!(after.body.contains("Issue it now"));
     let list = ada.get(&format!("{base}/achievements"));
     assert!(list.body.contains("Apprenticeship certificate"));
+    // The overview's guide: the achievement done, "Issue it" now leads to its form.
+    let overview = ada.get(&base);
+    assert!(overview.body.contains("guide-step guide-step-done"));
+    assert!(overview.body.contains(&format!(
+        "<a class=\"button button-small button-primary\" href=\"{base}/designer\""
+    )));
+    assert!(
+        overview
+            .body
+            .contains(&format!("href=\"{issue_url}\">Issue a badge</a>"))
+    );
     assert!(list.body.contains(&format!("href=\"{issue_url}\"")));
 
     // The issue form shows every custom field; a missing required one keeps what was typed.

@@ -151,10 +151,10 @@ async fn getting_started(
         GuideStep {
             title: "Issue it".into(),
             text: "Send the badge to one person by email, or to a list from a CSV file.".into(),
-            url: (role >= Role::Issuer).then(|| match first {
-                Some(a) => format!("{base}/achievements/{}/issue", a.id),
-                None => format!("{base}/achievements"),
-            }),
+            // Only once there is something to issue.
+            url: first
+                .filter(|_| role >= Role::Issuer)
+                .map(|a| format!("{base}/achievements/{}/issue", a.id)),
             action: "Issue a badge".into(),
             done: false,
             next: false,
