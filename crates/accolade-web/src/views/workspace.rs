@@ -13,9 +13,10 @@ pub struct FieldView {
     pub autocomplete: Option<String>,
     pub hint: Option<String>,
     pub required: bool,
-    /// Required unless another field is given (criteria: a narrative or a page): the
-    /// browser does not insist, and the label does not say "(optional)".
-    pub either_or: bool,
+    /// Needed, though the browser does not insist because the rule is more than "not empty"
+    /// (criteria: a narrative or a page; a bulk column of a required custom field, whose
+    /// rows without a value are reported): no `required` attribute, and no "(optional)".
+    pub soft_required: bool,
     pub options: Vec<OptionView>,
 }
 
@@ -35,7 +36,7 @@ impl FieldView {
             autocomplete: None,
             hint: None,
             required: true,
-            either_or: false,
+            soft_required: false,
             options: Vec::new(),
         }
     }
@@ -60,10 +61,10 @@ impl FieldView {
         self
     }
 
-    /// Required unless another field is given; its hint says which.
-    pub fn either_or(mut self) -> Self {
+    /// Needed, checked by the application rather than the browser; its hint says how.
+    pub fn soft_required(mut self) -> Self {
         self.required = false;
-        self.either_or = true;
+        self.soft_required = true;
         self
     }
 

@@ -210,7 +210,8 @@ fn flow(app: Arc<App>, http: &Http) {
     let map = ada.get(&location(&up));
     assert_eq!(map.status, 200);
     assert!(
-        map.body.contains("Site (required for this badge)"),
+        map.body
+            .contains("Required for this badge: rows without a value are reported"),
         "{}",
         map.body
     );

@@ -58,14 +58,14 @@ fn text_fields(input: &AchievementInput) -> Vec<FieldView> {
         // is optional on its own, so neither says so; each says the other may stand in.
         FieldView::new("criteria_narrative", "Criteria", "textarea")
             .value(&input.criteria_narrative)
-            .either_or()
+            .soft_required()
             .hint(
                 "What an earner did. Required unless you give a criteria page below. \
                  Markdown: **bold**, *italic*, lists, [links](https://…).",
             ),
         FieldView::new("criteria_url", "Criteria page", "url")
             .value(&input.criteria_url)
-            .either_or()
+            .soft_required()
             .hint("A page with the full criteria. Required unless you write the criteria above; you may give both."),
         FieldView::new("language", "Language of these texts", "text")
             .value(&input.language)

@@ -207,20 +207,22 @@ async fn map_page(
     });
     let headers = &preview.headers;
     let custom_fields = achievement.custom_fields.iter().map(|f| {
-        let label = if f.required {
-            format!("{} (required for this badge)", f.label)
-        } else {
-            f.label.clone()
-        };
-        // Never `required` in the browser: a file without the column is still checked,
-        // and every row is reported as missing the value.
-        column_select(
+        let select = column_select(
             &field_name(&f.key),
-            &label,
+            &f.label,
             headers,
             chosen.fields.get(&f.key).map(String::as_str),
             false,
-        )
+        );
+        // Not enforced by the browser: a file without the column is still checked, and
+        // every row is reported as missing the value.
+        if f.required {
+            select
+                .soft_required()
+                .hint("Required for this badge: rows without a value are reported, not issued.")
+        } else {
+            select
+        }
     });
     let view = ImportMapView {
         layout: Layout::new("Map the columns", "Which column is which").with_user(nav(user)),
