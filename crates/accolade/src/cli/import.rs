@@ -83,8 +83,14 @@ fn print_report(r: &ImportReport, json_out: bool) {
         eprintln!("an unfinished import of the same file exists: resuming it");
     }
     let to_issue = i.total_rows - i.issued_rows - i.skipped_rows - i.error_rows;
+    let fields: String = r
+        .columns
+        .fields
+        .iter()
+        .map(|(key, column)| format!(", field.{key}={column:?}"))
+        .collect();
     outln!(
-        "import {} of {} ({} rows; columns: email={:?}, name={:?}, issued_at={:?})\n  \
+        "import {} of {} ({} rows; columns: email={:?}, name={:?}, issued_at={:?}{fields})\n  \
          to issue: {to_issue}  already issued: {}  skipped (duplicates): {}  errors: {}",
         i.id,
         i.file_name,
@@ -210,4 +216,24 @@ pub fn import_csv(p: &PlatformArgs, a: &ImportCsvArgs) -> anyhow::Result<ExitCod
         let app = p.open(DEFAULT_PUBLIC_URL).await?;
         run(app, a).await
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+
+    #[test]
+    fn custom_fields_are_mapped_by_key() {
+        let m = mapping(&["email=Mail".into(), "field.grade = Note ".into()]).unwrap();
+        assert_eq!(m.email.as_deref(), Some("Mail"));
+        assert_eq!(m.fields.get("grade").map(String::as_str), Some("Note"));
+        let refused = mapping(&["colour=Mail".into()]).unwrap_err().to_string();
+        assert!(
+            refused.contains("field.KEY for a custom field"),
+            "{refused}"
+        );
+        assert!(mapping(&["field.=Mail".into()]).is_err());
+    }
 }
