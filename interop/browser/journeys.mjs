@@ -1,6 +1,6 @@
 // The main journeys in a real headless Chromium against a running Accolade. The issuer:
 // sign up and create an organization, design a badge, create an achievement with it,
-// issue one badge, bulk issue a CSV with one bad row, revoke. The earner and verifier:
+// issue one badge, open the badge's public page, bulk issue a CSV with one bad row, revoke. The earner and verifier:
 // download and verify a baked badge, claim without and then into an account, import a
 // downloaded badge back, share to LinkedIn, embed a badge that then turns revoked, verify.
 // Last, every main page at phone width. Every page visited is checked at 1280 and 390 px
@@ -16,6 +16,7 @@ import { signUpAndCreateOrg } from './journeys/account.mjs';
 import { designBadge } from './journeys/designer.mjs';
 import { createAchievement, issueOne } from './journeys/achievement.mjs';
 import { revoke } from './journeys/revoke.mjs';
+import { achievementPage } from './journeys/onboarding.mjs';
 import { bulkIssue } from './journeys/bulk.mjs';
 import { downloadAndVerify } from './journeys/download.mjs';
 import { claimBadge } from './journeys/claim.mjs';
@@ -35,6 +36,7 @@ const journeys = [
   ['design a badge with a live preview', designBadge],
   ['create an achievement on that design', createAchievement],
   ['issue one badge from the form', issueOne],
+  ["the badge's page for people, at desktop and phone widths", achievementPage],
   ['bulk issue a CSV with one bad row', bulkIssue],
   ['revoke an award', revoke],
   ['download the baked PNG and verify it', downloadAndVerify],

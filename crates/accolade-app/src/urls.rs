@@ -109,6 +109,12 @@ impl PublicUrl {
         format!("{}/images/{id}", self.base)
     }
 
+    /// The image as a PNG `size` pixels square: rendered from an SVG, or the stored PNG.
+    /// For mail, whose readers (Gmail, Outlook) show no SVG.
+    pub fn image_png(&self, id: ImageId, size: u32) -> String {
+        format!("{}/images/{id}.png?size={size}", self.base)
+    }
+
     /// A path on this instance (`/credentials/…`) as an absolute URL under this base;
     /// anything else (a full URL, text) as given. A scheme-relative `//host/…` is not a
     /// path of ours and stays as it is.

@@ -110,6 +110,8 @@ pub struct NewImportRow {
     pub error: Option<String>,
     /// For a pending row: the id its award will have (random, drawn now).
     pub award_id: Option<AwardId>,
+    /// The achievement's custom field values the row gives, as a JSON object (key → value).
+    pub field_values: Option<String>,
 }
 
 /// A stored row.
@@ -135,6 +137,8 @@ pub struct PendingRow {
     pub email: String,
     pub name: Option<String>,
     pub issued_at: Option<OffsetDateTime>,
+    /// The custom field values, as stored (a JSON object, key → value).
+    pub field_values: Option<String>,
     pub already_awarded: bool,
 }
 

@@ -27,7 +27,7 @@ pub use render::{
     RenderError, auth, credential, dashboard, error_page, home, issuer, verify, workspace,
 };
 pub use render::{account_form, imports, imports_map, imports_report, invitation, members, outbox};
-pub use render::{achievement_form, achievements, issue_form};
+pub use render::{achievement_form, achievement_page, achievements, issue_form};
 pub use render::{audit, award_detail, awards, awards_bulk, awards_expiring};
 pub use render::{backpack, claim, portfolio};
 pub use render::{designer, settings};

@@ -18,7 +18,11 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-pub(crate) const TEMPLATES: [(&str, &str); 43] = [
+pub(crate) const TEMPLATES: [(&str, &str); 44] = [
+    (
+        "achievement_page.html",
+        include_str!("../templates/achievement_page.html"),
+    ),
     ("pathways.html", include_str!("../templates/pathways.html")),
     (
         "pathway_form.html",
@@ -193,6 +197,11 @@ pub fn home(view: &HomeView) -> Result<String, RenderError> {
 /// An organization's public page.
 pub fn issuer(view: &IssuerView) -> Result<String, RenderError> {
     render("issuer.html", Value::from(Serde(view)))
+}
+
+/// The public page of a badge class.
+pub fn achievement_page(view: &crate::views::AchievementPageView) -> Result<String, RenderError> {
+    render("achievement_page.html", Value::from(Serde(view)))
 }
 
 /// The public page of one issued credential.

@@ -40,6 +40,8 @@ mod i18n;
 mod jwt;
 #[path = "server/members_manage.rs"]
 mod members_manage;
+#[path = "server/onboarding.rs"]
+mod onboarding;
 #[path = "server/openbadgeslib.rs"]
 mod openbadgeslib;
 #[path = "server/page_cache.rs"]

@@ -4,7 +4,7 @@
 
 mod members;
 mod reset;
-mod secrets;
+pub(crate) mod secrets;
 
 pub use members::{InvitationView, MemberView};
 pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};

@@ -113,6 +113,7 @@ impl App {
             now,
             expiry: achievement.expiry,
             limits,
+            fields: achievement.custom_fields.clone(),
         };
         let (tx, mut rx) = tokio::sync::mpsc::channel(4);
         let reader = spawn_reader(path.to_owned(), mapping.clone(), rules, tx);

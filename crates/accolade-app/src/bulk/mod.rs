@@ -24,19 +24,24 @@ mod start;
 mod upload;
 
 pub use accolade_store::{Import, ImportRow, ImportState, RowState};
+pub use parse::{guess_field_columns, template_csv};
 pub use report::neutralize_cell;
 pub use upload::{CsvPreview, PREVIEW_ROWS, StagedUpload, check_head, preview_file};
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Which columns hold what. `None`: found by the usual header names, case-insensitively
 /// (email: `email`, `e-mail`, `Email Address`; name: `name`, `Full Name`; issue date:
-/// `issued_at`, `Issue Date`).
+/// `issued_at`, `Issue Date`). The achievement's custom fields are found by their key or
+/// label unless `fields` names their column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMapping {
     pub email: Option<String>,
     pub name: Option<String>,
     pub issued_at: Option<String>,
+    /// Custom field key → column.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// The columns actually used (header names), stored with the import.
@@ -45,6 +50,9 @@ pub struct ResolvedColumns {
     pub email: String,
     pub name: Option<String>,
     pub issued_at: Option<String>,
+    /// Custom field key → column, for the fields the file has a column for.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Refusals that keep one file from taking the machine.

@@ -4,10 +4,10 @@
 
 use super::{ColumnMapping, ImportLimits, ResolvedColumns};
 use crate::{AppError, AppResult};
-use accolade_core::{AwardId, Email, ExpiryPolicy};
+use accolade_core::{AwardId, CustomField, Email, ExpiryPolicy};
 use accolade_store::{NewImportRow, RowState};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -16,6 +16,8 @@ use time::{Date, OffsetDateTime};
 pub(crate) const MAX_ROW_BYTES: u64 = 256 * 1024;
 /// Characters of a recipient name (as for a single award).
 const MAX_NAME_CHARS: usize = 200;
+/// Characters of a custom field value (as for a single award).
+const MAX_FIELD_CHARS: usize = 500;
 
 /// Columns a file may have; a wider one is refused (it is not a list of recipients).
 pub(crate) const MAX_COLUMNS: usize = 200;
@@ -51,6 +53,9 @@ pub(crate) struct RowRules {
     pub now: OffsetDateTime,
     pub expiry: ExpiryPolicy,
     pub limits: ImportLimits,
+    /// The achievement's custom fields: values read from their columns, required ones
+    /// checked in every row.
+    pub fields: Vec<CustomField>,
 }
 
 /// A streaming reader of validated rows.
@@ -59,6 +64,8 @@ pub(crate) struct RowReader<R: Read> {
     since_row: std::rc::Rc<std::cell::Cell<u64>>,
     columns: ResolvedColumns,
     index: [Option<usize>; 3],
+    /// Each custom field and its column, if the file has one.
+    field_index: Vec<(CustomField, Option<usize>)>,
     headers: Vec<String>,
     rules: RowRules,
     seen: HashMap<[u8; 16], i64>,
@@ -150,11 +157,32 @@ impl<R: Read> RowReader<R> {
                 headers.join(", ")
             )));
         };
+        if let Some(key) = mapping
+            .fields
+            .keys()
+            .find(|k| !rules.fields.iter().any(|f| f.key == **k))
+        {
+            return Err(invalid(format!(
+                "--map {key}=…: the badge has no custom field {key:?}"
+            )));
+        }
+        let mut field_index = Vec::with_capacity(rules.fields.len());
+        for field in &rules.fields {
+            let at = match mapping.fields.get(&field.key) {
+                Some(name) => find(&Some(name.clone()), &[], &field.key)?,
+                None => field_column(&headers, field),
+            };
+            field_index.push((field.clone(), at));
+        }
         let column = |i: Option<usize>| i.and_then(|i| headers.get(i).cloned());
         let columns = ResolvedColumns {
             email: column(Some(email_at)).unwrap_or_default(),
             name: column(name),
             issued_at: column(issued),
+            fields: field_index
+                .iter()
+                .filter_map(|(f, at)| Some((f.key.clone(), column(*at)?)))
+                .collect(),
         };
         since_row.set(0);
         Ok(Self {
@@ -162,6 +190,7 @@ impl<R: Read> RowReader<R> {
             since_row,
             columns,
             index: [Some(email_at), name, issued],
+            field_index,
             headers,
             rules,
             seen: HashMap::new(),
@@ -222,7 +251,47 @@ impl<R: Read> RowReader<R> {
             state: RowState::Error,
             error: Some(message.into()),
             award_id: None,
+            field_values: None,
         }
+    }
+
+    /// The row's custom field values as JSON (key → value), or the row's problem: a value
+    /// too long, or a required one missing.
+    fn field_values(&self) -> Result<Option<String>, String> {
+        let mut values = BTreeMap::new();
+        for (field, at) in &self.field_index {
+            let value = at
+                .and_then(|at| self.record.get(at))
+                .map(str::trim)
+                .filter(|v| !v.is_empty());
+            match value {
+                Some(v) if v.chars().count() > MAX_FIELD_CHARS => {
+                    return Err(format!(
+                        "the {} is longer than {MAX_FIELD_CHARS} characters",
+                        field.label
+                    ));
+                }
+                Some(v) => {
+                    values.insert(field.key.clone(), v.to_owned());
+                }
+                None if field.required && at.is_none() => {
+                    return Err(format!(
+                        "the {} is required, and the file has no column for it",
+                        field.label
+                    ));
+                }
+                None if field.required => {
+                    return Err(format!("the {} is missing (it is required)", field.label));
+                }
+                None => {}
+            }
+        }
+        if values.is_empty() {
+            return Ok(None);
+        }
+        serde_json::to_string(&values)
+            .map(Some)
+            .map_err(|e| e.to_string())
     }
 
     fn validate(&mut self) -> NewImportRow {
@@ -272,6 +341,10 @@ impl<R: Read> RowReader<R> {
                 return self.error_row(Some(email.as_str()), message);
             }
         }
+        let field_values = match self.field_values() {
+            Ok(v) => v,
+            Err(message) => return self.error_row(Some(email.as_str()), message),
+        };
         let key = email_key(&email);
         let (state, error) = match self.seen.get(&key) {
             Some(first) => (
@@ -291,6 +364,7 @@ impl<R: Read> RowReader<R> {
             award_id: (state == RowState::Pending).then(AwardId::new),
             state,
             error,
+            field_values,
         }
     }
 }
@@ -302,6 +376,53 @@ fn default_column(headers: &[String], defaults: &[&str]) -> Option<usize> {
             .iter()
             .any(|d| h.eq_ignore_ascii_case(d) || h.to_ascii_lowercase().replace(' ', "_") == *d)
     })
+}
+
+/// The column of a custom field when none is named: the header that is its key or its
+/// label (case-insensitively).
+fn field_column(headers: &[String], field: &CustomField) -> Option<usize> {
+    headers.iter().position(|h| {
+        h.eq_ignore_ascii_case(&field.key) || h.trim().eq_ignore_ascii_case(field.label.trim())
+    })
+}
+
+/// The columns of an achievement's custom fields that a header row has (key → header), as
+/// the mapping step preselects them.
+pub fn guess_field_columns(headers: &[String], fields: &[CustomField]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let at = field_column(headers, f)?;
+            Some((f.key.clone(), headers.get(at)?.clone()))
+        })
+        .collect()
+}
+
+/// A CSV file to fill in for a bulk issue of an achievement with these custom fields: the
+/// header row (email, name, issue date, then each field by its label, which the mapping
+/// step recognises) and one example row.
+pub fn template_csv(fields: &[CustomField]) -> String {
+    let quote = |cell: &str| {
+        let cell = super::neutralize_cell(cell);
+        if cell.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell
+        }
+    };
+    let mut header = vec![
+        "email".to_owned(),
+        "name".to_owned(),
+        "issued_at".to_owned(),
+    ];
+    header.extend(fields.iter().map(|f| quote(&f.label)));
+    let mut example = vec![
+        "ada@example.com".to_owned(),
+        "Ada Lovelace".to_owned(),
+        String::new(),
+    ];
+    example.extend(fields.iter().map(|_| String::new()));
+    format!("{}\r\n{}\r\n", header.join(","), example.join(","))
 }
 
 /// The columns a header row maps to by default (what the mapping step preselects).
@@ -317,6 +438,7 @@ pub(crate) fn guess_mapping(headers: &[String]) -> ColumnMapping {
         }),
         name: name(NAME_HEADERS),
         issued_at: name(ISSUED_HEADERS),
+        fields: BTreeMap::new(),
     }
 }
 
@@ -353,6 +475,7 @@ mod tests {
             now: datetime!(2026-03-01 12:00 UTC),
             expiry: ExpiryPolicy::Never,
             limits: ImportLimits::default(),
+            fields: Vec::new(),
         };
         RowReader::new(text.as_bytes(), b',', mapping, rules)
     }

@@ -2,6 +2,7 @@
 //! organization's used set, and credentials built and signed on every core at once.
 
 use crate::issue::MAX_FILL;
+use crate::issue::details::IssueDetails;
 use crate::status::STATUS_LIST_BITS;
 use crate::{App, AppError, AppResult, rfc3339};
 use accolade_core::{
@@ -10,6 +11,7 @@ use accolade_core::{
 use accolade_credentials::multikey::KeyPair;
 use accolade_credentials::proof::{self, ProofOptions};
 use accolade_store::PendingRow;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -145,6 +147,27 @@ pub(crate) fn sign_all(
     })
 }
 
+/// The row's custom field values in the achievement's field order. A required field without
+/// a value fails the row (the achievement may have gained the field since the dry run).
+fn row_details(achievement: &Achievement, stored: Option<&str>) -> Result<IssueDetails, String> {
+    let given: BTreeMap<String, String> = match stored {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| format!("the row's field values cannot be read: {e}"))?,
+        None => BTreeMap::new(),
+    };
+    let mut details = IssueDetails::plain(achievement);
+    for field in &achievement.custom_fields {
+        match given.get(&field.key).filter(|v| !v.trim().is_empty()) {
+            Some(v) => details.values.push((field.key.clone(), v.clone())),
+            None if field.required => {
+                return Err(format!("the {} is missing (it is required)", field.label));
+            }
+            None => {}
+        }
+    }
+    Ok(details)
+}
+
 fn sign_one(
     signer: &Signer,
     r: &ToSign,
@@ -162,15 +185,17 @@ fn sign_one(
         let reason = "the achievement's fixed expiry date is before the issue date";
         return Ok(Signed::Failed(row.row_number, reason.into()));
     }
-    let unsigned = signer.app.credential_json(
+    let details = match row_details(&signer.achievement, row.field_values.as_deref()) {
+        Ok(d) => d,
+        Err(reason) => return Ok(Signed::Failed(row.row_number, reason)),
+    };
+    let unsigned = signer.app.credential_json_with(
         &signer.org,
         &signer.achievement,
-        r.id,
-        r.index,
-        &email,
-        row.name.as_deref(),
-        issued_at,
-        valid_until,
+        (r.id, r.index),
+        (&email, row.name.as_deref()),
+        (issued_at, valid_until),
+        &details,
     )?;
     let signed = proof::sign(&unsigned, &signer.key, options)
         .map_err(|e| AppError::internal("signing a credential", e))?;

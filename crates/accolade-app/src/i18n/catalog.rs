@@ -67,6 +67,36 @@ pub const CATALOGS: &[(Lang, &str, &str)] = &[
         "pathways",
         include_str!("../../locales/de/pathways.txt"),
     ),
+    (
+        Lang::Es,
+        "achievement",
+        include_str!("../../locales/es/achievement.txt"),
+    ),
+    (
+        Lang::Fr,
+        "achievement",
+        include_str!("../../locales/fr/achievement.txt"),
+    ),
+    (
+        Lang::De,
+        "achievement",
+        include_str!("../../locales/de/achievement.txt"),
+    ),
+    (
+        Lang::Es,
+        "types",
+        include_str!("../../locales/es/types.txt"),
+    ),
+    (
+        Lang::Fr,
+        "types",
+        include_str!("../../locales/fr/types.txt"),
+    ),
+    (
+        Lang::De,
+        "types",
+        include_str!("../../locales/de/types.txt"),
+    ),
 ];
 
 type Catalog = HashMap<&'static str, &'static str>;

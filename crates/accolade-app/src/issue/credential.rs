@@ -30,31 +30,6 @@ pub fn field_result_id(achievement_url: &str, key: &str) -> String {
 }
 
 impl App {
-    /// The credential in the achievement's default language, without custom values or
-    /// evidence.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn credential_json(
-        &self,
-        org: &Organization,
-        achievement: &Achievement,
-        id: AwardId,
-        index: u32,
-        email: &Email,
-        name: Option<&str>,
-        issued_at: OffsetDateTime,
-        valid_until: Option<OffsetDateTime>,
-    ) -> AppResult<serde_json::Value> {
-        let details = IssueDetails::plain(achievement);
-        self.credential_json_with(
-            org,
-            achievement,
-            (id, index),
-            (email, name),
-            (issued_at, valid_until),
-            &details,
-        )
-    }
-
     pub(crate) fn credential_json_with(
         &self,
         org: &Organization,

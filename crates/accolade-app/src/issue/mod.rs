@@ -3,7 +3,7 @@
 //! organization's revocation list at a random position, and is stored exactly as signed.
 
 mod credential;
-mod details;
+pub(crate) mod details;
 
 pub use credential::{CUSTOM_FIELD_RESULT_TYPE, describe_achievement, field_result_id};
 

@@ -64,7 +64,10 @@ impl App {
         // Through the tracked share link: counted, and it leads to LinkedIn only while the
         // badge is valid (an email cannot be taken back once the badge is revoked).
         let linkedin_url = format!("{}/s/{award_id}/linkedin-profile", urls.base());
-        let image_url = achievement.image_id.map(|i| urls.image(i));
+        // A PNG at twice the size shown: mail readers show no SVG, and screens are dense.
+        let image_url = achievement
+            .image_id
+            .map(|i| urls.image_png(i, 2 * templates::BADGE_IMAGE_PX));
         let content = templates::badge_issued(&BadgeIssued {
             org_name: &org.name,
             badge_name,

@@ -59,6 +59,9 @@ pub struct EmailContent {
     pub html: String,
 }
 
+/// The side of the badge image in the email, in CSS pixels.
+pub(crate) const BADGE_IMAGE_PX: u32 = 160;
+
 /// "You have a badge": what the earner gets when an award is issued.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BadgeIssued<'a> {
@@ -113,9 +116,10 @@ pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
 
     let image = b.image_url.map_or_else(String::new, |url| {
         format!(
-            r#"<tr><td align="center" style="padding:32px 32px 0;"><img src="{}" alt="{}" width="160" height="160" style="display:block;border:0;width:160px;height:160px;"></td></tr>"#,
+            r#"<tr><td align="center" style="padding:32px 32px 0;"><img src="{}" alt="{}" width="{px}" height="{px}" style="display:block;border:0;width:{px}px;height:{px}px;"></td></tr>"#,
             escape(url),
-            escape(b.badge_name)
+            escape(b.badge_name),
+            px = BADGE_IMAGE_PX,
         )
     });
     let expiry_html = expiry.map_or_else(String::new, |e| {

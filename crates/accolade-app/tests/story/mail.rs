@@ -80,7 +80,16 @@ fn assert_badge_mail(mail: &ReceivedMail, award: &Award, to: &str) {
     let html = mail.body("text/html").expect("an HTML part");
     assert!(html.contains(&format!(r#"href="{claim}"#)), "{html}");
     assert!(html.contains(&format!(r#"href="{tracked}""#)), "{html}");
-    assert!(html.contains(r#"<img src="https://badges.example.org/images/"#));
+    // The badge image is a PNG (Gmail and Outlook show no SVG), at twice its shown size.
+    let src = html
+        .split(r#"<img src=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a badge image");
+    assert!(
+        src.starts_with("https://badges.example.org/images/") && src.ends_with(".png?size=320"),
+        "{src}"
+    );
 }
 
 async fn story(store: Store) {

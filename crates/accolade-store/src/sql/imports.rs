@@ -63,8 +63,8 @@ sql_impl! {
         for part in rows.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
-                     issued_at, state, error, award_id) VALUES {}",
-                Params::new::<DB>().tuples(part.len(), 9)
+                     issued_at, state, error, award_id, field_values) VALUES {}",
+                Params::new::<DB>().tuples(part.len(), 10)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in part {
@@ -77,7 +77,8 @@ sql_impl! {
                     .bind(opt_micros(r.issued_at)?)
                     .bind(r.state.as_str().to_owned())
                     .bind(r.error.clone())
-                    .bind(r.award_id.map(|a| a.to_string()));
+                    .bind(r.award_id.map(|a| a.to_string()))
+                    .bind(r.field_values.clone());
             }
             q.execute(&mut *tx)
                 .await
@@ -224,7 +225,7 @@ sql_impl! {
         limit: i64,
     ) -> Result<Vec<PendingRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at,
+            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
                     CAST(CASE WHEN EXISTS (
                         SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
                                                  AND a.recipient_email = r.email)
@@ -247,6 +248,7 @@ sql_impl! {
                     email: r.text("email")?,
                     name: r.opt_text("name")?,
                     issued_at: r.opt_time("issued_at")?,
+                    field_values: r.opt_text("field_values")?,
                     already_awarded: r.int("taken")? != 0,
                 })
             })

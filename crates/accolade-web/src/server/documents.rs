@@ -1,9 +1,9 @@
 //! Machine-readable documents: DID documents, VC-JWT keys (one JWK each, and the JWK Set),
-//! status lists, credentials' achievements, images, the stylesheet and the health check.
+//! status lists, images, the stylesheet and the health check.
 
 use super::AppState;
 use super::errors::WebError;
-use accolade_core::{AchievementId, ImageId, StatusPurpose};
+use accolade_core::{ImageId, StatusPurpose};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -139,46 +139,6 @@ pub async fn status_list(
         }
     }
     Ok(res)
-}
-
-/// The achievement's JSON as it stands now (credentials embed it as it was when issued).
-pub async fn achievement(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let not_found = || {
-        WebError::new(
-            StatusCode::NOT_FOUND,
-            "This achievement could not be found.",
-        )
-        .json(true)
-    };
-    let id: AchievementId = id.parse().map_err(|_| not_found())?;
-    let a = app
-        .achievement(id)
-        .await
-        .map_err(|e| WebError::from(e).json(true))?;
-    let mut doc = serde_json::json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": app.urls().achievement(a.id),
-        "type": ["Achievement"],
-        "achievementType": a.achievement_type,
-        "name": a.name,
-        "description": a.description,
-        "criteria": {},
-    });
-    if let Some(n) = &a.criteria_narrative {
-        doc["criteria"]["narrative"] = n.clone().into();
-    }
-    if let Some(u) = &a.criteria_url {
-        doc["criteria"]["id"] = u.clone().into();
-    }
-    if let Some(i) = a.image_id {
-        doc["image"] =
-            serde_json::json!({"id": app.urls().image(i), "type": "Image", "caption": a.name});
-    }
-    accolade_app::describe_achievement(app.urls(), &a, &mut doc);
-    Ok(json_response("application/ld+json", doc.to_string()))
 }
 
 /// What every image response carries: a sandboxing CSP (an SVG opened on its own runs

@@ -1,6 +1,7 @@
 //! HTTP: routes, content negotiation, security headers and error pages. Handlers parse the
 //! request, call the application API and render; no rule lives here.
 
+mod achievement_page;
 mod documents;
 mod downloads;
 mod earner;
@@ -43,7 +44,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(documents::status_list),
         )
         .route("/credentials/{id}", get(pages::credential))
-        .route("/achievements/{id}", get(documents::achievement))
+        .route("/achievements/{id}", get(achievement_page::achievement))
         .route("/images/{id}", get(documents::image))
         .route("/verify", get(verify_page::form).post(verify_page::submit))
         .merge(workspace::routes())

@@ -11,7 +11,7 @@ use crate::views::{
     OrganizationCard, Status, VerificationView,
 };
 use accolade_app::effective::EffectiveStatus;
-use accolade_app::i18n::{Lang, format_date, format_datetime, tr, tr_with};
+use accolade_app::i18n::{Lang, achievement_type_label, format_date, format_datetime, tr, tr_with};
 use accolade_app::public_page::{KeptPage, PageInputs, PageLookup};
 use accolade_app::{App, PublicUrl};
 use accolade_core::{AwardId, AwardState};
@@ -38,10 +38,17 @@ fn local(urls: &PublicUrl, url: &str) -> String {
 
 pub async fn home(
     State(app): State<AppState>,
+    headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
     let orgs = app.orgs().await?;
+    let user = super::workspace::current(&app, &headers).await?;
+    let issue_url = match &user {
+        Some(_) => "/dashboard".to_owned(),
+        None => "/signup?next=/dashboard".to_owned(),
+    };
     let view = HomeView {
+        issue_url,
         layout: Layout::new(
             tr(lang, "Digital badges you can verify"),
             tr(
@@ -49,7 +56,8 @@ pub async fn home(
                 "Open Badges 3.0 credentials, issued and verified with Accolade.",
             ),
         )
-        .with_lang(lang),
+        .with_lang(lang)
+        .with_user(user.as_ref().and_then(super::workspace::nav)),
         organizations: orgs
             .iter()
             .map(|o| OrganizationCard {
@@ -102,7 +110,7 @@ pub async fn issuer(
             .iter()
             .map(|a| AchievementCard {
                 name: a.name.clone(),
-                achievement_type: a.achievement_type.clone(),
+                achievement_type: achievement_type_label(lang, &a.achievement_type),
                 description: a.description.clone(),
                 image_url: a.image_id.map(|i| format!("/images/{i}")),
                 image_alt: tr_with(lang, "{name} badge", &[("name", &a.name)]),
@@ -291,7 +299,10 @@ fn credential_view(
         credential_url: format!("/credentials/{}", award.id),
         verify_url: urls.credential(award.id),
         achievement_name: name.clone(),
-        achievement_type: text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
+        achievement_type: achievement_type_label(
+            lang,
+            &text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
+        ),
         description,
         image_url,
         image_alt: tr_with(lang, "{name} badge", &[("name", &name)]),

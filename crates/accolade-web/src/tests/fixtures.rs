@@ -209,6 +209,7 @@ pub fn credential(status: Status) -> CredentialView {
 pub fn home() -> HomeView {
     HomeView {
         layout: layout("Digital badges"),
+        issue_url: "/signup?next=/dashboard".to_owned(),
         organizations: vec![
             OrganizationCard {
                 name: "Northwind Health Academy".to_owned(),

@@ -3,42 +3,7 @@
 
 use serde::Serialize;
 
-use super::{FieldView, Layout, OptionView};
-
-/// The Open Badges achievement types, offered in the authoring form.
-pub const ACHIEVEMENT_TYPES: &[&str] = &[
-    "Badge",
-    "Achievement",
-    "ApprenticeshipCertificate",
-    "Assessment",
-    "Assignment",
-    "AssociateDegree",
-    "Award",
-    "BachelorDegree",
-    "Certificate",
-    "CertificateOfCompletion",
-    "Certification",
-    "CoCurricular",
-    "CommunityService",
-    "Competency",
-    "Course",
-    "Degree",
-    "Diploma",
-    "DoctoralDegree",
-    "Fieldwork",
-    "GeneralEducationDevelopment",
-    "JourneymanCertificate",
-    "LearningProgram",
-    "License",
-    "MasterCertificate",
-    "MasterDegree",
-    "Membership",
-    "MicroCredential",
-    "ProfessionalDoctorate",
-    "QualityAssuranceCredential",
-    "ResearchDoctorate",
-    "SecondarySchoolDiploma",
-];
+use super::{FieldView, Layout};
 
 /// One achievement in the list.
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +17,7 @@ pub struct AchievementRow {
     pub expiry: String,
     pub edit_url: Option<String>,
     pub issue_url: Option<String>,
-    /// The public JSON of the achievement.
+    /// The public page of the achievement (its JSON for programs).
     pub public_url: String,
     /// What happened to the badge's awards: views, verifications, shares…
     pub totals: super::TotalsView,
@@ -166,6 +131,11 @@ pub struct AchievementFormView {
     pub refused: Option<super::FieldError>,
     pub conflict: Option<CurrentVersionView>,
     pub script_src: Option<String>,
+    /// When editing: the issue form and the public page of the achievement.
+    pub issue_url: Option<String>,
+    pub public_url: Option<String>,
+    /// Just created: the notice offers to issue it.
+    pub created: bool,
 }
 
 /// Issue one badge of an achievement.
@@ -190,15 +160,7 @@ pub struct IssueFormView {
     pub notice: Option<String>,
     /// The credential page of the award just issued.
     pub issued_url: Option<String>,
-}
-
-/// `OptionView`s of plain strings, value = label.
-pub fn plain_options<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<OptionView> {
-    values
-        .into_iter()
-        .map(|v| OptionView {
-            value: v.to_owned(),
-            label: v.to_owned(),
-        })
-        .collect()
+    /// Bulk issue, and the CSV template of this badge.
+    pub bulk_url: String,
+    pub template_url: String,
 }

@@ -7,6 +7,9 @@ use super::Layout;
 pub struct HomeView {
     pub layout: Layout,
     pub organizations: Vec<OrganizationCard>,
+    /// Where "Start issuing badges" leads: sign-up, then the dashboard (where an
+    /// organization is created), or the dashboard itself when signed in.
+    pub issue_url: String,
 }
 
 /// One issuing organization in the list on the home page.

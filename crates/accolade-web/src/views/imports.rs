@@ -16,6 +16,8 @@ pub struct ImportsView {
     pub max_rows: u64,
     pub imports: Vec<ImportListRow>,
     pub error: Option<String>,
+    /// A CSV template per badge: `(badge name, download URL)`.
+    pub templates: Vec<(String, String)>,
 }
 
 /// One import in the list.

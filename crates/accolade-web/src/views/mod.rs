@@ -3,6 +3,7 @@
 //! Every text field is rendered escaped; URLs pass through the `href` filter, which drops
 //! anything that is not `http(s):`, `mailto:` or a same-origin path.
 
+mod achievement_page;
 mod achievements;
 mod audit;
 mod awards;
@@ -27,10 +28,10 @@ mod status;
 mod verify;
 mod workspace;
 
+pub use achievement_page::AchievementPageView;
 pub use achievements::{
-    ACHIEVEMENT_TYPES, AchievementFormView, AchievementRow, AchievementsView, AlignmentRow,
-    CurrentVersionView, CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView,
-    TranslationRow, plain_options,
+    AchievementFormView, AchievementRow, AchievementsView, AlignmentRow, CurrentVersionView,
+    CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
 };
 pub use audit::{AuditRow, AuditView};
 pub use awards::{
@@ -65,6 +66,6 @@ pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, Tot
 pub use status::{Banner, Status};
 pub use verify::{INPUT_FORMATS, ReportView, VerifyView, format_label};
 pub use workspace::{
-    AchievementLink, AuthView, AwardRow, DashboardView, FieldView, MemberRow, OptionView,
-    OrgCardView, OrgWorkspaceView,
+    AchievementLink, AuthView, AwardRow, DashboardView, FieldView, GuideStep, MemberRow,
+    OptionView, OrgCardView, OrgWorkspaceView,
 };

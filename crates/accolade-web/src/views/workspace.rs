@@ -13,6 +13,10 @@ pub struct FieldView {
     pub autocomplete: Option<String>,
     pub hint: Option<String>,
     pub required: bool,
+    /// Needed, though the browser does not insist because the rule is more than "not empty"
+    /// (criteria: a narrative or a page; a bulk column of a required custom field, whose
+    /// rows without a value are reported): no `required` attribute, and no "(optional)".
+    pub soft_required: bool,
     pub options: Vec<OptionView>,
     /// Why the value was refused, shown at the input (see [`super::Refusal`]).
     pub error: Option<String>,
@@ -34,6 +38,7 @@ impl FieldView {
             autocomplete: None,
             hint: None,
             required: true,
+            soft_required: false,
             options: Vec::new(),
             error: None,
         }
@@ -56,6 +61,13 @@ impl FieldView {
 
     pub fn optional(mut self) -> Self {
         self.required = false;
+        self
+    }
+
+    /// Needed, checked by the application rather than the browser; its hint says how.
+    pub fn soft_required(mut self) -> Self {
+        self.required = false;
+        self.soft_required = true;
         self
     }
 
@@ -139,4 +151,19 @@ pub struct OrgWorkspaceView {
     pub awards: Vec<AwardRow>,
     pub members: Vec<MemberRow>,
     pub achievements: Vec<AchievementLink>,
+    /// The first steps, until the first badge is issued.
+    pub getting_started: Vec<GuideStep>,
+}
+
+/// One step of the getting-started guide of a new organization.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideStep {
+    pub title: String,
+    pub text: String,
+    /// Where the step is done; `None` when this member's role cannot do it.
+    pub url: Option<String>,
+    pub action: String,
+    pub done: bool,
+    /// The first step still to do: its button is the primary one.
+    pub next: bool,
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A multipart upload: the form's token, the achievement, then the file.
-fn upload(
+pub(super) fn upload(
     b: &mut Browser<'_>,
     slug: &str,
     csrf: &str,

@@ -24,8 +24,9 @@ pub struct ImportCsvArgs {
     /// Validate every row and report problems; issue nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Which column holds a field: email=COLUMN, name=COLUMN or issued_at=COLUMN
-    /// (repeatable; default: the usual header names).
+    /// Which column holds a field: email=COLUMN, name=COLUMN, issued_at=COLUMN, or
+    /// field.KEY=COLUMN for the badge's custom field KEY (repeatable; default: the usual
+    /// header names, and each custom field's key or label).
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     map: Vec<String>,
     /// Write every skipped or invalid row to this CSV file.
@@ -46,7 +47,16 @@ fn mapping(pairs: &[String]) -> anyhow::Result<ColumnMapping> {
             "email" => &mut m.email,
             "name" => &mut m.name,
             "issued_at" => &mut m.issued_at,
-            other => anyhow::bail!("--map {other}=…: the fields are email, name and issued_at"),
+            other => match other.strip_prefix("field.") {
+                Some(key) if !key.is_empty() => {
+                    m.fields.insert(key.to_owned(), column.trim().to_owned());
+                    continue;
+                }
+                _ => anyhow::bail!(
+                    "--map {other}=…: the fields are email, name and issued_at, \
+                     and field.KEY for a custom field"
+                ),
+            },
         };
         *slot = Some(column.trim().to_owned());
     }
@@ -73,8 +83,14 @@ fn print_report(r: &ImportReport, json_out: bool) {
         eprintln!("an unfinished import of the same file exists: resuming it");
     }
     let to_issue = i.total_rows - i.issued_rows - i.skipped_rows - i.error_rows;
+    let fields: String = r
+        .columns
+        .fields
+        .iter()
+        .map(|(key, column)| format!(", field.{key}={column:?}"))
+        .collect();
     outln!(
-        "import {} of {} ({} rows; columns: email={:?}, name={:?}, issued_at={:?})\n  \
+        "import {} of {} ({} rows; columns: email={:?}, name={:?}, issued_at={:?}{fields})\n  \
          to issue: {to_issue}  already issued: {}  skipped (duplicates): {}  errors: {}",
         i.id,
         i.file_name,
@@ -200,4 +216,24 @@ pub fn import_csv(p: &PlatformArgs, a: &ImportCsvArgs) -> anyhow::Result<ExitCod
         let app = p.open(DEFAULT_PUBLIC_URL).await?;
         run(app, a).await
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+
+    #[test]
+    fn custom_fields_are_mapped_by_key() {
+        let m = mapping(&["email=Mail".into(), "field.grade = Note ".into()]).unwrap();
+        assert_eq!(m.email.as_deref(), Some("Mail"));
+        assert_eq!(m.fields.get("grade").map(String::as_str), Some("Note"));
+        let refused = mapping(&["colour=Mail".into()]).unwrap_err().to_string();
+        assert!(
+            refused.contains("field.KEY for a custom field"),
+            "{refused}"
+        );
+        assert!(mapping(&["field.=Mail".into()]).is_err());
+    }
 }

@@ -4,6 +4,7 @@ use super::platform::PlatformArgs;
 use anyhow::Context as _;
 use clap::Args;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,9 +13,39 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ACCOLADE_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Seed a demo organization with badges and awards, and print where to look.
+    /// Seed a demo organization with badges and awards and an account that owns it, and
+    /// print where to look and how to sign in.
     #[arg(long, env = "ACCOLADE_DEMO")]
     demo: bool,
+}
+
+/// The file in the data directory that keeps the demo account's password.
+const DEMO_PASSWORD_FILE: &str = "demo-password";
+
+/// The demo account's password: as kept in the data directory, or a new one kept there
+/// (readable by its owner only), so every start prints the same working sign-in.
+fn demo_password(data_dir: &Path) -> anyhow::Result<String> {
+    let file = data_dir.join(DEMO_PASSWORD_FILE);
+    if let Ok(kept) = std::fs::read_to_string(&file) {
+        let kept = kept.trim();
+        if kept.chars().count() >= accolade_app::accounts::MIN_PASSWORD {
+            return Ok(kept.to_owned());
+        }
+    }
+    let password = accolade_app::demo::new_demo_password()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut out = options
+        .open(&file)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    std::io::Write::write_all(&mut out, format!("{password}\n").as_bytes())
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(password)
 }
 
 pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
@@ -43,6 +74,11 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             for (who, award) in &demo.awards {
                 outln!("  {who:<34} {}", app.urls().credential(award.id));
             }
+            let password = demo_password(&platform.data_dir)?;
+            let login = app.ensure_demo_account(&demo.org, &password).await?;
+            outln!("Demo workspace: sign in at {base}/signin");
+            outln!("  email     {}", login.email);
+            outln!("  password  {}", login.password);
         }
         outln!(
             "Accolade is listening on http://{} (public URL {base})",

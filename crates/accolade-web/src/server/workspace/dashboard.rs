@@ -7,7 +7,7 @@ use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::views::{
-    AchievementLink, AwardRow, DashboardView, FieldView, Layout, MemberRow, OrgCardView,
+    AchievementLink, AwardRow, DashboardView, FieldView, GuideStep, Layout, MemberRow, OrgCardView,
     OrgWorkspaceView, Refusal,
 };
 use accolade_app::accounts::CurrentUser;
@@ -118,6 +118,57 @@ pub async fn create_org(
     }
 }
 
+/// The first steps of a new organization (design a badge, create an achievement, issue
+/// it), each marked done once done; none once a badge has been issued.
+async fn getting_started(
+    app: &AppState,
+    org: &Organization,
+    role: Role,
+    achievements: &[accolade_core::Achievement],
+    issued: bool,
+) -> Result<Vec<GuideStep>, WebError> {
+    if issued {
+        return Ok(Vec::new());
+    }
+    let base = format!("/dashboard/orgs/{}", org.slug);
+    let admin = role >= Role::Admin;
+    let designed = !app.org_images(org.id).await?.is_empty();
+    let first = achievements.first();
+    let mut steps = vec![
+        GuideStep {
+            title: "Design a badge".into(),
+            text: "Pick a shape, colours, an icon and a title, or upload your own image.".into(),
+            url: admin.then(|| format!("{base}/designer")),
+            action: "Open the designer".into(),
+            done: designed,
+            next: false,
+        },
+        GuideStep {
+            title: "Create an achievement".into(),
+            text: "Name the badge, say what earners did to get it, and choose its image.".into(),
+            url: admin.then(|| format!("{base}/achievements/new")),
+            action: "New achievement".into(),
+            done: first.is_some(),
+            next: false,
+        },
+        GuideStep {
+            title: "Issue it".into(),
+            text: "Send the badge to one person by email, or to a list from a CSV file.".into(),
+            // Only once there is something to issue.
+            url: first
+                .filter(|_| role >= Role::Issuer)
+                .map(|a| format!("{base}/achievements/{}/issue", a.id)),
+            action: "Issue a badge".into(),
+            done: false,
+            next: false,
+        },
+    ];
+    if let Some(step) = steps.iter_mut().find(|s| !s.done) {
+        step.next = true;
+    }
+    Ok(steps)
+}
+
 async fn workspace_page(
     app: &AppState,
     user: &CurrentUser,
@@ -145,7 +196,10 @@ async fn workspace_page(
             });
         }
     }
+    let getting_started =
+        getting_started(app, org, role, &achievements, !awards.is_empty()).await?;
     let view = OrgWorkspaceView {
+        getting_started,
         layout: Layout::new(org.name.clone(), "Issue and manage badges").with_user(nav(user)),
         name: org.name.clone(),
         slug: org.slug.to_string(),

@@ -14,7 +14,7 @@ use crate::{format_datetime, script_href};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::bulk::{Import, ImportLimits, ImportProgress, ImportState};
-use accolade_core::{Actor, ImportId, Organization, Role};
+use accolade_core::{AchievementId, Actor, ImportId, Organization, Role};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/dashboard/orgs/{slug}/imports/uploads/{token}",
             get(upload::map_form).post(upload::map_submit),
+        )
+        .route(
+            "/dashboard/orgs/{slug}/imports/template.csv",
+            get(template_csv),
         )
         .route("/dashboard/orgs/{slug}/imports/{id}", get(report))
         .route(
@@ -54,6 +58,57 @@ pub struct CsrfForm {
 
 fn imports_url(slug: &str) -> String {
     format!("/dashboard/orgs/{slug}/imports")
+}
+
+/// The CSV template of a bulk issue of `achievement`.
+pub(crate) fn template_url(slug: &str, achievement: AchievementId) -> String {
+    format!(
+        "{}/template.csv?achievement={achievement}",
+        imports_url(slug)
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct TemplateQuery {
+    #[serde(default)]
+    achievement: String,
+}
+
+/// A CSV file to fill in for a bulk issue of one badge: the columns the mapping step
+/// recognises, the badge's custom fields included.
+async fn template_csv(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<TemplateQuery>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (org, _) = member_org(&app, &user, &slug, Role::Viewer).await?;
+        let id: AchievementId = q
+            .achievement
+            .parse()
+            .map_err(|_| AppError::NotFound("achievement"))?;
+        let a = app.org_achievement(org.id, id).await?;
+        let file = accolade_core::Slug::from_name(&a.name)
+            .map_or_else(|_| "badge".to_owned(), |s| s.as_str().to_owned());
+        let disposition = format!("attachment; filename=\"{file}-recipients.csv\"");
+        Ok::<_, WebError>(
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                accolade_app::bulk::template_csv(&a.custom_fields),
+            )
+                .into_response(),
+        )
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// The list page, with the upload form (and its error, with the achievement chosen).
@@ -103,6 +158,10 @@ pub(super) async fn list_page(
             })
             .collect(),
         error: error.clone(),
+        templates: achievements
+            .iter()
+            .map(|a| (a.name.clone(), template_url(org.slug.as_str(), a.id)))
+            .collect(),
     };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST

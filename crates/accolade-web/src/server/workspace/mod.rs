@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(pathways::routes())
 }
 
+pub(crate) use imports::template_url as imports_template_url;
+
 pub const SESSION_COOKIE: &str = "accolade_session";
 /// Double-submit token for forms shown before there is a session (sign-in, sign-up).
 pub const FORM_COOKIE: &str = "accolade_form";

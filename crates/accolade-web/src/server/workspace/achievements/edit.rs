@@ -60,9 +60,9 @@ pub async fn create(
             Err(e) => Err(e),
         };
         match created {
-            Ok(a) => {
-                Ok(Redirect::to(&format!("{}/{}/edit?saved=1", base(&slug), a.id)).into_response())
-            }
+            Ok(a) => Ok(
+                Redirect::to(&format!("{}/{}/edit?created=1", base(&slug), a.id)).into_response(),
+            ),
             Err(e @ (AppError::Invalid(_) | AppError::NotFound("image"))) => {
                 form_page(&app, &user, &org, &input, Mode::Create, Messages::error(&e)).await
             }
@@ -76,6 +76,8 @@ pub async fn create(
 pub struct EditQuery {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
 }
 
 pub async fn edit_form(
@@ -96,10 +98,16 @@ pub async fn edit_form(
             achievement: &a,
             version: a.version,
         };
+        let created = q.created.is_some();
+        let notice = if created {
+            Some(format!("{} is ready to issue.", a.name))
+        } else {
+            q.saved
+                .map(|_| "Saved. Badges issued from now on use these texts.".to_owned())
+        };
         let msg = Messages {
-            notice: q
-                .saved
-                .map(|_| "Saved. Badges issued from now on use these texts.".to_owned()),
+            notice,
+            created,
             ..Messages::default()
         };
         form_page(&app, &user, &org, &input, mode, msg).await

@@ -105,7 +105,13 @@ fn page_view(
         .map(|c| {
             let input = FieldView::new(&field_name(&c.key), &c.label, "text")
                 .value(f.get(&field_name(&c.key)));
-            if c.required { input } else { input.optional() }
+            if c.required {
+                input.hint("Required for this badge: shown on it and in the credential.")
+            } else {
+                input
+                    .optional()
+                    .hint("Shown on the badge and in the credential when given.")
+            }
         })
         .collect();
     let evidence_links = (0..EVIDENCE_ROWS)
@@ -145,6 +151,8 @@ fn page_view(
         error,
         notice,
         issued_url,
+        bulk_url: format!("/dashboard/orgs/{slug}/imports"),
+        template_url: crate::server::workspace::imports_template_url(&slug, a.id),
     }
 }
 

@@ -10,6 +10,7 @@ use super::{html, member_org, nav, require};
 use crate::server::AppState;
 use crate::views::{AchievementRow, AchievementsView, Layout};
 use accolade_app::AppError;
+use accolade_app::i18n::{Lang, achievement_type_label};
 use accolade_core::{Achievement, AchievementId, ExpiryPolicy, Organization, Role};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -78,7 +79,7 @@ async fn list(
             .iter()
             .map(|a| AchievementRow {
                 name: a.name.clone(),
-                achievement_type: a.achievement_type.clone(),
+                achievement_type: achievement_type_label(Lang::En, &a.achievement_type),
                 image_url: a.image_id.map(|i| format!("/images/{i}")),
                 languages: a
                     .languages()

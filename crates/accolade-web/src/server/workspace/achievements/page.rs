@@ -8,11 +8,11 @@ use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::{html, nav};
 use crate::views::{
-    ACHIEVEMENT_TYPES, AchievementFormView, AlignmentRow, CurrentVersionView, CustomFieldRow,
-    FieldLabelRow, FieldView, FrameworkOption, ImageChoice, Layout, OptionView, Refusal,
-    TranslationRow, plain_options,
+    AchievementFormView, AlignmentRow, CurrentVersionView, CustomFieldRow, FieldLabelRow,
+    FieldView, FrameworkOption, ImageChoice, Layout, OptionView, Refusal, TranslationRow,
 };
 use accolade_app::accounts::CurrentUser;
+use accolade_app::i18n::{ACHIEVEMENT_TYPES, Lang, achievement_type_label};
 use accolade_app::{ALIGNMENT_FRAMEWORKS, AppError};
 use accolade_core::{Achievement, Organization};
 use axum::http::StatusCode;
@@ -34,14 +34,17 @@ pub(super) enum Mode<'a> {
 }
 
 fn text_fields(input: &AchievementInput) -> Vec<FieldView> {
-    let mut types = plain_options(ACHIEVEMENT_TYPES.iter().copied());
+    let option = |raw: &str| OptionView {
+        value: raw.to_owned(),
+        label: achievement_type_label(Lang::En, raw),
+    };
+    let mut types: Vec<OptionView> = ACHIEVEMENT_TYPES.iter().map(|(v, _)| option(v)).collect();
     if !input.achievement_type.is_empty()
-        && !ACHIEVEMENT_TYPES.contains(&input.achievement_type.as_str())
+        && !ACHIEVEMENT_TYPES
+            .iter()
+            .any(|(v, _)| *v == input.achievement_type)
     {
-        types.push(OptionView {
-            value: input.achievement_type.clone(),
-            label: input.achievement_type.clone(),
-        });
+        types.push(option(&input.achievement_type));
     }
     vec![
         FieldView::new("name", "Name", "text").value(&input.name),
@@ -51,14 +54,19 @@ fn text_fields(input: &AchievementInput) -> Vec<FieldView> {
         FieldView::new("achievement_type", "Achievement type", "select")
             .value(&input.achievement_type)
             .options(types),
+        // The application requires criteria: a narrative, a page, or both. Neither input
+        // is optional on its own, so neither says so; each says the other may stand in.
         FieldView::new("criteria_narrative", "Criteria", "textarea")
             .value(&input.criteria_narrative)
-            .optional()
-            .hint("What an earner did. Markdown: **bold**, *italic*, lists, [links](https://…)."),
+            .soft_required()
+            .hint(
+                "What an earner did. Required unless you give a criteria page below. \
+                 Markdown: **bold**, *italic*, lists, [links](https://…).",
+            ),
         FieldView::new("criteria_url", "Criteria page", "url")
             .value(&input.criteria_url)
-            .optional()
-            .hint("A page with the full criteria. Give a narrative, a page, or both."),
+            .soft_required()
+            .hint("A page with the full criteria. Required unless you write the criteria above; you may give both."),
         FieldView::new("language", "Language of these texts", "text")
             .value(&input.language)
             .hint("A language tag such as en, de, fr-CA. Add other languages below."),
@@ -160,6 +168,8 @@ pub(super) struct Messages {
     pub refusal: Option<Refusal>,
     /// The stored version, when someone else saved meanwhile.
     pub conflict: Option<CurrentVersionView>,
+    /// The achievement was just created.
+    pub created: bool,
 }
 
 impl Messages {
@@ -183,6 +193,7 @@ pub(super) async fn form_page(
         notice,
         refusal,
         conflict,
+        created,
     } = msg;
     let mut fields = text_fields(input);
     // The application names the policy `expiry`; the form has an input for each kind.
@@ -199,6 +210,13 @@ pub(super) async fn form_page(
     };
     let slug = org.slug.to_string();
     let images = app.org_images(org.id).await?;
+    let (issue_url, public_url) = match &mode {
+        Mode::Create => (None, None),
+        Mode::Edit { achievement, .. } => (
+            Some(format!("{}/{}/issue", base(&slug), achievement.id)),
+            Some(format!("/achievements/{}", achievement.id)),
+        ),
+    };
     let (heading, action, submit_label, version) = match &mode {
         Mode::Create => (
             "New achievement".to_owned(),
@@ -268,6 +286,9 @@ pub(super) async fn form_page(
         error: error.clone(),
         conflict: conflict.clone(),
         script_src: crate::script_href("achievement-form.js"),
+        issue_url,
+        public_url,
+        created,
     };
     let status = match (refused, &conflict) {
         (_, Some(_)) => StatusCode::CONFLICT,

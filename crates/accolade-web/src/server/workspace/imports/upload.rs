@@ -8,7 +8,7 @@ use crate::server::errors::WebError;
 use crate::server::workspace::{check_csrf, html, member_org, nav, require};
 use crate::views::{FieldView, ImportMapView, Layout, OptionView};
 use accolade_app::AppError;
-use accolade_app::bulk::{ColumnMapping, ImportLimits, preview_file};
+use accolade_app::bulk::{ColumnMapping, ImportLimits, guess_field_columns, preview_file};
 use accolade_core::{Achievement, Actor, Organization, Role};
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,15 +21,23 @@ pub struct MapQuery {
     achievement: String,
 }
 
+/// The mapping form: `csrf`, `achievement`, `email`, `name`, `issued_at`, and a column per
+/// custom field (`field-{key}`).
 #[derive(Debug, serde::Deserialize)]
-pub struct MapForm {
-    csrf: String,
-    achievement: String,
-    email: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    issued_at: String,
+#[serde(transparent)]
+pub struct MapForm(Vec<(String, String)>);
+
+impl MapForm {
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn field_name(key: &str) -> String {
+    format!("field-{key}")
 }
 
 /// The organization's achievement with this id (else "not found").
@@ -202,8 +210,29 @@ async fn map_page(
 ) -> Result<Response, WebError> {
     let path = app.staged_upload(org.id, token)?;
     let preview = preview_file(&path)?;
-    let chosen = chosen.unwrap_or_else(|| preview.guessed.clone());
+    let chosen = chosen.unwrap_or_else(|| ColumnMapping {
+        fields: guess_field_columns(&preview.headers, &achievement.custom_fields),
+        ..preview.guessed.clone()
+    });
     let headers = &preview.headers;
+    let custom_fields = achievement.custom_fields.iter().map(|f| {
+        let select = column_select(
+            &field_name(&f.key),
+            &f.label,
+            headers,
+            chosen.fields.get(&f.key).map(String::as_str),
+            false,
+        );
+        // Not enforced by the browser: a file without the column is still checked, and
+        // every row is reported as missing the value.
+        if f.required {
+            select
+                .soft_required()
+                .hint("Required for this badge: rows without a value are reported, not issued.")
+        } else {
+            select
+        }
+    });
     let view = ImportMapView {
         layout: Layout::new("Map the columns", "Which column is which").with_user(nav(user)),
         slug: org.slug.to_string(),
@@ -231,7 +260,10 @@ async fn map_page(
                 chosen.issued_at.as_deref(),
                 false,
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(custom_fields)
+        .collect(),
         headers: preview.headers,
         rows: preview.rows,
         error: error.clone(),
@@ -273,15 +305,20 @@ pub async fn map_submit(
         Err(r) => return r,
     };
     let result = async {
-        check_csrf(&user, &f.csrf)?;
+        check_csrf(&user, f.get("csrf"))?;
         let (org, _) = member_org(&app, &user, &slug, Role::Issuer).await?;
-        let achievement = org_achievement(&app, &org, &f.achievement).await?;
+        let achievement = org_achievement(&app, &org, f.get("achievement")).await?;
         let path = app.staged_upload(org.id, &token)?;
         let column = |c: &str| Some(c.trim().to_owned()).filter(|c| !c.is_empty());
         let mapping = ColumnMapping {
-            email: column(&f.email),
-            name: column(&f.name),
-            issued_at: column(&f.issued_at),
+            email: column(f.get("email")),
+            name: column(f.get("name")),
+            issued_at: column(f.get("issued_at")),
+            fields: achievement
+                .custom_fields
+                .iter()
+                .filter_map(|c| Some((c.key.clone(), column(f.get(&field_name(&c.key)))?)))
+                .collect(),
         };
         let actor = Actor::user(&user.user);
         match app

@@ -1,6 +1,11 @@
 //! Demo data for a first look: one organization, three achievements with real badge images
 //! (one of them also in German, with a custom field), and awards in every state (active,
-//! expired, suspended, revoked).
+//! expired, suspended, revoked), and an account that owns it, so a newcomer can sign in and
+//! look around a populated workspace.
+
+mod account;
+
+pub use account::{DEMO_EMAIL, DemoSignIn, new_demo_password};
 
 use crate::{
     App, AppResult, NewAchievement, NewAward, NewEvidence, NewOrganization, NewTranslation,
