@@ -370,7 +370,9 @@ fn achievements_flow(app: Arc<App>, http: &Http, port: u16) {
     assert!(
         missing
             .body
-            .contains("aria-invalid=\"true\" autofocus aria-describedby=\"f-field-grade-error\""),
+            .contains(
+                "aria-invalid=\"true\" autofocus aria-describedby=\"f-field-grade-error f-field-grade-hint\"",
+            ),
         "{}",
         missing.body
     );

@@ -166,7 +166,9 @@ fn flow(app: Arc<App>, http: &Http) {
     let refused = ada.post(&issue_url, &typed);
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(
-        refused.body.contains("Site is required"),
+        refused.body.contains(
+            "<p id=\"f-field-site-error\" class=\"field-error\"><span class=\"visually-hidden\">Error: </span>Enter “Site”: this badge requires it.</p>"
+        ),
         "{}",
         refused.body
     );
