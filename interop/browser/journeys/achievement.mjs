@@ -36,7 +36,9 @@ export async function issueOne(ctx) {
   await expectText(page, 'Enter “Final score”: this badge requires it.');
   const at = await page.$eval('[aria-invalid="true"]', (el) =>
     [el.name, el.getAttribute('aria-describedby'), document.activeElement === el]);
-  check(at[0] === 'field-final-score' && at[1] === 'f-field-final-score-error' && at[2],
+  // Described by its message first, then by its hint.
+  check(at[0] === 'field-final-score'
+    && at[1].split(' ')[0] === 'f-field-final-score-error' && at[2],
     `the refusal is shown at its input: ${at}`);
 
   await fill(page, 'Recipient email', 'ada@example.com');
