@@ -11,6 +11,7 @@ mod negotiate;
 mod pages;
 mod share;
 mod verify_page;
+mod viewer;
 mod workspace;
 
 use accolade_app::App;
