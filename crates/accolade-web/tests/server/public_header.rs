@@ -1,4 +1,4 @@
-//! Public pages know who is signed in: home, verify, issuer and credential pages show a
+//! Public pages know who is signed in: home, verify, issuer, credential and error pages show a
 //! signed-in visitor their Dashboard, Backpack and Sign out, never stored by caches; an
 //! anonymous visitor gets the same pages without them, the credential page still kept
 //! (same entity tag, "304 Not Modified") and never carrying someone else's header.
@@ -74,6 +74,16 @@ fn flow(app: Arc<App>, http: &Http) {
         assert!(!page.body.contains("href=\"/signin\""), "{path}");
         assert_eq!(page.header("cache-control"), Some("no-store"), "{path}");
         assert!(page.header("etag").is_none(), "{path}: not the kept page");
+    }
+    // Error pages too, in any language.
+    for path in ["/no/such/page", "/no/such/page?lang=de"] {
+        let missing = grace.get(path);
+        assert_eq!(missing.status, 404, "{path}");
+        assert!(signed_in_header(&missing.body), "{path}: {}", missing.body);
+        assert_eq!(missing.header("cache-control"), Some("no-store"), "{path}");
+        let anonymous = http.get(path, "text/html");
+        assert_eq!(anonymous.status, 404, "{path}");
+        assert!(!signed_in_header(&anonymous.body), "{path}");
     }
     // A verification run shows the header too.
     let checked = grace.get(&format!("/verify?url={credential}"));
