@@ -198,20 +198,29 @@ impl App {
                 return Ok(PageLookup::Kept(page));
             }
         }
+        Ok(PageLookup::Render(Box::new(
+            self.credential_page_inputs(id).await?,
+        )))
+    }
+
+    /// What the public page of an award is rendered from, checked now, without looking at
+    /// or filling the kept pages (for a page made for one signed-in visitor).
+    pub async fn credential_page_inputs(self: &Arc<Self>, id: AwardId) -> AppResult<PageInputs> {
+        let now = self.now();
         let award = self.award_by_id(id).await?;
         let links = self.award_links(id).await?;
         let stamp = AwardStanding::of(&award, links);
         let report = self
             .verify(award.credential.clone().into_bytes(), None)
             .await;
-        Ok(PageLookup::Render(Box::new(PageInputs {
+        Ok(PageInputs {
             award,
             links,
             report,
             checked_at: now,
             stamp,
             verified_at: now,
-        })))
+        })
     }
 
     /// Keeps a page rendered from `inputs` and returns it, ready to send.

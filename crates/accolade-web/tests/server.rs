@@ -48,6 +48,8 @@ mod openbadgeslib;
 mod page_cache;
 #[path = "server/pathways.rs"]
 mod pathways;
+#[path = "server/public_header.rs"]
+mod public_header;
 #[path = "server/share.rs"]
 mod share;
 #[path = "server/status_surfaces.rs"]

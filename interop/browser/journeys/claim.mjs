@@ -2,8 +2,9 @@ import { fill, clickAndWait, expectText, check } from '../lib.mjs';
 
 // The earner's side. The issuer issues a badge; its email (kept in the outbox, since this
 // server has no SMTP) holds a claim link. Opened without an account it shows the badge at
-// once; "Create an account" comes back to it; "Add to my backpack" puts it in the backpack;
-// made public, it shows on the earner's portfolio.
+// once, with its full link and LinkedIn; "Create an account" comes back to it; "Add to my
+// backpack" congratulates and offers, in one click, to show it on the portfolio, where it
+// then shows.
 export async function claimBadge(ctx) {
   const { page, base } = ctx;
   const claimUrl = await issueWithClaimLink(ctx, page, 'lin@example.com', 'Lin Wei');
@@ -23,21 +24,27 @@ export async function claimBadge(ctx) {
   await fill(page, 'Password', 'correct horse battery staple');
   await clickAndWait(page, 'Create account');
   check(page.url() === claimUrl, `after sign-up expected the claim page, got ${page.url()}`);
+  // The full link to share, ready to copy, and LinkedIn's add-to-profile.
+  const shared = await page.$eval('#claim-url', (i) => i.value);
+  check(/^https?:\/\/[^/]+\/credentials\//.test(shared), `the link to share is absolute: ${shared}`);
+  const linkedin = await page.$eval('a.share-linkedin-profile', (a) => a.getAttribute('href'));
+  check(linkedin.endsWith('/linkedin-profile'), `an add-to-profile link: ${linkedin}`);
   await clickAndWait(page, 'Add to my backpack');
-  check(page.url().includes('/backpack'), `expected the backpack, got ${page.url()}`);
-  await expectText(page, 'Harbor Safety Level 1');
-  await expectText(page, 'The badge is in your backpack');
+  check(page.url() === claimUrl, `after claiming expected the badge again, got ${page.url()}`);
+  await expectText(page, 'Congratulations! This badge is in your backpack.');
+  await expectText(page, 'It is not on your portfolio yet.');
 
-  // A handle, then the badge made public: it shows on the portfolio.
+  // One click puts it on the portfolio; a handle publishes the portfolio.
+  await clickAndWait(page, 'Show it on my public portfolio');
+  check(page.url().includes('/backpack'), `expected the backpack, got ${page.url()}`);
+  await expectText(page, 'The badge is on your public portfolio.');
+  await expectText(page, 'Harbor Safety Level 1');
   const handle = ctx.handle || `lin${Date.now().toString(36)}`;
   await fill(page, 'Handle', handle);
   await clickAndWait(page, 'Save handle');
-  await page.select('form[action$="/visibility"] select', 'public');
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.$eval('form[action$="/visibility"]', (f) => f.requestSubmit()),
-  ]);
   await expectText(page, 'Saved.');
+  const chosen = await page.$eval('form[action$="/visibility"] select', (s) => s.value);
+  check(chosen === 'public', `the badge is public, not ${chosen}`);
   ctx.portfolioUrl = `${base}/u/${handle}`;
   await page.goto(ctx.portfolioUrl);
   await expectText(page, 'Harbor Safety Level 1');

@@ -36,6 +36,9 @@ export async function reimportBaked(ctx) {
 export async function embedTurnsRevoked(ctx) {
   const { page, base } = ctx;
   await page.goto(ctx.claimedUrl);
+  // The public page knows who is looking: the earner's own menu, not "Sign in".
+  const nav = await page.$eval('.site-nav', (n) => n.textContent);
+  check(nav.includes('Sign out') && nav.includes('Backpack'), `the header shows the earner's menu: ${nav}`);
   const snippet = await page.$eval('#share-embed', (t) => t.value);
   const site = createServer((req, res) => {
     if (req.url === '/') {

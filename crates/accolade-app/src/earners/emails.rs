@@ -5,9 +5,19 @@ use crate::mail::EmailContent;
 use crate::mail::templates::{MailLanguage, button, escape, layout, one_line};
 use crate::tokens::{new_token, token_hash};
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, Award, AwardId, AwardSummary, EarnerEmail, Ownership, User};
+use accolade_core::{
+    Achievement, Actor, Award, AwardId, AwardSummary, EarnerEmail, Organization, Ownership, User,
+};
 use accolade_store::StoreError;
 use time::Duration;
+
+/// A badge sent to one of the account's verified addresses, not in any backpack yet.
+#[derive(Debug, Clone)]
+pub struct WaitingBadge {
+    pub award: AwardSummary,
+    pub achievement: Achievement,
+    pub org: Organization,
+}
 
 /// How long an address's verification link works.
 pub const EMAIL_LINK_LIFETIME: Duration = Duration::hours(48);
@@ -127,6 +137,21 @@ impl App {
     /// Badges sent to the account's verified addresses that nobody has added yet.
     pub async fn waiting_badges(&self, user: &User) -> AppResult<Vec<AwardSummary>> {
         Ok(self.store.waiting_awards(user.id).await?)
+    }
+
+    /// The waiting badges with what names them: the achievement and its issuer.
+    pub async fn waiting_badges_named(&self, user: &User) -> AppResult<Vec<WaitingBadge>> {
+        let mut named = Vec::new();
+        for award in self.waiting_badges(user).await? {
+            let achievement = self.achievement(award.achievement_id).await?;
+            let org = self.org(award.org_id).await?;
+            named.push(WaitingBadge {
+                award,
+                achievement,
+                org,
+            });
+        }
+        Ok(named)
     }
 
     /// Adds a badge sent to one of the account's verified addresses to its backpack.

@@ -10,8 +10,8 @@ mod emails;
 mod portfolio;
 
 pub use backpack::{Backpack, BackpackBadge, BadgeSource, CollectionView, OrgProgress};
-pub use emails::EMAIL_LINK_LIFETIME;
 pub(crate) use emails::verification_content;
+pub use emails::{EMAIL_LINK_LIFETIME, WaitingBadge};
 pub use portfolio::{Portfolio, PortfolioCollection};
 
 use crate::{App, AppError, AppResult};
@@ -51,6 +51,8 @@ pub struct ClaimView {
     pub org: Organization,
     pub state: ClaimState,
     pub award_state: AwardState,
+    /// Who may see it on the viewer's portfolio, when it is in the viewer's backpack.
+    pub visibility: Option<Visibility>,
 }
 
 impl App {
@@ -79,6 +81,10 @@ impl App {
             .ok_or(AppError::NotFound("claim link"))?;
         let award = self.award_by_id(record.award_id).await?;
         let owner = self.store.owner_of(award.id).await?;
+        let visibility = owner
+            .as_ref()
+            .filter(|o| viewer.is_some_and(|v| v.id == o.user_id))
+            .map(|o| o.visibility);
         let state = match owner {
             Some(o) if viewer.is_some_and(|v| v.id == o.user_id) => ClaimState::Yours,
             Some(_) => ClaimState::Claimed,
@@ -95,6 +101,7 @@ impl App {
             achievement,
             org,
             state,
+            visibility,
         })
     }
 

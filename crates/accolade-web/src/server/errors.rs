@@ -1,7 +1,7 @@
 //! One place maps application errors to responses: an HTML page with a request id for
 //! people, problem JSON for programs. Internal details go to the log, never to the client.
 
-use crate::views::{ErrorView, Layout};
+use crate::views::{ErrorView, Layout, UserNav};
 use accolade_app::i18n::{Lang, lookup, tr};
 use accolade_app::{AppError, Busy};
 use axum::extract::Multipart;
@@ -128,7 +128,7 @@ impl IntoResponse for WebError {
             message,
             request_id: id,
         };
-        let view = page.view(Lang::En);
+        let view = page.view(Lang::En, None);
         let mut res = match crate::error_page(&view) {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(_) => return (self.status, view.title).into_response(),
@@ -148,12 +148,12 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    fn view(&self, lang: Lang) -> ErrorView {
+    fn view(&self, lang: Lang, user: Option<UserNav>) -> ErrorView {
         let title = tr(lang, title(self.status));
         // Messages with values in them are not in the catalogs; they stay in English.
         let message = lookup(lang, &self.message).unwrap_or(&self.message);
         ErrorView {
-            layout: Layout::new(title, message).with_lang(lang),
+            layout: Layout::new(title, message).with_lang(lang).with_user(user),
             status: self.status.as_u16(),
             title: title.to_owned(),
             message: message.to_owned(),
@@ -161,9 +161,9 @@ impl ErrorPage {
         }
     }
 
-    /// The page in `lang`.
-    pub fn render(&self, lang: Lang) -> String {
-        let view = self.view(lang);
+    /// The page in `lang`, with the signed-in visitor's header.
+    pub fn render(&self, lang: Lang, user: Option<UserNav>) -> String {
+        let view = self.view(lang, user);
         crate::error_page(&view).unwrap_or(view.title)
     }
 }

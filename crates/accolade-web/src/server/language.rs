@@ -3,9 +3,12 @@
 //! out once per request, remembers a `?lang=` choice in the cookie, marks HTML responses
 //! `Vary: Accept-Language, Cookie`, and shows error pages in the visitor's language.
 
+use super::AppState;
 use super::errors::ErrorPage;
-use super::workspace::cookie;
+use super::viewer::{personal, viewer};
+use super::workspace::{SESSION_COOKIE, cookie};
 use accolade_app::i18n::{Lang, negotiate};
+use axum::extract::State;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -52,21 +55,34 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 
 /// Negotiates the language for the handlers, then fixes up the response: the cookie for a
 /// `?lang=` choice, `Vary` on HTML, and the error page re-rendered in the language.
-pub async fn layer(mut req: Request, next: Next) -> Response {
+pub async fn layer(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let (lang, chosen) = from_request(req.uri().query(), req.headers());
     req.extensions_mut().insert(PageLang(lang));
+    // Only the session cookie is kept, for an error page's header.
+    let session: HeaderMap = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .map(|v| (header::COOKIE, v.clone()))
+        .collect();
     let mut res = next.run(req).await;
-    if lang != Lang::En
+    let signed_in = cookie(&session, SESSION_COOKIE).is_some_and(|c| !c.is_empty());
+    if (lang != Lang::En || signed_in)
         && let Some(page) = res.extensions_mut().remove::<ErrorPage>()
     {
+        let user = if signed_in {
+            viewer(&app, &session).await
+        } else {
+            None
+        };
         let status = res.status();
-        let mut localized = (status, Html(page.render(lang))).into_response();
+        let mut localized = (status, Html(page.render(lang, user.clone()))).into_response();
         for (name, value) in res.headers() {
             if name != header::CONTENT_LENGTH {
                 localized.headers_mut().insert(name, value.clone());
             }
         }
-        res = localized;
+        res = personal(localized, user.as_ref());
     }
     let res_status_not_modified = res.status() == axum::http::StatusCode::NOT_MODIFIED;
     let headers = res.headers_mut();

@@ -12,6 +12,7 @@ mod negotiate;
 mod pages;
 mod share;
 mod verify_page;
+pub(crate) mod viewer;
 mod workspace;
 
 use accolade_app::App;
@@ -54,7 +55,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(downloads::routes())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(middleware::from_fn(language::layer))
+        .layer(middleware::from_fn_with_state(app.clone(), language::layer))
         .layer(middleware::from_fn(security_headers))
         .with_state(app)
 }

@@ -6,9 +6,10 @@ use super::documents::json_response;
 use super::errors::WebError;
 use super::language::PageLang;
 use super::negotiate::wants_json;
+use super::viewer::{personal, viewer};
 use crate::views::{
     AchievementCard, AlignmentView, Banner, CredentialView, HomeView, IssuerView, KeyView, Layout,
-    OrganizationCard, Status, VerificationView,
+    OrganizationCard, Status, UserNav, VerificationView,
 };
 use accolade_app::effective::EffectiveStatus;
 use accolade_app::i18n::{Lang, achievement_type_label, format_date, format_datetime, tr, tr_with};
@@ -41,8 +42,8 @@ pub async fn home(
     headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
+    let user = viewer(&app, &headers).await;
     let orgs = app.orgs().await?;
-    let user = super::workspace::current(&app, &headers).await?;
     let issue_url = match &user {
         Some(_) => "/dashboard".to_owned(),
         None => "/signup?next=/dashboard".to_owned(),
@@ -57,7 +58,7 @@ pub async fn home(
             ),
         )
         .with_lang(lang)
-        .with_user(user.as_ref().and_then(super::workspace::nav)),
+        .with_user(user.clone()),
         organizations: orgs
             .iter()
             .map(|o| OrganizationCard {
@@ -68,7 +69,7 @@ pub async fn home(
             })
             .collect(),
     };
-    render(crate::home(&view))
+    Ok(personal(render(crate::home(&view))?, user.as_ref()))
 }
 
 pub async fn issuer(
@@ -88,6 +89,7 @@ pub async fn issuer(
             app.profile_json(&org).to_string(),
         ));
     }
+    let user = viewer(&app, &headers).await;
     let achievements = app.achievements(org.id).await?;
     let keys = app.keys(org.id).await?;
     let urls = app.urls();
@@ -100,7 +102,8 @@ pub async fn issuer(
         )
         .with_lang(lang)
         .with_canonical_url(urls.issuer_page(&org.slug))
-        .with_og_image(format!("{}/og.png", urls.issuer_page(&org.slug))),
+        .with_og_image(format!("{}/og.png", urls.issuer_page(&org.slug)))
+        .with_user(user.clone()),
         name: org.name.clone(),
         logo_url: org.image_id.map(|i| format!("/images/{i}")),
         description: org.description.clone(),
@@ -129,7 +132,7 @@ pub async fn issuer(
             })
             .collect(),
     };
-    render(crate::issuer(&view))
+    Ok(personal(render(crate::issuer(&view))?, user.as_ref()))
 }
 
 /// `/credentials/{id}`: the page for people, the signed credential for programs, and
@@ -163,11 +166,27 @@ pub async fn credential(
             award.credential.clone(),
         ));
     }
+    // A signed-in visitor gets a page of their own, with their header; the kept pages
+    // are for anonymous visitors only and never carry anyone's header.
+    if let Some(user) = viewer(&app, &headers).await {
+        let inputs = app.credential_page_inputs(award_id).await?;
+        let html = render_credential(&app, &inputs, lang, Some(user.clone())).map_err(|e| {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        })?;
+        app.record_event(
+            award_id,
+            accolade_app::analytics::EventKind::View,
+            "",
+            visitor.client(),
+        );
+        return Ok(personal(Html(html).into_response(), Some(&user)));
+    }
     let variant = lang.tag();
     let page = match app.credential_page(award_id, variant).await? {
         PageLookup::Kept(page) => page,
         PageLookup::Render(inputs) => {
-            let html = render_credential(&app, &inputs, lang).map_err(|e| {
+            let html = render_credential(&app, &inputs, lang, None).map_err(|e| {
                 eprintln!("template error: {e}");
                 WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
             })?;
@@ -217,6 +236,7 @@ fn render_credential(
     app: &App,
     inputs: &PageInputs,
     lang: Lang,
+    user: Option<UserNav>,
 ) -> Result<String, crate::RenderError> {
     let award = &inputs.award;
     let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
@@ -237,6 +257,7 @@ fn render_credential(
         .renewed_by
         .map(|id| format!("/credentials/{id}"));
     super::share::decorate(app, award, &mut view);
+    view.layout.user = user;
     crate::credential(&view)
 }
 

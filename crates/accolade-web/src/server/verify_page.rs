@@ -4,7 +4,8 @@ use super::AppState;
 use super::errors::{WebError, busy, discard};
 use super::language::PageLang;
 use super::negotiate::wants_json;
-use crate::views::{Layout, ReportView, VerifyView};
+use super::viewer::{personal, viewer};
+use crate::views::{Layout, ReportView, UserNav, VerifyView};
 use accolade_app::Admission;
 use accolade_app::i18n::{Lang, format_datetime, tr, tr_with};
 use accolade_core::Email;
@@ -17,7 +18,7 @@ pub struct VerifyQuery {
     url: Option<String>,
 }
 
-fn layout(lang: Lang) -> Layout {
+fn layout(lang: Lang, user: &Option<UserNav>) -> Layout {
     Layout::new(
         tr(lang, "Verify a badge"),
         tr(
@@ -26,20 +27,28 @@ fn layout(lang: Lang) -> Layout {
         ),
     )
     .with_lang(lang)
+    .with_user(user.clone())
 }
 
 fn page(view: VerifyView) -> Result<Response, WebError> {
+    let user = view.layout.user.clone();
     crate::verify(&view)
-        .map(|h| Html(h).into_response())
+        .map(|h| personal(Html(h).into_response(), user.as_ref()))
         .map_err(|e| {
             eprintln!("template error: {e}");
             WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
         })
 }
 
-fn empty(lang: Lang, input: String, email: String, error: Option<String>) -> VerifyView {
+fn empty(
+    lang: Lang,
+    user: &Option<UserNav>,
+    input: String,
+    email: String,
+    error: Option<String>,
+) -> VerifyView {
     VerifyView {
-        layout: layout(lang),
+        layout: layout(lang, user),
         input,
         email,
         error,
@@ -53,6 +62,7 @@ pub async fn form(
     headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
+    let user = viewer(&app, &headers).await;
     match q.url.filter(|u| !u.trim().is_empty()) {
         Some(url) => {
             let admission = match app.verify_gate().admit() {
@@ -65,9 +75,9 @@ pub async fn form(
                 file: Vec::new(),
                 email: String::new(),
             };
-            run(&app, lang, input, admission, wants_json(&headers)).await
+            run(&app, lang, user, input, admission, wants_json(&headers)).await
         }
-        None => page(empty(lang, String::new(), String::new(), None)),
+        None => page(empty(lang, &user, String::new(), String::new(), None)),
     }
 }
 
@@ -123,12 +133,14 @@ pub async fn submit(
         file,
         email,
     };
-    run(&app, lang, input, admission, wants_json(&headers)).await
+    let user = viewer(&app, &headers).await;
+    run(&app, lang, user, input, admission, wants_json(&headers)).await
 }
 
 async fn run(
     app: &AppState,
     lang: Lang,
+    user: Option<UserNav>,
     Input {
         text: input,
         file,
@@ -141,7 +153,7 @@ async fn run(
         "" => None,
         e => match Email::parse(e) {
             Ok(e) => Some(e),
-            Err(err) => return page(empty(lang, input, email, Some(err.to_string()))),
+            Err(err) => return page(empty(lang, &user, input, email, Some(err.to_string()))),
         },
     };
     let bytes = if !file.is_empty() {
@@ -156,6 +168,7 @@ async fn run(
             Err(e) => {
                 return page(empty(
                     lang,
+                    &user,
                     input,
                     email,
                     Some(tr_with(
@@ -169,6 +182,7 @@ async fn run(
     } else if input.is_empty() {
         return page(empty(
             lang,
+            &user,
             input,
             email,
             Some(
@@ -188,7 +202,7 @@ async fn run(
             "The image was refused: {error}",
             &[("error", &lower_first(e.message().trim_end_matches('.')))],
         );
-        return page(empty(lang, input, email, Some(why)));
+        return page(empty(lang, &user, input, email, Some(why)));
     }
     let report = match app.verify_admitted(admission, bytes, recipient).await {
         Ok(report) => report,
@@ -201,7 +215,7 @@ async fn run(
         shown = shown.with_issued_here(lang, here);
     }
     let view = VerifyView {
-        layout: layout(lang),
+        layout: layout(lang, &user),
         input,
         email,
         error: None,

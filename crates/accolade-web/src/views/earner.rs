@@ -60,9 +60,9 @@ pub fn visibility_options(lang: Lang) -> Vec<(String, String)> {
         .iter()
         .map(|v| {
             let label = match v {
-                Visibility::Public => "Public: listed on my portfolio",
-                Visibility::Unlisted => "Unlisted: only people with the link",
-                Visibility::Private => "Private: only me",
+                Visibility::Public => "On your public portfolio",
+                Visibility::Unlisted => "Only people with the link",
+                Visibility::Private => "Not on your portfolio",
             };
             (v.as_str().to_owned(), tr(lang, label).to_owned())
         })
@@ -85,6 +85,18 @@ pub struct ClaimView {
     pub signin_url: String,
     pub signup_url: String,
     pub json_url: String,
+    /// The credential page's absolute URL, to copy and share.
+    pub page_url: String,
+    /// LinkedIn's add-to-profile and post links (tracked `/s/{award}/…`), when the badge's
+    /// status allows promoting it.
+    pub linkedin_profile_url: Option<String>,
+    pub linkedin_post_url: Option<String>,
+    /// The copy-to-clipboard script.
+    pub script_href: Option<String>,
+    /// In the viewer's backpack: `public`, `unlisted` or `private`.
+    pub visibility: Option<String>,
+    /// Where the one-click "show on my portfolio" form posts.
+    pub visibility_action: String,
     pub error: Option<String>,
 }
 
@@ -124,6 +136,11 @@ pub struct ProgressRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaitingRow {
     pub id: String,
+    /// The achievement's name, its image and its issuer.
+    pub name: String,
+    pub image_url: Option<String>,
+    pub issuer_name: String,
+    pub issuer_url: String,
     pub sent_to: String,
     pub issued_on: String,
     pub credential_url: String,

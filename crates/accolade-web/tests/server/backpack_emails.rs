@@ -134,7 +134,22 @@ fn flow(app: Arc<App>, http: &Http) {
     let page = ada.get("/backpack");
     let waiting = format!("/backpack/waiting/{}", award.id);
     assert!(page.body.contains(&waiting), "{}", page.body);
-    assert!(page.body.contains("Badges waiting for you"));
+    assert!(page.body.contains("Badges waiting for you (1)"));
+    // It is named (badge and issuer) and comes first, above the badges and the settings.
+    let at = |needle: &str| {
+        page.body
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {}", page.body))
+    };
+    let named = at("Badges waiting for you (1)");
+    assert!(named < at("id=\"badges-title\""), "waiting badges first");
+    assert!(named < at("id=\"portfolio-title\"") && named < at("id=\"emails-title\""));
+    let card = &page.body[named..at("id=\"badges-title\"")];
+    assert!(card.contains("Night Shift Lead"), "{card}");
+    assert!(card.contains(&format!("/credentials/{}", award.id)));
+    assert!(card.contains("sent to ada.work@example.com"));
+    assert!(card.contains(&waiting));
+    assert!(card.contains("Acme Academy"), "the issuer is named");
     let (mut eve, _) = sign_up(http, "Eve", "eve@example.com");
     let eve_csrf = hidden_csrf(&eve.get("/backpack").body);
     let stolen = eve.post(&waiting, &[("csrf", &eve_csrf)]);

@@ -86,6 +86,21 @@ fn flow(app: Arc<App>, http: &Http) {
     );
     assert_eq!(page.header("x-robots-tag"), Some("noindex"));
     assert!(page.body.contains("no account needed"));
+    assert!(page.body.contains("Congratulations, Ada &lt;L&gt;!"));
+    // The link to share is the full address, ready to copy, and LinkedIn takes it at once.
+    let absolute = format!("{}/credentials/{}", super::PUBLIC, award.id);
+    assert!(
+        page.body
+            .contains(&format!("value=\"{absolute}\" readonly")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("data-copy=\"claim-url\""));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/s/{}/linkedin-profile\"", award.id))
+    );
+    assert!(page.body.contains("Add to LinkedIn profile"));
     let signup_link = format!("/signup?next=/claim/{token}");
     assert!(page.body.contains(&signup_link), "{}", page.body);
     assert_eq!(visitor.get("/claim/not-a-real-token").status, 404);
@@ -127,21 +142,32 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(forged.status, 403);
     let claimed = ada.post(&claim, &[("csrf", &csrf)]);
     assert_eq!(claimed.status, 303, "{}", claimed.body);
-    assert_eq!(location(&claimed), "/backpack?notice=claimed");
-    let backpack = ada.get("/backpack?notice=claimed");
+    // Back on the badge: congratulations, and one click puts it on the portfolio.
+    assert_eq!(location(&claimed), claim);
+    let mine = ada.get(&claim);
+    assert!(
+        mine.body
+            .contains("Congratulations! This badge is in your backpack."),
+        "{}",
+        mine.body
+    );
+    assert!(mine.body.contains("It is not on your portfolio yet."));
+    let vis = format!("/backpack/badges/{}/visibility", award.id);
+    assert!(mine.body.contains(&format!("action=\"{vis}\"")));
+    assert!(
+        mine.body
+            .contains("<input type=\"hidden\" name=\"visibility\" value=\"public\">")
+    );
+    assert!(mine.body.contains("so an employer can always check it"));
+    let backpack = ada.get("/backpack");
     assert_eq!(backpack.status, 200);
     assert!(backpack.body.contains("Safety &quot;First&quot; &lt;b&gt;"));
-    assert!(backpack.body.contains("The badge is in your backpack"));
     assert!(
         backpack
             .body
-            .contains("<option value=\"private\" selected>")
+            .contains("<option value=\"private\" selected>Not on your portfolio</option>")
     );
-    assert!(
-        ada.get(&claim)
-            .body
-            .contains("This badge is in your backpack")
-    );
+    assert!(!backpack.body.contains("only me"), "no promise of privacy");
 
     // A hostile `next` is ignored.
     let mut eve = Browser::new(http);
@@ -194,10 +220,20 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(public.get(&badge_link).status, 404);
     assert_eq!(public.get("/u/nobody-here").status, 404);
 
-    // Public: listed. Unlisted: its link only.
-    let vis = format!("/backpack/badges/{}/visibility", award.id);
+    // Public (the claim page's one click): listed. Unlisted: its link only.
     let set = ada.post(&vis, &[("csrf", &csrf), ("visibility", "public")]);
     assert_eq!(set.status, 303);
+    assert_eq!(location(&set), "/backpack?notice=public");
+    assert!(
+        ada.get("/backpack?notice=public")
+            .body
+            .contains("The badge is on your public portfolio.")
+    );
+    assert!(
+        ada.get(&claim)
+            .body
+            .contains("It is on your public portfolio.")
+    );
     let portfolio = public.get("/u/ada");
     assert!(
         portfolio

@@ -74,8 +74,9 @@ fn notice_words(lang: Lang, key: &str) -> Option<String> {
     let words = match key {
         "claimed" => tr(
             lang,
-            "The badge is in your backpack. It is private until you choose otherwise.",
+            "The badge is in your backpack. It is not on your portfolio until you choose to show it.",
         ),
+        "public" => tr(lang, "The badge is on your public portfolio."),
         "saved" => tr(lang, "Saved."),
         "sent" => tr(lang, "A verification link is on its way to that address."),
         "verified" => tr(
@@ -120,7 +121,7 @@ async fn view(
     let backpack = app.backpack(&user.user).await?;
     let handle = app.handle_of(&user.user).await?;
     let portfolio = handle.as_ref().map(|h| format!("/u/{h}"));
-    let waiting = app.waiting_badges(&user.user).await?;
+    let waiting = app.waiting_badges_named(&user.user).await?;
     let emails = app.earner_emails(&user.user).await?;
     let pathways = pathways::progress_views(app, &user.user).await?;
     let imported = pathways::imported_rows(app, &user.user).await?;
@@ -188,11 +189,15 @@ async fn view(
         imported,
         waiting: waiting
             .iter()
-            .map(|a| WaitingRow {
-                id: a.id.to_string(),
-                sent_to: a.recipient_email.as_str().to_owned(),
-                issued_on: format_date(lang, a.issued_at),
-                credential_url: format!("/credentials/{}", a.id),
+            .map(|w| WaitingRow {
+                id: w.award.id.to_string(),
+                name: w.achievement.name.clone(),
+                image_url: w.achievement.image_id.map(|i| format!("/images/{i}")),
+                issuer_name: w.org.name.clone(),
+                issuer_url: format!("/issuers/{}", w.org.slug),
+                sent_to: w.award.recipient_email.as_str().to_owned(),
+                issued_on: format_date(lang, w.award.issued_at),
+                credential_url: format!("/credentials/{}", w.award.id),
             })
             .collect(),
         emails: emails
@@ -275,9 +280,14 @@ pub async fn visibility(
         let v = parse_visibility(&f.visibility)?;
         app.set_badge_visibility(&Actor::user(&user.user), &user.user, award_id(&id)?, v)
             .await
+            .map(|()| v)
     }
     .await;
-    done(&app, &user, lang, result, "saved").await
+    let notice = match result {
+        Ok(Visibility::Public) => "public",
+        _ => "saved",
+    };
+    done(&app, &user, lang, result.map(|_| ()), notice).await
 }
 
 pub async fn add_waiting(

@@ -11,6 +11,7 @@ use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::earners::{BackpackBadge, BadgeSource, ClaimState};
 use accolade_app::i18n::{Lang, tr_with};
+use accolade_app::sharing::ShareChannel;
 use accolade_core::Actor;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -46,11 +47,19 @@ async fn render(
         issued_at: seen.award.issued_at,
         valid_until: seen.award.valid_until,
         state: seen.award_state,
-        visibility: accolade_core::Visibility::Private,
+        visibility: seen
+            .visibility
+            .unwrap_or(accolade_core::Visibility::Private),
         credential_path: format!("/credentials/{}", seen.award.id),
         org_id: Some(seen.org.id),
     };
     let path = format!("/claim/{token}");
+    let standing = app.effective_status(&seen.award);
+    let promote = |channel: ShareChannel| {
+        standing
+            .allows(channel)
+            .then(|| format!("/s/{}/{}", seen.award.id, channel.as_str()))
+    };
     let view = ClaimView {
         layout: Layout::new(
             texts.name.to_owned(),
@@ -73,6 +82,12 @@ async fn render(
         signin_url: with_next("/signin", &path),
         signup_url: with_next("/signup", &path),
         json_url: format!("/credentials/{}.json", seen.award.id),
+        page_url: app.urls().credential(seen.award.id),
+        linkedin_profile_url: promote(ShareChannel::LinkedinProfile),
+        linkedin_post_url: promote(ShareChannel::Linkedin),
+        script_href: crate::script_href("share.js"),
+        visibility: seen.visibility.map(|v| v.as_str().to_owned()),
+        visibility_action: format!("/backpack/badges/{}/visibility", seen.award.id),
         error,
     };
     let mut res = html(crate::claim(&view), status);
@@ -116,7 +131,8 @@ pub async fn submit(
         .await
     {
         Ok(_) => {
-            let mut res = Redirect::to("/backpack?notice=claimed").into_response();
+            // Back to the badge, which now offers to show it on the portfolio.
+            let mut res = Redirect::to(&path).into_response();
             res.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             res

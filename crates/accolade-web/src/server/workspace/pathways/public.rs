@@ -68,7 +68,10 @@ pub async fn page(
         progress: mine.as_ref().map(PathwayProgressView::of),
     };
     Ok(match crate::pathway_page(&view) {
-        Ok(h) => axum::response::Html(h).into_response(),
+        Ok(h) => crate::server::viewer::personal(
+            axum::response::Html(h).into_response(),
+            view.layout.user.as_ref(),
+        ),
         Err(e) => {
             eprintln!("template error: {e}");
             WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
