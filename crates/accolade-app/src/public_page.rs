@@ -198,20 +198,38 @@ impl App {
                 return Ok(PageLookup::Kept(page));
             }
         }
+        Ok(PageLookup::Render(Box::new(
+            self.fresh_page_inputs(id).await?,
+        )))
+    }
+
+    /// What a credential page is rendered from, checked now: for a page that is not kept
+    /// (its owner's, with the owner's tools).
+    pub async fn fresh_page_inputs(self: &Arc<Self>, id: AwardId) -> AppResult<PageInputs> {
+        let now = self.now();
         let award = self.award_by_id(id).await?;
         let links = self.award_links(id).await?;
         let stamp = AwardStanding::of(&award, links);
         let report = self
             .verify(award.credential.clone().into_bytes(), None)
             .await;
-        Ok(PageLookup::Render(Box::new(PageInputs {
+        Ok(PageInputs {
             award,
             links,
             report,
             checked_at: now,
             stamp,
             verified_at: now,
-        })))
+        })
+    }
+
+    /// Whether the award is in `user`'s backpack (claimed by them).
+    pub async fn owns_award(&self, user: accolade_core::UserId, id: AwardId) -> AppResult<bool> {
+        Ok(self
+            .store
+            .owner_of(id)
+            .await?
+            .is_some_and(|o| o.user_id == user))
     }
 
     /// Keeps a page rendered from `inputs` and returns it, ready to send.

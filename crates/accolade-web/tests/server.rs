@@ -20,6 +20,8 @@ use std::sync::Arc;
 mod accounts;
 #[path = "server/achievements.rs"]
 mod achievements;
+#[path = "server/award_delivery.rs"]
+mod award_delivery;
 #[path = "server/awards.rs"]
 mod awards;
 #[path = "server/backpack_emails.rs"]

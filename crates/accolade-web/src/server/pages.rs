@@ -155,11 +155,28 @@ pub async fn credential(
             award.credential.clone(),
         ));
     }
+    // The badge's owner gets the page with their share tools, made for them and never
+    // kept: the kept page, which everyone else gets, is the public one.
+    if let Some(user) = super::workspace::current(&app, &headers).await?
+        && app.owns_award(user.user.id, award_id).await?
+    {
+        let inputs = app.fresh_page_inputs(award_id).await?;
+        let html = render_credential(&app, &inputs, lang, true).map_err(|e| {
+            eprintln!("template error: {e}");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        })?;
+        let mut res = Html(html).into_response();
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        return Ok(res);
+    }
     let variant = lang.tag();
     let page = match app.credential_page(award_id, variant).await? {
         PageLookup::Kept(page) => page,
         PageLookup::Render(inputs) => {
-            let html = render_credential(&app, &inputs, lang).map_err(|e| {
+            let html = render_credential(&app, &inputs, lang, false).map_err(|e| {
                 eprintln!("template error: {e}");
                 WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
             })?;
@@ -209,6 +226,7 @@ fn render_credential(
     app: &App,
     inputs: &PageInputs,
     lang: Lang,
+    owner: bool,
 ) -> Result<String, crate::RenderError> {
     let award = &inputs.award;
     let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
@@ -228,7 +246,7 @@ fn render_credential(
         .links
         .renewed_by
         .map(|id| format!("/credentials/{id}"));
-    super::share::decorate(app, award, &mut view);
+    super::share::decorate(app, award, &mut view, owner);
     crate::credential(&view)
 }
 
@@ -276,6 +294,7 @@ fn credential_view(
         .map(|_| format!("/issuers/{}", issuer_slug(app, credential)))
         .unwrap_or_default();
     let description = text(achievement, "description").unwrap_or_default();
+    let language = text(achievement, "inLanguage").or_else(|| text(credential, "inLanguage"));
     let (page_title, page_description) = preview_texts(
         lang,
         &app.effective_status(award),
@@ -306,7 +325,10 @@ fn credential_view(
         alignments,
         credits,
         evidence: crate::views::evidence_of(credential),
-        language: text(achievement, "inLanguage").or_else(|| text(credential, "inLanguage")),
+        language_name: language
+            .as_deref()
+            .map(|tag| accolade_app::i18n::language_name(lang, tag)),
+        language,
         results: crate::views::results_of(credential),
         status,
         status_reason: award.status_reason.clone(),

@@ -188,6 +188,7 @@ pub fn credential(status: Status) -> CredentialView {
             narrative: Some("Led the **tabletop** exercise.".to_owned()),
         }],
         language: None,
+        language_name: None,
         results: vec![crate::views::ResultView {
             label: "Final grade".to_owned(),
             value: "Distinction".to_owned(),

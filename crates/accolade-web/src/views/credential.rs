@@ -37,6 +37,8 @@ pub struct CredentialView {
     pub evidence: Vec<EvidenceView>,
     /// The language of the achievement's texts (`inLanguage`), e.g. `de`.
     pub language: Option<String>,
+    /// That language's name for people, in the page's language ("German", "Deutsch").
+    pub language_name: Option<String>,
     /// The issuer's custom fields and their values for this award.
     pub results: Vec<ResultView>,
     pub status: Status,
