@@ -160,6 +160,11 @@ impl Http {
 }
 
 async fn start(store: Store) -> (Arc<App>, u16) {
+    start_with_clock(store, Arc::new(SystemClock)).await
+}
+
+/// The server on a clock the test sets.
+async fn start_with_clock(store: Store, clock: Arc<dyn accolade_core::Clock>) -> (Arc<App>, u16) {
     let config = AppConfig {
         public_url: PublicUrl::parse(PUBLIC).unwrap(),
         fetch_policy: FetchPolicy::default(),
@@ -167,7 +172,7 @@ async fn start(store: Store) -> (Arc<App>, u16) {
     };
     let app = Arc::new(App::new(
         store,
-        Arc::new(SystemClock),
+        clock,
         config,
         Some(MasterKey::generate().unwrap()),
     ));

@@ -6,10 +6,11 @@
 //! both are in the audit log.
 
 use super::accounts::{create_org, location, sign_up};
-use super::{Browser, Http, PUBLIC, hidden_csrf, start};
+use super::{Browser, Http, PUBLIC, hidden_csrf, start_with_clock};
 use accolade_app::{App, NewAchievement, NewAward};
-use accolade_core::{Actor, ExpiryPolicy};
+use accolade_core::{Actor, ExpiryPolicy, FixedClock};
 use std::sync::Arc;
+use time::Duration;
 
 /// The claim link shown on the page (its token).
 fn shown_claim_token(body: &str) -> Option<String> {
@@ -31,7 +32,7 @@ fn in_history(body: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("{needle} is not in the history: {}", &body[history..]))
 }
 
-fn flow(app: Arc<App>, http: &Http) {
+fn flow(app: Arc<App>, clock: Arc<FixedClock>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
     let (mut ada, csrf) = sign_up(http, "Ada Owner", "ada@delivery.example");
     let slug = create_org(&mut ada, &csrf, "Delivery College");
@@ -81,7 +82,9 @@ fn flow(app: Arc<App>, http: &Http) {
     );
 
     // The email job runs without a mail server: the message is kept unsent.
+    clock.advance(Duration::minutes(1));
     rt.block_on(app.run_jobs("test", 10)).unwrap();
+    clock.advance(Duration::minutes(1));
     // Someone views the public page.
     let mut visitor = Browser::new(http);
     assert_eq!(
@@ -89,6 +92,7 @@ fn flow(app: Arc<App>, http: &Http) {
         200
     );
     rt.block_on(app.flush_events());
+    clock.advance(Duration::minutes(1));
 
     let page = ada.get(&page_url);
     assert_eq!(page.status, 200);
@@ -116,10 +120,15 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(badge_mails, 2);
     let page = ada.get(&format!("{page_url}?done=resent"));
     assert!(page.body.contains("The badge email was queued again"));
-    assert!(in_history(&page.body, "Email sent again") > in_history(&page.body, "Viewed"));
+    let history = &page.body[page.body.find("history-title").unwrap_or(0)..];
+    assert!(
+        in_history(&page.body, "Email sent again") > in_history(&page.body, "Viewed"),
+        "{history}"
+    );
     assert!(in_history(&page.body, "Badge email queued") > 0);
 
     // Copy claim link: a fresh link, shown once, that claims the badge.
+    clock.advance(Duration::minutes(1));
     let made = ada.post(&format!("{page_url}/claim-link"), &[("csrf", &csrf)]);
     assert_eq!(made.status, 200, "{}", made.body);
     assert!(made.body.contains("shown only this once"));
@@ -132,6 +141,7 @@ fn flow(app: Arc<App>, http: &Http) {
     let (mut grace, _) = sign_up(http, "Grace Hopper", "grace.hopper@example.com");
     let claim = format!("/claim/{token}");
     let csrf = hidden_csrf(&grace.get(&claim).body);
+    clock.advance(Duration::minutes(1));
     let claimed = grace.post(&claim, &[("csrf", &csrf)]);
     assert_eq!(claimed.status, 303, "{}", claimed.body);
     let page = ada.get(&page_url);
@@ -153,9 +163,12 @@ async fn award_delivery_on_sqlite() {
         .await
         .unwrap()
         .into_parts();
-    let (app, port) = start(store).await;
+    let clock = Arc::new(FixedClock::new(
+        time::OffsetDateTime::from_unix_timestamp(1_796_000_000).unwrap(),
+    ));
+    let (app, port) = start_with_clock(store, clock.clone()).await;
     let http = Http::new(port);
-    tokio::task::block_in_place(|| flow(app, &http));
+    tokio::task::block_in_place(|| flow(app, clock, &http));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -164,7 +177,10 @@ async fn award_delivery_on_postgres() {
         return;
     };
     let (store, _guard) = t.into_parts();
-    let (app, port) = start(store).await;
+    let clock = Arc::new(FixedClock::new(
+        time::OffsetDateTime::from_unix_timestamp(1_796_000_000).unwrap(),
+    ));
+    let (app, port) = start_with_clock(store, clock.clone()).await;
     let http = Http::new(port);
-    tokio::task::block_in_place(|| flow(app, &http));
+    tokio::task::block_in_place(|| flow(app, clock, &http));
 }
