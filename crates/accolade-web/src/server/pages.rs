@@ -307,6 +307,7 @@ fn credential_view(
             .with_lang(lang)
             .with_canonical_url(urls.credential(award.id)),
         credential_id: urls.credential(award.id),
+        credential_id_parts: crate::views::wrap_points(&urls.credential(award.id)),
         credential_url: format!("/credentials/{}", award.id),
         verify_url: urls.credential(award.id),
         achievement_name: name.clone(),
