@@ -612,3 +612,26 @@ impl<'a> Browser<'a> {
         Http::reply(res)
     }
 }
+
+/// The claim token in the award's badge email (no SMTP here: read from the outbox).
+async fn claim_token(app: &App, award: &accolade_core::Award) -> String {
+    let mails = app.outbox(Some(award.org_id), 500).await.unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.award_id == Some(award.id) && m.template == "badge_issued")
+        .expect("the badge email");
+    let prefix = format!("{PUBLIC}/claim/");
+    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
+    mail.body_text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Claims an award into the account `b` is signed in to, with a claim link's token.
+fn claim_with(b: &mut Browser<'_>, token: &str) {
+    let claim = format!("/claim/{token}");
+    let csrf = hidden_csrf(&b.get(&claim).body);
+    let done = b.post(&claim, &[("csrf", &csrf)]);
+    assert_eq!(done.status, 303, "{}", done.body);
+}

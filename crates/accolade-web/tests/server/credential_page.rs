@@ -5,27 +5,11 @@
 //! language with dates, not timestamps; the German credential's certificate PDF is in German.
 
 use super::accounts::sign_up;
-use super::{Http, PUBLIC, hidden_csrf, start};
+use super::{Http, claim_token, claim_with, start};
 use accolade_app::{App, NewAchievement, NewAward, NewOrganization, NewTranslation};
 use accolade_core::Actor;
 use std::io::Read;
 use std::sync::Arc;
-
-/// The claim token in the award's badge email.
-fn claim_token(app: &App, award: &accolade_core::Award) -> String {
-    let rt = tokio::runtime::Handle::current();
-    let mails = rt.block_on(app.outbox(Some(award.org_id), 100)).unwrap();
-    let mail = mails
-        .iter()
-        .find(|m| m.award_id == Some(award.id))
-        .expect("the badge email");
-    let prefix = format!("{PUBLIC}/claim/");
-    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
 
 /// A page in a language, with no cookies.
 fn anonymous(http: &Http, path: &str, lang: &str) -> (String, Option<String>) {
@@ -146,11 +130,9 @@ fn flow(app: Arc<App>, http: &Http) {
     assert!(list.contains("Gültig seit"), "{list}");
 
     // The owner, signed in, gets the tools, on a page that is not kept…
-    let token = claim_token(&app, &award);
+    let token = rt.block_on(claim_token(&app, &award));
     let (mut lena, _) = sign_up(http, "Lena Schmidt", "lena.schmidt@example.com");
-    let claim = format!("/claim/{token}");
-    let csrf = hidden_csrf(&lena.get(&claim).body);
-    assert_eq!(lena.post(&claim, &[("csrf", &csrf)]).status, 303);
+    claim_with(&mut lena, &token);
     let own = lena.get(&path);
     assert_eq!(own.status, 200);
     assert!(own.body.contains("share-buttons") && own.body.contains("share-embed"));
