@@ -166,6 +166,14 @@ fn history_row(e: TimelineEntry) -> HistoryRow {
     }
 }
 
+/// What the page says above its details: what was just done, and a claim link just made
+/// (shown this once).
+#[derive(Debug, Default)]
+struct Said {
+    notice: Option<String>,
+    claim_link: Option<String>,
+}
+
 /// What the re-issue form shows when it is not echoing a submission.
 struct Submitted {
     email: String,
@@ -179,10 +187,10 @@ async fn detail_page(
     org: &Organization,
     role: Role,
     award: &Award,
-    notice: Option<String>,
+    said: Said,
     error: Option<(StatusCode, String, Option<Submitted>)>,
-    claim_link: Option<String>,
 ) -> Result<Response, WebError> {
+    let Said { notice, claim_link } = said;
     let slug = org.slug.to_string();
     let achievement = app.achievement(award.achievement_id).await?;
     let links = app.award_links(award.id).await?;
@@ -294,8 +302,10 @@ pub async fn page(
             &org,
             role,
             &award,
-            done_notice(q.done.as_deref()),
-            None,
+            Said {
+                notice: done_notice(q.done.as_deref()),
+                claim_link: None,
+            },
             None,
         )
         .await
@@ -352,7 +362,7 @@ pub async fn change_status(
                 Some(status) => {
                     let award = app.award_by_id(award.id).await?;
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error, None).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -393,7 +403,7 @@ pub async fn reissue(
                         language: f.language,
                     };
                     let error = Some((status, e.message(), Some(submitted)));
-                    detail_page(&app, &user, &org, role, &award, None, error, None).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -421,7 +431,7 @@ pub async fn renew(
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error, None).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -458,7 +468,7 @@ pub async fn resend(
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error, None).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -489,12 +499,16 @@ pub async fn claim_link(
                     "A new claim link was made. Copy it now: it is shown only this once."
                         .to_owned(),
                 );
-                detail_page(&app, &user, &org, role, &award, notice, None, Some(link)).await
+                let said = Said {
+                    notice,
+                    claim_link: Some(link),
+                };
+                detail_page(&app, &user, &org, role, &award, said, None).await
             }
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error, None).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
