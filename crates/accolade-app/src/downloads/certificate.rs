@@ -219,7 +219,10 @@ impl Certificate {
         let title = tr(lang, "Certificate of achievement");
         let eyebrow = match self.achievement_type.as_str() {
             "Badge" | "Achievement" | "" => title.to_owned(),
-            kind => format!("{kind} · {title}"),
+            kind => format!(
+                "{} · {title}",
+                crate::i18n::achievement_type_name(lang, kind)
+            ),
         };
         centred(
             &mut surface,

@@ -41,3 +41,38 @@ mod tests {
         assert_eq!(language_name(Lang::En, "tlh"), "tlh");
     }
 }
+
+/// An Open Badges achievement type ("CertificateOfCompletion") in words, in `lang`:
+/// "Certificate of completion" (or its translation when the catalogs have one).
+pub fn achievement_type_name(lang: Lang, raw: &str) -> String {
+    let mut words = String::new();
+    for (i, c) in raw.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+            words.extend(c.to_lowercase());
+        } else {
+            words.push(c);
+        }
+    }
+    let words = words.replace("Micro credential", "Micro-credential");
+    tr(lang, &words).to_owned()
+}
+
+#[cfg(test)]
+mod type_tests {
+    use super::*;
+
+    #[test]
+    fn types_read_as_words() {
+        assert_eq!(
+            achievement_type_name(Lang::En, "CertificateOfCompletion"),
+            "Certificate of completion"
+        );
+        assert_eq!(achievement_type_name(Lang::De, "Certificate"), "Zertifikat");
+        assert_eq!(achievement_type_name(Lang::Fr, "Course"), "Cours");
+        assert_eq!(
+            achievement_type_name(Lang::Es, "ResearchDoctorate"),
+            "Research doctorate"
+        );
+    }
+}

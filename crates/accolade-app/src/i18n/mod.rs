@@ -13,7 +13,7 @@ mod languages;
 pub use catalog::{CATALOGS, CatalogError, catalog_problems, fill, lookup, tr, tr_with};
 pub use dates::{format_date, format_datetime, month_name};
 pub use issued::{IssuedTexts, credential_language, issued_texts};
-pub use languages::language_name;
+pub use languages::{achievement_type_name, language_name};
 
 use serde::{Serialize, Serializer};
 use std::fmt;

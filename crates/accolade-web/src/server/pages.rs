@@ -311,7 +311,10 @@ fn credential_view(
         credential_url: format!("/credentials/{}", award.id),
         verify_url: urls.credential(award.id),
         achievement_name: name.clone(),
-        achievement_type: text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
+        achievement_type: accolade_app::i18n::achievement_type_name(
+            lang,
+            &text(achievement, "achievementType").unwrap_or_else(|| "Badge".into()),
+        ),
         description,
         image_url,
         image_alt: tr_with(lang, "{name} badge", &[("name", &name)]),

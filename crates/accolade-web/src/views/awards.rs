@@ -117,6 +117,8 @@ pub struct AwardDetailView {
     pub mail_unconfigured: bool,
     /// A claim link just made, shown this once.
     pub claim_link: Option<String>,
+    /// How long a claim link works.
+    pub claim_link_days: i64,
     /// The copy-to-clipboard script, with the claim link.
     pub copy_script: Option<String>,
 }

@@ -34,8 +34,10 @@ impl CheckView {
     /// as the verifier wrote it. Timestamps read as dates either way.
     pub fn in_lang(lang: Lang, check: &Check) -> Self {
         let dates = timestamps(&check.message);
-        let message = translated(lang, check, &dates)
-            .unwrap_or_else(|| sentence(&readable_dates(lang, &check.message)));
+        let message = translated(lang, check, &dates).unwrap_or_else(|| {
+            let text = sentence(&readable_dates(lang, &check.message));
+            tr(lang, &text).to_owned()
+        });
         Self::new(label(check.check), check.outcome, message)
     }
 }

@@ -279,6 +279,7 @@ async fn detail_page(
             .then(|| crate::assets::script_href("share.js"))
             .flatten(),
         claim_link,
+        claim_link_days: accolade_app::earners::CLAIM_LIFETIME.whole_days(),
     };
     Ok(html(crate::award_detail(&view), status))
 }
