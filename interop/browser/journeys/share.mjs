@@ -15,6 +15,13 @@ export async function shareAndEmbed(ctx) {
   const link = await page.$eval('#share-url', (i) => i.value);
   check(link.endsWith(`/credentials/${id}`), `the page's link to share is ${link}`);
   const name = await page.$eval('#badge-name', (h) => h.textContent.trim());
+  // The verification sits under the badge's texts, so neither column runs on alone: the
+  // page was 3,457 px tall at 1280 px with a long sidebar beside an empty column, now ~2,100.
+  const viewport = page.viewport();
+  await page.setViewport({ width: 1280, height: 800 });
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport) await page.setViewport(viewport);
+  check(tall < 2600, `the credential page is ${tall} px tall at 1280 px`);
 
   // An old "Add to profile" link (from the badge email) no longer leads to LinkedIn.
   const res = await fetch(new URL(`/s/${id}/linkedin-profile`, ctx.base), { redirect: 'manual' });
