@@ -223,6 +223,15 @@ impl App {
         })
     }
 
+    /// Whether the award is in `user`'s backpack (claimed by them).
+    pub async fn owns_award(&self, user: accolade_core::UserId, id: AwardId) -> AppResult<bool> {
+        Ok(self
+            .store
+            .owner_of(id)
+            .await?
+            .is_some_and(|o| o.user_id == user))
+    }
+
     /// Keeps a page rendered from `inputs` and returns it, ready to send.
     pub fn keep_credential_page(
         &self,

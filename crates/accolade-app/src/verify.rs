@@ -137,8 +137,25 @@ impl App {
         let mut opts = VerifyOptions::new(&fetch, self.clock());
         opts.resolve.http_for_loopback = self.config().http_for_loopback;
         opts.recipient = recipient;
-        let report = verify::verify_bytes(input, &opts);
+        let mut report = verify::verify_bytes(input, &opts);
+        self.show_own_scheme(&mut report);
         self.with_own_status(&runtime, report)
+    }
+
+    /// did:web always resolves over https, so on an instance served over plain http (a
+    /// local or test setup) the checks would name an https address that does not answer:
+    /// they name the instance's own address instead, which is where the key was read.
+    fn show_own_scheme(&self, report: &mut Report) {
+        let base = self.urls().base();
+        let Some(rest) = base.strip_prefix("http://") else {
+            return;
+        };
+        let as_resolved = format!("https://{rest}");
+        for check in &mut report.checks {
+            if check.message.contains(&as_resolved) {
+                check.message = check.message.replace(&as_resolved, base);
+            }
+        }
     }
 
     /// The limit on verifying documents from outside.

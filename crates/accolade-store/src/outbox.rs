@@ -92,6 +92,11 @@ impl Store {
         on_backend!(self.enqueue_emails(emails))
     }
 
+    /// The messages about one award, oldest first (at most 200).
+    pub async fn award_outbox(&self, award: AwardId) -> Result<Vec<OutboxMessage>, StoreError> {
+        on_backend!(self.award_outbox(award))
+    }
+
     pub async fn outbox_message(&self, id: OutboxId) -> Result<Option<OutboxMessage>, StoreError> {
         on_backend!(self.outbox_message(id))
     }

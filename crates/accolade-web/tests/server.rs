@@ -20,12 +20,16 @@ use std::sync::Arc;
 mod accounts;
 #[path = "server/achievements.rs"]
 mod achievements;
+#[path = "server/award_delivery.rs"]
+mod award_delivery;
 #[path = "server/awards.rs"]
 mod awards;
 #[path = "server/backpack_emails.rs"]
 mod backpack_emails;
 #[path = "server/bulk_issue.rs"]
 mod bulk_issue;
+#[path = "server/credential_page.rs"]
+mod credential_page;
 #[path = "server/designer.rs"]
 mod designer;
 #[path = "server/downloads.rs"]
@@ -162,6 +166,11 @@ impl Http {
 }
 
 async fn start(store: Store) -> (Arc<App>, u16) {
+    start_with_clock(store, Arc::new(SystemClock)).await
+}
+
+/// The server on a clock the test sets.
+async fn start_with_clock(store: Store, clock: Arc<dyn accolade_core::Clock>) -> (Arc<App>, u16) {
     let config = AppConfig {
         public_url: PublicUrl::parse(PUBLIC).unwrap(),
         fetch_policy: FetchPolicy::default(),
@@ -169,7 +178,7 @@ async fn start(store: Store) -> (Arc<App>, u16) {
     };
     let app = Arc::new(App::new(
         store,
-        Arc::new(SystemClock),
+        clock,
         config,
         Some(MasterKey::generate().unwrap()),
     ));
@@ -606,4 +615,27 @@ impl<'a> Browser<'a> {
         self.absorb(&res);
         Http::reply(res)
     }
+}
+
+/// The claim token in the award's badge email (no SMTP here: read from the outbox).
+async fn claim_token(app: &App, award: &accolade_core::Award) -> String {
+    let mails = app.outbox(Some(award.org_id), 500).await.unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.award_id == Some(award.id) && m.template == "badge_issued")
+        .expect("the badge email");
+    let prefix = format!("{PUBLIC}/claim/");
+    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
+    mail.body_text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Claims an award into the account `b` is signed in to, with a claim link's token.
+fn claim_with(b: &mut Browser<'_>, token: &str) {
+    let claim = format!("/claim/{token}");
+    let csrf = hidden_csrf(&b.get(&claim).body);
+    let done = b.post(&claim, &[("csrf", &csrf)]);
+    assert_eq!(done.status, 303, "{}", done.body);
 }

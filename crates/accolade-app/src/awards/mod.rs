@@ -3,15 +3,20 @@
 //! export the list as CSV and revoke many at once.
 
 mod bulk_revoke;
+mod delivery;
 mod export;
 mod reissue;
+mod timeline;
 
+pub use accolade_store::OutboxState;
 pub use bulk_revoke::{
     BulkRevokeOutcome, BulkRevokePlan, MAX_BULK_REVOKE, NotRevocable, award_ref,
     award_refs_from_csv,
 };
+pub use delivery::DeliveryHelp;
 pub use export::{AwardExport, EXPORT_HEADER};
 pub use reissue::Correction;
+pub use timeline::{TimelineEntry, TimelineWhat};
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, AwardStatus, AwardSummary, OrgId};

@@ -3,6 +3,7 @@
 //! verification page. Drawn with krilla; the badge is the PNG rendering the other downloads
 //! use (so one SVG renderer serves everything), the text is set in the bundled font.
 
+use crate::i18n::{Lang, tr, tr_with};
 use crate::{AppError, AppResult};
 use krilla::Document;
 use krilla::color::rgb;
@@ -45,6 +46,8 @@ pub(super) struct Certificate {
     /// For a badge that is no longer valid: the word ("REVOKED") and a line with the date
     /// and reason, printed in red across the top.
     pub status: Option<(&'static str, String)>,
+    /// The language the certificate's own words are in: the credential's.
+    pub lang: Lang,
 }
 
 fn internal(what: &str) -> AppError {
@@ -150,7 +153,13 @@ fn qr(surface: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> AppRes
 
 /// A red band across the top with the status word, and the date and reason under it: a
 /// print of a badge that is no longer valid must not pass for a valid one.
-fn status_band(surface: &mut Surface<'_>, font: &Font, word: &str, detail: &str) -> AppResult<()> {
+fn status_band(
+    surface: &mut Surface<'_>,
+    font: &Font,
+    lang: Lang,
+    word: &str,
+    detail: &str,
+) -> AppResult<()> {
     let band = Rect::from_xywh(36.0, 40.0, WIDTH - 72.0, 40.0).ok_or_else(|| internal("band"))?;
     let mut pb = PathBuilder::new();
     pb.push_rect(band);
@@ -164,7 +173,10 @@ fn status_band(surface: &mut Surface<'_>, font: &Font, word: &str, detail: &str)
     centred(
         surface,
         font,
-        &format!("{word} · THIS CREDENTIAL IS NOT VALID"),
+        &format!(
+            "{word} · {}",
+            tr(lang, "This credential is not valid").to_uppercase()
+        ),
         full,
         68.0,
         21.0,
@@ -187,7 +199,7 @@ impl Certificate {
 
         frame(&mut surface)?;
         if let Some((word, detail)) = &self.status {
-            status_band(&mut surface, &font, word, detail)?;
+            status_band(&mut surface, &font, self.lang, word, detail)?;
         }
 
         // The badge on the left, the texts centred on the right.
@@ -203,9 +215,14 @@ impl Certificate {
             centre: 565.0,
             width: 430.0,
         };
+        let lang = self.lang;
+        let title = tr(lang, "Certificate of achievement");
         let eyebrow = match self.achievement_type.as_str() {
-            "Badge" | "Achievement" | "" => "Certificate of achievement".to_owned(),
-            kind => format!("{kind} · Certificate of achievement"),
+            "Badge" | "Achievement" | "" => title.to_owned(),
+            kind => format!(
+                "{} · {title}",
+                crate::i18n::achievement_type_label(lang, kind)
+            ),
         };
         centred(
             &mut surface,
@@ -225,24 +242,29 @@ impl Certificate {
             30.0,
             NAVY,
         );
-        centred(&mut surface, &font, "awarded to", col, 232.0, 12.0, MUTED);
+        let awarded_to = tr(lang, "awarded to");
+        centred(&mut surface, &font, awarded_to, col, 232.0, 12.0, MUTED);
         let recipient = self
             .recipient
             .as_deref()
-            .unwrap_or("a verified email holder");
+            .unwrap_or_else(|| tr(lang, "a verified email holder"));
         centred(&mut surface, &font, recipient, col, 275.0, 26.0, INK);
         centred(
             &mut surface,
             &font,
-            &format!("by {}", self.issuer),
+            &tr_with(lang, "by {issuer}", &[("issuer", &self.issuer)]),
             col,
             318.0,
             14.0,
             INK,
         );
+        let issued = tr_with(lang, "Issued {date}", &[("date", &self.issued_on)]);
         let dates = match &self.expires_on {
-            Some(e) => format!("Issued {} · Valid until {e}", self.issued_on),
-            None => format!("Issued {}", self.issued_on),
+            Some(e) => format!(
+                "{issued} · {}",
+                tr_with(lang, "Valid until {date}", &[("date", e)])
+            ),
+            None => issued,
         };
         centred(&mut surface, &font, &dates, col, 356.0, 12.0, MUTED);
 
@@ -260,7 +282,7 @@ impl Certificate {
             Point::from_xy(60.0, HEIGHT - 92.0),
             font.clone(),
             10.0,
-            "Verify this credential at",
+            tr(lang, "Verify this credential at"),
             false,
             TextDirection::Auto,
         );

@@ -100,6 +100,10 @@ impl App {
                 let artwork = self.artwork(&credential).await?;
                 let achievement = &credential["credentialSubject"]["achievement"];
                 let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                let lang = crate::i18n::Lang::from_tag_or_default(
+                    crate::i18n::credential_language(&award.credential),
+                );
+                let date = |t| crate::i18n::format_date(lang, t);
                 let mut certificate = certificate::Certificate {
                     achievement: text(&achievement["name"]),
                     achievement_type: achievement["achievementType"]
@@ -108,11 +112,12 @@ impl App {
                         .to_owned(),
                     recipient: award.recipient_name.clone(),
                     issuer: text(&credential["issuer"]["name"]),
-                    issued_on: long_date(award.issued_at),
-                    expires_on: award.valid_until.map(long_date),
+                    issued_on: date(award.issued_at),
+                    expires_on: award.valid_until.map(date),
                     url: self.urls().credential(award.id),
                     badge_png: Vec::new(),
                     status: None,
+                    lang,
                 };
                 // A badge that is no longer valid prints as such, with the date and reason.
                 let status = self.effective_status(&award);

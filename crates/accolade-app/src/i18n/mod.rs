@@ -8,11 +8,13 @@
 mod catalog;
 mod dates;
 mod issued;
+mod languages;
 mod types;
 
 pub use catalog::{CATALOGS, CatalogError, catalog_problems, fill, lookup, tr, tr_with};
 pub use dates::{format_date, format_datetime, month_name};
 pub use issued::{IssuedTexts, credential_language, issued_texts};
+pub use languages::language_name;
 pub use types::{ACHIEVEMENT_TYPES, achievement_type_label};
 
 use serde::{Serialize, Serializer};

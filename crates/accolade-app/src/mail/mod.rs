@@ -6,7 +6,7 @@
 mod account_templates;
 mod language;
 pub(crate) mod linkedin;
-mod queue;
+pub(crate) mod queue;
 mod reminder;
 pub(crate) mod templates;
 

@@ -5,6 +5,7 @@
 mod collections;
 
 use super::Backend;
+use super::audit::insert_audits_on;
 use super::awards::{AWARD_COLUMNS, SUMMARY_COLUMNS, award_from_row, summary_from_row};
 use super::codec::{RowReader, micros, opt_micros};
 use super::outbox::enqueue_emails_on;
@@ -15,8 +16,8 @@ use crate::outbox::QueuedEmail;
 use crate::store::on_backend;
 use crate::{Store, StoreError};
 use accolade_core::{
-    Award, AwardId, AwardSummary, ClaimToken, Collection, CollectionId, EarnerEmail, Email, Handle,
-    Ownership, UserId, Visibility,
+    AuditEvent, Award, AwardId, AwardSummary, ClaimToken, Collection, CollectionId, EarnerEmail,
+    Email, Handle, Ownership, UserId, Visibility,
 };
 use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Type};
 use time::OffsetDateTime;
@@ -151,6 +152,18 @@ const OWNERSHIP_COLUMNS: &str = "b.award_id AS b_award_id, b.user_id AS b_user_i
      b.visibility AS b_visibility, b.claimed_at AS b_claimed_at";
 
 sql_impl! {
+    pub async fn add_claim_token(
+        &self,
+        token: &ClaimToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_claim_tokens_on::<DB>(&mut tx, std::slice::from_ref(token)).await?;
+        insert_audits_on::<DB>(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn enqueue_badge_emails(
         &self,
         emails: &[QueuedEmail],
@@ -476,6 +489,16 @@ sql_impl! {
 }
 
 impl Store {
+    /// Stores one more claim link for an award (a link the issuer hands over themselves)
+    /// with its audit entry, in one transaction.
+    pub async fn add_claim_token(
+        &self,
+        token: &ClaimToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        on_backend!(self.add_claim_token(token, audit))
+    }
+
     /// Queues badge emails with their claim tokens in one transaction; a token is stored
     /// only with a new email of its award (an email queued before is skipped, and so is its
     /// token).

@@ -8,7 +8,7 @@ use crate::StoreError;
 use crate::error::insert_error;
 use crate::jobs::Enqueued;
 use crate::outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
-use accolade_core::{OrgId, OutboxId};
+use accolade_core::{AwardId, OrgId, OutboxId};
 use sqlx::{ColumnIndex, Decode, Encode, IntoArguments, Type};
 
 macro_rules! select_outbox {
@@ -31,6 +31,16 @@ sql_impl! {
         let results = enqueue_emails_on::<DB>(&mut tx, emails).await?;
         tx.commit().await?;
         Ok(results)
+    }
+
+    pub async fn award_outbox(&self, award: AwardId) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = sqlx::query(select_outbox!(
+            "WHERE award_id = $1 ORDER BY created_at, id LIMIT 200"
+        ))
+        .bind(award.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row::<DB>).collect()
     }
 
     pub async fn outbox_message(&self, id: OutboxId) -> Result<Option<OutboxMessage>, StoreError> {

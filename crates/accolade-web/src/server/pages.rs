@@ -166,27 +166,37 @@ pub async fn credential(
             award.credential.clone(),
         ));
     }
-    // A signed-in visitor gets a page of their own, with their header; the kept pages
-    // are for anonymous visitors only and never carry anyone's header.
-    if let Some(user) = viewer(&app, &headers).await {
+    // A signed-in visitor gets a page made for them, with their header, never kept; the
+    // badge's owner also gets their share tools (and their views are not counted). The kept
+    // pages are for anonymous visitors only: the public page, with no one's header or tools.
+    if let Some(signed_in) = super::workspace::current(&app, &headers).await? {
+        let owner = app.owns_award(signed_in.user.id, award_id).await?;
+        let user = super::workspace::nav(&signed_in);
         let inputs = app.credential_page_inputs(award_id).await?;
-        let html = render_credential(&app, &inputs, lang, Some(user.clone())).map_err(|e| {
+        let html = render_credential(&app, &inputs, lang, user.clone(), owner).map_err(|e| {
             eprintln!("template error: {e}");
             WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
         })?;
-        app.record_event(
-            award_id,
-            accolade_app::analytics::EventKind::View,
-            "",
-            visitor.client(),
+        if !owner {
+            app.record_event(
+                award_id,
+                accolade_app::analytics::EventKind::View,
+                "",
+                visitor.client(),
+            );
+        }
+        let mut res = Html(html).into_response();
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
         );
-        return Ok(personal(Html(html).into_response(), Some(&user)));
+        return Ok(res);
     }
     let variant = lang.tag();
     let page = match app.credential_page(award_id, variant).await? {
         PageLookup::Kept(page) => page,
         PageLookup::Render(inputs) => {
-            let html = render_credential(&app, &inputs, lang, None).map_err(|e| {
+            let html = render_credential(&app, &inputs, lang, None, false).map_err(|e| {
                 eprintln!("template error: {e}");
                 WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
             })?;
@@ -237,6 +247,7 @@ fn render_credential(
     inputs: &PageInputs,
     lang: Lang,
     user: Option<UserNav>,
+    owner: bool,
 ) -> Result<String, crate::RenderError> {
     let award = &inputs.award;
     let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
@@ -256,7 +267,7 @@ fn render_credential(
         .links
         .renewed_by
         .map(|id| format!("/credentials/{id}"));
-    super::share::decorate(app, award, &mut view);
+    super::share::decorate(app, award, &mut view, owner);
     view.layout.user = user;
     crate::credential(&view)
 }
@@ -305,6 +316,7 @@ fn credential_view(
         .map(|_| format!("/issuers/{}", issuer_slug(app, credential)))
         .unwrap_or_default();
     let description = text(achievement, "description").unwrap_or_default();
+    let language = text(achievement, "inLanguage").or_else(|| text(credential, "inLanguage"));
     let (page_title, page_description) = preview_texts(
         lang,
         &app.effective_status(award),
@@ -317,6 +329,7 @@ fn credential_view(
             .with_lang(lang)
             .with_canonical_url(urls.credential(award.id)),
         credential_id: urls.credential(award.id),
+        credential_id_parts: crate::views::wrap_points(&urls.credential(award.id)),
         credential_url: format!("/credentials/{}", award.id),
         verify_url: urls.credential(award.id),
         achievement_name: name.clone(),
@@ -338,7 +351,10 @@ fn credential_view(
         alignments,
         credits,
         evidence: crate::views::evidence_of(credential),
-        language: text(achievement, "inLanguage").or_else(|| text(credential, "inLanguage")),
+        language_name: language
+            .as_deref()
+            .map(|tag| accolade_app::i18n::language_name(lang, tag)),
+        language,
         results: crate::views::results_of(credential),
         status,
         status_reason: award.status_reason.clone(),

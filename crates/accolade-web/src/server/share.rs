@@ -57,8 +57,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     }
 }
 
-/// The credential page's share panel and preview image.
-pub(crate) fn decorate(app: &App, award: &Award, view: &mut CredentialView) {
+/// The credential page's share panel (the owner's tools only for `owner`) and preview image.
+pub(crate) fn decorate(app: &App, award: &Award, view: &mut CredentialView, owner: bool) {
     let card = app.share_card(award);
     let base = app.urls().credential(award.id);
     let base = base
@@ -83,6 +83,9 @@ pub(crate) fn decorate(app: &App, award: &Award, view: &mut CredentialView) {
         },
         script_href("share.js"),
     ));
+    if let Some(share) = &mut view.share {
+        share.owner = owner;
+    }
 }
 
 fn not_found() -> WebError {

@@ -129,6 +129,10 @@ pub fn credential(status: Status) -> CredentialView {
     CredentialView {
         layout: layout("Data Safety Practitioner").with_og_image(badge_image()),
         credential_id: format!("urn:uuid:{}", "0b7e52c4-6f1d-4c8e-9d43-1a2b3c4d5e6f"),
+        credential_id_parts: vec![format!(
+            "urn:uuid:{}",
+            "0b7e52c4-6f1d-4c8e-9d43-1a2b3c4d5e6f"
+        )],
         credential_url: CREDENTIAL_URL.to_owned(),
         verify_url: CREDENTIAL_URL.to_owned(),
         achievement_name: "Data Safety Practitioner".to_owned(),
@@ -188,6 +192,7 @@ pub fn credential(status: Status) -> CredentialView {
             narrative: Some("Led the **tabletop** exercise.".to_owned()),
         }],
         language: None,
+        language_name: None,
         results: vec![crate::views::ResultView {
             label: "Final grade".to_owned(),
             value: "Distinction".to_owned(),

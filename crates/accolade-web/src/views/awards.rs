@@ -111,6 +111,16 @@ pub struct AwardDetailView {
     pub error: Option<String>,
     /// What happened to the credential: views, verifications, shares…
     pub totals: super::TotalsView,
+    /// Offer "resend email" and "copy claim link" (mail is not reaching the earner).
+    pub offer_delivery: bool,
+    /// Why they are offered: no mail server (`true`) or a failed email.
+    pub mail_unconfigured: bool,
+    /// A claim link just made, shown this once.
+    pub claim_link: Option<String>,
+    /// How long a claim link works.
+    pub claim_link_days: i64,
+    /// The copy-to-clipboard script, with the claim link.
+    pub copy_script: Option<String>,
 }
 
 /// An input that will not be revoked, and why.

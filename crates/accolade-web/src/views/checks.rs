@@ -1,4 +1,4 @@
-use accolade_app::i18n::{Lang, tr_with};
+use accolade_app::i18n::{Lang, format_date, tr, tr_with};
 use accolade_credentials::verify::{Check, CheckKind, Outcome, Report, Verdict};
 use serde::Serialize;
 
@@ -27,6 +27,88 @@ impl From<&Check> for CheckView {
     fn from(check: &Check) -> Self {
         Self::new(label(check.check), check.outcome, sentence(&check.message))
     }
+}
+
+impl CheckView {
+    /// The check in `lang`: its common outcomes in the page's words; any other explanation
+    /// as the verifier wrote it. Timestamps read as dates either way.
+    pub fn in_lang(lang: Lang, check: &Check) -> Self {
+        let dates = timestamps(&check.message);
+        let message = translated(lang, check, &dates).unwrap_or_else(|| {
+            let text = sentence(&readable_dates(lang, &check.message));
+            tr(lang, &text).to_owned()
+        });
+        Self::new(label(check.check), check.outcome, message)
+    }
+}
+
+/// A passed check's sentence in `lang` (English has the verifier's own, more specific words).
+fn translated(lang: Lang, check: &Check, dates: &[String]) -> Option<String> {
+    if lang == Lang::En || check.outcome != Outcome::Passed {
+        return None;
+    }
+    let text = match check.check {
+        CheckKind::Parse => "The credential could be read.",
+        CheckKind::Context => {
+            "It uses the standard Verifiable Credentials and Open Badges vocabularies."
+        }
+        CheckKind::Shape => "It is a well-formed Open Badges credential.",
+        CheckKind::Proof => {
+            "The signature matches the content exactly: nothing was changed after signing."
+        }
+        CheckKind::Key => "The signing key was found where the credential says it is published.",
+        CheckKind::IssuerKey => "The signing key belongs to the issuer.",
+        CheckKind::ValidityPeriod => {
+            let date = |i: usize| {
+                dates
+                    .get(i)
+                    .and_then(|raw| parse_time(raw))
+                    .map(|at| format_date(lang, at))
+            };
+            return Some(match (date(0), date(1)) {
+                (Some(from), Some(until)) => tr_with(
+                    lang,
+                    "Valid from {from} until {until}.",
+                    &[("from", &from), ("until", &until)],
+                ),
+                (Some(from), None) => tr_with(
+                    lang,
+                    "Valid since {from}, with no expiry.",
+                    &[("from", &from)],
+                ),
+                _ => tr(lang, "It is within its validity period.").to_owned(),
+            });
+        }
+        CheckKind::Status => "The issuer has not revoked or suspended it.",
+        CheckKind::Recipient => "It was issued to the recipient given.",
+    };
+    Some(tr(lang, text).to_owned())
+}
+
+fn parse_time(raw: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// The RFC 3339 timestamps in a message, in order.
+fn timestamps(message: &str) -> Vec<String> {
+    message
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | ';'))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| w.len() >= 20 && parse_time(w).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The message with its timestamps written as dates ("2026-12-07T19:30:00Z" → "7 December
+/// 2026").
+fn readable_dates(lang: Lang, message: &str) -> String {
+    let mut out = message.to_owned();
+    for raw in timestamps(message) {
+        if let Some(at) = parse_time(&raw) {
+            out = out.replace(&raw, &format_date(lang, at));
+        }
+    }
+    out
 }
 
 /// The verifier's messages are clauses ("the signature matches…"); the panel shows them as
@@ -74,13 +156,17 @@ impl VerificationView {
         Self::from_report_in(Lang::En, report, checked_at)
     }
 
-    /// The panel with its summary in `lang` (check labels are translated by the template;
-    /// the verifier's own explanations stay in English).
+    /// The panel in `lang` (check labels are translated by the template; explanations the
+    /// catalogs do not have stay as the verifier wrote them).
     pub fn from_report_in(lang: Lang, report: &Report, checked_at: impl Into<String>) -> Self {
         Self {
             summary: summary(lang, report),
             checked_at: checked_at.into(),
-            checks: report.checks.iter().map(CheckView::from).collect(),
+            checks: report
+                .checks
+                .iter()
+                .map(|c| CheckView::in_lang(lang, c))
+                .collect(),
         }
     }
 }

@@ -9,6 +9,8 @@ pub struct CredentialView {
     pub layout: Layout,
     /// The credential's `id`; shown as text.
     pub credential_id: String,
+    /// The id cut after each `/`, where the page lets a long id wrap.
+    pub credential_id_parts: Vec<String>,
     /// The page's URL without extension; `{credential_url}.json` is the download.
     pub credential_url: String,
     /// The credential's absolute URL, which `/verify?url=` checks independently.
@@ -37,6 +39,8 @@ pub struct CredentialView {
     pub evidence: Vec<EvidenceView>,
     /// The language of the achievement's texts (`inLanguage`), e.g. `de`.
     pub language: Option<String>,
+    /// That language's name for people, in the page's language ("German", "Deutsch").
+    pub language_name: Option<String>,
     /// The issuer's custom fields and their values for this award.
     pub results: Vec<ResultView>,
     pub status: Status,
@@ -137,4 +141,9 @@ pub fn evidence_of(credential: &Value) -> Vec<EvidenceView> {
             }
         })
         .collect()
+}
+
+/// `text` cut after each `/` (the pieces joined give it back): where a URL may wrap.
+pub fn wrap_points(text: &str) -> Vec<String> {
+    text.split_inclusive('/').map(str::to_owned).collect()
 }

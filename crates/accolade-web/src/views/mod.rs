@@ -40,7 +40,7 @@ pub use awards::{
 };
 pub use checks::{CHECK_KINDS, CheckView, VerificationView, label as check_label};
 pub use credential::{
-    AlignmentView, CredentialView, EvidenceView, ResultView, evidence_of, results_of,
+    AlignmentView, CredentialView, EvidenceView, ResultView, evidence_of, results_of, wrap_points,
 };
 pub use designer::{DesignRow, DesignerView, SavedDesignView};
 pub use downloads::{DownloadLink, DownloadsView};

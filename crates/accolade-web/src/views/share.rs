@@ -26,6 +26,9 @@ pub struct ShareView {
     /// Why there is no add-to-profile and no posts: the badge is revoked, suspended or
     /// expired (English; the template translates it).
     pub withheld: Option<&'static str>,
+    /// The badge's owner, signed in: the share buttons, snippets and QR code. Everyone
+    /// else sees the page's link only.
+    pub owner: bool,
 }
 
 /// A share button.
@@ -113,6 +116,7 @@ impl ShareView {
             qr_file_name: format!("credential-{}-qr.svg", s.award_id),
             script_href,
             withheld,
+            owner: false,
         }
     }
 }

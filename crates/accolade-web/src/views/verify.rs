@@ -91,7 +91,11 @@ impl ReportView {
                 .map(str::to_owned)
             }),
             image_url: achievement.and_then(inline_image),
-            checks: report.checks.iter().map(CheckView::from).collect(),
+            checks: report
+                .checks
+                .iter()
+                .map(|c| CheckView::in_lang(lang, c))
+                .collect(),
             checked_at: checked_at.into(),
             credential_json: report
                 .credential

@@ -4,7 +4,7 @@
 //! by any site, escaping hostile text and showing the status live (revoked, expired); the
 //! QR code; the preview images of credentials and issuers.
 
-use super::{Browser, Http, Reply, hidden_csrf, start};
+use super::{Browser, Http, Reply, claim_token, claim_with, hidden_csrf, start};
 use accolade_app::analytics::EventTotals;
 use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
 use accolade_core::{AchievementId, Actor, Award, Email, ExpiryPolicy, Membership, OrgId, Role};
@@ -122,8 +122,23 @@ async fn story(store: Store) {
     let id = award.id.to_string();
     let page_url = format!("{}/credentials/{id}", super::PUBLIC);
 
-    // The page: share panel, preview tags with absolute URLs, still not frameable.
-    let page = get(&http, &format!("/credentials/{id}"));
+    // Anyone: the page's link to share, none of the owner's tools.
+    let public = get(&http, &format!("/credentials/{id}"));
+    assert_eq!(public.status, 200, "{}", public.body);
+    assert!(public.body.contains(&format!(r#"value="{page_url}""#)));
+    for tool in [
+        "/linkedin-profile\"",
+        "share-embed",
+        "share-signature",
+        "/qr.svg\"",
+    ] {
+        assert!(!public.body.contains(tool), "{tool} on the public page");
+    }
+    // The owner, signed in: share panel, preview tags with absolute URLs, still not
+    // frameable.
+    let (mut owner, _) = super::accounts::sign_up(&http, "Ada Lovelace", "ada.l@example.com");
+    claim_with(&mut owner, &claim_token(&app, &award).await);
+    let page = owner.get(&format!("/credentials/{id}"));
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(page.header("x-frame-options"), Some("DENY"));
     for expected in [

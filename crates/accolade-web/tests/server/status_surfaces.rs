@@ -6,7 +6,7 @@
 //! badge is valid again on all of them at once (new ETags). Also "Verify elsewhere", which
 //! must lead to a verdict on the genuine badge.
 
-use super::{Http, Reply, start};
+use super::{Browser, Http, Reply, claim_token, claim_with, start};
 use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
 use accolade_core::{AchievementId, Actor, Award, ExpiryPolicy};
 use accolade_store::Store;
@@ -244,7 +244,10 @@ async fn issue(app: &App, achievement: AchievementId, days_ago: i64) -> Award {
 
 /// What every surface shows of one award, for comparison before and after a change.
 struct Surfaces {
+    /// The page as anyone sees it (kept, with a tag).
     page: Reply,
+    /// The page as the badge's owner sees it, with the share tools.
+    owner: Reply,
     page_etag: String,
     og: Bytes,
     signature: Bytes,
@@ -253,10 +256,14 @@ struct Surfaces {
     verified: Reply,
 }
 
-fn surfaces(http: &Http, award: &Award) -> Surfaces {
+fn surfaces(http: &Http, owner: &mut Browser<'_>, award: &Award) -> Surfaces {
     let id = award.id;
     let page = get(http, &format!("/credentials/{id}"));
     assert_eq!(page.status, 200, "{}", page.body);
+    // Share buttons are the owner's tools: nobody else is offered them.
+    assert!(!page.body.contains(&format!("/s/{id}/")), "{}", page.body);
+    let owner = owner.get(&format!("/credentials/{id}"));
+    assert_eq!(owner.status, 200, "{}", owner.body);
     let page_etag = page.header("etag").unwrap().to_owned();
     let og = get_bytes(http, &format!("/credentials/{id}/og.png"), None);
     assert_eq!(og.status, 200);
@@ -270,6 +277,7 @@ fn surfaces(http: &Http, award: &Award) -> Surfaces {
     assert_eq!(verified.status, 200);
     Surfaces {
         page,
+        owner,
         page_etag,
         og,
         signature,
@@ -293,13 +301,13 @@ fn assert_valid(http: &Http, award: &Award, s: &Surfaces) {
     )));
     for channel in ["linkedin-profile", "linkedin", "x", "facebook", "email"] {
         assert!(
-            s.page
+            s.owner
                 .body
                 .contains(&format!(r#"href="/s/{id}/{channel}""#)),
             "{channel} missing"
         );
     }
-    assert!(!s.page.body.contains("share-withheld"));
+    assert!(!s.owner.body.contains("share-withheld"));
     assert!(
         s.embed.body.contains(r#"data-status="active">Verified<"#),
         "{}",
@@ -365,14 +373,14 @@ fn assert_marked(http: &Http, award: &Award, s: &Surfaces, state: &str, reason: 
     // The share panel: no add-to-profile, no posts; the reason why; email and link stay.
     for channel in ["linkedin-profile", "linkedin", "x", "facebook"] {
         assert!(
-            !s.page
+            !s.owner
                 .body
                 .contains(&format!(r#"href="/s/{id}/{channel}""#)),
             "{channel} offered for a {state} badge"
         );
     }
-    assert!(s.page.body.contains(&format!(r#"href="/s/{id}/email""#)));
-    assert!(s.page.body.contains(r#"class="share-withheld""#));
+    assert!(s.owner.body.contains(&format!(r#"href="/s/{id}/email""#)));
+    assert!(s.owner.body.contains(r#"class="share-withheld""#));
     // The tracked links no longer lead to LinkedIn, X or Facebook, but to the page.
     for channel in ["linkedin-profile", "linkedin", "x", "facebook"] {
         let to = get_bytes(http, &format!("/s/{id}/{channel}"), None);
@@ -638,8 +646,12 @@ async fn every_surface(w: &World) {
     let suspended = issue(app, w.yearly, 0).await;
     let revoked = issue(app, w.yearly, 0).await;
     let expired = issue(app, w.monthly, 60).await;
+    let (mut sam, _) = super::accounts::sign_up(http, "Sam Sailor", "sam.sailor@example.com");
+    for award in [&suspended, &revoked, &expired] {
+        claim_with(&mut sam, &claim_token(app, award).await);
+    }
 
-    let before = surfaces(http, &suspended);
+    let before = surfaces(http, &mut sam, &suspended);
     assert_valid(http, &suspended, &before);
     let og_tag = before.og.etag.clone();
 
@@ -650,7 +662,7 @@ async fn every_surface(w: &World) {
         .await
         .unwrap();
 
-    let s = surfaces(http, &suspended);
+    let s = surfaces(http, &mut sam, &suspended);
     assert_ne!(s.page_etag, before.page_etag);
     assert_ne!(s.og.etag, og_tag);
     assert_ne!(s.signature.etag, before.signature.etag);
@@ -666,14 +678,14 @@ async fn every_surface(w: &World) {
     );
     assert_marked(http, &suspended, &s, "suspended", Some("Under review"));
 
-    let r = surfaces(http, &revoked);
+    let r = surfaces(http, &mut sam, &revoked);
     assert_marked(http, &revoked, &r, "revoked", Some("Issued in error"));
 
-    let e = surfaces(http, &expired);
+    let e = surfaces(http, &mut sam, &expired);
     assert_marked(http, &expired, &e, "expired", None);
 
     app.reinstate(&Actor::system(), suspended.id).await.unwrap();
-    let after = surfaces(http, &suspended);
+    let after = surfaces(http, &mut sam, &suspended);
     assert_ne!(after.page_etag, s.page_etag);
     assert_ne!(after.og.etag, s.og.etag);
     assert_ne!(after.signature.etag, s.signature.etag);

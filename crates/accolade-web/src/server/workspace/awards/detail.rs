@@ -9,7 +9,8 @@ use crate::views::{AwardDetailView, HistoryRow, Layout, RelatedView};
 use crate::{format_date, format_datetime};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
-use accolade_app::awards::Correction;
+use accolade_app::awards::OutboxState;
+use accolade_app::awards::{Correction, TimelineEntry, TimelineWhat};
 use accolade_core::{Actor, Award, Organization, Role};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -52,6 +53,7 @@ fn done_notice(key: Option<&str>) -> Option<String> {
         "reinstated" => "The credential was reinstated and verifies again.",
         "reissued" => "This corrected credential replaces the old one, which is now revoked.",
         "renewed" => "This renewal was issued; the old credential stays valid until it expires.",
+        "resent" => "The badge email was queued again, with a new claim link.",
         _ => return None,
     };
     Some(text.to_owned())
@@ -66,9 +68,110 @@ fn action_words(action: &str) -> String {
         "award.reinstate" => "Reinstated",
         "award.reissue" => "Issued as a correction",
         "award.renew" => "Renewed",
+        "award.resend_email" => "Email sent again",
+        "award.claim_link" => "Claim link made",
         other => other,
     }
     .to_owned()
+}
+
+/// How the history names an email and its delivery.
+fn email_words(template: &str, state: OutboxState) -> String {
+    let what = match template {
+        "badge_issued" => "Badge email",
+        "revocation" => "Revocation email",
+        "expiry_reminder" => "Expiry reminder email",
+        _ => "Email",
+    };
+    let fate = match state {
+        OutboxState::Queued => "queued",
+        OutboxState::Sent => "sent",
+        OutboxState::Unsent => "not sent: no mail server is set up",
+        OutboxState::Failed => "failed",
+    };
+    format!("{what} {fate}")
+}
+
+/// How the history names analytics events: one event, or a rolled-up day's count.
+fn event_words(kind: &str, channel: &str, count: i64, daily: bool) -> String {
+    let what = match kind {
+        "view" => "Viewed",
+        "verification" => "Verified",
+        "share" => "Shared",
+        "download" => "Downloaded",
+        "linkedin_add" => "Added to LinkedIn",
+        "embed_impression" => "Shown embedded",
+        other => other,
+    };
+    let via = match (kind, channel) {
+        (_, "") => String::new(),
+        ("download", format) => format!(" as {format}"),
+        ("share", to) => format!(" to {to}"),
+        _ => String::new(),
+    };
+    match (daily, count) {
+        (false, _) => format!("{what}{via}"),
+        (true, 1) => format!("{what}{via} once that day"),
+        (true, n) => format!("{what}{via} {n} times that day"),
+    }
+}
+
+fn history_row(e: TimelineEntry) -> HistoryRow {
+    match e.what {
+        TimelineWhat::Action {
+            action,
+            actor,
+            detail,
+        } => HistoryRow {
+            when: format_datetime(e.at),
+            who: actor,
+            what: action_words(&action),
+            detail,
+        },
+        TimelineWhat::Email {
+            template,
+            to,
+            state,
+            error,
+        } => HistoryRow {
+            when: format_datetime(e.at),
+            who: String::new(),
+            what: email_words(&template, state),
+            detail: match (state, error) {
+                (OutboxState::Failed, Some(error)) => format!("to {to}: {error}"),
+                _ => format!("to {to}"),
+            },
+        },
+        TimelineWhat::Claimed => HistoryRow {
+            when: format_datetime(e.at),
+            who: String::new(),
+            what: "Claimed by the earner".to_owned(),
+            detail: String::new(),
+        },
+        TimelineWhat::Events {
+            kind,
+            channel,
+            count,
+            daily,
+        } => HistoryRow {
+            when: if daily {
+                format_date(e.at)
+            } else {
+                format_datetime(e.at)
+            },
+            who: String::new(),
+            what: event_words(&kind, &channel, count, daily),
+            detail: String::new(),
+        },
+    }
+}
+
+/// What the page says above its details: what was just done, and a claim link just made
+/// (shown this once).
+#[derive(Debug, Default)]
+struct Said {
+    notice: Option<String>,
+    claim_link: Option<String>,
 }
 
 /// What the re-issue form shows when it is not echoing a submission.
@@ -84,9 +187,10 @@ async fn detail_page(
     org: &Organization,
     role: Role,
     award: &Award,
-    notice: Option<String>,
+    said: Said,
     error: Option<(StatusCode, String, Option<Submitted>)>,
 ) -> Result<Response, WebError> {
+    let Said { notice, claim_link } = said;
     let slug = org.slug.to_string();
     let achievement = app.achievement(award.achievement_id).await?;
     let links = app.award_links(award.id).await?;
@@ -108,16 +212,12 @@ async fn detail_page(
     })
     .collect();
     let history = app
-        .award_history(award)
+        .award_timeline(award)
         .await?
         .into_iter()
-        .map(|e| HistoryRow {
-            when: format_datetime(e.at),
-            who: e.actor.label,
-            what: action_words(&e.action),
-            detail: e.detail,
-        })
+        .map(history_row)
         .collect();
+    let delivery = app.delivery_help(award).await?;
     let reminders = app
         .reminders_sent(award.id)
         .await?
@@ -172,6 +272,14 @@ async fn detail_page(
         notice,
         error: message,
         totals: crate::views::TotalsView::new(Some(&app.award_totals(award.id).await?)),
+        offer_delivery: issuer && delivery.offer,
+        mail_unconfigured: delivery.mail_unconfigured,
+        copy_script: claim_link
+            .is_some()
+            .then(|| crate::assets::script_href("share.js"))
+            .flatten(),
+        claim_link,
+        claim_link_days: accolade_app::earners::CLAIM_LIFETIME.whole_days(),
     };
     Ok(html(crate::award_detail(&view), status))
 }
@@ -195,7 +303,10 @@ pub async fn page(
             &org,
             role,
             &award,
-            done_notice(q.done.as_deref()),
+            Said {
+                notice: done_notice(q.done.as_deref()),
+                claim_link: None,
+            },
             None,
         )
         .await
@@ -252,7 +363,7 @@ pub async fn change_status(
                 Some(status) => {
                     let award = app.award_by_id(award.id).await?;
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -293,7 +404,7 @@ pub async fn reissue(
                         language: f.language,
                     };
                     let error = Some((status, e.message(), Some(submitted)));
-                    detail_page(&app, &user, &org, role, &award, None, error).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },
@@ -321,7 +432,84 @@ pub async fn renew(
             Err(e) => match refusal(&e) {
                 Some(status) => {
                     let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, None, error).await
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
+                }
+                None => Err(e.into()),
+            },
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DeliveryForm {
+    csrf: String,
+}
+
+/// Queues the badge email again (with a new claim link).
+pub async fn resend(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<DeliveryForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        match app
+            .resend_badge_email(&Actor::user(&user.user), &award)
+            .await
+        {
+            Ok(()) => Ok(done(&slug, award.id, "resent")),
+            Err(e) => match refusal(&e) {
+                Some(status) => {
+                    let error = Some((status, e.message(), None));
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
+                }
+                None => Err(e.into()),
+            },
+        }
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Makes a fresh claim link and shows it once, on the award's page (not a redirect: the
+/// link is kept nowhere but in this response).
+pub async fn claim_link(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((slug, id)): Path<(String, String)>,
+    Form(f): Form<DeliveryForm>,
+) -> Response {
+    let user = match require(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let result = async {
+        check_csrf(&user, &f.csrf)?;
+        let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
+        let award = org_award(&app, org.id, &id).await?;
+        match app.new_claim_link(&Actor::user(&user.user), &award).await {
+            Ok(link) => {
+                let notice = Some(
+                    "A new claim link was made. Copy it now: it is shown only this once."
+                        .to_owned(),
+                );
+                let said = Said {
+                    notice,
+                    claim_link: Some(link),
+                };
+                detail_page(&app, &user, &org, role, &award, said, None).await
+            }
+            Err(e) => match refusal(&e) {
+                Some(status) => {
+                    let error = Some((status, e.message(), None));
+                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
                 }
                 None => Err(e.into()),
             },

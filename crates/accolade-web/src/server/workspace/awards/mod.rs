@@ -58,6 +58,14 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/orgs/{slug}/awards/{id}/renew",
             post(detail::renew),
         )
+        .route(
+            "/dashboard/orgs/{slug}/awards/{id}/resend",
+            post(detail::resend),
+        )
+        .route(
+            "/dashboard/orgs/{slug}/awards/{id}/claim-link",
+            post(detail::claim_link),
+        )
 }
 
 /// The workspace page of one award.
