@@ -44,6 +44,7 @@ pub(crate) mod events;
 pub(crate) mod events_daily;
 mod import_chunks;
 mod imports;
+pub(crate) mod insights;
 mod invitations;
 mod jobs;
 mod jwt_keys;
@@ -167,6 +168,11 @@ impl Backend for Sqlite {
             "claim tokens by award",
             include_str!("../../migrations/sqlite/0017_claim_tokens_award.sql"),
         ),
+        (
+            18,
+            "insights",
+            include_str!("../../migrations/sqlite/0018_insights.sql"),
+        ),
     ];
 }
 
@@ -257,6 +263,11 @@ impl Backend for Postgres {
             17,
             "claim tokens by award",
             include_str!("../../migrations/postgres/0017_claim_tokens_award.sql"),
+        ),
+        (
+            18,
+            "insights",
+            include_str!("../../migrations/postgres/0018_insights.sql"),
         ),
     ];
 }
