@@ -7,9 +7,11 @@
 //! the days since the last roll-up, the raw tables, so a page costs the same whatever the
 //! range and however many events there were.
 
+mod csv;
 mod range;
 
 pub use accolade_store::InsightCounts;
+pub use csv::{InsightTable, METRICS, metric_values};
 pub use range::{DateRange, MAX_DAYS, PRESETS, date_number, day_number, number_date};
 
 use crate::{App, AppResult};
