@@ -17,6 +17,7 @@ pub const STYLESHEET: &str = concat!(
     include_str!("../static/css/13-earner.css"),
     include_str!("../static/css/17-languages.css"),
     include_str!("../static/css/18-pathways.css"),
+    include_str!("../static/css/19-insights.css"),
     include_str!("../static/css/05-media.css"),
 );
 

@@ -178,6 +178,7 @@ mod tests {
             }],
             expiring_soon: 2,
             expired: 1,
+            all_badges: vec![],
         }
     }
 

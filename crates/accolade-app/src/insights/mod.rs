@@ -59,6 +59,8 @@ pub struct Insights {
     pub expiring_soon: i64,
     /// Active awards whose validity ended within the range (up to now).
     pub expired: i64,
+    /// Every badge of the organization, by name (for choosing one).
+    pub all_badges: Vec<(AchievementId, String)>,
 }
 
 /// The funnel issued → claimed → shared → viewed of some counts: awards issued, claimed, and
@@ -90,12 +92,14 @@ impl App {
         range: DateRange,
         badge: Option<AchievementId>,
     ) -> AppResult<Insights> {
-        let names: HashMap<AchievementId, String> = self
+        let mut all_badges: Vec<(AchievementId, String)> = self
             .achievements(org)
             .await?
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
+        all_badges.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        let names: HashMap<AchievementId, String> = all_badges.iter().cloned().collect();
         if let Some(b) = badge
             && !names.contains_key(&b)
         {
@@ -203,6 +207,7 @@ impl App {
             badges,
             expiring_soon,
             expired,
+            all_badges,
         })
     }
 }
