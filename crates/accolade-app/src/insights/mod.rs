@@ -98,7 +98,7 @@ impl App {
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
-        all_badges.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        all_badges.sort_by_cached_key(|(_, name)| name.to_lowercase());
         let names: HashMap<AchievementId, String> = all_badges.iter().cloned().collect();
         if let Some(b) = badge
             && !names.contains_key(&b)
