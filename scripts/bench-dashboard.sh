@@ -10,7 +10,8 @@
 #     90 and 365 days of all badges, and the last 365 days of one badge;
 #   - wrk (2 threads, 4 connections, DURATION seconds, default 15) on the 365-day page.
 # It prints p50/p99 per view, the binary, the commit and the load average before and after.
-# A response other than 200 fails the run.
+# A response other than 200 fails the run. With SHOTS=DIR it also saves screenshots of the
+# page at 1280 and 390 px there (needs the browser tests' npm packages and Chromium).
 #   scripts/bench-dashboard.sh [BADGES]   (AWARDS_PER_BADGE=30 REQUESTS=200 DURATION=15)
 set -euo pipefail
 
@@ -212,6 +213,11 @@ results="$(
 BYTES="$(curl -fs -H "Cookie: $COOKIE" "$BASE$PAGE?range=365" | wc -c)"
 wrk -t2 -c4 -d"${SECONDS_EACH}s" --latency -H "Cookie: $COOKIE" "$BASE$PAGE?range=365" > "$WORK/wrk.txt"
 LOAD_AFTER="$(uptime)"
+if [ -n "${SHOTS:-}" ]; then
+  mkdir -p "$SHOTS"
+  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" "$PAGE?range=90" "$SHOTS/insights"
+  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" "$PAGE?range=365&badge=$ONE_BADGE" "$SHOTS/insights-badge"
+fi
 
 echo
 echo "insight dashboard, $BADGES badges × $PER_BADGE awards, a year of daily analytics, SQLite"

@@ -15,6 +15,14 @@ macro_rules! each {
 }
 
 impl Store {
+    /// The organization's badges (achievements) as id and name, by name.
+    pub async fn badge_names(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(AchievementId, String)>, StoreError> {
+        each!(self.badge_names(org))
+    }
+
     /// Days before this one (days since 1970-01-01, UTC) are in the dashboard's roll-ups.
     pub async fn insights_through(&self) -> Result<i64, StoreError> {
         each!(self.insights_through())

@@ -92,12 +92,7 @@ impl App {
         range: DateRange,
         badge: Option<AchievementId>,
     ) -> AppResult<Insights> {
-        let mut all_badges: Vec<(AchievementId, String)> = self
-            .achievements(org)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect();
+        let mut all_badges = self.store.badge_names(org).await?;
         all_badges.sort_by_cached_key(|(_, name)| name.to_lowercase());
         let names: HashMap<AchievementId, String> = all_badges.iter().cloned().collect();
         if let Some(b) = badge

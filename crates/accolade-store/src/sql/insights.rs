@@ -216,6 +216,20 @@ fn placeholders<DB: Backend>(rows: usize, per_row: usize) -> String {
 type Key = (String, String, i64);
 
 sql_impl! {
+    /// The organization's badges (achievements) as id and name, by name.
+    pub async fn badge_names(&self, org: OrgId) -> Result<Vec<(AchievementId, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM achievements WHERE org_id = $1 ORDER BY name, id")
+            .bind(org.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let r = RowReader::new(row, "achievements");
+                Ok((r.parsed("id")?, r.text("name")?))
+            })
+            .collect()
+    }
+
     /// Days before this one (days since 1970-01-01, UTC) are in the dashboard's roll-ups.
     pub async fn insights_through(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT through FROM insights_state WHERE id = 1")
@@ -390,7 +404,8 @@ sql_impl! {
 
     /// The rolled-up counts of each of the organization's badges over `[from, to)` (days):
     /// whole 16-day blocks from insights_blocks and the days at either end from
-    /// insights_days, each badge's rows found by its key. Badges without anything are absent.
+    /// insights_days, each badge's rows found by its key (SQLite keeps a CROSS JOIN's order,
+    /// so it walks the badges and seeks each one's rows). Badges without anything are absent.
     pub async fn insight_badges(
         &self,
         org: OrgId,
@@ -416,20 +431,17 @@ sql_impl! {
             .join(", ");
         let sql = format!(
             "SELECT achievement_id, {sums} FROM (
-                 SELECT x.achievement_id, {cols} FROM achievements c
-                 JOIN insights_blocks x ON x.org_id = c.org_id AND x.achievement_id = c.id
+                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_blocks x
+                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
                      AND x.block >= $2 AND x.block < $3
-                 WHERE c.org_id = $1
                  UNION ALL
-                 SELECT x.achievement_id, {cols} FROM achievements c
-                 JOIN insights_days x ON x.org_id = c.org_id AND x.achievement_id = c.id
+                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_days x
+                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
                      AND x.day >= $4 AND x.day < $5
-                 WHERE c.org_id = $1
                  UNION ALL
-                 SELECT x.achievement_id, {cols} FROM achievements c
-                 JOIN insights_days x ON x.org_id = c.org_id AND x.achievement_id = c.id
+                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_days x
+                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
                      AND x.day >= $6 AND x.day < $7
-                 WHERE c.org_id = $1
              ) t GROUP BY achievement_id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
