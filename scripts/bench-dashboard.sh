@@ -215,8 +215,12 @@ wrk -t2 -c4 -d"${SECONDS_EACH}s" --latency -H "Cookie: $COOKIE" "$BASE$PAGE?rang
 LOAD_AFTER="$(uptime)"
 if [ -n "${SHOTS:-}" ]; then
   mkdir -p "$SHOTS"
-  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" "$PAGE?range=90" "$SHOTS/insights"
-  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" "$PAGE?range=365&badge=$ONE_BADGE" "$SHOTS/insights-badge"
+  # A problem the screenshots show is reported, and does not void the timings.
+  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" "$PAGE?range=90" \
+    "$SHOTS/insights" || echo "screenshot checks failed (above)" >&2
+  node "$ROOT/interop/browser/dashboard-shots.mjs" "$BASE" "$TOKEN" \
+    "$PAGE?range=365&badge=$ONE_BADGE" "$SHOTS/insights-badge" ||
+    echo "screenshot checks failed (above)" >&2
 fi
 
 echo

@@ -40,6 +40,23 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
+/// `40000` as `40k`, `1500000` as `1.5M`: short enough for an axis at any width.
+pub fn compact(n: i64) -> String {
+    let scaled = |div: i64, unit: &str| {
+        if n % div == 0 || n >= 100 * div {
+            format!("{}{unit}", (n + div / 2) / div)
+        } else {
+            format!("{:.1}{unit}", n as f64 / div as f64)
+        }
+    };
+    match n {
+        1_000_000_000.. => scaled(1_000_000_000, "G"),
+        1_000_000.. => scaled(1_000_000, "M"),
+        10_000.. => scaled(1_000, "k"),
+        _ => thousands(n),
+    }
+}
+
 /// The top of a value axis: the smallest of 1, 2, 5 × 10ⁿ (and 4, so quarters stay whole)
 /// at or above `max`; at least 4.
 pub fn axis_top(max: i64) -> i64 {
@@ -80,8 +97,8 @@ pub fn line_chart(
     series: &[LineSeries],
 ) -> String {
     const W: i64 = 640;
-    const H: i64 = 240;
-    const LEFT: i64 = 52;
+    const H: i64 = 230;
+    const LEFT: i64 = 68;
     const RIGHT: i64 = 16;
     const TOP: i64 = 14;
     const BOTTOM: i64 = 30;
@@ -105,9 +122,9 @@ pub fn line_chart(
             "<line class=\"chart-grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
              <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - RIGHT,
-            LEFT - 8,
+            LEFT - 10,
             y + 4.0,
-            thousands(v)
+            compact(v)
         );
     }
     let x_at = |i: usize| -> f64 {
@@ -169,29 +186,27 @@ pub fn line_chart(
     out
 }
 
-/// Horizontal bars, one per row, labelled on the left with the value (and note) at the bar's
-/// end; a chart with no bars says there is nothing to show.
+/// Horizontal bars, one per row: the label on the left and the value (and note) on the
+/// right above each bar, so long names and small screens both fit; a chart with no bars says
+/// there is nothing to show.
 pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     const W: i64 = 560;
-    const LABEL_W: i64 = 176;
-    const ROW: i64 = 34;
-    const VALUE_W: i64 = 132;
-    let height = ROW * (bars.len().max(1) as i64) + 8;
+    const ROW: i64 = 52;
+    let height = ROW * (bars.len().max(1) as i64) + 4;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let bar_room = (W - LABEL_W - VALUE_W) as f64;
     let mut out = String::with_capacity(512 + bars.len() * 260);
     open_svg(&mut out, id, W, height, title, desc);
     if bars.is_empty() {
         let _ = write!(
             out,
-            "<text class=\"chart-empty\" x=\"{}\" y=\"26\" text-anchor=\"middle\">Nothing in this period</text>",
+            "<text class=\"chart-empty\" x=\"{}\" y=\"30\" text-anchor=\"middle\">Nothing in this period</text>",
             W / 2
         );
     }
     for (i, b) in bars.iter().enumerate() {
         let y = 4 + ROW * i as i64;
         let width = if b.value > 0 {
-            (bar_room * b.value as f64 / max as f64).max(2.0)
+            (W as f64 * b.value as f64 / max as f64).max(2.0)
         } else {
             0.0
         };
@@ -207,19 +222,18 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         let _ = write!(
             out,
             "<g class=\"chart-bar-row\"><title>{}: {}</title>\
-             <text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
-             <rect class=\"chart-bar\" x=\"{LABEL_W}\" y=\"{}\" width=\"{width:.1}\" height=\"{}\" rx=\"3\"/>\
-             <text class=\"chart-value\" x=\"{:.1}\" y=\"{}\">{}</text></g>",
+             <text class=\"chart-label\" x=\"0\" y=\"{}\">{}</text>\
+             <text class=\"chart-value\" x=\"{W}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <rect class=\"chart-track\" x=\"0\" y=\"{}\" width=\"{W}\" height=\"16\" rx=\"3\"/>\
+             <rect class=\"chart-bar\" x=\"0\" y=\"{}\" width=\"{width:.1}\" height=\"16\" rx=\"3\"/></g>",
             escape_html(&b.label),
             escape_html(&value),
-            LABEL_W - 10,
-            y + 21,
+            y + 16,
             escape_html(&label),
-            y + 6,
-            ROW - 12,
-            LABEL_W as f64 + width + 8.0,
-            y + 21,
-            escape_html(&value)
+            y + 16,
+            escape_html(&value),
+            y + 26,
+            y + 26,
         );
     }
     out.push_str("</svg>");
@@ -237,6 +251,13 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(-4321), "-4,321");
+        assert_eq!(compact(950), "950");
+        assert_eq!(compact(5000), "5,000");
+        assert_eq!(compact(40_000), "40k");
+        assert_eq!(compact(1_500_000), "1.5M");
+        assert_eq!(compact(20_000_000), "20M");
+        assert_eq!(compact(12_500), "12.5k");
+        assert_eq!(compact(250_000), "250k");
         assert_eq!(axis_top(0), 4);
         assert_eq!(axis_top(3), 4);
         assert_eq!(axis_top(5), 5);
@@ -278,7 +299,7 @@ mod tests {
             .unwrap();
         assert_eq!(points.split(' ').count(), 3);
         // The highest value (3) sits at 3/4 of the axis, whose top is 4.
-        assert!(points.contains(",63.0 "), "{points}");
+        assert!(points.contains(",60.5 "), "{points}");
         for label in ["1 Dec", "2 Dec", "3 Dec"] {
             assert!(svg.contains(&format!(">{label}</text>")));
         }
@@ -308,10 +329,10 @@ mod tests {
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"ch-title\">Shares by channel</title>"));
         assert!(
-            svg.contains("width=\"252.0\""),
+            svg.contains("width=\"560.0\""),
             "the longest bar fills the room"
         );
-        assert!(svg.contains("width=\"126.0\""), "half as long");
+        assert!(svg.contains("width=\"280.0\""), "half as long");
         assert!(svg.contains("width=\"0.0\""));
         assert!(svg.contains(">5 · 50%</text>"));
         assert!(svg.contains("A badge with a very lon…"));
