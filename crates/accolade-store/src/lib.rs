@@ -31,7 +31,7 @@ pub use sql::EarnerImport;
 pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
-pub use sql::insights::{BLOCK_DAYS, InsightCounts, PendingInsights};
+pub use sql::insights::{InsightCounts, PendingInsights};
 pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     may_change,

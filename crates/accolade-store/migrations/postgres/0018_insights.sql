@@ -4,8 +4,9 @@
 -- backpack, made public by their earner ("accepted"), shares, views, verifications,
 -- downloads, LinkedIn adds, embed impressions, and how many awards were shared or viewed for
 -- the first time. `achievement_id` '' holds the whole organization's counts.
--- insights_blocks holds the same per 16-day block, so totals of every badge over a long range
--- add a few rows per badge; insights_channels the shares per channel.
+-- insights_totals holds each badge's running totals (everything up to and including `day`, on
+-- the days it had anything), so its totals over any range are the difference of two rows;
+-- insights_channels holds the shares per channel.
 -- insights_state.through: days before this one (days since 1970-01-01, UTC) are rolled up.
 -- Keep in step with ../sqlite/0018_insights.sql.
 CREATE TABLE insights_days (
@@ -25,11 +26,10 @@ CREATE TABLE insights_days (
     viewed_awards  BIGINT NOT NULL,
     PRIMARY KEY (org_id, achievement_id, day)
 );
-CREATE TABLE insights_blocks (
+CREATE TABLE insights_totals (
     org_id         TEXT NOT NULL,
     achievement_id TEXT NOT NULL,
-    -- day / 16
-    block          BIGINT NOT NULL,
+    day            BIGINT NOT NULL,
     issued         BIGINT NOT NULL,
     claimed        BIGINT NOT NULL,
     accepted       BIGINT NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE insights_blocks (
     embeds         BIGINT NOT NULL,
     shared_awards  BIGINT NOT NULL,
     viewed_awards  BIGINT NOT NULL,
-    PRIMARY KEY (org_id, achievement_id, block)
+    PRIMARY KEY (org_id, achievement_id, day)
 );
 CREATE TABLE insights_channels (
     org_id         TEXT NOT NULL,

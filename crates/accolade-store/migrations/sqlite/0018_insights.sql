@@ -4,10 +4,12 @@
 -- backpack, made public by their earner ("accepted"), shares, views, verifications,
 -- downloads, LinkedIn adds, embed impressions, and how many awards were shared or viewed for
 -- the first time. `achievement_id` '' holds the whole organization's counts.
--- insights_blocks holds the same per 16-day block, so totals of every badge over a long range
--- add a few rows per badge; insights_channels the shares per channel.
+-- insights_totals holds each badge's running totals (everything up to and including `day`, on
+-- the days it had anything), so its totals over any range are the difference of two rows;
+-- insights_channels holds the shares per channel.
 -- insights_state.through: days before this one (days since 1970-01-01, UTC) are rolled up.
--- Keep in step with ../postgres/0018_insights.sql.
+-- Keep in step with ../postgres/0018_insights.sql (SQLite keeps these tables in key order,
+-- WITHOUT ROWID, so a badge's days are read together).
 CREATE TABLE insights_days (
     org_id         TEXT NOT NULL,
     achievement_id TEXT NOT NULL,
@@ -24,12 +26,11 @@ CREATE TABLE insights_days (
     shared_awards  INTEGER NOT NULL,
     viewed_awards  INTEGER NOT NULL,
     PRIMARY KEY (org_id, achievement_id, day)
-);
-CREATE TABLE insights_blocks (
+) WITHOUT ROWID;
+CREATE TABLE insights_totals (
     org_id         TEXT NOT NULL,
     achievement_id TEXT NOT NULL,
-    -- day / 16
-    block          INTEGER NOT NULL,
+    day            INTEGER NOT NULL,
     issued         INTEGER NOT NULL,
     claimed        INTEGER NOT NULL,
     accepted       INTEGER NOT NULL,
@@ -41,8 +42,8 @@ CREATE TABLE insights_blocks (
     embeds         INTEGER NOT NULL,
     shared_awards  INTEGER NOT NULL,
     viewed_awards  INTEGER NOT NULL,
-    PRIMARY KEY (org_id, achievement_id, block)
-);
+    PRIMARY KEY (org_id, achievement_id, day)
+) WITHOUT ROWID;
 CREATE TABLE insights_channels (
     org_id         TEXT NOT NULL,
     achievement_id TEXT NOT NULL,
@@ -50,7 +51,7 @@ CREATE TABLE insights_channels (
     channel        TEXT NOT NULL,
     shares         INTEGER NOT NULL,
     PRIMARY KEY (org_id, achievement_id, day, channel)
-);
+) WITHOUT ROWID;
 CREATE TABLE insights_state (
     id      INTEGER PRIMARY KEY NOT NULL,
     through INTEGER NOT NULL

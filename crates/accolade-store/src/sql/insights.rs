@@ -12,8 +12,6 @@ use time::OffsetDateTime;
 
 /// Microseconds in a day.
 const DAY: i64 = 86_400_000_000;
-/// Days per row of `insights_blocks`.
-pub const BLOCK_DAYS: i64 = 16;
 /// Rows per multi-row upsert (14 parameters each).
 const ROWS_PER_UPSERT: usize = 100;
 
@@ -152,15 +150,15 @@ fn counts_sql(live: bool, org: bool) -> String {
                  CASE WHEN s.kind = 'linkedin_add' THEN s.n ELSE 0 END AS linkedin_adds,
                  CASE WHEN s.kind = 'embed_impression' THEN s.n ELSE 0 END AS embeds,
                  0 AS shared_awards, 0 AS viewed_awards
-             FROM ({src}) s JOIN awards a ON a.id = s.award_id
-             WHERE 1 = 1 {of_org}
+             FROM ({src}) s CROSS JOIN awards a
+             WHERE a.id = s.award_id {of_org}
              UNION ALL
              SELECT a.org_id, a.achievement_id, a.issued_at / {DAY}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
              FROM awards a WHERE a.issued_at >= $3 AND a.issued_at < $4 {of_org}
              UNION ALL
              SELECT a.org_id, a.achievement_id, b.claimed_at / {DAY}, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0
-             FROM backpack b JOIN awards a ON a.id = b.award_id
-             WHERE b.claimed_at >= $3 AND b.claimed_at < $4 {of_org}
+             FROM backpack b CROSS JOIN awards a
+             WHERE a.id = b.award_id AND b.claimed_at >= $3 AND b.claimed_at < $4 {of_org}
              UNION ALL
              SELECT a.org_id, a.achievement_id, f.day, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                  CASE WHEN f.k = 'share' THEN 1 ELSE 0 END,
@@ -170,8 +168,8 @@ fn counts_sql(live: bool, org: bool) -> String {
                      MIN(day) AS day
                  FROM ({src}) s2 WHERE kind IN ('view', 'share', 'linkedin_add')
                  GROUP BY award_id, CASE WHEN kind = 'view' THEN 'view' ELSE 'share' END
-             ) f JOIN awards a ON a.id = f.award_id
-             WHERE NOT EXISTS (
+             ) f CROSS JOIN awards a
+             WHERE a.id = f.award_id AND NOT EXISTS (
                  SELECT 1 FROM analytics_daily p
                  WHERE p.award_id = f.award_id AND p.day < $1
                    AND (p.kind = f.k OR (f.k = 'share' AND p.kind = 'linkedin_add'))
@@ -187,8 +185,8 @@ fn channels_sql(live: bool, org: bool) -> String {
     let of_org = if org { "AND a.org_id = $5" } else { "" };
     format!(
         "SELECT a.org_id, a.achievement_id, s.day, s.channel, CAST(SUM(s.n) AS BIGINT) AS n
-         FROM ({src}) s JOIN awards a ON a.id = s.award_id
-         WHERE s.kind IN ('share', 'linkedin_add') {of_org}
+         FROM ({src}) s CROSS JOIN awards a
+         WHERE a.id = s.award_id AND s.kind IN ('share', 'linkedin_add') {of_org}
          GROUP BY a.org_id, a.achievement_id, s.day, s.channel"
     )
 }
@@ -268,7 +266,6 @@ sql_impl! {
             .fetch_all(&mut *tx)
             .await?;
         let mut days: BTreeMap<Key, InsightCounts> = BTreeMap::new();
-        let mut blocks: BTreeMap<Key, InsightCounts> = BTreeMap::new();
         for row in &rows {
             let r = RowReader::new(row, "insights_days");
             let org = r.text("org_id")?;
@@ -276,10 +273,6 @@ sql_impl! {
             let day = r.int("day")?;
             let counts = InsightCounts::read(|c| r.int(c))?;
             days.entry((org.clone(), String::new(), day)).or_default().add(&counts);
-            blocks
-                .entry((org.clone(), badge.clone(), day.div_euclid(BLOCK_DAYS)))
-                .or_default()
-                .add(&counts);
             days.entry((org, badge, day)).or_default().add(&counts);
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(channels_sql(false, false)))
@@ -298,7 +291,37 @@ sql_impl! {
             *channels.entry((org.clone(), String::new(), day, channel.clone())).or_default() += n;
             *channels.entry((org, badge, day, channel)).or_default() += n;
         }
-        for (table, unit, map) in [("insights_days", "day", &days), ("insights_blocks", "block", &blocks)] {
+        // Each badge's running totals go on from its last row: every row there is of a day
+        // before `from`, and the new days are in order (the map's).
+        let mut totals: BTreeMap<Key, InsightCounts> = BTreeMap::new();
+        let mut running: Option<(String, String, InsightCounts)> = None;
+        for ((org, badge, day), counts) in days.iter().filter(|((_, b, _), _)| !b.is_empty()) {
+            let mut sum = match running.take() {
+                Some((o, b, sum)) if o == *org && b == *badge => sum,
+                _ => {
+                    let last = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {} FROM insights_totals WHERE org_id = $1 AND achievement_id = $2
+                         ORDER BY day DESC LIMIT 1",
+                        COLUMNS.join(", ")
+                    )))
+                    .bind(org.clone())
+                    .bind(badge.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match last {
+                        Some(row) => {
+                            let r = RowReader::new(&row, "insights_totals");
+                            InsightCounts::read(|c| r.int(c))?
+                        }
+                        None => InsightCounts::default(),
+                    }
+                }
+            };
+            sum.add(counts);
+            totals.insert((org.clone(), badge.clone(), *day), sum);
+            running = Some((org.clone(), badge.clone(), sum));
+        }
+        for (table, unit, map) in [("insights_days", "day", &days), ("insights_totals", "day", &totals)] {
             let entries: Vec<(&Key, &InsightCounts)> = map.iter().collect();
             for chunk in entries.chunks(ROWS_PER_UPSERT) {
                 let updates = COLUMNS
@@ -403,60 +426,44 @@ sql_impl! {
     }
 
     /// The rolled-up counts of each of the organization's badges over `[from, to)` (days):
-    /// whole 16-day blocks from insights_blocks and the days at either end from
-    /// insights_days, each badge's rows found by its key (SQLite keeps a CROSS JOIN's order,
-    /// so it walks the badges and seeks each one's rows). Badges without anything are absent.
+    /// per badge, its running totals at the last day before `to` less those at the last day
+    /// before `from` (four lookups by key, whatever the range; SQLite keeps a CROSS JOIN's
+    /// order, so it walks the badges). Badges with nothing in the range are absent.
     pub async fn insight_badges(
         &self,
         org: OrgId,
         from: i64,
         to: i64,
     ) -> Result<Vec<(AchievementId, InsightCounts)>, StoreError> {
-        let first_block = (from + BLOCK_DAYS - 1).div_euclid(BLOCK_DAYS);
-        let end_block = to.div_euclid(BLOCK_DAYS);
-        let (blocks, head, tail) = if first_block < end_block {
-            (
-                (first_block, end_block),
-                (from, first_block * BLOCK_DAYS),
-                (end_block * BLOCK_DAYS, to),
-            )
-        } else {
-            ((0, 0), (from, to), (to, to))
-        };
-        let cols = COLUMNS.iter().map(|c| format!("x.{c}")).collect::<Vec<_>>().join(", ");
-        let sums = COLUMNS
+        let diffs = COLUMNS
             .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+            .map(|c| format!("e.{c} - COALESCE(s.{c}, 0) AS {c}"))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT achievement_id, {sums} FROM (
-                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_blocks x
-                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
-                     AND x.block >= $2 AND x.block < $3
-                 UNION ALL
-                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_days x
-                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
-                     AND x.day >= $4 AND x.day < $5
-                 UNION ALL
-                 SELECT x.achievement_id, {cols} FROM achievements c CROSS JOIN insights_days x
-                 WHERE c.org_id = $1 AND x.org_id = c.org_id AND x.achievement_id = c.id
-                     AND x.day >= $6 AND x.day < $7
-             ) t GROUP BY achievement_id"
+            "SELECT k.id AS achievement_id, {diffs} FROM (
+                 SELECT c.id,
+                     (SELECT MAX(x.day) FROM insights_totals x
+                      WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $3) AS end_day,
+                     (SELECT MAX(x.day) FROM insights_totals x
+                      WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $2) AS start_day
+                 FROM achievements c WHERE c.org_id = $1
+             ) k
+             CROSS JOIN insights_totals e
+             LEFT JOIN insights_totals s
+                 ON s.org_id = $1 AND s.achievement_id = k.id AND s.day = k.start_day
+             WHERE e.org_id = $1 AND e.achievement_id = k.id AND e.day = k.end_day
+                 AND (k.start_day IS NULL OR k.end_day > k.start_day)"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.to_string())
-            .bind(blocks.0)
-            .bind(blocks.1)
-            .bind(head.0)
-            .bind(head.1)
-            .bind(tail.0)
-            .bind(tail.1)
+            .bind(from)
+            .bind(to)
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|row| {
-                let r = RowReader::new(row, "insights_days");
+                let r = RowReader::new(row, "insights_totals");
                 Ok((r.parsed("achievement_id")?, InsightCounts::read(|c| r.int(c))?))
             })
             .collect()

@@ -1,6 +1,6 @@
 //! The dashboard's roll-ups, on both backends: what a day's awards, claims and events become
 //! per organization, badge and day; shares per channel; first shares and views counted once
-//! per award; totals over any range the same from 16-day blocks as from days; what is not
+//! per award; totals over any range the same from running totals as from days; what is not
 //! rolled up yet read live; two roll-ups at once count once; awards ending in a span.
 
 use super::fixtures::{achievement, award, key, org};
@@ -222,7 +222,7 @@ async fn insights_story(store: &Store) {
         vec![("linkedin-profile".to_owned(), 1)]
     );
 
-    // Per badge over any range: blocks and days add up to the days' sums.
+    // Per badge over any range: the running totals agree with the days. sums.
     for (from, to) in [
         (d(-30), d(0)),
         (d(-3), d(-1)),
