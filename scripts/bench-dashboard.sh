@@ -178,7 +178,7 @@ ROWS="$(python3 - "$WORK/data/accolade.db" << 'EOF'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 print(", ".join(f"{t} {con.execute(f'SELECT COUNT(*) FROM {t}').fetchone()[0]:,}"
-                for t in ["insights_days", "insights_blocks", "insights_channels"]))
+                for t in ["insights_days", "insights_totals", "insights_channels"]))
 EOF
 )"
 curl -fs "$BASE/healthz" > /dev/null
