@@ -19,6 +19,7 @@ mod error;
 pub mod expiry;
 pub mod i18n;
 pub mod images;
+pub mod insights;
 mod issue;
 pub mod jobs;
 pub mod jwt_keys;

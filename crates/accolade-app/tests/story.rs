@@ -26,6 +26,8 @@ mod awards;
 mod designs;
 #[path = "story/earners.rs"]
 mod earners;
+#[path = "story/insights.rs"]
+mod insights;
 #[path = "story/mail.rs"]
 mod mail;
 #[path = "story/mail_language.rs"]

@@ -10,6 +10,7 @@ mod awards;
 mod connect;
 mod error;
 mod imports;
+mod insights;
 mod jobs;
 mod outbox;
 mod sql;
@@ -30,6 +31,7 @@ pub use sql::EarnerImport;
 pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
+pub use sql::insights::{InsightCounts, PendingInsights};
 pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     may_change,

@@ -11,6 +11,8 @@ mod analytics_daily;
 mod connect;
 #[path = "story/fixtures.rs"]
 mod fixtures;
+#[path = "story/insights.rs"]
+mod insights;
 #[path = "story/jobs.rs"]
 mod jobs;
 #[path = "story/jwt_keys.rs"]

@@ -9,6 +9,7 @@
 //! credentials themselves and the verify page, over the application API.
 
 mod assets;
+mod charts;
 mod dates;
 mod escape;
 mod filters;
@@ -30,7 +31,7 @@ pub use render::{account_form, imports, imports_map, imports_report, invitation,
 pub use render::{achievement_form, achievement_page, achievements, issue_form};
 pub use render::{audit, award_detail, awards, awards_bulk, awards_expiring};
 pub use render::{backpack, claim, portfolio};
-pub use render::{designer, settings};
+pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
 pub use server::{router, serve};

@@ -18,11 +18,12 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-pub(crate) const TEMPLATES: [(&str, &str); 44] = [
+pub(crate) const TEMPLATES: [(&str, &str); 45] = [
     (
         "achievement_page.html",
         include_str!("../templates/achievement_page.html"),
     ),
+    ("insights.html", include_str!("../templates/insights.html")),
     ("pathways.html", include_str!("../templates/pathways.html")),
     (
         "pathway_form.html",
@@ -394,4 +395,9 @@ pub fn pathway_form(view: &crate::views::PathwayFormView) -> Result<String, Rend
 /// A pathway's public page.
 pub fn pathway_page(view: &crate::views::PathwayPageView) -> Result<String, RenderError> {
     render("pathway_page.html", Value::from(Serde(view)))
+}
+
+/// The issuer's insight dashboard.
+pub fn insights(view: &crate::views::InsightsView) -> Result<String, RenderError> {
+    render("insights.html", Value::from(Serde(view)))
 }

@@ -40,6 +40,8 @@ mod earner;
 mod earner_import;
 #[path = "server/i18n.rs"]
 mod i18n;
+#[path = "server/insights.rs"]
+mod insights;
 #[path = "server/jwt.rs"]
 mod jwt;
 #[path = "server/members_manage.rs"]

@@ -33,16 +33,19 @@ pub enum EventKind {
     LinkedinAdd,
     /// Its embed was shown on a web page.
     EmbedImpression,
+    /// Its earner made it public on their profile (counted once per award).
+    Accept,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::View,
         EventKind::Verification,
         EventKind::Share,
         EventKind::Download,
         EventKind::LinkedinAdd,
         EventKind::EmbedImpression,
+        EventKind::Accept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl EventKind {
             EventKind::Download => "download",
             EventKind::LinkedinAdd => "linkedin_add",
             EventKind::EmbedImpression => "embed_impression",
+            EventKind::Accept => "accept",
         }
     }
 
@@ -122,7 +126,8 @@ impl EventTotals {
                     .entry(channel.to_owned())
                     .or_default() += count;
             }
-            None => {}
+            // Counted by the insight dashboard, not on a credential's totals.
+            Some(EventKind::Accept) | None => {}
         }
     }
 }
@@ -171,7 +176,11 @@ impl App {
     pub async fn roll_up_analytics(&self) -> AppResult<u64> {
         self.flush_events().await;
         let today = self.now().replace_time(time::Time::MIDNIGHT);
-        Ok(self.store.roll_up_events(today).await?)
+        let events = self.store.roll_up_events(today).await?;
+        self.store
+            .roll_up_insights(crate::insights::day_number(today))
+            .await?;
+        Ok(events)
     }
 
     /// The award's totals.

@@ -3,6 +3,7 @@
 //! whatever their source, so that badges imported from elsewhere can join the same list
 //! (as another [`BadgeSource`]).
 
+use crate::analytics::{Client, EventKind};
 use crate::orgs::check_text;
 use crate::{App, AppError, AppResult};
 use accolade_core::{
@@ -177,6 +178,7 @@ impl App {
         award: AwardId,
         visibility: Visibility,
     ) -> AppResult<()> {
+        let before = self.store.owner_of(award).await?;
         if !self
             .store
             .set_badge_visibility(user.id, award, visibility)
@@ -185,6 +187,19 @@ impl App {
             return Err(AppError::NotFound("badge"));
         }
         tracing::info!(actor = %actor.label, %award, visibility = visibility.as_str(), "badge visibility");
+        // The first time an earner shows a badge publicly, they have accepted it.
+        let was_public = before.is_some_and(|o| o.visibility == Visibility::Public);
+        if visibility == Visibility::Public && !was_public {
+            let accepted_before = self
+                .store
+                .award_event_counts(award)
+                .await?
+                .iter()
+                .any(|c| c.kind == EventKind::Accept.as_str());
+            if !accepted_before {
+                self.record_event(award, EventKind::Accept, "", &Client::default());
+            }
+        }
         Ok(())
     }
 

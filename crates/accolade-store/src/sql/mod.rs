@@ -44,6 +44,7 @@ pub(crate) mod events;
 pub(crate) mod events_daily;
 mod import_chunks;
 mod imports;
+pub(crate) mod insights;
 mod invitations;
 mod jobs;
 mod jwt_keys;

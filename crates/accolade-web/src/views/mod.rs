@@ -16,6 +16,7 @@ mod earner_import;
 mod error;
 mod home;
 mod imports;
+mod insights;
 mod issuer;
 mod layout;
 mod members;
@@ -52,6 +53,7 @@ pub use earner_import::{EarnerImportView, ImportedBadgeRow, ImportedBadgeView, v
 pub use error::ErrorView;
 pub use home::{HomeView, OrganizationCard};
 pub use imports::{ImportIssueRow, ImportListRow, ImportMapView, ImportReportView, ImportsView};
+pub use insights::{ChartView, InsightsQuery, InsightsView, KpiView, LegendView, insight_sections};
 pub use issuer::{AchievementCard, IssuerView, KeyView};
 pub use layout::{Layout, UserNav};
 pub use members::{AccountFormView, InvitationRow, InvitationView, MemberListRow, MembersView};

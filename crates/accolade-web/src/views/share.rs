@@ -55,7 +55,7 @@ pub struct ShareSubject<'a> {
 }
 
 /// The share channels in the order the panel shows them.
-const CHANNELS: [(&str, &str); 5] = [
+pub(crate) const CHANNELS: [(&str, &str); 5] = [
     ("linkedin-profile", "Add to LinkedIn profile"),
     ("linkedin", "Post on LinkedIn"),
     ("x", "Post on X"),

@@ -9,6 +9,7 @@ mod awards;
 mod dashboard;
 mod designer;
 mod imports;
+mod insights;
 mod members;
 mod outbox;
 pub(crate) mod pathways;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(awards::routes())
         .merge(audit::routes())
         .merge(pathways::routes())
+        .merge(insights::routes())
 }
 
 pub(crate) use imports::template_url as imports_template_url;
