@@ -34,6 +34,7 @@ export function mainPages(ctx) {
     ['bulk-issue', 'issuer', `${ws}/imports`],
     ['settings', 'issuer', `${ws}/settings`],
     ['members', 'issuer', `${ws}/members`],
+    ['insights', 'issuer', `${ws}/insights`],
     ['backpack', 'earner', `${ctx.base}/backpack`],
     ['portfolio', 'visitor', ctx.portfolioUrl],
   ].map(([name, who, url]) => ({ name, who, url }));
