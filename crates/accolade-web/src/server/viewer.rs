@@ -22,8 +22,10 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Option<UserNav> {
 /// Marks a page made for a signed-in visitor as not to be stored.
 pub fn personal(mut res: Response, user: Option<&UserNav>) -> Response {
     if user.is_some() {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     res
 }

@@ -72,7 +72,11 @@ fn flow(app: Arc<App>, http: &Http) {
         assert!(signed_in_header(&page.body), "{path}: {}", page.body);
         assert!(page.body.contains("href=\"/dashboard\""), "{path}");
         assert!(!page.body.contains("href=\"/signin\""), "{path}");
-        assert_eq!(page.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(
+            page.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
         assert!(page.header("etag").is_none(), "{path}: not the kept page");
     }
     // Error pages too, in any language.
@@ -80,7 +84,11 @@ fn flow(app: Arc<App>, http: &Http) {
         let missing = grace.get(path);
         assert_eq!(missing.status, 404, "{path}");
         assert!(signed_in_header(&missing.body), "{path}: {}", missing.body);
-        assert_eq!(missing.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(
+            missing.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
         let anonymous = http.get(path, "text/html");
         assert_eq!(anonymous.status, 404, "{path}");
         assert!(!signed_in_header(&anonymous.body), "{path}");
@@ -95,7 +103,11 @@ fn flow(app: Arc<App>, http: &Http) {
         let page = http.get(path, "text/html");
         assert!(!signed_in_header(&page.body), "{path}");
         assert!(!page.body.contains("Grace Hopper"), "{path}");
-        assert_ne!(page.header("cache-control"), Some("no-store"), "{path}");
+        assert_ne!(
+            page.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
     }
     let again = http.get(&credential, "text/html");
     assert_eq!(again.status, 200);
