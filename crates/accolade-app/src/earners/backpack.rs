@@ -6,8 +6,8 @@
 use crate::orgs::check_text;
 use crate::{App, AppError, AppResult};
 use accolade_core::{
-    Achievement, AchievementId, AlignmentSpec, Actor, Award, AwardId, AwardState, Collection, CollectionId, OrgId,
-    Organization, User, Visibility,
+    Achievement, AchievementId, Actor, AlignmentSpec, Award, AwardId, AwardState, Collection,
+    CollectionId, OrgId, Organization, User, Visibility,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

@@ -142,10 +142,7 @@ impl App {
             .into_iter()
             .find(|b| b.source.key() == award.to_string() && b.visibility.by_link())
             .ok_or(AppError::NotFound("badge"))?;
-        Ok((
-            self.portfolio_header(handle, &user).await?,
-            badge,
-        ))
+        Ok((self.portfolio_header(handle, &user).await?, badge))
     }
 
     /// One collection of a portfolio, by direct link: public or unlisted.
@@ -163,9 +160,6 @@ impl App {
             .find(|c| c.collection.id == id && c.collection.visibility.by_link())
             .map(PortfolioCollection::of)
             .ok_or(AppError::NotFound("collection"))?;
-        Ok((
-            self.portfolio_header(handle, &user).await?,
-            collection,
-        ))
+        Ok((self.portfolio_header(handle, &user).await?, collection))
     }
 }

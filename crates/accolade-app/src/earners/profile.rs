@@ -79,7 +79,7 @@ fn headline(raw: &str) -> AppResult<String> {
     if text.chars().count() > MAX_HEADLINE_CHARS {
         return Err(AppError::invalid_field(
             "headline",
-            format!("Keep the headline to {MAX_HEADLINE_CHARS} characters or fewer."),
+            "Keep the headline to 120 characters or fewer.",
         ));
     }
     if text.chars().any(char::is_control) {
@@ -193,12 +193,18 @@ mod tests {
             ),
             badge(
                 Visibility::Public,
-                vec![align("sql", ""), align("Rust", "https://skills.example/rust")],
+                vec![
+                    align("sql", ""),
+                    align("Rust", "https://skills.example/rust"),
+                ],
             ),
             badge(Visibility::Public, vec![align("SQL", ""), align("  ", "")]),
             // Private and unlisted badges add nothing.
             badge(Visibility::Private, vec![align("Secret skill", "")]),
-            badge(Visibility::Unlisted, vec![align("Rust", ""), align("Go", "")]),
+            badge(
+                Visibility::Unlisted,
+                vec![align("Rust", ""), align("Go", "")],
+            ),
         ];
         let skills = skills_of(&badges);
         assert_eq!(
@@ -223,9 +229,16 @@ mod tests {
     fn ties_sort_by_name() {
         let badges = vec![badge(
             Visibility::Public,
-            vec![align("b", ""), align("A", ""), align("c", "ftp://x.example/")],
+            vec![
+                align("b", ""),
+                align("A", ""),
+                align("c", "ftp://x.example/"),
+            ],
         )];
-        let names: Vec<_> = skills_of(&badges).into_iter().map(|s| (s.name, s.url)).collect();
+        let names: Vec<_> = skills_of(&badges)
+            .into_iter()
+            .map(|s| (s.name, s.url))
+            .collect();
         assert_eq!(
             names,
             vec![("A".into(), None), ("b".into(), None), ("c".into(), None)]
@@ -239,6 +252,7 @@ mod tests {
         assert!(headline(&"é".repeat(MAX_HEADLINE_CHARS)).is_ok());
         let long = headline(&"é".repeat(MAX_HEADLINE_CHARS + 1)).unwrap_err();
         assert_eq!(long.field(), Some("headline"));
+        assert!(long.message().contains(&MAX_HEADLINE_CHARS.to_string()));
         assert!(headline("two\nlines").is_err());
     }
 }
