@@ -36,10 +36,10 @@ mod designer;
 mod downloads;
 #[path = "server/earner.rs"]
 mod earner;
-#[path = "server/earner_profile.rs"]
-mod earner_profile;
 #[path = "server/earner_import.rs"]
 mod earner_import;
+#[path = "server/earner_profile.rs"]
+mod earner_profile;
 #[path = "server/i18n.rs"]
 mod i18n;
 #[path = "server/jwt.rs"]
