@@ -243,7 +243,6 @@ fn flow(app: Arc<App>, http: &Http) {
     );
     assert!(!portfolio.contains("Secret skill"));
 
-
     // Removing the photo.
     let done = post_photo(&mut ada, &csrf, None);
     assert_eq!(done.status, 303, "{}", done.body);
