@@ -28,6 +28,7 @@ pub use jobs::{Enqueued, Job, JobCounts, JobState, NewJob};
 pub use outbox::{OutboxMessage, OutboxState, OutboxUpdate, QueuedEmail};
 pub use sql::ClaimOutcome;
 pub use sql::EarnerImport;
+pub use sql::EarnerProfile;
 pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;

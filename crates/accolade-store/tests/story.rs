@@ -9,6 +9,8 @@ use accolade_core::{
 mod analytics_daily;
 #[path = "story/connect.rs"]
 mod connect;
+#[path = "story/earner_profiles.rs"]
+mod earner_profiles;
 #[path = "story/fixtures.rs"]
 mod fixtures;
 #[path = "story/insights.rs"]

@@ -38,6 +38,8 @@ mod downloads;
 mod earner;
 #[path = "server/earner_import.rs"]
 mod earner_import;
+#[path = "server/earner_profile.rs"]
+mod earner_profile;
 #[path = "server/i18n.rs"]
 mod i18n;
 #[path = "server/insights.rs"]

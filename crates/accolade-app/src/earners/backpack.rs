@@ -7,8 +7,8 @@ use crate::analytics::{Client, EventKind};
 use crate::orgs::check_text;
 use crate::{App, AppError, AppResult};
 use accolade_core::{
-    Achievement, AchievementId, Actor, Award, AwardId, AwardState, Collection, CollectionId, OrgId,
-    Organization, User, Visibility,
+    Achievement, AchievementId, Actor, AlignmentSpec, Award, AwardId, AwardState, Collection,
+    CollectionId, OrgId, Organization, User, Visibility,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -58,6 +58,8 @@ pub struct BackpackBadge {
     pub credential_path: String,
     /// Which organization it came from (for progress), if issued here.
     pub org_id: Option<OrgId>,
+    /// The skills, competencies or standards the badge aligns with.
+    pub alignments: Vec<AlignmentSpec>,
 }
 
 /// A collection with its badges resolved, in order (badges no longer in the backpack left
@@ -363,5 +365,6 @@ fn issued_badge(
         visibility,
         credential_path: format!("/credentials/{}", award.id),
         org_id: Some(org.id),
+        alignments: achievement.alignments.clone(),
     }
 }

@@ -8,11 +8,14 @@
 mod backpack;
 mod emails;
 mod portfolio;
+mod profile;
 
+pub use accolade_store::EarnerProfile;
 pub use backpack::{Backpack, BackpackBadge, BadgeSource, CollectionView, OrgProgress};
 pub(crate) use emails::verification_content;
 pub use emails::{EMAIL_LINK_LIFETIME, WaitingBadge};
 pub use portfolio::{Portfolio, PortfolioCollection};
+pub use profile::{MAX_HEADLINE_CHARS, Skill, skills_of};
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{

@@ -3,6 +3,7 @@
 //! Nothing shows the account's email addresses.
 
 use super::backpack::{BackpackBadge, CollectionView};
+use super::profile::{Skill, skills_of};
 use crate::{App, AppError, AppResult};
 use accolade_core::{Actor, AwardId, CollectionId, Handle, HandleError, User, Visibility};
 use accolade_store::StoreError;
@@ -13,6 +14,12 @@ pub struct Portfolio {
     pub handle: Handle,
     /// The account's name.
     pub name: String,
+    /// The account's headline; empty when not set.
+    pub headline: String,
+    /// `/images/{id}` of the profile photo, if there is one.
+    pub photo_path: Option<String>,
+    /// The skills of the public badges (empty on a single badge's or collection's page).
+    pub skills: Vec<Skill>,
     pub badges: Vec<BackpackBadge>,
     pub collections: Vec<PortfolioCollection>,
 }
@@ -85,6 +92,20 @@ impl App {
         Ok((handle, user))
     }
 
+    /// The portfolio's header: who it belongs to, with their headline and photo.
+    async fn portfolio_header(&self, handle: Handle, user: &User) -> AppResult<Portfolio> {
+        let profile = self.store.earner_profile(user.id).await?;
+        Ok(Portfolio {
+            handle,
+            name: user.name.clone(),
+            headline: profile.headline,
+            photo_path: profile.image_id.map(|i| format!("/images/{i}")),
+            skills: Vec::new(),
+            badges: Vec::new(),
+            collections: Vec::new(),
+        })
+    }
+
     /// The portfolio at `handle`: public badges and public collections.
     pub async fn portfolio(&self, handle: &str) -> AppResult<Portfolio> {
         let (handle, user) = self.portfolio_owner(handle).await?;
@@ -96,14 +117,15 @@ impl App {
             .filter(|c| c.collection.visibility == Visibility::Public)
             .map(PortfolioCollection::of)
             .collect();
+        let badges: Vec<BackpackBadge> = all
+            .into_iter()
+            .filter(|b| b.visibility == Visibility::Public)
+            .collect();
         Ok(Portfolio {
-            handle,
-            name: user.name.clone(),
-            badges: all
-                .into_iter()
-                .filter(|b| b.visibility == Visibility::Public)
-                .collect(),
+            skills: skills_of(&badges),
+            badges,
             collections,
+            ..self.portfolio_header(handle, &user).await?
         })
     }
 
@@ -120,15 +142,7 @@ impl App {
             .into_iter()
             .find(|b| b.source.key() == award.to_string() && b.visibility.by_link())
             .ok_or(AppError::NotFound("badge"))?;
-        Ok((
-            Portfolio {
-                handle,
-                name: user.name.clone(),
-                badges: Vec::new(),
-                collections: Vec::new(),
-            },
-            badge,
-        ))
+        Ok((self.portfolio_header(handle, &user).await?, badge))
     }
 
     /// One collection of a portfolio, by direct link: public or unlisted.
@@ -146,14 +160,6 @@ impl App {
             .find(|c| c.collection.id == id && c.collection.visibility.by_link())
             .map(PortfolioCollection::of)
             .ok_or(AppError::NotFound("collection"))?;
-        Ok((
-            Portfolio {
-                handle,
-                name: user.name.clone(),
-                badges: Vec::new(),
-                collections: Vec::new(),
-            },
-            collection,
-        ))
+        Ok((self.portfolio_header(handle, &user).await?, collection))
     }
 }

@@ -36,6 +36,8 @@ mod awards;
 pub(crate) mod codec;
 mod designs;
 mod earner_imports;
+mod earner_profiles;
+pub use earner_profiles::EarnerProfile;
 mod status_changes;
 pub use earner_imports::EarnerImport;
 mod earners;

@@ -168,6 +168,14 @@ pub struct BackpackView {
     pub emails: Vec<EmailRow>,
     pub handle: Option<String>,
     pub portfolio_url: Option<String>,
+    /// The profile shown on the portfolio: headline (or what was typed, when refused) and
+    /// photo.
+    pub headline: String,
+    pub photo_url: Option<String>,
+    /// A refused headline or photo, shown at its input.
+    pub profile_refused: Option<super::FieldError>,
+    pub max_headline_chars: usize,
+    pub max_upload_mib: usize,
     /// `(value, label)` for the visibility selects.
     pub visibility_options: Vec<(String, String)>,
     pub notice: Option<String>,
@@ -181,6 +189,25 @@ pub struct PortfolioCollectionView {
     pub badges: Vec<BadgeCardView>,
 }
 
+/// One skill on a portfolio, with how many public badges back it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkillView {
+    pub name: String,
+    /// Only an `http(s)` address.
+    pub url: Option<String>,
+    pub badges: usize,
+}
+
+impl SkillView {
+    pub fn of(s: &accolade_app::earners::Skill) -> Self {
+        Self {
+            name: s.name.clone(),
+            url: s.url.clone(),
+            badges: s.badges,
+        }
+    }
+}
+
 /// A public portfolio, or one badge or collection of it reached by its link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortfolioView {
@@ -191,6 +218,10 @@ pub struct PortfolioView {
     /// What the page shows: `portfolio`, `badge` or `collection`.
     pub mode: String,
     pub heading: String,
+    pub headline: String,
+    pub photo_url: Option<String>,
+    /// The skills of the public badges (the portfolio's home only).
+    pub skills: Vec<SkillView>,
     pub badges: Vec<BadgeCardView>,
     pub collections: Vec<PortfolioCollectionView>,
     /// Progress along pathways, from public badges only (`pathway_progress.html`).

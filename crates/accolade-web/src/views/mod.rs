@@ -47,7 +47,8 @@ pub use designer::{DesignRow, DesignerView, SavedDesignView};
 pub use downloads::{DownloadLink, DownloadsView};
 pub use earner::{
     BackpackBadgeRow, BackpackView, BadgeCardView, ClaimView, CollectionBadgeRow, CollectionRow,
-    EmailRow, PortfolioCollectionView, PortfolioView, ProgressRow, WaitingRow, visibility_options,
+    EmailRow, PortfolioCollectionView, PortfolioView, ProgressRow, SkillView, WaitingRow,
+    visibility_options,
 };
 pub use earner_import::{EarnerImportView, ImportedBadgeRow, ImportedBadgeView, verdict_label};
 pub use error::ErrorView;

@@ -8,7 +8,7 @@ use crate::server::language::PageLang;
 use crate::server::workspace::{check_csrf, current, html, nav, pathways};
 use crate::views::{
     BackpackBadgeRow, BackpackView, BadgeCardView, CollectionBadgeRow, CollectionRow, EmailRow,
-    Layout, ProgressRow, WaitingRow, visibility_options,
+    FieldError, Layout, ProgressRow, WaitingRow, visibility_options,
 };
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
@@ -62,7 +62,10 @@ pub struct EmailForm {
 }
 
 /// The signed-in user, or a redirect to sign in and come back to `/backpack`.
-async fn signed_in(app: &AppState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
+pub(super) async fn signed_in(
+    app: &AppState,
+    headers: &HeaderMap,
+) -> Result<CurrentUser, Response> {
     match current(app, headers).await {
         Ok(Some(u)) => Ok(u),
         Ok(None) => Err(Redirect::to(&with_next("/signin", "/backpack")).into_response()),
@@ -105,7 +108,29 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    match view(app, user, lang, notice, error).await {
+    render_refused(app, user, lang, (notice, error), None, status).await
+}
+
+/// The backpack, with a refused profile input shown at its field (`(input, typed value)`
+/// for the headline keeps what was typed).
+pub(super) async fn render_refused(
+    app: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    (notice, error): (Option<String>, Option<String>),
+    refused: Option<(FieldError, Option<String>)>,
+    status: StatusCode,
+) -> Response {
+    let built = view(app, user, lang, notice, error).await.map(|mut v| {
+        if let Some((field, typed)) = refused {
+            if let Some(typed) = typed {
+                v.headline = typed;
+            }
+            v.profile_refused = Some(field);
+        }
+        v
+    });
+    match built {
         Ok(view) => html(crate::backpack(&view), status),
         Err(e) => WebError::from(e).into_response(),
     }
@@ -120,6 +145,7 @@ async fn view(
 ) -> Result<BackpackView, AppError> {
     let backpack = app.backpack(&user.user).await?;
     let handle = app.handle_of(&user.user).await?;
+    let profile = app.earner_profile(&user.user).await?;
     let portfolio = handle.as_ref().map(|h| format!("/u/{h}"));
     let waiting = app.waiting_badges_named(&user.user).await?;
     let emails = app.earner_emails(&user.user).await?;
@@ -209,6 +235,11 @@ async fn view(
             .collect(),
         handle: handle.map(|h| h.to_string()),
         portfolio_url: portfolio,
+        headline: profile.headline,
+        photo_url: profile.image_id.map(|i| format!("/images/{i}")),
+        profile_refused: None,
+        max_headline_chars: accolade_app::earners::MAX_HEADLINE_CHARS,
+        max_upload_mib: accolade_app::images::MAX_UPLOAD_BYTES / (1024 * 1024),
         visibility_options: visibility_options(lang),
         notice,
         error,

@@ -52,6 +52,7 @@ async fn render(
             .unwrap_or(accolade_core::Visibility::Private),
         credential_path: format!("/credentials/{}", seen.award.id),
         org_id: Some(seen.org.id),
+        alignments: seen.achievement.alignments.clone(),
     };
     let path = format!("/claim/{token}");
     let standing = app.effective_status(&seen.award);

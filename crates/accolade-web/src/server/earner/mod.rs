@@ -4,9 +4,12 @@
 mod backpack;
 mod claim;
 mod portfolio;
+mod profile;
 
 use super::AppState;
+use accolade_app::images::MAX_UPLOAD_BYTES;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
@@ -24,6 +27,11 @@ pub fn routes() -> Router<AppState> {
             post(backpack::edit_collection),
         )
         .route("/backpack/handle", post(backpack::handle))
+        .route("/backpack/headline", post(profile::headline))
+        .route(
+            "/backpack/photo",
+            post(profile::photo).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 16 * 1024)),
+        )
         .route("/backpack/emails", post(backpack::emails))
         .route(
             "/backpack/emails/verify/{token}",

@@ -6,7 +6,7 @@ use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::language::PageLang;
 use crate::server::workspace::{current, nav, pathways};
-use crate::views::{BadgeCardView, Layout, PortfolioCollectionView, PortfolioView};
+use crate::views::{BadgeCardView, Layout, PortfolioCollectionView, PortfolioView, SkillView};
 use accolade_app::earners::{Portfolio, PortfolioCollection};
 use accolade_app::i18n::{Lang, tr_with};
 use accolade_core::{AwardId, CollectionId};
@@ -57,6 +57,9 @@ async fn render(
         home_url,
         mode: mode.into(),
         heading,
+        headline: p.headline.clone(),
+        photo_url: p.photo_path.clone(),
+        skills: p.skills.iter().map(SkillView::of).collect(),
         badges,
         collections,
         pathways,
