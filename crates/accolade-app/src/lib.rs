@@ -38,7 +38,10 @@ mod urls;
 mod verify;
 pub mod verify_gate;
 
-pub use achievements::{ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation};
+pub use achievements::{
+    ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation, criteria_summary,
+    search_catalog,
+};
 pub use designs::DesignForm;
 pub use error::{AppError, AppResult, Cause, Chain, Invalid};
 pub use issue::{

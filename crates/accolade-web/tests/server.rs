@@ -28,6 +28,8 @@ mod awards;
 mod backpack_emails;
 #[path = "server/bulk_issue.rs"]
 mod bulk_issue;
+#[path = "server/catalog.rs"]
+mod catalog;
 #[path = "server/credential_page.rs"]
 mod credential_page;
 #[path = "server/designer.rs"]

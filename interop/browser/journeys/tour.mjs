@@ -22,6 +22,8 @@ export function mainPages(ctx) {
     ['sign-in', 'visitor', `${ctx.base}/signin`],
     ['credential', 'visitor', ctx.credentialUrl],
     ['issuer', 'visitor', ctx.issuerUrl || `${ctx.base}/issuers/${slug}`],
+    // The badge catalogue searched: the search form, a count and the empty state.
+    ['issuer-search', 'visitor', `${ctx.issuerUrl || `${ctx.base}/issuers/${slug}`}?q=no+such+badge`],
     ['claim', 'visitor', ctx.claimUrl],
     ['dashboard', 'issuer', `${ctx.base}/dashboard`],
     ['overview', 'issuer', ws],

@@ -3,9 +3,11 @@
 //! issued (each stores what it embedded when signed); two people editing it at once are
 //! told, not silently overwritten: every save names the version it started from.
 
+mod catalog;
 mod frameworks;
 mod validate;
 
+pub use catalog::{criteria_summary, search_catalog};
 pub use frameworks::{ALIGNMENT_FRAMEWORKS, Framework};
 
 use crate::{App, AppError, AppResult};

@@ -42,7 +42,7 @@ fn achievement_json(app: &App, a: &Achievement) -> String {
 }
 
 /// How long an award of `expiry` stays valid, in words.
-fn validity(lang: Lang, expiry: ExpiryPolicy) -> String {
+pub(super) fn validity(lang: Lang, expiry: ExpiryPolicy) -> String {
     match expiry {
         ExpiryPolicy::Never => tr(lang, "Does not expire").to_owned(),
         ExpiryPolicy::FixedDate(d) => tr_with(

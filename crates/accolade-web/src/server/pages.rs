@@ -8,8 +8,8 @@ use super::language::PageLang;
 use super::negotiate::wants_json;
 use super::viewer::{personal, viewer};
 use crate::views::{
-    AchievementCard, AlignmentView, Banner, CredentialView, HomeView, IssuerView, KeyView, Layout,
-    OrganizationCard, Status, UserNav, VerificationView,
+    AchievementCard, AlignmentView, Banner, CatalogSearch, CredentialView, HomeView, IssuerView,
+    KeyView, Layout, OrganizationCard, Status, UserNav, VerificationView,
 };
 use accolade_app::effective::EffectiveStatus;
 use accolade_app::i18n::{Lang, achievement_type_label, format_date, format_datetime, tr, tr_with};
@@ -17,7 +17,7 @@ use accolade_app::public_page::{KeptPage, PageInputs, PageLookup};
 use accolade_app::{App, PublicUrl};
 use accolade_core::{AwardId, AwardState};
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
@@ -72,9 +72,16 @@ pub async fn home(
     Ok(personal(render(crate::home(&view))?, user.as_ref()))
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CatalogQuery {
+    #[serde(default)]
+    q: String,
+}
+
 pub async fn issuer(
     State(app): State<AppState>,
     Path(slug): Path<String>,
+    Query(search): Query<CatalogQuery>,
     headers: HeaderMap,
     PageLang(lang): PageLang,
 ) -> Result<Response, WebError> {
@@ -90,7 +97,17 @@ pub async fn issuer(
         ));
     }
     let user = viewer(&app, &headers).await;
-    let achievements = app.achievements(org.id).await?;
+    let all = app.achievements(org.id).await?;
+    let query = search.q.trim().to_owned();
+    let found = accolade_app::search_catalog(&all, &query);
+    let result_text = (!query.is_empty()).then(|| match found.len() {
+        1 => tr_with(lang, "1 badge matches “{query}”", &[("query", &query)]),
+        n => tr_with(
+            lang,
+            "{count} badges match “{query}”",
+            &[("count", &n.to_string()), ("query", &query)],
+        ),
+    });
     let keys = app.keys(org.id).await?;
     let urls = app.urls();
     let view = IssuerView {
@@ -109,9 +126,31 @@ pub async fn issuer(
         description: org.description.clone(),
         website: Some(org.url.clone()),
         email: org.email.as_ref().map(|e| e.as_str().to_owned()),
-        achievements: achievements
+        search: CatalogSearch {
+            query: query.clone(),
+            total: all.len(),
+            result_text,
+        },
+        achievements: found
             .iter()
             .map(|a| AchievementCard {
+                facts: a
+                    .credits
+                    .map(|c| {
+                        tr_with(
+                            lang,
+                            "{count} credits",
+                            &[("count", &crate::views::credits_text(c))],
+                        )
+                    })
+                    .into_iter()
+                    .chain([super::achievement_page::validity(lang, a.expiry)])
+                    .collect(),
+                criteria: a
+                    .criteria_narrative
+                    .as_deref()
+                    .map(|n| accolade_app::criteria_summary(n, 180))
+                    .filter(|s| !s.is_empty()),
                 name: a.name.clone(),
                 achievement_type: achievement_type_label(lang, &a.achievement_type),
                 description: a.description.clone(),

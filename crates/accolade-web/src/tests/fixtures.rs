@@ -240,6 +240,7 @@ pub fn issuer() -> IssuerView {
         description: Some("Continuing education for healthcare staff since 1998.".to_owned()),
         website: Some("https://northwind.example.org".to_owned()),
         email: Some("badges@northwind.example.org".to_owned()),
+        search: Default::default(),
         achievements: vec![
             AchievementCard {
                 name: "Data Safety Practitioner".to_owned(),
@@ -248,6 +249,8 @@ pub fn issuer() -> IssuerView {
                 image_url: Some(badge_image()),
                 image_alt: "Data Safety Practitioner badge".to_owned(),
                 url: None,
+                facts: vec![],
+                criteria: None,
             },
             AchievementCard {
                 name: "Infection Control Basics".to_owned(),
@@ -256,6 +259,8 @@ pub fn issuer() -> IssuerView {
                 image_url: None,
                 image_alt: String::new(),
                 url: Some("/issuers/northwind/achievements/infection-control".to_owned()),
+                facts: vec![],
+                criteria: None,
             },
         ],
         did: "did:web:badges.example.org:issuers:northwind".to_owned(),

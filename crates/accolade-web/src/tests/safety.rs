@@ -185,6 +185,8 @@ fn home_issuer_error_escape_every_text_field() -> Result<(), Box<dyn std::error:
         image_url: Some(js()),
         image_alt: p(),
         url: Some(js()),
+        facts: vec![],
+        criteria: None,
     }];
     issuer.did = p();
     issuer.did_document_url = p();

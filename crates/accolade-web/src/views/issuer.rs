@@ -11,7 +11,9 @@ pub struct IssuerView {
     pub description: Option<String>,
     pub website: Option<String>,
     pub email: Option<String>,
+    /// The badges shown: all of them, or those matching the search.
     pub achievements: Vec<AchievementCard>,
+    pub search: CatalogSearch,
     /// The issuer's DID, e.g. `did:web:badges.example.org:issuers:acme`.
     pub did: String,
     /// Where the DID document is served, e.g. `https://…/issuers/acme/did.json`.
@@ -31,6 +33,21 @@ pub struct AchievementCard {
     pub image_alt: String,
     /// A page about the achievement, if there is one.
     pub url: Option<String>,
+    /// Short facts in words: "Does not expire", "3 credits".
+    pub facts: Vec<String>,
+    /// How to earn it, in a sentence or two (plain text).
+    pub criteria: Option<String>,
+}
+
+/// The search over an organization's badges (`?q=`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CatalogSearch {
+    /// What the visitor searched for, as typed ("" when not searching).
+    pub query: String,
+    /// How many badges the organization publishes in all.
+    pub total: usize,
+    /// "2 badges match “rust”", shown only when searching.
+    pub result_text: Option<String>,
 }
 
 /// One verification method of the issuer.

@@ -55,7 +55,7 @@ pub use error::ErrorView;
 pub use home::{HomeView, OrganizationCard};
 pub use imports::{ImportIssueRow, ImportListRow, ImportMapView, ImportReportView, ImportsView};
 pub use insights::{ChartView, InsightsQuery, InsightsView, KpiView, LegendView, insight_sections};
-pub use issuer::{AchievementCard, IssuerView, KeyView};
+pub use issuer::{AchievementCard, CatalogSearch, IssuerView, KeyView};
 pub use layout::{Layout, UserNav};
 pub use members::{AccountFormView, InvitationRow, InvitationView, MemberListRow, MembersView};
 pub use outbox::{OutboxMessageView, OutboxRow, OutboxView};
