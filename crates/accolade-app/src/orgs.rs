@@ -62,7 +62,7 @@ impl App {
         };
         self.store.insert_org(&org).await.map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::Conflict(format!(
-                "an organization with the slug {:?} already exists",
+                "An organization with the address {:?} already exists. Choose another.",
                 org.slug.as_str()
             )),
             other => AppError::Store(other),

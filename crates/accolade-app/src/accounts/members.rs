@@ -69,7 +69,7 @@ impl App {
         let members = self.store.members(org).await?;
         if existing.is_some_and(|u| members.iter().any(|m| m.user_id == u.id)) {
             return Err(AppError::Conflict(format!(
-                "{} is already a member of this organization",
+                "{} is already a member of this organization.",
                 email.as_str()
             )));
         }
@@ -172,7 +172,7 @@ impl App {
         let (pending, _) = self.invitation_for_token(token).await?;
         if pending.email != user.email {
             return Err(AppError::Forbidden(format!(
-                "this invitation is for {}; sign in with that address to accept it",
+                "This invitation is for {}. Sign in with that address to accept it.",
                 pending.email.as_str()
             )));
         }
@@ -195,7 +195,7 @@ impl App {
             Ok(()) => {}
             Err(StoreError::Conflict { .. }) => {
                 return Err(AppError::Conflict(
-                    "you are already a member of this organization".into(),
+                    "You are already a member of this organization.".into(),
                 ));
             }
             Err(e) => return Err(e.into()),
@@ -224,7 +224,7 @@ impl App {
             .await?;
         if target.role == Role::Owner && role != Role::Owner && owners == 1 {
             return Err(AppError::Conflict(
-                "an organization needs at least one owner".into(),
+                "An organization needs at least one owner.".into(),
             ));
         }
         self.store.set_role(member, org, role).await?;
@@ -250,7 +250,7 @@ impl App {
         self.authorize(who, org, needed_for(target.role)).await?;
         if target.role == Role::Owner && owners == 1 {
             return Err(AppError::Conflict(
-                "an organization needs at least one owner".into(),
+                "An organization needs at least one owner.".into(),
             ));
         }
         self.store.remove_membership(member, org).await?;

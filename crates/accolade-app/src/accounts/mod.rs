@@ -71,7 +71,7 @@ impl App {
         };
         self.store.insert_user(&user).await.map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::Conflict(
-                "an account with this email already exists; sign in or reset the password".into(),
+                "An account with this email address already exists. Sign in, or reset the password.".into(),
             ),
             other => other.into(),
         })?;
@@ -178,7 +178,7 @@ impl App {
         match who.role_in(org) {
             Some(role) if role >= needed => self.org(org).await,
             Some(_) => Err(AppError::Forbidden(format!(
-                "this needs the {} role",
+                "This needs the {} role.",
                 needed.as_str()
             ))),
             None => Err(AppError::NotFound("organization")),

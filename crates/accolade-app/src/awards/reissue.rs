@@ -96,7 +96,7 @@ impl App {
         self.issue(actor, new, Some(Continues::Corrects(&old)))
             .await?
             .ok_or_else(|| {
-                AppError::Conflict("the credential changed while it was being re-issued".into())
+                AppError::Conflict("The badge changed while it was being re-issued. Reload the page and try again.".into())
             })
     }
 
@@ -123,7 +123,10 @@ impl App {
         self.issue(actor, new, Some(Continues::Renews(&old)))
             .await?
             .ok_or_else(|| {
-                AppError::Conflict("the credential was renewed or revoked meanwhile".into())
+                AppError::Conflict(
+                    "The badge was renewed or revoked in the meantime. Reload the page to see it."
+                        .into(),
+                )
             })
     }
 }

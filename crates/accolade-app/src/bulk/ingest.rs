@@ -219,7 +219,7 @@ impl App {
             .await
         } else {
             Err(AppError::Conflict(
-                "only an import that has not started issuing can be discarded".into(),
+                "Only a file that has not started issuing can be discarded.".into(),
             ))
         }
     }

@@ -62,14 +62,16 @@ impl App {
             match current.state {
                 ImportState::Done => return Ok(current),
                 ImportState::Ingesting => {
-                    return Err(AppError::Conflict("the file is still being read".into()));
+                    return Err(AppError::Conflict(
+                        "The file is still being read. Try again in a moment.".into(),
+                    ));
                 }
                 ImportState::Draft | ImportState::Running if wait => {
                     tokio::time::sleep(LEASE_POLL).await;
                 }
                 ImportState::Draft | ImportState::Running => {
                     return Err(AppError::Conflict(
-                        "another worker is issuing this import".into(),
+                        "This file is being issued by another worker.".into(),
                     ));
                 }
             }
@@ -161,7 +163,7 @@ impl App {
                 Ok(()) => {}
                 Err(StoreError::Conflict { what: "lease" }) => {
                     return Err(AppError::Conflict(
-                        "the import's lease ran out and another worker took it over".into(),
+                        "Another worker took over issuing this file.".into(),
                     ));
                 }
                 Err(StoreError::Conflict { .. }) if retries < MAX_RETRIES => {

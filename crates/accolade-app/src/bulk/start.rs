@@ -21,7 +21,9 @@ impl App {
             ImportState::Draft => {}
             ImportState::Running | ImportState::Done => return Ok(import),
             ImportState::Ingesting => {
-                return Err(AppError::Conflict("the file is still being read".into()));
+                return Err(AppError::Conflict(
+                    "The file is still being read. Try again in a moment.".into(),
+                ));
             }
         }
         let now = self.now();
@@ -33,7 +35,9 @@ impl App {
             .store
             .lease_import(id, &lease, now)
             .await?
-            .ok_or_else(|| AppError::Conflict("the import was started meanwhile".into()))?;
+            .ok_or_else(|| {
+                AppError::Conflict("Issuing from this file has already started.".into())
+            })?;
         let progress = ImportProgress::of(&started);
         let to_issue = progress.total - progress.done();
         let detail = format!(
@@ -59,7 +63,7 @@ impl App {
             match app.run_import(id, false, |_| {}).await {
                 Ok(_) | Err(AppError::Conflict(_)) => {}
                 Err(e) => {
-                    tracing::warn!(import = %id, error = %crate::Chain(&e), "issuing an import failed")
+                    tracing::warn!(import = %id, error = %crate::Chain(&e), "Issuing the file failed.")
                 }
             }
         })

@@ -70,7 +70,7 @@ impl App {
             .any(|e| e.email == email && e.verified_at.is_some())
         {
             return Err(AppError::Conflict(
-                "this address is already verified for your account".into(),
+                "This address is already verified for your account.".into(),
             ));
         }
         if mine.len() >= MAX_EMAILS {
@@ -109,7 +109,7 @@ impl App {
             Ok(Some(e)) => Ok(e),
             Ok(None) => Err(AppError::NotFound("verification link")),
             Err(StoreError::Conflict { .. }) => Err(AppError::Conflict(
-                "another account has already verified this address".into(),
+                "Another account has already verified this address.".into(),
             )),
             Err(e) => Err(e.into()),
         }
@@ -183,7 +183,7 @@ impl App {
             .await?;
         if !added {
             return Err(AppError::Conflict(
-                "this badge is already in a backpack".into(),
+                "This badge is already in a backpack.".into(),
             ));
         }
         let detail = format!(

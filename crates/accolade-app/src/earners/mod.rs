@@ -127,7 +127,7 @@ impl App {
             ClaimOutcome::Claimed(id) | ClaimOutcome::AlreadyYours(id) => id,
             ClaimOutcome::OwnedByOther(_) | ClaimOutcome::Used(_) => {
                 return Err(AppError::Conflict(
-                    "this badge was already added to another account's backpack".into(),
+                    "This badge was already added to another account's backpack.".into(),
                 ));
             }
             ClaimOutcome::Expired(_) => {

@@ -65,7 +65,9 @@ impl App {
         match self.store.set_handle(user.id, &handle, self.now()).await {
             Ok(()) => {}
             Err(StoreError::Conflict { .. }) => {
-                return Err(AppError::Conflict("this handle is taken".into()));
+                return Err(AppError::Conflict(
+                    "This handle is taken. Choose another.".into(),
+                ));
             }
             Err(e) => return Err(e.into()),
         }

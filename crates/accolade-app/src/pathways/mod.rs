@@ -232,6 +232,6 @@ impl App {
 
 fn edited_meanwhile() -> AppError {
     AppError::Conflict(
-        "someone else changed this pathway in the meantime; reload it to see their version".into(),
+        "Someone else changed this pathway in the meantime. Reload it to see their version.".into(),
     )
 }

@@ -368,8 +368,8 @@ async fn sign_up_and_join(
         .await
         .map_err(|e| match e {
             AppError::Conflict(_) => AppError::Conflict(format!(
-                "an account with {email} already exists: sign in, then open the invitation \
-                 link again"
+                "An account with {email} already exists. Sign in, then open the invitation \
+                 link again."
             )),
             other => other,
         })?;
