@@ -34,7 +34,8 @@ pub use render::{backpack, claim, portfolio};
 pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
-pub use server::{router, serve};
+pub use server::client::{Cidr, ClientAddr, TrustedProxies};
+pub use server::{ServeOptions, router, router_with, serve};
 
 #[cfg(test)]
 mod tests;

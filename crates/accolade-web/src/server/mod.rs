@@ -2,6 +2,7 @@
 //! request, call the application API and render; no rule lives here.
 
 mod achievement_page;
+pub mod client;
 mod documents;
 mod downloads;
 mod earner;
@@ -22,6 +23,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use client::TrustedProxies;
 use std::sync::Arc;
 
 pub(crate) type AppState = Arc<App>;
@@ -29,8 +31,21 @@ pub(crate) type AppState = Arc<App>;
 /// Largest request body accepted (the verify page takes baked images).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// Every route of the public site.
+/// Every route of the public site, believing no forwarding header.
 pub fn router(app: Arc<App>) -> Router {
+    router_with(app, &ServeOptions::default())
+}
+
+/// How the server meets its network.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// Every route of the public site, with `options`.
+pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
+    let trusted = Arc::new(options.trusted_proxies.clone());
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(documents::healthz))
@@ -57,6 +72,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(app.clone(), language::layer))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(trusted, client::layer))
         .with_state(app)
 }
 
@@ -91,10 +107,14 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// Serves until Ctrl-C.
-pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    options: &ServeOptions,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router_with(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;

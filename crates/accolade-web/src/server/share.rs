@@ -5,6 +5,7 @@
 //! asking ([`Visitor`]) for the analytics, and the share panel of the credential page.
 
 use super::AppState;
+use super::client::ClientAddr;
 use super::errors::WebError;
 use crate::script_href;
 use crate::views::{CredentialView, EmbedView, ShareSubject, ShareView};
@@ -13,13 +14,12 @@ use accolade_app::analytics::{Client, EventKind};
 use accolade_app::sharing::ShareChannel;
 use accolade_core::{Award, AwardId, AwardState};
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -44,11 +44,8 @@ impl Visitor {
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let Ok(ClientAddr { ip, .. }) = ClientAddr::from_request_parts(parts, state).await;
         let agent = parts
             .headers
             .get(header::USER_AGENT)

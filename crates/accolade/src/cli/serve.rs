@@ -17,6 +17,16 @@ pub struct ServeArgs {
     /// print where to look and how to sign in.
     #[arg(long, env = "ACCOLADE_DEMO")]
     demo: bool,
+    /// A reverse proxy (address or CIDR block, repeatable) whose `Forwarded`,
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` headers are believed. Without one, the
+    /// socket peer is the client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ACCOLADE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    trusted_proxies: Vec<accolade_web::Cidr>,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -89,7 +99,10 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
-        let served = accolade_web::serve(app, listener).await;
+        let options = accolade_web::ServeOptions {
+            trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
+        };
+        let served = accolade_web::serve(app, listener, &options).await;
         imports.abort();
         worker.stop().await;
         served.context("the server stopped")?;

@@ -6,18 +6,17 @@ pub use account::account_routes;
 
 use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
+use crate::server::client::ClientAddr;
 use crate::server::errors::WebError;
 use crate::server::language::PageLang;
 use crate::views::{AuthView, FieldView, Layout, Refusal};
 use accolade_app::AppError;
 use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
 use accolade_app::i18n::{Lang, tr, tr_with};
-use axum::Extension;
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
 
 #[derive(Debug, serde::Deserialize)]
 pub struct SignInForm {
@@ -159,10 +158,8 @@ pub(super) fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
 }
 
 /// Throttling key for a client: a hash of its address, never the address itself.
-pub(super) fn client_key(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
-    let ip = peer
-        .map(|Extension(ConnectInfo(a))| a.ip().to_string())
-        .unwrap_or_default();
+pub(super) fn client_key(client: ClientAddr) -> String {
+    let ip = client.ip.map(|a| a.to_string()).unwrap_or_default();
     hex::encode(&Sha256::digest(ip.as_bytes())[..12])
 }
 
@@ -193,7 +190,7 @@ pub async fn signin_form(
 
 pub async fn signin_submit(
     State(app): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: ClientAddr,
     headers: HeaderMap,
     PageLang(lang): PageLang,
     Form(f): Form<SignInForm>,
@@ -215,7 +212,10 @@ pub async fn signin_submit(
             StatusCode::FORBIDDEN,
         );
     }
-    match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
+    match app
+        .sign_in(&f.email, &f.password, &client_key(client))
+        .await
+    {
         Ok(s) => match next.path() {
             Some(to) => signed_in_to(&app, &s.token, &to),
             None => signed_in_response(&app, &s.token),
@@ -247,7 +247,7 @@ pub async fn signup_form(
 
 pub async fn signup_submit(
     State(app): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: ClientAddr,
     headers: HeaderMap,
     PageLang(lang): PageLang,
     Form(f): Form<SignUpForm>,
@@ -271,7 +271,10 @@ pub async fn signup_submit(
         );
     }
     match app.sign_up(&f.email, &f.name, &f.password).await {
-        Ok(_) => match app.sign_in(&f.email, &f.password, &client_key(peer)).await {
+        Ok(_) => match app
+            .sign_in(&f.email, &f.password, &client_key(client))
+            .await
+        {
             Ok(s) => match next.path() {
                 Some(to) => signed_in_to(&app, &s.token, &to),
                 None => signed_in_response(&app, &s.token),

@@ -5,17 +5,17 @@
 use super::super::{FORM_COOKIE, current, set_cookie};
 use super::{client_key, form_token_ok, new_form_token, signed_in_to};
 use crate::server::AppState;
+use crate::server::client::ClientAddr;
 use crate::server::errors::WebError;
 use crate::server::workspace::check_csrf;
 use crate::views::{AccountFormView, FieldView, InvitationView, Layout, Refusal};
 use accolade_app::AppError;
 use accolade_app::accounts::MIN_PASSWORD;
-use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::Router;
+use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
-use std::net::SocketAddr;
 
 pub fn account_routes() -> Router<AppState> {
     Router::new()
@@ -321,7 +321,7 @@ async fn invitation_page(
 /// and accepts.
 async fn invitation_submit(
     State(app): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: ClientAddr,
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(f): Form<InvitationForm>,
@@ -345,7 +345,7 @@ async fn invitation_submit(
     } else if !form_token_ok(&headers, &f.csrf) {
         (Some(Refusal::whole(FORM_EXPIRED)), StatusCode::FORBIDDEN)
     } else {
-        match sign_up_and_join(&app, &token, &f, &client_key(peer)).await {
+        match sign_up_and_join(&app, &token, &f, &client_key(client)).await {
             Ok(res) => return res,
             Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
                 refused(e)
