@@ -4,6 +4,7 @@
 //! Views never decide this themselves: they show what [`App::effective_status`] says.
 
 use crate::App;
+use crate::i18n::{Lang, format_date, tr, tr_with};
 use crate::sharing::ShareChannel;
 use accolade_core::{AwardState, AwardStatusFields};
 use time::OffsetDateTime;
@@ -78,17 +79,37 @@ impl EffectiveStatus {
             .map(|word| accolade_media::StatusMark { word, colour })
     }
 
-    /// One line for prints: "Revoked on 3 March 2026: Issued in error".
-    pub fn detail(&self) -> Option<String> {
-        let on = |verb: &str, at: Option<OffsetDateTime>| match at {
-            Some(t) => format!("{verb} on {}", crate::downloads::long_date(t)),
-            None => verb.to_owned(),
-        };
-        let head = match self.state {
+    /// The status word of prints in `lang`, upper case ("REVOKED", "WIDERRUFEN").
+    pub fn word_in(&self, lang: Lang) -> Option<String> {
+        let word = match self.state {
             AwardState::Active => return None,
-            AwardState::Revoked => on("Revoked by the issuer", self.since),
-            AwardState::Suspended => on("Suspended by the issuer", self.since),
-            AwardState::Expired => on("Expired", self.valid_until),
+            AwardState::Revoked => tr(lang, "Revoked"),
+            AwardState::Suspended => tr(lang, "Suspended"),
+            AwardState::Expired => tr(lang, "Expired"),
+        };
+        Some(word.to_uppercase())
+    }
+
+    /// One line for prints in `lang`: "Revoked by the issuer on 3 March 2026: Issued in
+    /// error".
+    pub fn detail_in(&self, lang: Lang) -> Option<String> {
+        let date = |at: Option<OffsetDateTime>| at.map(|t| format_date(lang, t));
+        let head = match (self.state, date(self.since), date(self.valid_until)) {
+            (AwardState::Active, ..) => return None,
+            (AwardState::Revoked, Some(d), _) => {
+                tr_with(lang, "Revoked by the issuer on {date}", &[("date", &d)])
+            }
+            (AwardState::Revoked, None, _) => tr(lang, "Revoked by the issuer").to_owned(),
+            (AwardState::Suspended, Some(d), _) => {
+                tr_with(lang, "Suspended by the issuer on {date}", &[("date", &d)])
+            }
+            (AwardState::Suspended, None, _) => tr(lang, "Suspended by the issuer").to_owned(),
+            (AwardState::Expired, _, Some(d)) => {
+                tr_with(lang, "Expired on {date}.", &[("date", &d)])
+                    .trim_end_matches('.')
+                    .to_owned()
+            }
+            (AwardState::Expired, _, None) => tr(lang, "Expired").to_owned(),
         };
         Some(match &self.reason {
             Some(r) => format!("{head}: {r}"),

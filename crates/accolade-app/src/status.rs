@@ -2,6 +2,7 @@
 //! them. The lists are derived from the awards' states (one source of truth) and re-signed
 //! only when an organization's status version changes.
 
+use crate::mail::MailLanguage;
 use crate::{App, AppError, AppResult, SignedStatusList, rfc3339};
 use accolade_core::{Actor, Award, AwardId, AwardStatus, Organization, StatusPurpose};
 use accolade_credentials::proof::{self, ProofOptions};
@@ -51,14 +52,22 @@ fn refuse_early(current: AwardStatus, to: AwardStatus) -> AppResult<()> {
 /// Why an award in `current` cannot move to `to`.
 fn refusal(current: AwardStatus, to: AwardStatus) -> AppError {
     let why = match (current, to) {
-        (AwardStatus::Revoked, AwardStatus::Revoked) => "the credential is already revoked",
-        (AwardStatus::Revoked, AwardStatus::Suspended) => {
-            "a revoked credential cannot be suspended"
+        (AwardStatus::Revoked, AwardStatus::Revoked) => {
+            "This credential is already revoked; nothing was changed."
         }
-        (AwardStatus::Revoked, AwardStatus::Active) => "a revoked credential cannot be reinstated",
-        (AwardStatus::Suspended, AwardStatus::Suspended) => "the credential is already suspended",
-        (AwardStatus::Active, AwardStatus::Active) => "the credential is not suspended",
-        _ => "the credential's status changed meanwhile",
+        (AwardStatus::Revoked, AwardStatus::Suspended) => {
+            "A revoked credential cannot be suspended: revocation is final. Issue a new badge if the earner should hold one again."
+        }
+        (AwardStatus::Revoked, AwardStatus::Active) => {
+            "A revoked credential cannot be reinstated: revocation is final. Issue a new badge if the earner should hold one again."
+        }
+        (AwardStatus::Suspended, AwardStatus::Suspended) => {
+            "This credential is already suspended. Reinstate it to make it valid again."
+        }
+        (AwardStatus::Active, AwardStatus::Active) => {
+            "This credential is not suspended, so there is nothing to reinstate."
+        }
+        _ => "This credential's status changed meanwhile. Reload the page to see it as it is now.",
     };
     AppError::Conflict(why.into())
 }
@@ -174,7 +183,8 @@ impl App {
     pub(crate) async fn revocation_notice(&self, award: &Award) -> AppResult<QueuedEmail> {
         let achievement = self.achievement(award.achievement_id).await?;
         let org = self.org(award.org_id).await?;
-        self.revocation_email(&org, &achievement, &award.summary())
+        let language = MailLanguage::for_tag(crate::i18n::credential_language(&award.credential));
+        self.revocation_email(&org, &achievement, &award.summary(), language)
     }
 
     /// The organization's signed status list for `purpose`, re-signed when its awards'

@@ -4,6 +4,7 @@
 //! are revoked in batches, each batch one statement and one transaction with its audit
 //! entries and the earners' notices, as one revocation would be.
 
+use crate::mail::MailLanguage;
 use crate::status::revocation_reason;
 use crate::{App, AppError, AppResult};
 use accolade_core::{Achievement, AchievementId, Actor, AwardId, AwardStatus, AwardSummary, OrgId};
@@ -189,7 +190,14 @@ impl App {
                 revocations.push(Revocation {
                     award: award.id,
                     audit: self.audit_event(org, actor, "award.revoke", &id, reason),
-                    email: Some(self.revocation_email(&organization, achievement, &notice)?),
+                    email: Some(self.revocation_email(
+                        &organization,
+                        achievement,
+                        &notice,
+                        // A list of awards carries no credentials: the badge's language is
+                        // the one its credentials are issued in unless an award chose another.
+                        MailLanguage::for_tag(Some(achievement.language.as_str())),
+                    )?),
                 });
                 notices.push(notice);
             }

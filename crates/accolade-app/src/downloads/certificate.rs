@@ -43,9 +43,9 @@ pub(super) struct Certificate {
     pub url: String,
     /// The badge as PNG.
     pub badge_png: Vec<u8>,
-    /// For a badge that is no longer valid: the word ("REVOKED") and a line with the date
-    /// and reason, printed in red across the top.
-    pub status: Option<(&'static str, String)>,
+    /// For a badge that is no longer valid: the word ("REVOKED", in the certificate's
+    /// language) and a line with the date and reason, printed in red across the top.
+    pub status: Option<(String, String)>,
     /// The language the certificate's own words are in: the credential's.
     pub lang: Lang,
 }

@@ -121,15 +121,16 @@ impl App {
                 };
                 // A badge that is no longer valid prints as such, with the date and reason.
                 let status = self.effective_status(&award);
-                let mark = status.mark();
-                certificate.status = status.word().zip(status.detail());
+                let colour = status.mark().map(|m| m.colour);
+                certificate.status = status.word_in(lang).zip(status.detail_in(lang));
                 blocking(move || {
-                    certificate.badge_png = match &mark {
+                    let mark = certificate.status.as_ref().zip(colour);
+                    certificate.badge_png = match mark {
                         None => artwork.to_png(BAKED_PNG_SIZE)?,
-                        Some(mark) => accolade_media::render_badge_marked(
+                        Some(((word, _), colour)) => accolade_media::render_badge_marked(
                             &artwork.to_svg()?,
                             BAKED_PNG_SIZE,
-                            Some(mark),
+                            Some(&accolade_media::StatusMark { word, colour }),
                         )
                         .map_err(|e| AppError::internal("rendering the badge failed", e))?,
                     };

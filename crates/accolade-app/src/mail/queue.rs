@@ -99,12 +99,14 @@ impl App {
         Ok(self.store.enqueue_badge_emails(&queued, &claims).await?)
     }
 
-    /// The revocation notice for a revoked award (its reason included), with its send job.
+    /// The revocation notice for a revoked award (its reason included), in `language`, with
+    /// its send job.
     pub fn revocation_email(
         &self,
         org: &Organization,
         achievement: &Achievement,
         award: &AwardSummary,
+        language: MailLanguage,
     ) -> AppResult<QueuedEmail> {
         let credential_url = self.urls().credential(award.id);
         let content = templates::revocation(&Revoked {
@@ -112,7 +114,8 @@ impl App {
             badge_name: &achievement.name,
             recipient_name: award.recipient_name.as_deref(),
             credential_url: &credential_url,
-            reason: award.status_reason.as_deref().unwrap_or("not given"),
+            reason: award.status_reason.as_deref(),
+            language,
         });
         self.outbox_email(
             (award.org_id, award.id, &award.recipient_email),

@@ -3,6 +3,7 @@
 //! inline styles, no external resources but the badge image) so that mail clients show it.
 
 pub use super::language::MailLanguage;
+use crate::i18n::tr;
 use time::OffsetDateTime;
 
 /// `pattern` with each `{key}` replaced by `show(value)`, in one pass (a value that holds
@@ -85,7 +86,10 @@ pub(crate) struct Revoked<'a> {
     pub badge_name: &'a str,
     pub recipient_name: Option<&'a str>,
     pub credential_url: &'a str,
-    pub reason: &'a str,
+    /// `None`: the issuer gave no reason.
+    pub reason: Option<&'a str>,
+    /// The credential's language.
+    pub language: MailLanguage,
 }
 
 pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
@@ -150,41 +154,52 @@ pub(crate) fn badge_issued(b: &BadgeIssued<'_>) -> EmailContent {
 }
 
 pub(crate) fn revocation(r: &Revoked<'_>) -> EmailContent {
-    let subject = one_line(&format!(
-        "Your badge \"{}\" from {} was revoked",
-        r.badge_name, r.org_name
+    let lang = r.language.lang();
+    let names = [("org", r.org_name), ("badge", r.badge_name)];
+    let subject = one_line(&fill(
+        tr(lang, "Your badge \"{badge}\" from {org} was revoked"),
+        &names,
     ));
+    let hello = match r.recipient_name {
+        Some(n) => fill(tr(lang, "Hello {name},"), &[("name", n)]),
+        None => tr(lang, "Hello,").to_owned(),
+    };
+    let revoked = tr(lang, "{org} has revoked your badge \"{badge}\".");
+    let reason_label = tr(lang, "Reason:");
+    let reason = r.reason.unwrap_or(tr(lang, "not given"));
+    let sees = tr(
+        lang,
+        "Anyone who checks the badge now sees that it is revoked.",
+    );
+    let footer = fill(
+        tr(
+            lang,
+            "Your badge is an Open Badges 3.0 credential signed by {org}: anyone can check it at its link, with Accolade or any other verifier.",
+        ),
+        &[("org", r.org_name)],
+    );
     let text = format!(
-        "{}\n\n{} has revoked your badge \"{}\".\n\nReason: {}\n\n\
-         Anyone who checks the badge now sees that it is revoked: {}\n\n{}\n",
-        greeting(r.recipient_name),
-        r.org_name,
-        r.badge_name,
-        r.reason,
+        "{hello}\n\n{}\n\n{reason_label} {reason}\n\n{sees} {}\n\n{footer}\n",
+        fill(revoked, &names),
         r.credential_url,
-        footer_text(r.org_name),
     );
     let inner = format!(
         r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">{greeting}</p>
-<p style="margin:0 0 16px;"><strong>{org}</strong> has revoked your badge <strong>{badge}</strong>.</p>
-<p style="margin:0 0 16px;"><strong>Reason:</strong> {reason}</p>
-<p style="margin:0 0 16px;">Anyone who checks the badge now sees that it is revoked.</p>
+<p style="margin:0 0 16px;">{hello}</p>
+<p style="margin:0 0 16px;">{revoked}</p>
+<p style="margin:0 0 16px;"><strong>{reason_label}</strong> {reason}</p>
+<p style="margin:0 0 16px;">{sees}</p>
 </td></tr>
 <tr><td align="center" style="padding:8px 32px 24px;">{view}</td></tr>"#,
-        greeting = escape(&greeting(r.recipient_name)),
-        org = escape(r.org_name),
-        badge = escape(r.badge_name),
-        reason = escape(r.reason),
-        view = button(r.credential_url, "See the badge", "#4b5563"),
+        hello = escape(&hello),
+        revoked = fill_html_bold(revoked, &names),
+        reason_label = escape(reason_label),
+        reason = escape(reason),
+        sees = escape(sees),
+        view = button(r.credential_url, tr(lang, "See the badge"), "#4b5563"),
     );
     EmailContent {
-        html: layout(
-            MailLanguage::English,
-            &subject,
-            &inner,
-            &footer_text(r.org_name),
-        ),
+        html: layout(r.language, &subject, &inner, &footer),
         subject,
         text,
     }
@@ -195,13 +210,6 @@ pub(crate) fn greeting(name: Option<&str>) -> String {
         Some(n) => format!("Hello {n},"),
         None => "Hello,".into(),
     }
-}
-
-fn footer_text(org: &str) -> String {
-    format!(
-        "Your badge is an Open Badges 3.0 credential signed by {org}: anyone can check it \
-         at its link, with Accolade or any other verifier."
-    )
 }
 
 pub(crate) fn button(href: &str, label: &str, colour: &str) -> String {
@@ -380,7 +388,8 @@ mod tests {
             badge_name: "First Aid",
             recipient_name: None,
             credential_url: "https://badges.example.org/credentials/1",
-            reason: "Issued in <error>",
+            reason: Some("Issued in <error>"),
+            language: MailLanguage::English,
         });
         assert_eq!(
             mail.subject,
@@ -388,5 +397,33 @@ mod tests {
         );
         assert!(mail.text.contains("Reason: Issued in <error>"));
         assert!(mail.html.contains("Issued in &lt;error&gt;"));
+    }
+
+    #[test]
+    fn revocation_speaks_the_credentials_language() {
+        let mail = revocation(&Revoked {
+            org_name: "Acme",
+            badge_name: "Erste Hilfe",
+            recipient_name: Some("Lena"),
+            credential_url: "https://badges.example.org/credentials/1",
+            reason: None,
+            language: MailLanguage::German,
+        });
+        assert_eq!(
+            mail.subject,
+            "Ihr Badge „Erste Hilfe“ von Acme wurde widerrufen"
+        );
+        assert!(mail.text.starts_with("Hallo Lena,"), "{}", mail.text);
+        assert!(
+            mail.text.contains("Grund: nicht angegeben"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.html.contains("lang=\"de\""));
+        assert!(mail.html.contains("Badge ansehen"));
+        for english in ["revoked", "Reason", "Hello", "See the badge"] {
+            assert!(!mail.text.contains(english), "{english} in {}", mail.text);
+            assert!(!mail.html.contains(english), "{english} in {}", mail.html);
+        }
     }
 }

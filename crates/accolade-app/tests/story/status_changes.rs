@@ -125,7 +125,10 @@ async fn race(store: &Store) {
         for r in &revokes {
             match r {
                 Ok(a) => assert_eq!(a.status, AwardStatus::Revoked),
-                Err(AppError::Conflict(m)) => assert_eq!(m, "the credential is already revoked"),
+                Err(AppError::Conflict(m)) => assert_eq!(
+                    m,
+                    "This credential is already revoked; nothing was changed."
+                ),
                 Err(e) => panic!("round {round}: {e:?}"),
             }
         }
@@ -136,7 +139,10 @@ async fn race(store: &Store) {
                 reinstated_first += 1;
             }
             Err(AppError::Conflict(m)) => {
-                assert_eq!(m, "a revoked credential cannot be reinstated");
+                assert!(
+                    m.starts_with("A revoked credential cannot be reinstated"),
+                    "{m}"
+                );
                 revoked_first += 1;
             }
             Err(e) => panic!("round {round}: {e:?}"),

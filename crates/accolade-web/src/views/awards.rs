@@ -108,7 +108,10 @@ pub struct AwardDetailView {
     pub correct_name: String,
     pub correct_language: String,
     pub notice: Option<String>,
+    /// A message about the whole page's forms.
     pub error: Option<String>,
+    /// A message about one input of the forms (a revocation reason, a corrected email).
+    pub refused: Option<super::FieldError>,
     /// What happened to the credential: views, verifications, shares…
     pub totals: super::TotalsView,
     /// Offer "resend email" and "copy claim link" (mail is not reaching the earner).

@@ -1,5 +1,5 @@
 use accolade_app::i18n::{Lang, format_date, tr, tr_with};
-use accolade_credentials::verify::{Check, CheckKind, Outcome, Report, Verdict};
+use accolade_credentials::verify::{Check, CheckKind, Flags, Outcome, Report, Verdict};
 use serde::Serialize;
 
 /// One line of a verification panel.
@@ -28,44 +28,59 @@ impl From<&Check> for CheckView {
         Self::new(label(check.check), check.outcome, sentence(&check.message))
     }
 }
-
 impl CheckView {
-    /// The check in `lang`: its common outcomes in the page's words; any other explanation
-    /// as the verifier wrote it. Timestamps read as dates either way.
-    pub fn in_lang(lang: Lang, check: &Check) -> Self {
-        let dates = timestamps(&check.message);
-        let message = translated(lang, check, &dates).unwrap_or_else(|| {
-            let text = sentence(&readable_dates(lang, &check.message));
-            tr(lang, &text).to_owned()
-        });
+    /// The check in `lang`. English keeps the verifier's own, more specific words; other
+    /// languages say what the outcome means for that kind of check (the exact technical
+    /// reason stays in the JSON report). Timestamps read as dates either way.
+    pub fn in_lang(lang: Lang, check: &Check, flags: Flags) -> Self {
+        let message = if lang == Lang::En {
+            sentence(&readable_dates(lang, &check.message))
+        } else {
+            translated(lang, check, flags)
+        };
         Self::new(label(check.check), check.outcome, message)
     }
 }
 
-/// A passed check's sentence in `lang` (English has the verifier's own, more specific words).
-fn translated(lang: Lang, check: &Check, dates: &[String]) -> Option<String> {
-    if lang == Lang::En || check.outcome != Outcome::Passed {
-        return None;
+/// A check's explanation in `lang`, from what was checked and how it came out.
+fn translated(lang: Lang, check: &Check, flags: Flags) -> String {
+    let dates = timestamps(&check.message);
+    let date = |i: usize| {
+        dates
+            .get(i)
+            .and_then(|raw| parse_time(raw))
+            .map(|at| format_date(lang, at))
+    };
+    match check.outcome {
+        Outcome::Passed => passed(lang, check.check, date(0), date(1)),
+        Outcome::Failed => failed(lang, check.check, flags, date(0)),
+        Outcome::Warning => {
+            tr(lang, "It passed, with a warning the full report explains.").to_owned()
+        }
+        Outcome::Skipped => skipped(lang, check),
+        Outcome::Inconclusive => inconclusive(lang, check.check),
     }
-    let text = match check.check {
-        CheckKind::Parse => "The credential could be read.",
-        CheckKind::Context => {
-            "It uses the standard Verifiable Credentials and Open Badges vocabularies."
-        }
-        CheckKind::Shape => "It is a well-formed Open Badges credential.",
-        CheckKind::Proof => {
-            "The signature matches the content exactly: nothing was changed after signing."
-        }
-        CheckKind::Key => "The signing key was found where the credential says it is published.",
-        CheckKind::IssuerKey => "The signing key belongs to the issuer.",
+}
+
+fn passed(lang: Lang, kind: CheckKind, from: Option<String>, until: Option<String>) -> String {
+    match kind {
+        CheckKind::Parse => tr(lang, "The credential could be read."),
+        CheckKind::Context => tr(
+            lang,
+            "It uses the standard Verifiable Credentials and Open Badges vocabularies.",
+        ),
+        CheckKind::Shape => tr(lang, "It is a well-formed Open Badges credential."),
+        CheckKind::Proof => tr(
+            lang,
+            "The signature matches the content exactly: nothing was changed after signing.",
+        ),
+        CheckKind::Key => tr(
+            lang,
+            "The signing key was found where the credential says it is published.",
+        ),
+        CheckKind::IssuerKey => tr(lang, "The signing key belongs to the issuer."),
         CheckKind::ValidityPeriod => {
-            let date = |i: usize| {
-                dates
-                    .get(i)
-                    .and_then(|raw| parse_time(raw))
-                    .map(|at| format_date(lang, at))
-            };
-            return Some(match (date(0), date(1)) {
+            return match (from, until) {
                 (Some(from), Some(until)) => tr_with(
                     lang,
                     "Valid from {from} until {until}.",
@@ -77,12 +92,79 @@ fn translated(lang: Lang, check: &Check, dates: &[String]) -> Option<String> {
                     &[("from", &from)],
                 ),
                 _ => tr(lang, "It is within its validity period.").to_owned(),
-            });
+            };
         }
-        CheckKind::Status => "The issuer has not revoked or suspended it.",
-        CheckKind::Recipient => "It was issued to the recipient given.",
-    };
-    Some(tr(lang, text).to_owned())
+        CheckKind::Status => tr(lang, "The issuer has not revoked or suspended it."),
+        CheckKind::Recipient => tr(lang, "It was issued to the recipient given."),
+    }
+    .to_owned()
+}
+
+fn failed(lang: Lang, kind: CheckKind, flags: Flags, first_date: Option<String>) -> String {
+    match kind {
+        CheckKind::Parse => tr(lang, "The input could not be read as a badge."),
+        CheckKind::Context => tr(
+            lang,
+            "It does not use the standard vocabularies, so its meaning cannot be relied on.",
+        ),
+        CheckKind::Shape => tr(lang, "It is not a well-formed Open Badges credential."),
+        CheckKind::Proof => tr(
+            lang,
+            "The signature does not match: the content was changed after signing, or it was not signed as it claims.",
+        ),
+        CheckKind::Key => tr(
+            lang,
+            "The signing key is not published where the credential says it is.",
+        ),
+        CheckKind::IssuerKey => tr(lang, "The signing key does not belong to the issuer."),
+        CheckKind::ValidityPeriod => {
+            return match (first_date, flags.expired, flags.not_yet_valid) {
+                (Some(d), true, _) => tr_with(lang, "Expired on {date}.", &[("date", &d)]),
+                (Some(d), _, true) => {
+                    tr_with(lang, "Not valid yet: valid from {date}.", &[("date", &d)])
+                }
+                _ => tr(lang, "Its validity dates cannot be read.").to_owned(),
+            };
+        }
+        CheckKind::Status if flags.revoked => tr(lang, "The issuer has revoked this credential."),
+        CheckKind::Status if flags.suspended => {
+            tr(lang, "The issuer has suspended this credential.")
+        }
+        CheckKind::Status => tr(lang, "Its status entry is not valid."),
+        CheckKind::Recipient => tr(lang, "It was not issued to the recipient given."),
+    }
+    .to_owned()
+}
+
+fn skipped(lang: Lang, check: &Check) -> String {
+    match check.check {
+        CheckKind::Status if check.message.contains("names no status list") => tr(
+            lang,
+            "The credential names no status list, so it cannot be revoked.",
+        ),
+        CheckKind::Recipient => tr(lang, "No recipient was asked about."),
+        _ => tr(lang, "Not checked, because an earlier check did not pass."),
+    }
+    .to_owned()
+}
+
+fn inconclusive(lang: Lang, kind: CheckKind) -> String {
+    match kind {
+        CheckKind::Status => tr(
+            lang,
+            "Its status list could not be reached or read, so revocation could not be checked.",
+        ),
+        CheckKind::Key | CheckKind::IssuerKey => tr(
+            lang,
+            "The signing key could not be fetched, so it could not be checked.",
+        ),
+        CheckKind::Proof => tr(
+            lang,
+            "The signature could not be checked (its kind is not supported or its key is missing).",
+        ),
+        _ => tr(lang, "This could not be checked."),
+    }
+    .to_owned()
 }
 
 fn parse_time(raw: &str) -> Option<time::OffsetDateTime> {
@@ -165,7 +247,7 @@ impl VerificationView {
             checks: report
                 .checks
                 .iter()
-                .map(|c| CheckView::in_lang(lang, c))
+                .map(|c| CheckView::in_lang(lang, c, report.flags))
                 .collect(),
         }
     }
@@ -212,7 +294,15 @@ pub fn summary(lang: Lang, report: &Report) -> String {
         Verdict::Invalid if !flags.revoked && !flags.suspended && flags.expired => {
             "Expired: this credential is past its validity period."
         }
-        _ => return report.summary.clone(),
+        Verdict::Invalid if flags.not_yet_valid => {
+            "Not valid yet: this credential's validity period has not started."
+        }
+        Verdict::Valid if warned => "Valid, with a warning: see the checks below.",
+        Verdict::Valid => "Valid: authentic, unaltered and current.",
+        Verdict::Invalid => "Not valid: see the check that failed below.",
+        Verdict::Unchecked => {
+            "Could not be checked: something it depends on could not be reached or read, so it is not shown as valid."
+        }
     };
     tr_with(lang, text, &[("issuer", &issuer)])
 }

@@ -94,7 +94,7 @@ impl ReportView {
             checks: report
                 .checks
                 .iter()
-                .map(|c| CheckView::in_lang(lang, c))
+                .map(|c| CheckView::in_lang(lang, c, report.flags))
                 .collect(),
             checked_at: checked_at.into(),
             credential_json: report

@@ -179,13 +179,34 @@ fn flow(app: Arc<App>, http: &Http) {
         &[("csrf", &csrf), ("action", "revoke"), ("reason", " ")],
     );
     assert_eq!(no_reason.status, 400);
+    // The message is at the revoke form's reason, not above the page.
+    let at_input = no_reason
+        .body
+        .split("id=\"f-revoke-reason-error\"")
+        .nth(1)
+        .unwrap_or_default();
     assert!(
-        no_reason
-            .body
-            .contains("Give a reason for revoking the badge"),
+        at_input.contains("Give a reason for revoking the badge"),
         "{}",
         no_reason.body
     );
+    assert!(no_reason.body.contains(
+        "id=\"f-revoke-reason\" name=\"reason\" type=\"text\" required maxlength=\"1000\" aria-invalid=\"true\""
+    ));
+    assert!(!no_reason.body.contains("f-suspend-reason-error"));
+    // A reason too long for a suspension is shown at the suspend form's input.
+    let long = "x".repeat(1001);
+    let too_long = ada.post(
+        &status,
+        &[("csrf", &csrf), ("action", "suspend"), ("reason", &long)],
+    );
+    assert_eq!(too_long.status, 400);
+    assert!(
+        too_long.body.contains("id=\"f-suspend-reason-error\""),
+        "{}",
+        too_long.body
+    );
+    assert_eq!(status_of(&app, &alan), AwardStatus::Active);
     let revoked = ada.post(
         &status,
         &[("csrf", &csrf), ("action", "revoke"), ("reason", "Cheated")],

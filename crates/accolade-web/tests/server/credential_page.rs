@@ -165,6 +165,32 @@ fn flow(app: Arc<App>, http: &Http) {
     for english in ["awarded to", "Issued", "Verify this credential"] {
         assert!(!text.contains(english), "{english:?} in {text}");
     }
+
+    // Revoked: the German page explains the failed check in German, and the certificate's
+    // warning band is German too.
+    rt.block_on(app.revoke(&Actor::system(), award.id, "Prüfung nicht bestanden"))
+        .unwrap();
+    let (german, _) = anonymous(http, &path, "de");
+    let list = checks(&german);
+    assert!(
+        list.contains("Der Aussteller hat diesen Nachweis widerrufen."),
+        "{list}"
+    );
+    assert!(!list.contains("the issuer has revoked"), "{list}");
+    let mut res = http
+        .agent
+        .get(format!("{}{path}/certificate.pdf", http.base))
+        .call()
+        .unwrap();
+    let mut pdf = Vec::new();
+    res.body_mut().as_reader().read_to_end(&mut pdf).unwrap();
+    let text = pdf_text(&pdf);
+    for words in ["WIDERRUFEN", "Vom Aussteller am", "Prüfung nicht bestanden"] {
+        assert!(text.contains(words), "no {words:?} in {text}");
+    }
+    for english in ["REVOKED", "Revoked by the issuer"] {
+        assert!(!text.contains(english), "{english:?} in {text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

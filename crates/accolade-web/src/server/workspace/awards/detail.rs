@@ -5,7 +5,7 @@ use super::{award_url, org_award};
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::{check_csrf, html, member_org, nav, require};
-use crate::views::{AwardDetailView, HistoryRow, Layout, RelatedView};
+use crate::views::{AwardDetailView, HistoryRow, Layout, Refusal, RelatedView};
 use crate::{format_date, format_datetime};
 use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
@@ -188,7 +188,7 @@ async fn detail_page(
     role: Role,
     award: &Award,
     said: Said,
-    error: Option<(StatusCode, String, Option<Submitted>)>,
+    refused: Option<Refused>,
 ) -> Result<Response, WebError> {
     let Said { notice, claim_link } = said;
     let slug = org.slug.to_string();
@@ -226,9 +226,13 @@ async fn detail_page(
         .collect();
     let issuer = role >= Role::Issuer;
     let actions = accolade_app::awards::AwardActions::of(award, &links);
-    let (status, message, submitted) = match error {
-        Some((status, message, submitted)) => (status, Some(message), submitted),
-        None => (StatusCode::OK, None, None),
+    let (status, (field_error, message), submitted) = match refused {
+        Some(r) => (
+            r.status,
+            r.refusal.place_in(&mut [], &DRAWN_INPUTS),
+            r.submitted,
+        ),
+        None => (StatusCode::OK, (None, None), None),
     };
     let submitted = submitted.unwrap_or_else(|| Submitted {
         email: award.recipient_email.as_str().to_owned(),
@@ -271,6 +275,7 @@ async fn detail_page(
         correct_language: submitted.language,
         notice,
         error: message,
+        refused: field_error,
         totals: crate::views::TotalsView::new(Some(&app.award_totals(award.id).await?)),
         offer_delivery: issuer && delivery.offer,
         mail_unconfigured: delivery.mail_unconfigured,
@@ -320,14 +325,48 @@ fn done(slug: &str, id: impl std::fmt::Display, key: &str) -> Response {
     Redirect::to(&format!("{}?done={key}", award_url(slug, id))).into_response()
 }
 
+/// The inputs of the award page's forms that a refusal can be about.
+const DRAWN_INPUTS: [&str; 5] = [
+    "revoke-reason",
+    "suspend-reason",
+    "correct-email",
+    "correct-name",
+    "correct-language",
+];
+
+/// A refusal shown on the award's page: its status, the message (at its input when it is
+/// about one) and what the re-issue form had.
+struct Refused {
+    status: StatusCode,
+    refusal: Refusal,
+    submitted: Option<Submitted>,
+}
+
 /// A refusal the issuer can act on (a missing reason, a state that does not allow it)
-/// shows on the award's page; anything else is an error page.
-fn refusal(e: &AppError) -> Option<StatusCode> {
-    match e {
-        AppError::Invalid(_) => Some(StatusCode::BAD_REQUEST),
-        AppError::Conflict(_) => Some(StatusCode::CONFLICT),
-        _ => None,
-    }
+/// shows on the award's page, at the input it is about (`renames` maps the application's
+/// field names to the page's); anything else is an error page.
+#[allow(clippy::too_many_arguments)]
+async fn shown_again(
+    app: &AppState,
+    user: &CurrentUser,
+    org: &Organization,
+    role: Role,
+    award: &Award,
+    e: AppError,
+    renames: &[(&str, &str)],
+    submitted: Option<Submitted>,
+) -> Result<Response, WebError> {
+    let status = match e {
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        _ => return Err(e.into()),
+    };
+    let refused = Refused {
+        status,
+        refusal: Refusal::from(&e).rename(renames),
+        submitted,
+    };
+    detail_page(app, user, org, role, award, Said::default(), Some(refused)).await
 }
 
 pub async fn change_status(
@@ -359,14 +398,13 @@ pub async fn change_status(
         };
         match outcome {
             Ok(_) => Ok(done(&slug, award.id, key)),
-            Err(e) => match refusal(&e) {
-                Some(status) => {
-                    let award = app.award_by_id(award.id).await?;
-                    let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
-                }
-                None => Err(e.into()),
-            },
+            Err(e) => {
+                // Both forms have a reason: the message goes to the one that was sent.
+                let input = format!("{}-reason", f.action);
+                let award = app.award_by_id(award.id).await?;
+                let renames = [("reason", input.as_str())];
+                shown_again(&app, &user, &org, role, &award, e, &renames, None).await
+            }
         }
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -396,18 +434,29 @@ pub async fn reissue(
             .await
         {
             Ok(new) => Ok(done(&slug, new.id, "reissued")),
-            Err(e) => match refusal(&e) {
-                Some(status) => {
-                    let submitted = Submitted {
-                        email: f.email,
-                        name: f.name,
-                        language: f.language,
-                    };
-                    let error = Some((status, e.message(), Some(submitted)));
-                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
-                }
-                None => Err(e.into()),
-            },
+            Err(e) => {
+                let submitted = Submitted {
+                    email: f.email,
+                    name: f.name,
+                    language: f.language,
+                };
+                let renames = [
+                    ("recipient_email", "correct-email"),
+                    ("recipient_name", "correct-name"),
+                    ("language", "correct-language"),
+                ];
+                shown_again(
+                    &app,
+                    &user,
+                    &org,
+                    role,
+                    &award,
+                    e,
+                    &renames,
+                    Some(submitted),
+                )
+                .await
+            }
         }
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -429,13 +478,7 @@ pub async fn renew(
         let award = org_award(&app, org.id, &id).await?;
         match app.renew(&Actor::user(&user.user), award.id).await {
             Ok(new) => Ok(done(&slug, new.id, "renewed")),
-            Err(e) => match refusal(&e) {
-                Some(status) => {
-                    let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
-                }
-                None => Err(e.into()),
-            },
+            Err(e) => shown_again(&app, &user, &org, role, &award, e, &[], None).await,
         }
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -466,13 +509,7 @@ pub async fn resend(
             .await
         {
             Ok(()) => Ok(done(&slug, award.id, "resent")),
-            Err(e) => match refusal(&e) {
-                Some(status) => {
-                    let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
-                }
-                None => Err(e.into()),
-            },
+            Err(e) => shown_again(&app, &user, &org, role, &award, e, &[], None).await,
         }
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -506,13 +543,7 @@ pub async fn claim_link(
                 };
                 detail_page(&app, &user, &org, role, &award, said, None).await
             }
-            Err(e) => match refusal(&e) {
-                Some(status) => {
-                    let error = Some((status, e.message(), None));
-                    detail_page(&app, &user, &org, role, &award, Said::default(), error).await
-                }
-                None => Err(e.into()),
-            },
+            Err(e) => shown_again(&app, &user, &org, role, &award, e, &[], None).await,
         }
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
