@@ -139,6 +139,7 @@ impl App {
     pub fn record_event(&self, award: AwardId, kind: EventKind, channel: &str, client: &Client) {
         self.analytics.record(
             &self.store,
+            &self.metrics,
             recorder::Pending {
                 award_id: award,
                 kind,

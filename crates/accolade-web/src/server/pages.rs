@@ -25,8 +25,7 @@ use std::sync::Arc;
 
 fn render(r: Result<String, crate::RenderError>) -> Result<Response, WebError> {
     r.map(|html| Html(html).into_response()).map_err(|e| {
-        eprintln!("template error: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        WebError::internal(format!("template error: {e}"))
     })
 }
 
@@ -213,8 +212,7 @@ pub async fn credential(
         let user = super::workspace::nav(&signed_in);
         let inputs = app.credential_page_inputs(award_id).await?;
         let html = render_credential(&app, &inputs, lang, user.clone(), owner).map_err(|e| {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+            WebError::internal(format!("template error: {e}"))
         })?;
         if !owner {
             app.record_event(
@@ -236,8 +234,7 @@ pub async fn credential(
         PageLookup::Kept(page) => page,
         PageLookup::Render(inputs) => {
             let html = render_credential(&app, &inputs, lang, None, false).map_err(|e| {
-                eprintln!("template error: {e}");
-                WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+                WebError::internal(format!("template error: {e}"))
             })?;
             app.keep_credential_page(variant, &inputs, html)
         }

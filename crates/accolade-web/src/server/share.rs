@@ -154,8 +154,7 @@ async fn embed(
         lang,
     };
     let html = crate::embed(&view).map_err(|e| {
-        eprintln!("template error: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        WebError::internal(format!("template error: {e}"))
     })?;
     Ok((
         [
@@ -212,8 +211,7 @@ async fn qr_code(
         return Ok(image("image/svg+xml", &etag, Vec::new(), true));
     }
     let svg = qr_svg(&app.urls().credential(award.id)).map_err(|e| {
-        eprintln!("QR code: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        WebError::internal(format!("QR code: {e}"))
     })?;
     Ok(image("image/svg+xml", &etag, svg.into_bytes(), false))
 }

@@ -67,8 +67,7 @@ async fn render(
     crate::portfolio(&view)
         .map(|h| Html(h).into_response())
         .map_err(|e| {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+            WebError::internal(format!("template error: {e}"))
         })
 }
 
