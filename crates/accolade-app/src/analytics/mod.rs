@@ -10,6 +10,7 @@
 
 mod recorder;
 
+pub use recorder::QUEUE_CAPACITY;
 pub(crate) use recorder::Recorder;
 
 use crate::{App, AppResult};

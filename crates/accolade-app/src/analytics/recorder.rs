@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
 /// Events waiting to be written; past this, new ones are dropped rather than slow a page.
-const QUEUE: usize = 8192;
+pub const QUEUE_CAPACITY: usize = 32_768;
 /// Most events written in one transaction.
-const BATCH: usize = 512;
+const BATCH: usize = 4096;
 
 /// An event as a page recorded it, before its client is hashed.
 pub(crate) struct Pending {
@@ -55,7 +55,7 @@ impl Recorder {
         }
         let runtime = tokio::runtime::Handle::try_current().ok()?;
         Some(self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::channel(QUEUE);
+            let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
             runtime.spawn(write_batches(store.clone(), rx, metrics.clone()));
             tx
         }))
@@ -132,8 +132,17 @@ async fn write_batches(store: Store, mut rx: mpsc::Receiver<Message>, metrics: A
             }
         }
         let n = events.len() as u64;
+        let started = Instant::now();
         match store.insert_events(&events).await {
-            Ok(()) => metrics.analytics_recorded.add(&[], n),
+            Ok(()) => {
+                metrics.analytics_recorded.add(&[], n);
+                tracing::debug!(
+                    events = n,
+                    waiting = rx.len(),
+                    ms = started.elapsed().as_secs_f64() * 1e3,
+                    "analytics events written"
+                );
+            }
             Err(e) => {
                 metrics.analytics_dropped.add(&["write_failed"], n);
                 tracing::warn!(error = %crate::Chain(&e), count = n, "writing analytics events failed: they were dropped");

@@ -52,9 +52,9 @@ impl App {
                 self.metrics.mail_failures.inc(&["gave_up"]);
                 tracing::warn!(outbox = %id, outcome = "gave_up", error = %e, "sending an email failed for good");
                 (
-                OutboxState::Failed,
-                Some(e.clone()),
-                true,
+                    OutboxState::Failed,
+                    Some(e.clone()),
+                    true,
                     Err(JobFailure::GiveUp(e)),
                 )
             }

@@ -142,7 +142,9 @@ impl App {
                     (vec!["running".into()], c.running as f64),
                 ],
             ),
-            Err(e) => tracing::warn!(error = %crate::Chain(&e), "metrics: reading job counts failed"),
+            Err(e) => {
+                tracing::warn!(error = %crate::Chain(&e), "metrics: reading job counts failed")
+            }
         }
         match self.store.outbox_counts().await {
             Ok(counts) => {
@@ -158,7 +160,9 @@ impl App {
                     &rows,
                 );
             }
-            Err(e) => tracing::warn!(error = %crate::Chain(&e), "metrics: reading outbox counts failed"),
+            Err(e) => {
+                tracing::warn!(error = %crate::Chain(&e), "metrics: reading outbox counts failed")
+            }
         }
         let pool = self.store.pool_stats();
         write_gauge(

@@ -84,9 +84,7 @@ impl Counter {
 
     /// The current count of one series (0 if it was never touched).
     pub fn get(&self, values: &[&str]) -> u64 {
-        self.0
-            .find(values)
-            .map_or(0, |c| c.load(Ordering::Relaxed))
+        self.0.find(values).map_or(0, |c| c.load(Ordering::Relaxed))
     }
 
     pub fn write(&self, out: &mut String) {
@@ -296,9 +294,18 @@ mod tests {
         h.observe(&["/x"], 3.0);
         let mut out = String::new();
         h.write(&mut out);
-        assert!(out.contains("d_seconds_bucket{route=\"/x\",le=\"0.1\"} 1\n"), "{out}");
-        assert!(out.contains("d_seconds_bucket{route=\"/x\",le=\"1\"} 2\n"), "{out}");
-        assert!(out.contains("d_seconds_bucket{route=\"/x\",le=\"+Inf\"} 3\n"), "{out}");
+        assert!(
+            out.contains("d_seconds_bucket{route=\"/x\",le=\"0.1\"} 1\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("d_seconds_bucket{route=\"/x\",le=\"1\"} 2\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("d_seconds_bucket{route=\"/x\",le=\"+Inf\"} 3\n"),
+            "{out}"
+        );
         assert!(out.contains("d_seconds_sum{route=\"/x\"} 3.55\n"), "{out}");
         assert!(out.contains("d_seconds_count{route=\"/x\"} 3\n"), "{out}");
     }

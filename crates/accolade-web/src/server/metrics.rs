@@ -40,7 +40,10 @@ impl MetricsToken {
         let a = Sha256::digest(given.trim().as_bytes());
         let b = Sha256::digest(self.0.as_bytes());
         // Constant time: every byte is compared whatever the earlier ones were.
-        a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        a.iter()
+            .zip(b.iter())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
     }
 }
 

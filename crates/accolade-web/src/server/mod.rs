@@ -135,7 +135,10 @@ pub async fn serve(
 
 /// Serves the metrics listener (`/metrics` only, no token: bind it where only the scraper
 /// reaches) until Ctrl-C.
-pub async fn serve_metrics(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve_metrics(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     axum::serve(listener, metrics::router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

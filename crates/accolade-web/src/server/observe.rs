@@ -4,8 +4,8 @@
 //! is sent back in `x-request-id` and shown on error pages, so a visitor's "request id"
 //! finds its log lines.
 
-use super::client::ClientAddr;
 use super::AppState;
+use super::client::ClientAddr;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
@@ -118,5 +118,31 @@ mod tests {
         assert_eq!(made.len(), 16);
         assert!(well_formed_request_id(&made));
         assert_ne!(made, new_request_id());
+    }
+
+    #[tokio::test]
+    async fn error_pages_show_the_id_of_their_request() {
+        use axum::response::IntoResponse;
+        let internal = || super::super::errors::WebError::internal("the disk is full");
+        let (json, html) = REQUEST_ID
+            .scope("proxy-id-7".to_owned(), async {
+                (
+                    internal().json(true).into_response(),
+                    internal().into_response(),
+                )
+            })
+            .await;
+        let body = axum::body::to_bytes(json.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["request_id"], "proxy-id-7");
+        assert!(!problem.to_string().contains("disk"), "{problem}");
+        let body = axum::body::to_bytes(html.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let page = String::from_utf8_lossy(&body);
+        assert!(page.contains("proxy-id-7"), "{page}");
+        assert!(!page.contains("disk"), "{page}");
     }
 }

@@ -34,9 +34,7 @@ fn page(view: VerifyView) -> Result<Response, WebError> {
     let user = view.layout.user.clone();
     crate::verify(&view)
         .map(|h| personal(Html(h).into_response(), user.as_ref()))
-        .map_err(|e| {
-            WebError::internal(format!("template error: {e}"))
-        })
+        .map_err(|e| WebError::internal(format!("template error: {e}")))
 }
 
 fn empty(

@@ -31,9 +31,12 @@ pub enum LogFormat {
 /// The filter the environment asks for, or `None` (then `default`). A filter that does not
 /// parse is reported on standard error and the default applies.
 fn filter_from_env(default: Level) -> Targets {
-    let spec = ["ACCOLADE_LOG", "RUST_LOG"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()).map(|v| (var, v)));
+    let spec = ["ACCOLADE_LOG", "RUST_LOG"].iter().find_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (var, v))
+    });
     match spec {
         Some((var, spec)) => match Targets::from_str(spec.trim()) {
             Ok(t) => t,
@@ -79,7 +82,11 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        writeln!(writer, "{}", json_line(event, time::OffsetDateTime::now_utc()))
+        writeln!(
+            writer,
+            "{}",
+            json_line(event, time::OffsetDateTime::now_utc())
+        )
     }
 }
 

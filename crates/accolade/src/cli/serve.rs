@@ -130,8 +130,8 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
-        let metrics = metrics_listener
-            .map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));
+        let metrics =
+            metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));
         let options = accolade_web::ServeOptions {
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
             metrics_token,

@@ -149,8 +149,6 @@ pub fn html(r: Result<String, crate::RenderError>, status: StatusCode) -> Respon
             );
             res
         }
-        Err(e) => {
-            WebError::internal(format!("template error: {e}")).into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     }
 }

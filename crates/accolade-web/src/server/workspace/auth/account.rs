@@ -74,9 +74,7 @@ pub(super) fn with_form_token(
             );
             res
         }
-        Err(e) => {
-            WebError::internal(format!("template error: {e}")).into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     }
 }
 

@@ -72,9 +72,7 @@ pub async fn page(
             axum::response::Html(h).into_response(),
             view.layout.user.as_ref(),
         ),
-        Err(e) => {
-            WebError::internal(format!("template error: {e}")).into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     })
 }
 
