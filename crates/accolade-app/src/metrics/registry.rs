@@ -7,13 +7,16 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+/// The series of a family by their label values joined with U+0001 (a character no label
+/// value of ours holds), each with its values as given.
+type Series<S> = BTreeMap<String, (Vec<String>, Arc<S>)>;
+
 /// A family of series: one name, one set of label names, a series per label values.
 struct Family<S> {
     name: &'static str,
     help: &'static str,
     labels: &'static [&'static str],
-    /// By the label values joined with U+0001 (a character no label value of ours holds).
-    series: RwLock<BTreeMap<String, (Vec<String>, Arc<S>)>>,
+    series: RwLock<Series<S>>,
 }
 
 fn key(values: &[&str]) -> String {

@@ -7,6 +7,7 @@
 //! form (`info`, `warn,accolade::http=off`, …); else `info` for `serve` and `warn` for the
 //! other commands, which report their own progress.
 
+use accolade_core::{Clock as _, SystemClock};
 use clap::ValueEnum;
 use std::fmt;
 use std::str::FromStr;
@@ -82,11 +83,7 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        writeln!(
-            writer,
-            "{}",
-            json_line(event, time::OffsetDateTime::now_utc())
-        )
+        writeln!(writer, "{}", json_line(event, SystemClock.now()))
     }
 }
 
