@@ -131,7 +131,7 @@ impl App {
             &[],
             &[(vec![], self.analytics.queued() as f64)],
         );
-        match self.store.job_counts().await {
+        match self.store.waiting_job_counts().await {
             Ok(c) => write_gauge(
                 &mut out,
                 "accolade_job_queue_depth",
