@@ -13,8 +13,9 @@
 # count has stopped changing) with the pages it was asked for (the first views, wrk's
 # "N requests" of each Accolade run, and the copies fetched for nginx), and prints both,
 # with the responses wrk counted as neither 2xx nor 3xx and its socket errors. (The server
-# drops an event when its queue of 8,192 is full; that warning goes to `tracing`, for which
-# `accolade serve` installs no subscriber, so the count is the only evidence.) It also prints the binary, the commit and the load average
+# drops an event when its queue is full: it says so on standard error, at most every 10 s,
+# and counts it in accolade_analytics_events_dropped_total, which the script reads from the
+# server's metrics listener and prints with the events it recorded.) It also prints the binary, the commit and the load average
 # before and after. A response that is not 2xx/3xx makes the script fail after printing.
 #   scripts/bench-page.sh [AWARDS]      (CONNS=64 DURATION=20 to change the load)
 set -euo pipefail
@@ -24,6 +25,7 @@ CONNS="${CONNS:-64}"
 SECONDS_EACH="${DURATION:-20}"
 PORT=18181
 STATIC_PORT=18282
+METRICS_PORT=18383
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/accolade-bench-page.XXXXXX)"
 SERVER=""
@@ -97,7 +99,8 @@ issued="$(wc -l < "$WORK/ids")"
 }
 echo "$issued credentials issued" >&2
 
-"$BIN" "${DATA[@]}" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
+"$BIN" "${DATA[@]}" serve --listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
+  > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do
   curl -fs "$BASE/healthz" > /dev/null && break
@@ -217,6 +220,8 @@ read -r _ _ _ _ hot_requests hot_bad _ <<< "$accolade_hot"
 asked=$((AWARDS + random_requests + hot_requests + AWARDS))
 echo "credential pages requested from Accolade: $asked (first views $AWARDS + wrk random $random_requests + wrk hot $hot_requests + copies for nginx $AWARDS)"
 echo "view events recorded: $views ($(awk -v v="$views" -v a="$asked" 'BEGIN { printf "%.1f", 100 * v / a }') %), not recorded: $((asked - views))"
+echo "the server's analytics counters (every kind of event):"
+curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^accolade_analytics_' || echo "  (metrics not readable)"
 echo "(wrk does not count requests still in flight when a run ends: up to $CONNS a run may be served and recorded on top)"
 bad=0
 for run in "$accolade_random" "$accolade_hot" "$nginx_random" "$nginx_hot"; do

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod jwt_keys;
 pub mod mail;
 pub mod master;
+pub mod metrics;
 mod orgs;
 mod own_status;
 pub use own_status::IssuedHere;
@@ -89,6 +90,7 @@ pub struct App {
     analytics: analytics::Recorder,
     pages: public_page::PageCache,
     verify_gate: verify_gate::VerifyGate,
+    metrics: Arc<metrics::Metrics>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             analytics: analytics::Recorder::default(),
             pages: public_page::PageCache::default(),
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
+            metrics: Arc::new(metrics::Metrics::default()),
         }
     }
 

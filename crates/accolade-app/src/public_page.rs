@@ -183,6 +183,7 @@ impl App {
             })
         };
         if let Some((page, true, _)) = &kept {
+            self.metrics.page_cache.inc(&["hit"]);
             return Ok(PageLookup::Kept(page.clone()));
         }
         if let Some((page, _, kept_stamp)) = kept {
@@ -195,9 +196,11 @@ impl App {
                 if let Some(e) = self.pages.lock().entries.get_mut(&key) {
                     e.checked = now;
                 }
+                self.metrics.page_cache.inc(&["hit"]);
                 return Ok(PageLookup::Kept(page));
             }
         }
+        self.metrics.page_cache.inc(&["miss"]);
         Ok(PageLookup::Render(Box::new(
             self.credential_page_inputs(id).await?,
         )))

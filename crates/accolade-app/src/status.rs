@@ -87,15 +87,18 @@ impl App {
             ..award.clone()
         };
         let email = self.revocation_notice(&notice).await?;
-        self.change_status(
-            actor,
-            &award,
-            AwardStatus::Revoked,
-            Some(reason),
-            "award.revoke",
-            Some(&email),
-        )
-        .await
+        let revoked = self
+            .change_status(
+                actor,
+                &award,
+                AwardStatus::Revoked,
+                Some(reason),
+                "award.revoke",
+                Some(&email),
+            )
+            .await?;
+        self.metrics.credentials_revoked.inc(&["single"]);
+        Ok(revoked)
     }
 
     /// Suspends an active award until it is reinstated (one transaction with its audit

@@ -181,10 +181,12 @@ impl App {
             drop(worker);
             report
         });
-        Ok(match work.await {
+        let report = match work.await {
             Ok(report) => report,
             Err(e) => Report::failure(format!("verification could not run ({e})")),
-        })
+        };
+        self.count_verification("submitted", &report);
+        Ok(report)
     }
 
     /// Verifies on the blocking pool, outside the limit: for the instance's own credentials
@@ -192,11 +194,20 @@ impl App {
     pub async fn verify(self: &Arc<Self>, input: Vec<u8>, recipient: Option<Email>) -> Report {
         let app = self.clone();
         let runtime = tokio::runtime::Handle::current();
-        match tokio::task::spawn_blocking(move || app.verify_blocking(runtime, &input, recipient))
-            .await
+        let report = match tokio::task::spawn_blocking(move || {
+            app.verify_blocking(runtime, &input, recipient)
+        })
+        .await
         {
             Ok(report) => report,
             Err(e) => Report::unchecked(format!("verification could not run ({e})")),
-        }
+        };
+        self.count_verification("own", &report);
+        report
+    }
+
+    fn count_verification(&self, source: &str, report: &Report) {
+        let verdict = crate::metrics::verdict_label(report.verdict);
+        self.metrics.verifications.inc(&[source, verdict]);
     }
 }

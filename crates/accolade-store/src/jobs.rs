@@ -162,6 +162,11 @@ impl Store {
         on_backend!(self.jobs(state, limit))
     }
 
+    /// Queued and running jobs (`done` and `failed` left at 0): cheap at any history size.
+    pub async fn waiting_job_counts(&self) -> Result<JobCounts, StoreError> {
+        on_backend!(self.waiting_job_counts())
+    }
+
     pub async fn job_counts(&self) -> Result<JobCounts, StoreError> {
         on_backend!(self.job_counts())
     }

@@ -37,4 +37,4 @@ pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     may_change,
 };
-pub use store::Store;
+pub use store::{PoolStats, Store};

@@ -118,4 +118,9 @@ impl Store {
     ) -> Result<bool, StoreError> {
         on_backend!(self.update_outbox(id, update))
     }
+
+    /// How many messages are in each state (every state, zeros included).
+    pub async fn outbox_counts(&self) -> Result<Vec<(OutboxState, i64)>, StoreError> {
+        on_backend!(self.outbox_counts())
+    }
 }

@@ -13,6 +13,16 @@ use time::OffsetDateTime;
 #[derive(Clone, Debug)]
 pub struct Store(pub(crate) Inner);
 
+/// How many connections a pool holds, and how many of them wait unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Open connections, in use or idle.
+    pub size: u32,
+    pub idle: usize,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Inner {
     Sqlite(SqlStore<sqlx::Sqlite>),
@@ -37,6 +47,21 @@ impl Store {
         match self.0 {
             Inner::Sqlite(_) => <sqlx::Sqlite as Backend>::NAME,
             Inner::Postgres(_) => <sqlx::Postgres as Backend>::NAME,
+        }
+    }
+
+    /// The connection pool's use now.
+    pub fn pool_stats(&self) -> PoolStats {
+        fn of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> PoolStats {
+            PoolStats {
+                size: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            }
+        }
+        match &self.0 {
+            Inner::Sqlite(s) => of(&s.pool),
+            Inner::Postgres(s) => of(&s.pool),
         }
     }
 

@@ -35,7 +35,9 @@ pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
 pub use server::client::{Cidr, ClientAddr, TrustedProxies};
-pub use server::{ServeOptions, router, router_with, serve};
+pub use server::metrics::MetricsToken;
+pub use server::observe::{REQUEST_ID_HEADER, well_formed_request_id};
+pub use server::{ServeOptions, router, router_with, serve, serve_metrics};
 
 #[cfg(test)]
 mod tests;

@@ -5,11 +5,14 @@
 //! stored and a client cannot be followed from one day to the next.
 //!
 //! Recording never slows or fails a page: [`App::record_event`] hands the event to a
-//! bounded queue that a background task writes in batches (see `recorder.rs`); when the
-//! queue is full the event is dropped.
+//! bounded queue that a background task writes in batches (see `recorder.rs`). The queue
+//! holds about a second of a busy server's views and the batches grow with the backlog, so
+//! the writer keeps up with tens of thousands of views a second; an event the full queue
+//! cannot take is dropped, counted in `accolade_analytics_events_dropped_total` and logged.
 
 mod recorder;
 
+pub use recorder::QUEUE_CAPACITY;
 pub(crate) use recorder::Recorder;
 
 use crate::{App, AppResult};
@@ -139,6 +142,7 @@ impl App {
     pub fn record_event(&self, award: AwardId, kind: EventKind, channel: &str, client: &Client) {
         self.analytics.record(
             &self.store,
+            &self.metrics,
             recorder::Pending {
                 award_id: award,
                 kind,

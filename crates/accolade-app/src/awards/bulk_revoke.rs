@@ -210,6 +210,7 @@ impl App {
             for award in notices {
                 if revoked.contains(&award.id) {
                     self.page_changed(award.id);
+                    self.metrics.credentials_revoked.inc(&["bulk"]);
                     outcome.revoked.push(award);
                 } else {
                     // Revoked by someone else since the plan was made.

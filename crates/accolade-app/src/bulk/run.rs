@@ -182,6 +182,9 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
             counts.issued += commit.issued.len() as i64;
+            self.metrics
+                .credentials_issued
+                .add(&["bulk"], commit.issued.len() as u64);
             counts.skipped += commit.skipped.len() as i64;
             counts.errors += commit.failed.len() as i64;
             progress(counts);

@@ -155,14 +155,17 @@ impl App {
                 }
                 Err(JobFailure::Retry(error)) if job.attempts < job.max_attempts => {
                     summary.retried += 1;
+                    self.metrics.job_failures.inc(&[&job.kind, "retry"]);
                     let retry_at = now + backoff(job.attempts);
+                    tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, retry_at = %crate::rfc3339(retry_at), "job failed; it will be retried");
                     self.store
                         .fail_job(job.id, owner, &error, Some(retry_at), now)
                         .await?
                 }
                 Err(JobFailure::Retry(error) | JobFailure::GiveUp(error)) => {
                     summary.failed += 1;
-                    tracing::warn!(job = %job.id, kind = %job.kind, %error, "job failed for good");
+                    self.metrics.job_failures.inc(&[&job.kind, "gave_up"]);
+                    tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed for good");
                     self.store
                         .fail_job(job.id, owner, &error, None, now)
                         .await?

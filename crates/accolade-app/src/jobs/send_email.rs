@@ -43,14 +43,21 @@ impl App {
                 } else {
                     OutboxState::Queued
                 };
+                let outcome = if last_attempt { "gave_up" } else { "retry" };
+                self.metrics.mail_failures.inc(&[outcome]);
+                tracing::warn!(outbox = %id, outcome, error = %e, "sending an email failed");
                 (state, Some(e.clone()), true, Err(JobFailure::Retry(e)))
             }
-            Err(SendError::Permanent(e)) => (
-                OutboxState::Failed,
-                Some(e.clone()),
-                true,
-                Err(JobFailure::GiveUp(e)),
-            ),
+            Err(SendError::Permanent(e)) => {
+                self.metrics.mail_failures.inc(&["gave_up"]);
+                tracing::warn!(outbox = %id, outcome = "gave_up", error = %e, "sending an email failed for good");
+                (
+                    OutboxState::Failed,
+                    Some(e.clone()),
+                    true,
+                    Err(JobFailure::GiveUp(e)),
+                )
+            }
         };
         let update = OutboxUpdate {
             state,

@@ -328,3 +328,44 @@ async fn analytics_on_postgres() {
     let (store, _guard) = test_store.into_parts();
     story(store).await;
 }
+
+/// Events the queue cannot take are not lost silently: each is counted in the metrics by
+/// reason, and the written ones are counted too. On this single-threaded runtime the writer
+/// cannot run between the calls below, so the queue fills exactly.
+#[tokio::test]
+async fn events_past_a_full_queue_are_counted_as_dropped() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let clock = Arc::new(FixedClock::new(datetime!(2026-03-01 09:30 UTC)));
+    let app = make_app(&store, &clock);
+    let org = org(&app, "Acme Academy").await;
+    let first_aid = achievement(&app, org, "First Aid", ExpiryPolicy::Never).await;
+    let ada = issue(&app, first_aid, "ada@example.org").await;
+    let client = Client::new(Some("203.0.113.5".parse().unwrap()), Some("Bench/1.0"));
+    let capacity = accolade_app::analytics::QUEUE_CAPACITY;
+    let extra = 25;
+    for _ in 0..capacity + extra {
+        app.record_event(ada.id, EventKind::View, "", &client);
+    }
+    app.flush_events().await;
+    let metrics = app.metrics();
+    assert_eq!(metrics.analytics_dropped.get(&["queue_full"]), extra as u64);
+    assert_eq!(metrics.analytics_recorded.get(&[]), capacity as u64);
+    assert_eq!(
+        app.award_totals(ada.id).await.unwrap().views,
+        capacity as i64
+    );
+    let text = app.metrics_text().await;
+    assert!(
+        text.contains(&format!(
+            "accolade_analytics_events_dropped_total{{reason=\"queue_full\"}} {extra}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("accolade_analytics_queue_events 0\n"),
+        "{text}"
+    );
+}

@@ -130,6 +130,24 @@ sql_impl! {
         rows.iter().map(job_from_row::<DB>).collect()
     }
 
+    /// Queued and running jobs only: a count over the `(state, run_at)` index that does not
+    /// grow with the history of finished jobs.
+    pub async fn waiting_job_counts(&self) -> Result<JobCounts, StoreError> {
+        let mut counts = JobCounts::default();
+        for state in [JobState::Queued, JobState::Running] {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state = $1")
+                .bind(state.as_str().to_owned())
+                .fetch_one(&self.pool)
+                .await?;
+            let n = RowReader::new(&row, "jobs").int("n")?;
+            match state {
+                JobState::Running => counts.running = n,
+                _ => counts.queued = n,
+            }
+        }
+        Ok(counts)
+    }
+
     pub async fn job_counts(&self) -> Result<JobCounts, StoreError> {
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
             .fetch_all(&self.pool)

@@ -307,3 +307,19 @@ where
         sent_at: r.opt_time("sent_at")?,
     })
 }
+
+sql_impl! {
+    /// How many messages are in each state: one count per state over the
+    /// `(state, created_at)` index.
+    pub async fn outbox_counts(&self) -> Result<Vec<(OutboxState, i64)>, StoreError> {
+        let mut counts = Vec::with_capacity(OutboxState::ALL.len());
+        for state in OutboxState::ALL {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = $1")
+                .bind(state.as_str().to_owned())
+                .fetch_one(&self.pool)
+                .await?;
+            counts.push((state, RowReader::new(&row, "outbox").int("n")?));
+        }
+        Ok(counts)
+    }
+}

@@ -142,6 +142,11 @@ async fn jobs_story(store: &Store) {
             failed: 2
         }
     );
+    // What the metrics read: only the jobs still waiting.
+    assert_eq!(
+        store.waiting_job_counts().await.unwrap(),
+        JobCounts::default()
+    );
 }
 
 /// Many claimers at once, on a store shared between tasks: no job is handed out twice and
@@ -271,6 +276,17 @@ async fn outbox_story(store: &Store) {
         at: minutes(2),
     };
     assert!(store.update_outbox(ada.id, &sent).await.unwrap());
+    let by_state = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        by_state,
+        vec![
+            (OutboxState::Queued, 1),
+            (OutboxState::Sent, 1),
+            (OutboxState::Unsent, 0),
+            (OutboxState::Failed, 0)
+        ]
+    );
+    assert_eq!(store.waiting_job_counts().await.unwrap().queued, 2);
     let ada_now = store.outbox_message(ada.id).await.unwrap().unwrap();
     assert_eq!(
         (ada_now.state, ada_now.attempts, ada_now.sent_at),

@@ -164,9 +164,7 @@ pub async fn achievement(
         return Ok(vary_accept(json));
     }
     let org = app.org(a.org_id).await?;
-    let html = crate::achievement_page(&page_view(&app, &a, &org, lang)).map_err(|e| {
-        eprintln!("template error: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-    })?;
+    let html = crate::achievement_page(&page_view(&app, &a, &org, lang))
+        .map_err(|e| WebError::internal(format!("template error: {e}")))?;
     Ok(vary_accept(Html(html).into_response()))
 }

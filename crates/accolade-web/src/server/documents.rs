@@ -23,7 +23,7 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.orgs().await {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            eprintln!("health check: {}", accolade_app::Chain(&e));
+            tracing::warn!(error = %accolade_app::Chain(&e), "health check: the database is unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }

@@ -31,6 +31,14 @@ impl WebError {
         }
     }
 
+    /// A 500 whose cause is logged (once, with the request id) and never shown.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self {
+            internal: Some(cause.to_string()),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+        }
+    }
+
     pub fn json(mut self, json: bool) -> Self {
         self.json = json;
         self
@@ -67,18 +75,6 @@ impl From<AppError> for WebError {
     }
 }
 
-/// An id to quote in a support request (not a secret). Random; should the random source
-/// fail, the process id and a counter, so no two requests of one server share an id.
-fn request_id() -> String {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let mut b = [0u8; 8];
-    if getrandom::fill(&mut b).is_err() {
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        b = ((u64::from(std::process::id()) << 40) ^ n).to_be_bytes();
-    }
-    hex::encode(b)
-}
-
 pub(crate) fn title(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "That request could not be understood",
@@ -100,11 +96,15 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let id = request_id();
-        // The one place a server error is logged, with the id the client sees.
-        if self.status.is_server_error() {
-            let detail = self.internal.as_deref().unwrap_or(&self.message);
-            eprintln!("request {id}: {} {detail}", self.status);
+        let id = super::observe::current_request_id();
+        // The one place a server error is logged, with the id the client sees: an internal
+        // failure as an error, a refusal for lack of capacity or a key as a warning.
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            let cause = self.internal.as_deref().unwrap_or(&self.message);
+            tracing::error!(request_id = %id, status = self.status.as_u16(), cause, "request failed");
+        } else if self.status.is_server_error() {
+            let cause = self.internal.as_deref().unwrap_or(&self.message);
+            tracing::warn!(request_id = %id, status = self.status.as_u16(), cause, "request refused");
         }
         let message = if self.message.is_empty() {
             "An unexpected error occurred. If it persists, give the request id to the site's operator.".to_owned()

@@ -9,7 +9,9 @@ mod earner;
 mod earner_import;
 mod errors;
 mod language;
+pub mod metrics;
 mod negotiate;
+pub mod observe;
 mod pages;
 mod share;
 mod verify_page;
@@ -41,11 +43,18 @@ pub fn router(app: Arc<App>) -> Router {
 pub struct ServeOptions {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-*` headers are believed.
     pub trusted_proxies: TrustedProxies,
+    /// Serve `/metrics` on the main listener to requests bearing this token (without one,
+    /// `/metrics` there is not found).
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 /// Every route of the public site, with `options`.
 pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
     let trusted = Arc::new(options.trusted_proxies.clone());
+    let metrics = match &options.metrics_token {
+        Some(token) => metrics::with_token(token.clone()),
+        None => Router::new(),
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(documents::healthz))
@@ -68,10 +77,12 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         .merge(earner_import::routes())
         .merge(share::routes())
         .merge(downloads::routes())
+        .merge(metrics)
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(app.clone(), language::layer))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(app.clone(), observe::layer))
         .layer(middleware::from_fn_with_state(trusted, client::layer))
         .with_state(app)
 }
@@ -120,4 +131,17 @@ pub async fn serve(
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
+}
+
+/// Serves the metrics listener (`/metrics` only, no token: bind it where only the scraper
+/// reaches) until Ctrl-C.
+pub async fn serve_metrics(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    axum::serve(listener, metrics::router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }

@@ -24,10 +24,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 fn render(r: Result<String, crate::RenderError>) -> Result<Response, WebError> {
-    r.map(|html| Html(html).into_response()).map_err(|e| {
-        eprintln!("template error: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-    })
+    r.map(|html| Html(html).into_response())
+        .map_err(|e| WebError::internal(format!("template error: {e}")))
 }
 
 /// Our own absolute URLs become paths, so pages work whatever host name the browser used
@@ -212,10 +210,8 @@ pub async fn credential(
         let owner = app.owns_award(signed_in.user.id, award_id).await?;
         let user = super::workspace::nav(&signed_in);
         let inputs = app.credential_page_inputs(award_id).await?;
-        let html = render_credential(&app, &inputs, lang, user.clone(), owner).map_err(|e| {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-        })?;
+        let html = render_credential(&app, &inputs, lang, user.clone(), owner)
+            .map_err(|e| WebError::internal(format!("template error: {e}")))?;
         if !owner {
             app.record_event(
                 award_id,
@@ -235,10 +231,8 @@ pub async fn credential(
     let page = match app.credential_page(award_id, variant).await? {
         PageLookup::Kept(page) => page,
         PageLookup::Render(inputs) => {
-            let html = render_credential(&app, &inputs, lang, None, false).map_err(|e| {
-                eprintln!("template error: {e}");
-                WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-            })?;
+            let html = render_credential(&app, &inputs, lang, None, false)
+                .map_err(|e| WebError::internal(format!("template error: {e}")))?;
             app.keep_credential_page(variant, &inputs, html)
         }
     };

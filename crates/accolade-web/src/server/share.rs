@@ -153,10 +153,8 @@ async fn embed(
         stylesheet_href: crate::stylesheet_href(),
         lang,
     };
-    let html = crate::embed(&view).map_err(|e| {
-        eprintln!("template error: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-    })?;
+    let html =
+        crate::embed(&view).map_err(|e| WebError::internal(format!("template error: {e}")))?;
     Ok((
         [
             (header::CONTENT_SECURITY_POLICY, EMBED_CSP),
@@ -211,10 +209,8 @@ async fn qr_code(
     if fresh(&headers, &etag) {
         return Ok(image("image/svg+xml", &etag, Vec::new(), true));
     }
-    let svg = qr_svg(&app.urls().credential(award.id)).map_err(|e| {
-        eprintln!("QR code: {e}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-    })?;
+    let svg = qr_svg(&app.urls().credential(award.id))
+        .map_err(|e| WebError::internal(format!("QR code: {e}")))?;
     Ok(image("image/svg+xml", &etag, svg.into_bytes(), false))
 }
 

@@ -10,7 +10,7 @@ use accolade_app::Admission;
 use accolade_app::i18n::{Lang, format_datetime, tr, tr_with};
 use accolade_core::Email;
 use axum::extract::{Multipart, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 
 #[derive(Debug, serde::Deserialize)]
@@ -34,10 +34,7 @@ fn page(view: VerifyView) -> Result<Response, WebError> {
     let user = view.layout.user.clone();
     crate::verify(&view)
         .map(|h| personal(Html(h).into_response(), user.as_ref()))
-        .map_err(|e| {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-        })
+        .map_err(|e| WebError::internal(format!("template error: {e}")))
 }
 
 fn empty(

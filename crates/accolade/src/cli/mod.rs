@@ -15,6 +15,7 @@ mod bake;
 mod data;
 mod import;
 mod keys;
+mod logging;
 mod malloc;
 mod outbox;
 mod platform;
@@ -36,6 +37,17 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(flatten)]
     platform: platform::PlatformArgs,
+    /// How log lines on standard error look: readable text, or one JSON object a line.
+    /// Which are written: ACCOLADE_LOG (or RUST_LOG), such as `info` or
+    /// `warn,accolade::http=info`.
+    #[arg(
+        long,
+        env = "ACCOLADE_LOG_FORMAT",
+        value_enum,
+        default_value_t = logging::LogFormat::Text,
+        global = true
+    )]
+    log_format: logging::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,17 +92,13 @@ enum Command {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    // What the libraries report (dropped analytics events, failed jobs, retries) goes to
-    // standard error: all of it for the server, warnings and errors for other commands.
+    // What the libraries report goes to standard error: by default all of it for the
+    // server, warnings and errors for other commands (they print their own progress).
     let level = match cli.command {
         Command::Serve(_) => tracing::Level::INFO,
         _ => tracing::Level::WARN,
     };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+    logging::init(cli.log_format, level);
     let result = match cli.command {
         Command::Keygen(a) => keys::keygen(&a),
         Command::Sign(a) => sign::run(&a),

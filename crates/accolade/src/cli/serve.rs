@@ -27,6 +27,19 @@ pub struct ServeArgs {
         value_name = "CIDR"
     )]
     trusted_proxies: Vec<accolade_web::Cidr>,
+    /// Serve Prometheus metrics at /metrics on a second listener of their own (bind it
+    /// where only the scraper can reach it: it asks for no token).
+    #[arg(long, env = "ACCOLADE_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// Serve /metrics on the main listener to requests with `Authorization: Bearer TOKEN`
+    /// (others get 401). Without this or --metrics-listen, there are no metrics.
+    #[arg(
+        long,
+        env = "ACCOLADE_METRICS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    metrics_token: Option<String>,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -74,6 +87,21 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let metrics_listener = match args.metrics_listen {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr} for metrics"))?,
+            ),
+            None => None,
+        };
+        let metrics_token = match args.metrics_token.as_deref() {
+            Some(t) => Some(
+                accolade_web::MetricsToken::new(t)
+                    .context("the metrics token (--metrics-token) is empty")?,
+            ),
+            None => None,
+        };
         let base = app.urls().base().to_owned();
         if args.demo {
             let demo = app.seed_demo().await?;
@@ -94,15 +122,24 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             "Accolade is listening on http://{} (public URL {base})",
             args.listen
         );
+        if let Some(addr) = args.metrics_listen {
+            outln!("Metrics at http://{addr}/metrics");
+        }
         outln!("Verify any badge at {base}/verify");
         // Background jobs (mail) run beside the server and stop with it.
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
+        let metrics =
+            metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));
         let options = accolade_web::ServeOptions {
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
+            metrics_token,
         };
         let served = accolade_web::serve(app, listener, &options).await;
+        if let Some(m) = metrics {
+            m.abort();
+        }
         imports.abort();
         worker.stop().await;
         served.context("the server stopped")?;

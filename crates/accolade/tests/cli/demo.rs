@@ -60,7 +60,7 @@ fn start(data_dir: &Path) -> (Server, u16, Vec<String>) {
 }
 
 /// The value printed after `label` on a line of its own (`  email     demo@…`).
-fn printed(lines: &[String], label: &str) -> String {
+pub(super) fn printed(lines: &[String], label: &str) -> String {
     lines
         .iter()
         .find_map(|l| l.trim().strip_prefix(label))
@@ -70,7 +70,7 @@ fn printed(lines: &[String], label: &str) -> String {
 
 /// One HTTP/1.1 request on 127.0.0.1:`port`: the status, the `Set-Cookie` values (name=value)
 /// and `Location`, and the body.
-fn request(
+pub(super) fn request(
     port: u16,
     method: &str,
     path: &str,
@@ -120,7 +120,7 @@ fn request(
 }
 
 /// `application/x-www-form-urlencoded` of a few plain values.
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(super) fn form(pairs: &[(&str, &str)]) -> String {
     let enc = |v: &str| {
         v.bytes()
             .map(|b| match b {
@@ -139,7 +139,11 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// Signs in through the form; the session cookie.
-fn sign_in(port: u16, email: &str, password: &str) -> (u16, Option<String>, Option<String>) {
+pub(super) fn sign_in(
+    port: u16,
+    email: &str,
+    password: &str,
+) -> (u16, Option<String>, Option<String>) {
     let (status, cookies, _, body) = request(port, "GET", "/signin", "", None);
     assert_eq!(status, 200, "{body}");
     let form_cookie = cookies

@@ -66,10 +66,7 @@ async fn render(
     };
     crate::portfolio(&view)
         .map(|h| Html(h).into_response())
-        .map_err(|e| {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
-        })
+        .map_err(|e| WebError::internal(format!("template error: {e}")))
 }
 
 pub async fn home(

@@ -149,9 +149,6 @@ pub fn html(r: Result<String, crate::RenderError>, status: StatusCode) -> Respon
             );
             res
         }
-        Err(e) => {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     }
 }

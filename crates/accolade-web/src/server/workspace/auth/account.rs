@@ -60,8 +60,7 @@ pub(super) fn with_form_token(
     status: StatusCode,
 ) -> Response {
     if token.is_empty() {
-        eprintln!("error: no form token: the random source failed");
-        return WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+        return WebError::internal("no form token: the random source failed").into_response();
     }
     match rendered {
         Ok(h) => {
@@ -75,10 +74,7 @@ pub(super) fn with_form_token(
             );
             res
         }
-        Err(e) => {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     }
 }
 
@@ -127,10 +123,7 @@ async fn forgot_submit(
     let requested = email.clone();
     tokio::spawn(async move {
         if let Err(e) = worker.request_password_reset(&requested).await {
-            eprintln!(
-                "error: a password reset request failed: {}",
-                accolade_app::Chain(&e)
-            );
+            tracing::error!(error = %accolade_app::Chain(&e), "a password reset request failed");
         }
     });
     let notice = format!(

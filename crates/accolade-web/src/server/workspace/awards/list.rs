@@ -191,7 +191,7 @@ pub async fn export(
                 Ok(Some(chunk)) => Some((Ok(Bytes::from(chunk)), Some((app, export)))),
                 Ok(None) => None,
                 Err(e) => {
-                    eprintln!("error: exporting awards: {}", accolade_app::Chain(&e));
+                    tracing::error!(error = %accolade_app::Chain(&e), "exporting awards failed");
                     Some((Err(std::io::Error::other("the export failed")), None))
                 }
             }

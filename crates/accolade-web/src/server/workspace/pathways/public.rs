@@ -15,7 +15,7 @@ use accolade_app::i18n::tr_with;
 use accolade_core::{AchievementId, PathwayId, User};
 use accolade_credentials::verify::Flags;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use std::collections::{HashMap, HashSet};
 
@@ -72,10 +72,7 @@ pub async fn page(
             axum::response::Html(h).into_response(),
             view.layout.user.as_ref(),
         ),
-        Err(e) => {
-            eprintln!("template error: {e}");
-            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
-        }
+        Err(e) => WebError::internal(format!("template error: {e}")).into_response(),
     })
 }
 
