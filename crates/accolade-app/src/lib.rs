@@ -23,6 +23,7 @@ pub mod insights;
 mod issue;
 pub mod jobs;
 pub mod jwt_keys;
+pub mod lifecycle;
 pub mod mail;
 pub mod master;
 mod orgs;
@@ -89,6 +90,7 @@ pub struct App {
     analytics: analytics::Recorder,
     pages: public_page::PageCache,
     verify_gate: verify_gate::VerifyGate,
+    lifecycle: lifecycle::Lifecycle,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             analytics: analytics::Recorder::default(),
             pages: public_page::PageCache::default(),
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
+            lifecycle: lifecycle::Lifecycle::default(),
         }
     }
 

@@ -10,8 +10,12 @@ use std::time::Duration;
 /// How long a SQLite writer waits for another (this process's pool or the CLI beside the
 /// server) before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long to wait for a pooled connection (and for an unreachable server).
+/// How long to wait for a pooled SQLite connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for a pooled PostgreSQL connection (or a new one to an unreachable
+/// server): short, so that while the database restarts requests fail fast with 503 and
+/// `Retry-After` instead of piling up.
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The backend a database URL names.
 #[derive(Debug, PartialEq, Eq)]
@@ -91,7 +95,7 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
         let store = SqlStore { pool };

@@ -35,7 +35,9 @@ pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
 pub use server::client::{Cidr, ClientAddr, TrustedProxies};
-pub use server::{ServeOptions, router, router_with, serve};
+pub use server::{
+    DEFAULT_SHUTDOWN_GRACE, ServeOptions, router, router_with, serve, serve_until, shutdown_signal,
+};
 
 #[cfg(test)]
 mod tests;
