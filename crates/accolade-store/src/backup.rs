@@ -36,6 +36,16 @@ impl Store {
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
+    /// The SQLite file's size in pages (0 on PostgreSQL).
+    pub async fn page_count(&self) -> Result<i64, StoreError> {
+        let Inner::Sqlite(s) = &self.0 else {
+            return Ok(0);
+        };
+        Ok(sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&s.pool)
+            .await?)
+    }
+
     /// Whether the PostgreSQL database `url` names has no table at all in its `public`
     /// schema (nothing to overwrite). Connects without migrating.
     pub async fn postgres_is_empty(url: &str) -> Result<bool, StoreError> {

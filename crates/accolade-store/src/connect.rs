@@ -61,6 +61,14 @@ impl Store {
     /// foreign keys on, and brings its schema up to date. Another process (the CLI) may use
     /// the same file at the same time.
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        Store::open_sqlite_with(path, &[]).await
+    }
+
+    /// [`Store::open_sqlite`] with extra per-connection pragmas (tests: `max_page_count`).
+    pub(crate) async fn open_sqlite_with(
+        path: &Path,
+        pragmas: &[(&'static str, String)],
+    ) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
         }
@@ -76,6 +84,9 @@ impl Store {
             // of multi-row INSERTs in memory: bulk issuing writes ~200 MB per 100,000 awards.
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory");
+        let options = pragmas
+            .iter()
+            .fold(options, |o, (k, v)| o.pragma(*k, v.clone()));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)

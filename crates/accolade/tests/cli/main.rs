@@ -560,4 +560,5 @@ mod demo;
 mod loopback;
 mod operations;
 mod platform;
+mod service;
 mod verdicts;
