@@ -88,7 +88,7 @@ PY
 }
 
 seed() { # seed DIR URL [ENV...] -> prints the achievement id
-  acc "$1" "$2" org create --name "Acme Academy" --json >/dev/null
+  acc "$1" "$2" org create --name "Acme Academy" --url https://acme.example --json >/dev/null
   acc "$1" "$2" achievement create --org acme-academy --name "First Aid" \
     --description "Workplace first aid." --criteria "Pass the practical assessment." --json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'

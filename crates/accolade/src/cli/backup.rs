@@ -50,7 +50,7 @@ fn target(platform: &PlatformArgs) -> anyhow::Result<Target> {
 fn master_key_note(platform: &PlatformArgs) {
     outln!(
         "The master key is not in the backup. Keep {} (or ACCOLADE_MASTER_KEY) apart from it: \
-         without it nothing restored can be signed again.",
+         without it, nothing can be signed after a restore.",
         platform
             .data_dir
             .join(accolade_app::master::MASTER_KEY_FILE)
@@ -112,6 +112,8 @@ pub fn restore(platform: &PlatformArgs, args: &RestoreArgs) -> anyhow::Result<Ex
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
         .with_context(|| format!("cannot read {}", args.from.display()))?;
     let head = &head[..read];
+    // The master key and the remembered public URL go here, whatever the database.
+    create_private_dir(&platform.data_dir)?;
     match target(platform)? {
         Target::Sqlite(db) => {
             if !head.starts_with(SQLITE_MAGIC) {
@@ -120,7 +122,7 @@ pub fn restore(platform: &PlatformArgs, args: &RestoreArgs) -> anyhow::Result<Ex
                     args.from.display()
                 );
             }
-            block_on(restore_sqlite(platform, &args.from, &db))??;
+            block_on(restore_sqlite(&args.from, &db))??;
             outln!("Restored {} into {}", args.from.display(), db.display());
         }
         Target::Postgres(url) => {
@@ -176,7 +178,7 @@ pub fn restore(platform: &PlatformArgs, args: &RestoreArgs) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-async fn restore_sqlite(platform: &PlatformArgs, from: &Path, db: &Path) -> anyhow::Result<()> {
+async fn restore_sqlite(from: &Path, db: &Path) -> anyhow::Result<()> {
     let in_use = [db.to_path_buf(), sidecar(db, "-wal")]
         .iter()
         .any(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0));
@@ -186,9 +188,7 @@ async fn restore_sqlite(platform: &PlatformArgs, from: &Path, db: &Path) -> anyh
             db.display()
         );
     }
-    if platform.database_url.is_none() {
-        create_private_dir(&platform.data_dir)?;
-    } else if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
     for stale in [db.to_path_buf(), sidecar(db, "-wal"), sidecar(db, "-shm")] {

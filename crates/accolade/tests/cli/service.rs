@@ -124,7 +124,15 @@ fn seed(dir: &Path, base: &str, env: &[(&str, &str)]) -> String {
         dir,
         base,
         env,
-        &["org", "create", "--name", "Acme Academy", "--json"],
+        &[
+            "org",
+            "create",
+            "--name",
+            "Acme Academy",
+            "--url",
+            "https://acme.example",
+            "--json",
+        ],
     ));
     let a = ok(run(
         dir,
@@ -187,14 +195,15 @@ fn sigterm_finishes_requests_in_flight_and_hands_the_job_back() {
     assert_eq!(get(port, "/healthz", "text/plain"), (200, "ok\n".into()));
 
     // A request in flight: its body arrives slowly, across the signal.
-    let body = "credential=%7B%22not%22%3A%22a+credential%22%7D";
-    let (first, rest) = body.split_at(10);
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"input\"\r\n\r\n\
+                {\"not\": \"a credential\"}\r\n--XyZ--\r\n";
+    let (first, rest) = body.split_at(40);
     let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     slow.set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     write!(
         slow,
-        "POST /verify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        "POST /verify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
         body.len()
     )
     .unwrap();
@@ -213,9 +222,10 @@ fn sigterm_finishes_requests_in_flight_and_hands_the_job_back() {
     slow.write_all(rest.as_bytes()).unwrap();
     let mut reply = String::new();
     slow.read_to_string(&mut reply).unwrap();
+    // The whole answer of the verify page (a verdict on what was sent), not a cut connection.
     let (status, page) = parse_reply(&reply);
-    assert_eq!(status, 200, "{reply}");
-    assert!(page.contains("<html"), "{page}");
+    assert!((200..500).contains(&status), "{reply}");
+    assert!(page.contains("</html>"), "{reply}");
 
     // Exits 0 within the grace (the hanging mail job is cut off at its end).
     let status = loop {
@@ -300,7 +310,7 @@ fn a_bulk_issue_killed_midway_resumes_and_issues_each_row_once() {
         &[],
         &["import-csv", "--achievement", &achievement, "--json", &file],
     ));
-    let report: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["state"], "done", "{out}");
     assert_eq!(report["issued"], rows, "{out}");
     let mail = ok(run(
