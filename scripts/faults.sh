@@ -291,7 +291,7 @@ if last_bad is not None:
 slow503 = max([r[1] for r in rows if r[2] == 503] or [0])
 print(f"STATUS500={sum(1 for r in rows if r[2] == 500)} ERRORS={sum(1 for r in rows if r[2] == 'error')} SLOWEST503={slow503*1000:.0f} TOTAL={len(rows)} OK={sum(1 for r in rows if r[2] == 200)} NORETRY={sum(1 for r in rows if r[2] == 503 and r[4] != '/readyz' and r[3] is None)}")
 PY
-grep -v '^STATUS500' "$SCRATCH/load.md" | while IFS= read -r l; do say "$l"; done
+while IFS= read -r l; do say "$l"; done < <(grep -v '^STATUS500' "$SCRATCH/load.md")
 summary="$(grep '^STATUS500' "$SCRATCH/load.md")"
 pg_awards="$(psq "SELECT count(*), count(DISTINCT recipient_email) FROM awards WHERE recipient_email LIKE 'pg%'")"
 pg_rows="$(psq "SELECT count(*), count(DISTINCT award_id) FROM import_rows WHERE state = 'issued'")"
