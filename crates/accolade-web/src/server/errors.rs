@@ -26,6 +26,11 @@ pub struct WebError {
 /// free): a few seconds, the time a PostgreSQL restart takes.
 pub const DATABASE_RETRY_AFTER_SECS: u32 = 5;
 
+const DATABASE_UNAVAILABLE: &str =
+    "The database cannot be reached right now. Try again in a few seconds.";
+const DISK_FULL: &str =
+    "The server's disk is full, so nothing was saved. The site's operator has to free space.";
+
 impl WebError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
@@ -46,29 +51,18 @@ impl WebError {
 
 impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
-        {
-            if e.is_database_unavailable() {
-                return Self {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    message:
-                        "The database cannot be reached right now. Try again in a few seconds."
-                            .to_owned(),
-                    field: None,
-                    json: false,
-                    internal: Some(error_chain(&e)),
-                    retry_after: Some(DATABASE_RETRY_AFTER_SECS),
-                };
-            }
-            if e.is_disk_full() {
-                return Self {
-                    status: StatusCode::INSUFFICIENT_STORAGE,
-                    message: "The server's disk is full, so nothing was saved. The site's operator has to free space.".to_owned(),
-                    field: None,
-                    json: false,
-                    internal: Some(error_chain(&e)),
-                    retry_after: None,
-                };
-            }
+        if e.is_database_unavailable() {
+            return Self {
+                retry_after: Some(DATABASE_RETRY_AFTER_SECS),
+                internal: Some(error_chain(&e)),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE)
+            };
+        }
+        if e.is_disk_full() {
+            return Self {
+                internal: Some(error_chain(&e)),
+                ..Self::new(StatusCode::INSUFFICIENT_STORAGE, DISK_FULL)
+            };
         }
         let status = match &e {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
