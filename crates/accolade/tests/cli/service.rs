@@ -353,13 +353,16 @@ fn scratch_postgres(admin: &str, name: &str) -> String {
     format!("{server}/{name}")
 }
 
+/// Environment variables for a command.
+type Env<'a> = Vec<(&'a str, &'a str)>;
+
 /// Issues three badges (one revoked), backs up while serving, restores into a new data
 /// directory (and database), serves that, and checks every credential, the DID document and
 /// the status list there.
 fn backup_restore_round_trip(label: &str, databases: Option<(String, String)>) {
     let tmp = Tmp::new(label);
     let (dir, fresh) = (tmp.0.join("data"), tmp.0.join("restored"));
-    let (source_env, target_env): (Vec<(&str, &str)>, Vec<(&str, &str)>) = match &databases {
+    let (source_env, target_env): (Env, Env) = match &databases {
         Some((a, b)) => (
             vec![("ACCOLADE_DATABASE_URL", a.as_str())],
             vec![("ACCOLADE_DATABASE_URL", b.as_str())],
