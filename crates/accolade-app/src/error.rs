@@ -109,6 +109,17 @@ impl AppError {
         }
     }
 
+    /// The database was unreachable or busy (restarting, no connection free): the same
+    /// request may succeed in a moment, and nothing was written.
+    pub fn is_database_unavailable(&self) -> bool {
+        matches!(self, Self::Store(e) if e.is_unavailable())
+    }
+
+    /// The database's disk is full: the write was refused whole.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, Self::Store(StoreError::DiskFull(_)))
+    }
+
     /// The field a refusal is about, if it is about one.
     pub fn field(&self) -> Option<&str> {
         match self {

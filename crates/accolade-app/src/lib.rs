@@ -23,6 +23,7 @@ pub mod insights;
 mod issue;
 pub mod jobs;
 pub mod jwt_keys;
+pub mod lifecycle;
 pub mod mail;
 pub mod master;
 pub mod metrics;
@@ -91,6 +92,7 @@ pub struct App {
     pages: public_page::PageCache,
     verify_gate: verify_gate::VerifyGate,
     metrics: Arc<metrics::Metrics>,
+    lifecycle: lifecycle::Lifecycle,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             pages: public_page::PageCache::default(),
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
             metrics: Arc::new(metrics::Metrics::default()),
+            lifecycle: lifecycle::Lifecycle::default(),
         }
     }
 

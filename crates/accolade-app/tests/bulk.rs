@@ -382,3 +382,55 @@ async fn bulk_on_postgres() {
     let (store, _guard) = test_store.into_parts();
     story(store).await;
 }
+
+/// A server told to stop (SIGTERM) stops its import between two chunks and hands the lease
+/// back: what was committed stays, the rest is pending, and another worker takes the import
+/// at once rather than after the lease would have run out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_server_hands_its_import_back() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let (app, clock, achievement) = setup(store).await;
+    let dir = TempDir::new();
+    let mut csv = String::from("email\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("stop{i}@example.net\n"));
+    }
+    let path = dir.write("stop.csv", &csv);
+    let id = import(&app, achievement, &path).await.import.id;
+    app.start_import(&Actor::system(), id).await.unwrap();
+    let stopping = app.clone();
+    let stopped = app
+        .run_import(id, false, move |p: ImportProgress| {
+            if p.issued > 0 {
+                stopping.begin_shutdown();
+            }
+        })
+        .await;
+    assert!(matches!(stopped, Err(AppError::Conflict(_))), "{stopped:?}");
+    assert_eq!(
+        app.wait_imports_stopped(std::time::Duration::from_secs(5))
+            .await
+            .unwrap(),
+        0
+    );
+    let left = app.import(id).await.unwrap();
+    assert_eq!(left.state, ImportState::Running);
+    assert_eq!((left.lease_owner, left.lease_until), (None, None));
+    assert_eq!(left.issued_rows, 2000);
+    let next = ImportLease {
+        owner: "another node".into(),
+        until: clock_now(&clock) + time::Duration::seconds(15),
+    };
+    let taken = app
+        .store()
+        .lease_import(id, &next, clock_now(&clock))
+        .await
+        .unwrap();
+    assert!(taken.is_some(), "the lease was not handed back");
+    // Stopping: no new import run starts here.
+    let refused = app.run_import(id, false, |_| {}).await;
+    assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+}

@@ -10,8 +10,12 @@ use std::time::Duration;
 /// How long a SQLite writer waits for another (this process's pool or the CLI beside the
 /// server) before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long to wait for a pooled connection (and for an unreachable server).
+/// How long to wait for a pooled SQLite connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for a pooled PostgreSQL connection (or a new one to an unreachable
+/// server): short, so that while the database restarts requests fail fast with 503 and
+/// `Retry-After` instead of piling up.
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The backend a database URL names.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,6 +61,14 @@ impl Store {
     /// foreign keys on, and brings its schema up to date. Another process (the CLI) may use
     /// the same file at the same time.
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        Store::open_sqlite_with(path, &[]).await
+    }
+
+    /// [`Store::open_sqlite`] with extra per-connection pragmas (tests: `max_page_count`).
+    pub(crate) async fn open_sqlite_with(
+        path: &Path,
+        pragmas: &[(&'static str, String)],
+    ) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
         }
@@ -72,6 +84,9 @@ impl Store {
             // of multi-row INSERTs in memory: bulk issuing writes ~200 MB per 100,000 awards.
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory");
+        let options = pragmas
+            .iter()
+            .fold(options, |o, (k, v)| o.pragma(*k, v.clone()));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -91,7 +106,7 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
         let store = SqlStore { pool };

@@ -34,12 +34,74 @@ pub enum StoreError {
     /// chain shows it once).
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// Any other database error (connection, IO, SQL), kept as the source.
+    /// The database cannot be reached now (PostgreSQL restarting or down, no pooled
+    /// connection free within the acquire timeout, SQLite locked past its busy timeout):
+    /// worth trying again shortly; nothing was written.
+    #[error("the database is unreachable or busy")]
+    Unavailable(#[source] sqlx::Error),
+    /// The disk under the database is full: nothing of the failed write was kept.
+    #[error("the database's disk is full")]
+    DiskFull(#[source] sqlx::Error),
+    /// Any other database error (IO, SQL), kept as the source.
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+}
+
+/// Sorts a driver error into what callers act on: unreachable (retry later), disk full,
+/// or anything else.
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match classify(&err) {
+            Class::Unavailable => StoreError::Unavailable(err),
+            Class::DiskFull => StoreError::DiskFull(err),
+            Class::Other => StoreError::Database(err),
+        }
+    }
+}
+
+enum Class {
+    Unavailable,
+    DiskFull,
+    Other,
+}
+
+fn classify(err: &sqlx::Error) -> Class {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => Class::Unavailable,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01-57P03 (the server
+            // is shutting down, crashed or starting), 53300 (too many connections); 53100 is
+            // disk full.
+            if code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&&*code) {
+                return Class::Unavailable;
+            }
+            if code == "53100" {
+                return Class::DiskFull;
+            }
+            // SQLite (extended) result codes: the primary code is the low byte; 5 and 6 are
+            // busy/locked, 13 is full.
+            match code.parse::<i64>().map(|c| c & 0xff) {
+                Ok(5 | 6) => Class::Unavailable,
+                Ok(13) => Class::DiskFull,
+                _ => Class::Other,
+            }
+        }
+        _ => Class::Other,
+    }
 }
 
 impl StoreError {
+    /// The database was unreachable or busy: the same request may succeed in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+            || matches!(self, StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) if matches!(classify(e), Class::Unavailable))
+    }
+
     pub(crate) fn corrupt(
         table: &'static str,
         column: &'static str,
@@ -65,13 +127,13 @@ pub(crate) struct UniqueKey {
 /// field, else "id" for the primary key), foreign-key violations `MissingReference`.
 pub(crate) fn insert_error(err: sqlx::Error, keys: &[UniqueKey]) -> StoreError {
     let sqlx::Error::Database(db) = &err else {
-        return StoreError::Database(err);
+        return StoreError::from(err);
     };
     if db.is_foreign_key_violation() {
         return StoreError::MissingReference;
     }
     if !db.is_unique_violation() {
-        return StoreError::Database(err);
+        return StoreError::from(err);
     }
     let message = db.message();
     let hit = keys.iter().find(|k| {

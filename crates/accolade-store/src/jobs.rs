@@ -153,6 +153,13 @@ impl Store {
         on_backend!(self.requeue_expired_leases(now))
     }
 
+    /// Queues again, due at `now`, every job `owner` holds (a worker stopping cleanly hands
+    /// its work to the next worker at once instead of after the lease). The interrupted run
+    /// does not count as an attempt. Returns how many jobs were released.
+    pub async fn release_jobs(&self, owner: &str, now: OffsetDateTime) -> Result<u64, StoreError> {
+        on_backend!(self.release_jobs(owner, now))
+    }
+
     pub async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
         on_backend!(self.job(id))
     }

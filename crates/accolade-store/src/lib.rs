@@ -7,6 +7,7 @@
 
 mod accounts;
 mod awards;
+mod backup;
 mod connect;
 mod error;
 mod imports;

@@ -65,6 +65,15 @@ impl Store {
         }
     }
 
+    /// The versions of this build's migrations not applied to the database (empty when the
+    /// schema is current). Fails when the database cannot be reached.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.pending_migrations().await,
+            Inner::Postgres(s) => s.pending_migrations().await,
+        }
+    }
+
     /// Closes every pooled connection, waiting for those in use to come back.
     pub async fn close(&self) {
         match &self.0 {

@@ -13,6 +13,7 @@ use crate::{Store, StoreError};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use std::ops::Deref;
+use std::path::Path;
 
 /// The environment variable naming a PostgreSQL server for tests: a URL whose role may
 /// create databases, e.g. `postgres://accolade:accolade@127.0.0.1:5432/postgres`.
@@ -77,6 +78,22 @@ pub async fn fresh_sqlite() -> Result<TestStore, StoreError> {
         url: format!("sqlite://{}", path.display()),
         guard: TestGuard(Cleanup::Dir(dir)),
     })
+}
+
+/// The SQLite file at `path` opened so that it cannot grow by more than `pages` pages past
+/// its size now (`PRAGMA max_page_count` on every connection): the disk is full for it.
+pub async fn open_sqlite_nearly_full(path: &Path, pages: u32) -> Result<Store, StoreError> {
+    let now = {
+        let store = Store::open_sqlite(path).await?;
+        let n = store.page_count().await?;
+        store.close().await;
+        n
+    };
+    Store::open_sqlite_with(
+        path,
+        &[("max_page_count", (now + i64::from(pages)).to_string())],
+    )
+    .await
 }
 
 /// A store on a new database `accolade_test_<random>` on the server named by

@@ -11,6 +11,8 @@ mod analytics_daily;
 mod connect;
 #[path = "story/earner_profiles.rs"]
 mod earner_profiles;
+#[path = "story/faults.rs"]
+mod faults;
 #[path = "story/fixtures.rs"]
 mod fixtures;
 #[path = "story/insights.rs"]

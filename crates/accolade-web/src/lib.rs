@@ -37,7 +37,10 @@ pub use render::{pathway_form, pathway_page, pathways};
 pub use server::client::{Cidr, ClientAddr, TrustedProxies};
 pub use server::metrics::MetricsToken;
 pub use server::observe::{REQUEST_ID_HEADER, well_formed_request_id};
-pub use server::{ServeOptions, router, router_with, serve, serve_metrics};
+pub use server::{
+    DEFAULT_SHUTDOWN_GRACE, ServeOptions, router, router_with, serve, serve_metrics, serve_until,
+    shutdown_signal,
+};
 
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,8 @@ mod earner;
 mod earner_import;
 #[path = "server/earner_profile.rs"]
 mod earner_profile;
+#[path = "server/health.rs"]
+mod health;
 #[path = "server/i18n.rs"]
 mod i18n;
 #[path = "server/insights.rs"]

@@ -22,6 +22,8 @@ const LEASE_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 /// recipient taken meanwhile).
 const MAX_RETRIES: u32 = 8;
 
+const STOPPING: &str = "The server is stopping; another worker will finish issuing this file.";
+
 const ALREADY_AWARDED: &str = "already awarded: this achievement was issued to this email before";
 
 /// A chunk whose signing runs in the background.
@@ -50,6 +52,9 @@ impl App {
     ) -> AppResult<Import> {
         let owner = lease_owner()?;
         let import = loop {
+            if self.is_stopping() {
+                return Err(AppError::Conflict(STOPPING.into()));
+            }
             let now = self.now();
             let lease = ImportLease {
                 owner: owner.clone(),
@@ -76,10 +81,12 @@ impl App {
                 }
             }
         };
+        let held = self.hold_lease(id, &owner);
         let result = self.issue_leased(import, &owner, &mut progress).await;
         if result.is_err() {
             let _ = self.store.release_import(id, &owner).await;
         }
+        drop(held);
         result
     }
 
@@ -104,7 +111,7 @@ impl App {
     pub fn spawn_import_resumer(self: &Arc<Self>, every: std::time::Duration) -> JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
-            loop {
+            while !app.is_stopping() {
                 if let Err(e) = app.resume_imports(|_, _| {}).await {
                     tracing::warn!(error = %crate::Chain(&e), "resuming bulk imports failed");
                 }
@@ -131,6 +138,12 @@ impl App {
         let mut retries = 0;
         let mut next = self.prepare_chunk(id, 0, &mut pool, &signer).await?;
         while let Some(chunk) = next.take() {
+            if self.is_stopping() {
+                // Committed chunks stay; the caller hands the lease back, and the next
+                // worker resumes from the first pending row.
+                let _ = chunk.signing.await;
+                return Err(AppError::Conflict(STOPPING.into()));
+            }
             let signed = chunk
                 .signing
                 .await

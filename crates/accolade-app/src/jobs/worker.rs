@@ -15,11 +15,19 @@ const BATCH: u32 = 50;
 const STOP_GRACE: Duration = Duration::from_secs(45);
 
 /// A running job loop.
-#[derive(Debug)]
 pub struct JobWorker {
+    app: Arc<App>,
     owner: String,
     stop: watch::Sender<bool>,
     handle: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for JobWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobWorker")
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl JobWorker {
@@ -28,6 +36,7 @@ impl JobWorker {
         let owner = worker_name(app.now());
         let (stop, mut stopped) = watch::channel(false);
         let name = owner.clone();
+        let worker_app = app.clone();
         let handle = tokio::spawn(async move {
             let mut scheduled_hour = String::new();
             let mut rolled_up: Option<time::Date> = None;
@@ -76,6 +85,7 @@ impl JobWorker {
             }
         });
         Self {
+            app: worker_app,
             owner,
             stop,
             handle,
@@ -89,11 +99,24 @@ impl JobWorker {
 
     /// Asks the loop to stop after the job in hand and waits for it (at most a grace period).
     pub async fn stop(self) {
+        let _ = self.stop_within(STOP_GRACE).await;
+    }
+
+    /// Asks the loop to stop after the job in hand and waits for it at most `grace`; a job
+    /// still running then is cut off. Either way every job this worker holds is queued
+    /// again at once (not after its lease), for another worker or the next start. Returns
+    /// how many jobs were handed back.
+    pub async fn stop_within(self, grace: Duration) -> Result<u64, accolade_store::StoreError> {
         let _ = self.stop.send(true);
         let mut handle = self.handle;
-        if tokio::time::timeout(STOP_GRACE, &mut handle).await.is_err() {
+        if tokio::time::timeout(grace, &mut handle).await.is_err() {
             handle.abort();
+            let _ = handle.await;
         }
+        self.app
+            .store()
+            .release_jobs(&self.owner, self.app.now())
+            .await
     }
 }
 

@@ -111,6 +111,22 @@ sql_impl! {
         Ok(done.len() as u64)
     }
 
+    pub async fn release_jobs(&self, owner: &str, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'queued',
+                 attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+                 last_error = 'the server stopped before the job finished',
+                 lease_owner = NULL, leased_until = NULL, run_at = $1, updated_at = $1
+             WHERE state = 'running' AND lease_owner = $2
+             RETURNING id",
+        )
+        .bind(micros(now)?)
+        .bind(owner.to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(done.len() as u64)
+    }
+
     pub async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
         let row = sqlx::query(select_jobs!("WHERE id = $1"))
             .bind(id.to_string())

@@ -92,7 +92,25 @@ impl<DB: sqlx::Database> Clone for SqlStore<DB> {
     }
 }
 
+/// The versions of `migrator`'s migrations not applied successfully, given the applied ones.
+fn pending(migrator: &Migrator, applied: &[i64]) -> Vec<i64> {
+    migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect()
+}
+
+/// The migrations applied successfully, as recorded by the migrator.
+const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success";
+
 impl SqlStore<Sqlite> {
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, crate::StoreError> {
+        let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(&self.pool).await?;
+        Ok(pending(&Sqlite::MIGRATOR, &applied))
+    }
+
     pub async fn migrate(&self) -> Result<(), crate::StoreError> {
         Sqlite::MIGRATOR.run(&self.pool).await?;
         Ok(())
@@ -100,6 +118,11 @@ impl SqlStore<Sqlite> {
 }
 
 impl SqlStore<Postgres> {
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, crate::StoreError> {
+        let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(&self.pool).await?;
+        Ok(pending(&Postgres::MIGRATOR, &applied))
+    }
+
     pub async fn migrate(&self) -> Result<(), crate::StoreError> {
         Postgres::MIGRATOR.run(&self.pool).await?;
         Ok(())

@@ -1,5 +1,6 @@
 //! Jobs and the mail outbox, on both backends: idempotent enqueue, leases, retries, expired
-//! leases, concurrent claimers, and emails queued with their jobs in one transaction.
+//! leases, leases handed back by a stopping worker, concurrent claimers, and emails queued
+//! with their jobs in one transaction.
 
 use super::fixtures::{T0, minutes, org};
 use accolade_core::{Email, JobId, OutboxId};
@@ -304,6 +305,40 @@ async fn outbox_story(store: &Store) {
     assert!(!store.update_outbox(OutboxId::new(), &sent).await.unwrap());
 }
 
+/// A worker that stops hands its job back at once: queued again, due now, the interrupted
+/// run not counted, so the next worker claims it without waiting for the lease to end.
+async fn release_story(store: &Store) {
+    let one_try = job(None, T0, 1);
+    store.enqueue_job(&one_try).await.unwrap();
+    assert_eq!(
+        store
+            .claim_jobs("stopping", 10, T0, LEASE)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .release_jobs("someone-else", minutes(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.release_jobs("stopping", minutes(1)).await.unwrap(), 1);
+    let back = store.job(one_try.id).await.unwrap().unwrap();
+    assert_eq!((back.state, back.attempts), (JobState::Queued, 0));
+    assert_eq!((back.lease_owner, back.leased_until), (None, None));
+    assert_eq!(back.run_at, minutes(1));
+    let next = store
+        .claim_jobs("next", 10, minutes(1), LEASE)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!((next[0].id, next[0].attempts), (one_try.id, 1));
+    assert_eq!(store.release_jobs("stopping", minutes(2)).await.unwrap(), 0);
+}
+
 async fn all(store: &Store) {
     jobs_story(store).await;
     outbox_story(store).await;
@@ -313,6 +348,7 @@ async fn all(store: &Store) {
 async fn jobs_on_sqlite() {
     all(&fresh_sqlite().await.unwrap()).await;
     concurrency_story(&fresh_sqlite().await.unwrap()).await;
+    release_story(&fresh_sqlite().await.unwrap()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -325,4 +361,8 @@ async fn jobs_on_postgres() {
         return;
     };
     concurrency_story(&store).await;
+    let Some(store) = fresh_postgres().await.expect("unusable test PostgreSQL") else {
+        return;
+    };
+    release_story(&store).await;
 }

@@ -19,14 +19,27 @@ pub fn json_response(content_type: &'static str, body: String) -> Response {
         .into_response()
 }
 
-pub async fn healthz(State(app): State<AppState>) -> Response {
-    match app.orgs().await {
-        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %accolade_app::Chain(&e), "health check: the database is unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
-        }
-    }
+/// Liveness: the process answers. No database call, so a database outage does not get a
+/// healthy process restarted.
+pub async fn healthz() -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        (StatusCode::OK, "ok\n"),
+    )
+        .into_response()
+}
+
+/// Readiness: 200 when the database answers and every migration is applied, else 503 with
+/// the reason in one line (a load balancer or orchestrator sends no traffic meanwhile).
+pub async fn readyz(State(app): State<AppState>) -> Response {
+    let (status, body) = match app.readiness().await {
+        Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(why) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {why}\n"),
+        ),
+    };
+    ([(header::CACHE_CONTROL, "no-store")], (status, body)).into_response()
 }
 
 /// A first-party script; its URL carries a content hash, so it may be cached for good.

@@ -18,7 +18,18 @@ pub struct WebError {
     /// What went wrong inside, for the log only (never sent): logged once, with the request
     /// id the client is shown, when the response is made.
     pub internal: Option<String>,
+    /// Seconds after which the same request may succeed (`Retry-After`).
+    pub retry_after: Option<u32>,
 }
+
+/// `Retry-After` on a 503 for a database that is unreachable (restarting, or no connection
+/// free): a few seconds, the time a PostgreSQL restart takes.
+pub const DATABASE_RETRY_AFTER_SECS: u32 = 5;
+
+const DATABASE_UNAVAILABLE: &str =
+    "The database cannot be reached right now. Try again in a few seconds.";
+const DISK_FULL: &str =
+    "The server's disk is full, so nothing was saved. The site's operator has to free space.";
 
 impl WebError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -28,6 +39,7 @@ impl WebError {
             field: None,
             json: false,
             internal: None,
+            retry_after: None,
         }
     }
 
@@ -47,6 +59,19 @@ impl WebError {
 
 impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
+        if e.is_database_unavailable() {
+            return Self {
+                retry_after: Some(DATABASE_RETRY_AFTER_SECS),
+                internal: Some(error_chain(&e)),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE)
+            };
+        }
+        if e.is_disk_full() {
+            return Self {
+                internal: Some(error_chain(&e)),
+                ..Self::new(StatusCode::INSUFFICIENT_STORAGE, DISK_FULL)
+            };
+        }
         let status = match &e {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
@@ -71,6 +96,7 @@ impl From<AppError> for WebError {
             field: e.field().map(str::to_owned),
             json: false,
             internal,
+            retry_after: None,
         }
     }
 }
@@ -84,6 +110,7 @@ pub(crate) fn title(status: StatusCode) -> &'static str {
         409 => "That conflicts with the current state",
         429 => "Too many attempts",
         413 => "That is too large",
+        507 => "The server's disk is full",
         503 => "Temporarily unavailable",
         _ => "Something went wrong",
     }
@@ -106,6 +133,18 @@ impl IntoResponse for WebError {
             let cause = self.internal.as_deref().unwrap_or(&self.message);
             tracing::warn!(request_id = %id, status = self.status.as_u16(), cause, "request refused");
         }
+        let retry_after = self.retry_after;
+        let mut res = self.respond(id);
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+impl WebError {
+    fn respond(self, id: String) -> Response {
         let message = if self.message.is_empty() {
             "An unexpected error occurred. If it persists, give the request id to the site's operator.".to_owned()
         } else {

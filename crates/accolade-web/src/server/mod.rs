@@ -39,13 +39,29 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// How the server meets its network.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-*` headers are believed.
     pub trusted_proxies: TrustedProxies,
     /// Serve `/metrics` on the main listener to requests bearing this token (without one,
     /// `/metrics` there is not found).
     pub metrics_token: Option<metrics::MetricsToken>,
+    /// After the stop signal, how long requests in flight may take to finish before their
+    /// connections are closed.
+    pub shutdown_grace: std::time::Duration,
+}
+
+/// The default bound on finishing requests in flight after SIGTERM.
+pub const DEFAULT_SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
 }
 
 /// Every route of the public site, with `options`.
@@ -58,6 +74,7 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(documents::healthz))
+        .route("/readyz", get(documents::readyz))
         .route(crate::STYLESHEET_PATH, get(documents::stylesheet))
         .route("/static/js/{name}", get(documents::script))
         .route("/issuers/{slug}", get(pages::issuer))
@@ -117,20 +134,76 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Serves until Ctrl-C.
+/// Serves until SIGTERM or SIGINT (Ctrl-C), then stops as [`serve_until`] does.
 pub async fn serve(
     app: Arc<App>,
     listener: tokio::net::TcpListener,
     options: &ServeOptions,
 ) -> std::io::Result<()> {
-    axum::serve(
+    serve_until(app, listener, options, shutdown_signal()).await
+}
+
+/// Resolves on the first SIGTERM or SIGINT (on other platforms: Ctrl-C).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            // No signal handler could be installed: never stop on a signal.
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Serves until `stop` resolves; then stops accepting connections (the listening socket is
+/// closed, so new connections are refused), lets requests in flight finish for at most
+/// `options.shutdown_grace`, and returns. Connections still open then are closed.
+pub async fn serve_until(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    options: &ServeOptions,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stopped_tx, mut stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         router_with(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+    .with_graceful_shutdown(async move {
+        stop.await;
+        let _ = stopped_tx.send(true);
     })
-    .await
+    .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        served = &mut server => return served,
+        _ = stopped.wait_for(|s| *s) => {}
+    }
+    match tokio::time::timeout(options.shutdown_grace, server).await {
+        Ok(served) => served,
+        Err(_) => {
+            tracing::warn!(
+                grace_secs = options.shutdown_grace.as_secs(),
+                "requests still in flight when the shutdown grace ended were cut off"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// Serves the metrics listener (`/metrics` only, no token: bind it where only the scraper

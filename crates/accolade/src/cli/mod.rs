@@ -11,6 +11,7 @@ macro_rules! outln {
     };
 }
 
+mod backup;
 mod bake;
 mod data;
 mod import;
@@ -88,6 +89,12 @@ enum Command {
     /// Outgoing mail and its delivery state.
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// Write a consistent copy of the database (SQLite, also while `serve` runs; PostgreSQL
+    /// through pg_dump). The master key is not in it: back that up on its own.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a data directory without a database, or an empty PostgreSQL
+    /// database (never over existing data).
+    Restore(backup::RestoreArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -115,6 +122,8 @@ pub fn run() -> ExitCode {
         Command::Reinstate(a) => data::reinstate(&cli.platform, &a),
         Command::Keys(c) => data::keys(&cli.platform, &c),
         Command::Outbox(c) => outbox::outbox(&cli.platform, &c),
+        Command::Backup(a) => backup::backup(&cli.platform, &a),
+        Command::Restore(a) => backup::restore(&cli.platform, &a),
     };
     match result {
         Ok(code) => code,

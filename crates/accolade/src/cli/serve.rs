@@ -40,6 +40,16 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     metrics_token: Option<String>,
+    /// After SIGTERM or SIGINT: seconds that requests in flight, the background job in hand
+    /// and a running import get to finish before the process exits anyway (leases are
+    /// handed back either way).
+    #[arg(
+        long = "shutdown-grace",
+        env = "ACCOLADE_SHUTDOWN_GRACE",
+        default_value_t = 20,
+        value_name = "SECONDS"
+    )]
+    shutdown_grace: u64,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -130,18 +140,60 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
-        let metrics =
-            metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));
+        let grace = Duration::from_secs(args.shutdown_grace);
         let options = accolade_web::ServeOptions {
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
             metrics_token,
+            shutdown_grace: grace,
         };
-        let served = accolade_web::serve(app, listener, &options).await;
+        let metrics =
+            metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));
+        let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+        let stop_server = stop.clone();
+        let server = accolade_web::serve_until(app.clone(), listener, &options, async move {
+            stop_server.notified().await
+        });
+        tokio::pin!(server);
+        let served = tokio::select! {
+            served = &mut server => Some(served),
+            () = accolade_web::shutdown_signal() => None,
+        };
+        // The signal (or a failed server): stop accepting, and let the web requests, the job
+        // in hand and running imports finish side by side, each within the grace.
+        app.begin_shutdown();
+        stop.notify_one();
+        outln!(
+            "Stopping: finishing requests in flight (at most {} s)",
+            grace.as_secs()
+        );
+        let web = async {
+            match served {
+                Some(served) => served,
+                None => (&mut server).await,
+            }
+        };
+        let (served, jobs, leases) = tokio::join!(
+            web,
+            worker.stop_within(grace),
+            app.wait_imports_stopped(grace)
+        );
+        imports.abort();
         if let Some(m) = metrics {
             m.abort();
         }
-        imports.abort();
-        worker.stop().await;
+        match jobs {
+            Ok(n) if n > 0 => tracing::info!(jobs = n, "unfinished jobs handed back to the queue"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %accolade_app::Chain(&e), "handing jobs back failed"),
+        }
+        match leases {
+            Ok(n) if n > 0 => tracing::info!(imports = n, "unfinished imports handed back"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %accolade_app::Chain(&e), "handing imports back failed")
+            }
+        }
+        app.store().close().await;
         served.context("the server stopped")?;
         Ok(ExitCode::SUCCESS)
     })

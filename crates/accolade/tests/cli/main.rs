@@ -561,4 +561,5 @@ mod loopback;
 mod observability;
 mod operations;
 mod platform;
+mod service;
 mod verdicts;
