@@ -560,4 +560,6 @@ mod demo;
 mod loopback;
 mod operations;
 mod platform;
+mod proxy;
 mod verdicts;
+mod web;
