@@ -307,7 +307,9 @@ mod tests {
     #[test]
     fn config_keeps_every_path_in_its_folder() {
         let config = NginxConfig {
-            listen: "127.0.0.2".parse().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            listen: "127.0.0.2"
+                .parse()
+                .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             upstreams: vec![
                 SocketAddr::from(([127, 0, 0, 1], 8001)),
                 SocketAddr::from(([127, 0, 0, 1], 8002)),

@@ -56,6 +56,8 @@ mod outbox;
 mod params;
 mod pathways;
 mod reminders;
+mod staged_uploads;
+pub use staged_uploads::StagedFile;
 
 use sqlx::migrate::Migrator;
 use sqlx::{Pool, Postgres, Sqlite};

@@ -558,6 +558,7 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
 mod browser;
 mod demo;
 mod loopback;
+mod nodes;
 mod operations;
 mod platform;
 mod proxy;

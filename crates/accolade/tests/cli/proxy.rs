@@ -99,7 +99,9 @@ fn nginx_in_front_names_the_real_client() {
     let award: accolade_core::AwardId = page.rsplit('/').next().unwrap().parse().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let store = rt
-        .block_on(accolade_store::Store::open_sqlite(&data.join("accolade.db")))
+        .block_on(accolade_store::Store::open_sqlite(
+            &data.join("accolade.db"),
+        ))
         .unwrap();
     let until = Instant::now() + Duration::from_secs(20);
     let views = loop {

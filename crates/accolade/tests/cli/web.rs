@@ -27,7 +27,13 @@ pub struct Node {
 impl Node {
     /// Starts `accolade serve` on `addr` with `args` after the listen address, and `env`;
     /// `TMPDIR` is the node's own (nodes share no local files, as on separate machines).
-    pub fn start(name: &str, tmp: &Tmp, addr: SocketAddr, args: &[&str], env: &[(&str, &str)]) -> Node {
+    pub fn start(
+        name: &str,
+        tmp: &Tmp,
+        addr: SocketAddr,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Node {
         let own_tmp = tmp.0.join(format!("{name}-tmp"));
         std::fs::create_dir_all(&own_tmp).unwrap();
         let log = tmp.0.join(format!("{name}.log"));
@@ -179,8 +185,10 @@ impl Client {
         let mut body = Vec::new();
         for (k, v) in fields {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                    .as_bytes(),
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
             );
         }
         body.extend_from_slice(
@@ -196,11 +204,16 @@ impl Client {
         self.request("POST", path, Some(&ct), &body)
     }
 
-    pub fn request(&mut self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> Reply {
-        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        socket
-            .bind(&SocketAddr::new(self.from, 0).into())
-            .unwrap();
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Reply {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&SocketAddr::new(self.from, 0).into()).unwrap();
         socket.connect(&self.to.into()).unwrap();
         let mut s: TcpStream = socket.into();
         s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
@@ -213,7 +226,11 @@ impl Client {
             head.push_str(&format!("Content-Type: {ct}\r\n"));
         }
         if !self.cookies.is_empty() {
-            let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             head.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
         }
         for (k, v) in &self.extra {
@@ -283,7 +300,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
             return out;
         };
         let size = String::from_utf8_lossy(&data[..end]);
-        let size = usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
         if size == 0 {
             return out;
         }
@@ -297,7 +315,9 @@ fn form_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
