@@ -1,6 +1,6 @@
 //! Two `accolade serve` nodes on one PostgreSQL database behind a real nginx (round-robin),
 //! sharing the master key and nothing else (each has its own data and temporary folder, as
-//! on separate machines): a signed-in user stays signed in on either node, and a form from
+//! on separate machines; a node with another master key refuses to start): a signed-in user stays signed in on either node, and a form from
 //! one is accepted by the other; every badge email issued on node A while both nodes' job
 //! workers run reaches the mail server exactly once; a revocation on A shows on B's kept
 //! credential page and in B's status list within a second; a file uploaded on A is mapped
@@ -88,6 +88,24 @@ fn two_nodes_behind_nginx_on_one_postgres() {
     let mut b_args = vec!["--data-dir", data_b.as_str()];
     b_args.extend_from_slice(&common);
     let node_b = Node::start("b", &tmp, b_addr, &b_args, &[("ACCOLADE_MASTER_KEY", key)]);
+    // A third node given another master key refuses to start, saying why.
+    let data_c = data("c");
+    let other_key = "A".repeat(43);
+    let refused = Command::new(env!("CARGO_BIN_EXE_accolade"))
+        .args([
+            "serve",
+            "--listen",
+            &local(free_port("127.0.0.1")).to_string(),
+        ])
+        .args(["--data-dir", &data_c])
+        .args(common)
+        .env("ACCOLADE_MASTER_KEY", &other_key)
+        .env_remove("ACCOLADE_DEMO")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{said}");
+    assert!(said.contains("not the instance's"), "{said}");
     let (email, password) = demo_login(&node_a);
     let slug = demo_org(&node_a);
     let achievement = Command::new(env!("CARGO_BIN_EXE_accolade"))

@@ -2,8 +2,8 @@
 //! 127.0.0.0/8 address is local: nginx listens on 127.0.0.2 and connects to the node from
 //! 127.0.0.3 (the only trusted proxy), appending the client to `X-Forwarded-For`; clients
 //! connect from 127.0.0.10 (A), 127.0.0.11 (B) and 127.0.0.12 (C). The sign-in throttle
-//! locks A but not B through the same nginx; A forging `X-Forwarded-For: 127.0.0.11` is
-//! still A; a client connecting straight to the node is judged by its socket, whatever it
+//! locks A but not B through the same nginx; A forging `X-Forwarded-For: 127.0.0.11` or
+//! `Forwarded: for=127.0.0.11` is still A; a client connecting straight to the node is judged by its socket, whatever it
 //! claims; and analytics count visitors per real client.
 
 use super::web::{Client, Node, demo_credential, demo_login, free_port};
@@ -78,6 +78,9 @@ fn nginx_in_front_names_the_real_client() {
     // A claiming to be B through nginx: nginx appends A's address, the nearest untrusted hop.
     let mut forged = Client::new(A, proxy.addr()).with_header("X-Forwarded-For", B);
     assert_eq!(forged.sign_in(&email, &password).status, 429);
+    // Nor does an RFC 7239 `Forwarded` header, which nginx passes on untouched.
+    let mut forwarded = Client::new(A, proxy.addr()).with_header("Forwarded", &format!("for={B}"));
+    assert_eq!(forwarded.sign_in(&email, &password).status, 429);
 
     // Straight to the node, forwarding headers from an untrusted peer are ignored: C
     // claiming to be A is C, and A claiming to be someone else is still A.

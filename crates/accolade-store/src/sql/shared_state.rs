@@ -1,6 +1,8 @@
-//! Files uploaded for a bulk issue, kept between the upload and the column-mapping step (see
-//! `0024_staged_uploads.sql`): any server of the instance reads what another one received.
-//! The [`Store`] methods are here too, next to their statements.
+//! What several servers of one instance share beyond the data itself (`0024_nodes.sql`):
+//! files uploaded for a bulk issue, kept between the upload and the column-mapping step so
+//! that any server reads what another one received; and the master key check, which keeps a
+//! server with another master key from starting. The [`Store`] methods are here too, next to
+//! their statements.
 
 use super::codec::{RowReader, micros};
 use crate::error::insert_error;
@@ -106,5 +108,35 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<u64, StoreError> {
         on_backend!(self.delete_staged_uploads_before(at))
+    }
+}
+
+// The master key check (the same migration): one row, written once.
+sql_impl! {
+    async fn claim_master_key_check(&self, sealed: &[u8], at: OffsetDateTime) -> Result<Vec<u8>, StoreError> {
+        sqlx::query(
+            "INSERT INTO master_key_check (id, sealed, created_at) VALUES (1, $1, $2)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(sealed.to_vec())
+        .bind(micros(at)?)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT sealed FROM master_key_check WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        RowReader::new(&row, "master_key_check").bytes("sealed")
+    }
+}
+
+impl Store {
+    /// The instance's master key check: `sealed` if there was none yet (it is stored), else
+    /// the one stored first (concurrent callers agree on it).
+    pub async fn claim_master_key_check(
+        &self,
+        sealed: &[u8],
+        at: OffsetDateTime,
+    ) -> Result<Vec<u8>, StoreError> {
+        on_backend!(self.claim_master_key_check(sealed, at))
     }
 }
