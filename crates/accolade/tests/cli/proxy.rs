@@ -49,7 +49,7 @@ fn nginx_in_front_names_the_real_client() {
         &[],
     );
     let (email, password) = demo_login(&node);
-    let started = time::OffsetDateTime::now_utc();
+    let started = accolade_core::Clock::now(&accolade_core::SystemClock);
 
     // The throttle: A fails on many accounts until it is locked out, even with the right
     // password; B, through the same nginx, signs in.
