@@ -381,11 +381,15 @@ async fn upload_reaches_another_server(app: &App, store: Store, achievement: Ach
             .await,
         Err(AppError::NotFound(_))
     ));
-    other.discard_upload(&staged.token, &there).await;
+    // Used and discarded by the first server (its own copy lives on its own disk): the copy
+    // the second one wrote is no good any more, and is deleted.
+    app.discard_upload(&staged.token, Path::new("/elsewhere/People List.csv"))
+        .await;
     assert!(matches!(
-        app.staged_upload(org, &staged.token).await,
+        other.staged_upload(org, &staged.token).await,
         Err(AppError::NotFound(_))
     ));
+    assert!(!there.exists());
 }
 
 async fn story(store: Store) {

@@ -239,7 +239,13 @@ impl App {
         }
         let own = staged_dir(org, token);
         if let Some(path) = local_file(&own) {
-            return Ok(path);
+            // A copy is good while the database keeps the file: another server may have used
+            // (and discarded) it since.
+            if self.store.has_staged_upload(org, token).await? {
+                return Ok(path);
+            }
+            let _ = std::fs::remove_dir_all(&own);
+            return Err(missing());
         }
         let kept = self
             .store

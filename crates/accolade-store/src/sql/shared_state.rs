@@ -60,6 +60,15 @@ sql_impl! {
             .transpose()
     }
 
+    async fn has_staged_upload(&self, org: OrgId, token: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT token FROM staged_uploads WHERE token = $1 AND org_id = $2")
+            .bind(token.to_owned())
+            .bind(org.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     async fn delete_staged_upload(&self, token: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM staged_uploads WHERE token = $1")
             .bind(token.to_owned())
@@ -96,6 +105,11 @@ impl Store {
         token: &str,
     ) -> Result<Option<StagedFile>, StoreError> {
         on_backend!(self.staged_upload(org, token))
+    }
+
+    /// Whether a file is staged under `token` for `org` (without reading it).
+    pub async fn has_staged_upload(&self, org: OrgId, token: &str) -> Result<bool, StoreError> {
+        on_backend!(self.has_staged_upload(org, token))
     }
 
     pub async fn delete_staged_upload(&self, token: &str) -> Result<(), StoreError> {

@@ -38,6 +38,8 @@ async fn shared_state_story(store: &Store) {
         None,
         "another organization's file is not found"
     );
+    assert!(store.has_staged_upload(acme.id, "tok-1").await.unwrap());
+    assert!(!store.has_staged_upload(beta.id, "tok-1").await.unwrap());
     assert!(
         store
             .insert_staged_upload("tok-1", beta.id, &file, T0)
@@ -56,6 +58,7 @@ async fn shared_state_story(store: &Store) {
     assert_eq!(store.staged_upload(acme.id, "tok-1").await.unwrap(), None);
     store.delete_staged_upload("tok-2").await.unwrap();
     assert_eq!(store.staged_upload(acme.id, "tok-2").await.unwrap(), None);
+    assert!(!store.has_staged_upload(acme.id, "tok-2").await.unwrap());
 
     // Eight first callers at once: one check is stored, and all of them read it.
     let handles: Vec<_> = (0u8..8)
