@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs the npm packages the interoperability and
-# browser tests use (the Digital Bazaar verifier stack, ajv, puppeteer-core) and Chromium,
+# browser tests use (the Digital Bazaar verifier stack, ajv, puppeteer-core), Chromium and nginx,
 # checks formatting and lints, then runs the whole Rust test suite with the interop and
 # browser tests switched on.
 set -euo pipefail
@@ -18,6 +18,15 @@ if [ -z "$CHROMIUM" ]; then
   CHROMIUM="$(command -v chromium)"
 fi
 export ACCOLADE_CHROMIUM="$CHROMIUM"
+
+# Debian's nginx: the proxy and several-nodes tests put it in front of `accolade serve`.
+NGINX="${ACCOLADE_NGINX:-$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)}"
+if [ -z "$NGINX" ]; then
+  echo "== installing nginx for the proxy tests (Debian's nginx)" >&2
+  apt-get update -qq && apt-get install -y -qq nginx >/dev/null
+  NGINX=/usr/sbin/nginx
+fi
+export ACCOLADE_NGINX="$NGINX"
 
 echo "== npm ci (interop/)"
 (cd interop && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)

@@ -28,6 +28,32 @@ pub enum MasterKeyError {
         "a signing key could not be unsealed: the master key is not the one it was sealed with, or the stored key was altered"
     )]
     Unseal,
+    #[error(
+        "this master key is not the instance's: the database was set up with another one. Give every server and command of the instance the same master key (ACCOLADE_MASTER_KEY, or the same master.key file)"
+    )]
+    NotTheInstances,
+}
+
+/// What the master key check seals, and the context it is bound to.
+const CHECK_VALUE: &[u8] = b"accolade master key check";
+const CHECK_CONTEXT: &[u8] = b"master_key_check";
+
+/// Refuses a master key other than the instance's. The first process to open the database
+/// with a master key stores a value sealed under it; every later one must unseal it. So a
+/// second server started with another key (or one that made its own on an empty database at
+/// the same moment as another) stops at once, before it could seal an organization's keys
+/// the other servers cannot use, instead of failing on the first signature.
+pub async fn check_instance_key(
+    store: &accolade_store::Store,
+    key: &MasterKey,
+    now: time::OffsetDateTime,
+) -> Result<(), crate::AppError> {
+    let candidate = key.seal(CHECK_VALUE, CHECK_CONTEXT)?;
+    let stored = store.claim_master_key_check(&candidate, now).await?;
+    match key.unseal(&stored, CHECK_CONTEXT) {
+        Ok(value) if value == CHECK_VALUE => Ok(()),
+        _ => Err(MasterKeyError::NotTheInstances.into()),
+    }
 }
 
 /// 32 secret bytes. `Debug` never shows them.

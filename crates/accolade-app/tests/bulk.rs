@@ -1,6 +1,7 @@
 //! Bulk issuing from CSV, on SQLite and on PostgreSQL: the dry run's exact row errors and its
 //! neutralized CSV export, issuing N-1 of N rows with every credential verifying, re-running
-//! the same file (nothing issued twice), and a dead worker's lease taken over on resume.
+//! the same file (nothing issued twice), a dead worker's lease taken over on resume, and an
+//! uploaded file read by another server of the same database.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -357,8 +358,43 @@ fn clock_now(clock: &FixedClock) -> time::OffsetDateTime {
     clock.now()
 }
 
+/// A file uploaded to one server is read by another (a second `App` on the same database,
+/// whose staging directory lacks the file), and gone everywhere once discarded.
+async fn upload_reaches_another_server(app: &App, store: Store, achievement: AchievementId) {
+    let org = app.achievement(achievement).await.unwrap().org_id;
+    let staged = app.stage_upload(org, "../People List.csv").unwrap();
+    let text = "email,name\nada@example.org,Ada\n";
+    std::fs::write(&staged.path, text).unwrap();
+    app.keep_upload(org, &staged.token, &staged.path)
+        .await
+        .unwrap();
+    // The other server has no copy of its own.
+    std::fs::remove_dir_all(staged.path.parent().unwrap()).unwrap();
+    let config = app.config().clone();
+    let other = App::new(store, Arc::new(accolade_core::SystemClock), config, None);
+    let there = other.staged_upload(org, &staged.token).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&there).unwrap(), text);
+    assert_eq!(there.file_name().unwrap(), "People List.csv");
+    assert!(matches!(
+        other
+            .staged_upload(accolade_core::OrgId::new(), &staged.token)
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    // Used and discarded by the first server (its own copy lives on its own disk): the copy
+    // the second one wrote is no good any more, and is deleted.
+    app.discard_upload(&staged.token, Path::new("/elsewhere/People List.csv"))
+        .await;
+    assert!(matches!(
+        other.staged_upload(org, &staged.token).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(!there.exists());
+}
+
 async fn story(store: Store) {
-    let (app, clock, achievement) = setup(store).await;
+    let (app, clock, achievement) = setup(store.clone()).await;
+    upload_reaches_another_server(&app, store, achievement).await;
     let dir = TempDir::new();
     dry_run_reports_exact_row_errors(&app, achievement, &dir).await;
     issues_n_minus_one_once(&app, achievement, &dir).await;

@@ -2,11 +2,16 @@
 //! in a private directory under a random name tied to its organization, checked on arrival
 //! (size, binary content, encoding, width) and previewed (header, first rows, the columns
 //! preselected). The dry run reads the file into the import's rows; the file is then deleted.
+//!
+//! A checked file is also kept in the database ([`App::keep_upload`]): with several servers
+//! behind a load balancer, the mapping step may reach another server than the upload, which
+//! then writes the file to its own staging directory from there.
 
 use super::ColumnMapping;
 use super::parse::{MAX_COLUMNS, guess_mapping, sniff_delimiter};
 use crate::{App, AppError, AppResult};
 use accolade_core::OrgId;
+use accolade_store::StagedFile;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -39,6 +44,20 @@ pub struct CsvPreview {
 
 fn staging_dir() -> PathBuf {
     std::env::temp_dir().join("accolade-uploads")
+}
+
+/// The staged file in `dir`, if there is one (files being written are hidden).
+fn local_file(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
 }
 
 fn io_error(e: std::io::Error) -> AppError {
@@ -180,26 +199,71 @@ impl App {
         })
     }
 
-    /// Deletes a staged upload (after its dry run, or when it was refused).
-    pub fn discard_upload(&self, staged: &Path) {
+    /// Keeps a checked staged file in the database, so that every server of the instance
+    /// finds it by its token; files kept longer than a day are deleted first.
+    pub async fn keep_upload(&self, org: OrgId, token: &str, staged: &Path) -> AppResult<()> {
+        self.store
+            .delete_staged_uploads_before(self.now() - STAGED_LIFETIME)
+            .await?;
+        let file = StagedFile {
+            file_name: staged
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| clean_file_name("")),
+            content: std::fs::read(staged).map_err(io_error)?,
+        };
+        self.store
+            .insert_staged_upload(token, org, &file, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes a staged upload, here and in the database (after its dry run, or when it was
+    /// refused).
+    pub async fn discard_upload(&self, token: &str, staged: &Path) {
         if let Some(own) = staged.parent().filter(|p| p.starts_with(staging_dir())) {
             let _ = std::fs::remove_dir_all(own);
         }
+        if let Err(e) = self.store.delete_staged_upload(token).await {
+            tracing::warn!(error = %crate::Chain(&e), "deleting a staged upload failed");
+        }
     }
 
-    /// The staged file of `org` named by `token`; `NotFound` for another organization's, a
-    /// malformed token or a file already used or deleted.
-    pub fn staged_upload(&self, org: OrgId, token: &str) -> AppResult<PathBuf> {
+    /// The staged file of `org` named by `token`: this server's copy, else the one kept in
+    /// the database, written to this server's staging directory first. `NotFound` for
+    /// another organization's, a malformed token or a file already used or deleted.
+    pub async fn staged_upload(&self, org: OrgId, token: &str) -> AppResult<PathBuf> {
         let missing = || AppError::NotFound("uploaded file");
         if !crate::tokens::is_token(token) {
             return Err(missing());
         }
-        std::fs::read_dir(staged_dir(org, token))
-            .map_err(|_| missing())?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.is_file())
-            .ok_or_else(missing)
+        let own = staged_dir(org, token);
+        if let Some(path) = local_file(&own) {
+            // A copy is good while the database keeps the file: another server may have used
+            // (and discarded) it since.
+            if self.store.has_staged_upload(org, token).await? {
+                return Ok(path);
+            }
+            let _ = std::fs::remove_dir_all(&own);
+            return Err(missing());
+        }
+        let kept = self
+            .store
+            .staged_upload(org, token)
+            .await?
+            .ok_or_else(missing)?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&own).map_err(io_error)?;
+        // Written under a temporary name and renamed, so that a request racing this one never
+        // reads half a file.
+        let path = own.join(clean_file_name(&kept.file_name));
+        let partial = own.join(format!(".partial-{}", crate::tokens::new_token()?));
+        std::fs::write(&partial, &kept.content).map_err(io_error)?;
+        std::fs::rename(&partial, &path).map_err(io_error)?;
+        Ok(path)
     }
 
     fn delete_stale_uploads(&self, dir: &Path) {

@@ -56,6 +56,8 @@ mod outbox;
 mod params;
 mod pathways;
 mod reminders;
+mod shared_state;
+pub use shared_state::StagedFile;
 
 use sqlx::migrate::Migrator;
 use sqlx::{Pool, Postgres, Sqlite};

@@ -152,48 +152,55 @@ impl ClientAddr {
 }
 
 /// The hops the headers list, client first (`None` for a hop that names no address), and
-/// the protocol the nearest proxy reported. `Forwarded` (RFC 7239) wins over the
-/// `X-Forwarded-*` pair when both are sent.
+/// the protocol the nearest proxy reported. `X-Forwarded-For` (with `X-Forwarded-Proto`) wins
+/// over `Forwarded` (RFC 7239) when both are sent: the common proxies (nginx's
+/// `$proxy_add_x_forwarded_for`, HAProxy, Caddy, Traefik, cloud load balancers) append to
+/// `X-Forwarded-For` and pass a client's own `Forwarded` header on untouched, so preferring
+/// `Forwarded` would let any client name itself. A proxy that writes only `Forwarded` must
+/// drop `X-Forwarded-For` from what it passes on.
 fn forwarded_chain(headers: &HeaderMap) -> (Vec<Option<IpAddr>>, Option<String>) {
-    let forwarded: Vec<&str> = headers
-        .get_all("forwarded")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    if !forwarded.is_empty() {
-        let mut chain = Vec::new();
-        let mut proto = None;
-        for element in forwarded.iter().flat_map(|v| v.split(',')) {
-            let mut hop = None;
-            for pair in element.split(';') {
-                let Some((k, v)) = pair.trim().split_once('=') else {
-                    continue;
-                };
-                let v = v.trim().trim_matches('"');
-                if k.trim().eq_ignore_ascii_case("for") {
-                    hop = Some(parse_node(v));
-                } else if k.trim().eq_ignore_ascii_case("proto") {
-                    proto = Some(v.to_owned());
-                }
-            }
-            chain.push(hop.flatten());
-        }
-        return (chain, proto);
-    }
-    let chain = headers
+    let xff: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|h| parse_node(h.trim()))
         .collect();
-    let proto = headers
-        .get_all("x-forwarded-proto")
+    if !xff.is_empty() {
+        let chain = xff
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|h| parse_node(h.trim()))
+            .collect();
+        let proto = headers
+            .get_all("x-forwarded-proto")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .map(|p| p.trim().to_owned());
+        return (chain, proto);
+    }
+    let mut chain = Vec::new();
+    let mut proto = None;
+    for element in headers
+        .get_all("forwarded")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .next_back()
-        .map(|p| p.trim().to_owned());
+    {
+        let mut hop = None;
+        for pair in element.split(';') {
+            let Some((k, v)) = pair.trim().split_once('=') else {
+                continue;
+            };
+            let v = v.trim().trim_matches('"');
+            if k.trim().eq_ignore_ascii_case("for") {
+                hop = Some(parse_node(v));
+            } else if k.trim().eq_ignore_ascii_case("proto") {
+                proto = Some(v.to_owned());
+            }
+        }
+        chain.push(hop.flatten());
+    }
     (chain, proto)
 }
 
@@ -316,14 +323,11 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_wins_and_understands_ports_and_ipv6() {
-        let h = headers(&[
-            ("x-forwarded-for", "9.9.9.9"),
-            (
-                "forwarded",
-                "for=\"[2001:db8::7]:4711\";proto=https, for=10.0.0.2:80",
-            ),
-        ]);
+    fn forwarded_understands_ports_and_ipv6() {
+        let h = headers(&[(
+            "forwarded",
+            "for=\"[2001:db8::7]:4711\";proto=https, for=10.0.0.2:80",
+        )]);
         let c = ClientAddr::resolve(Some(ip("10.0.0.1")), &h, &trusted(&["10.0.0.0/8"]));
         assert_eq!(c.ip, Some(ip("2001:db8::7")));
         assert_eq!(c.forwarded_https, Some(true));
@@ -331,6 +335,20 @@ mod tests {
         let h = headers(&[("forwarded", "for=_hidden, for=10.0.0.2")]);
         let c = ClientAddr::resolve(Some(ip("10.0.0.1")), &h, &trusted(&["10.0.0.0/8"]));
         assert_eq!(c.ip, Some(ip("10.0.0.2")));
+    }
+
+    #[test]
+    fn a_forwarded_header_passed_on_by_nginx_does_not_beat_its_x_forwarded_for() {
+        // The client sent "Forwarded: for=9.9.9.9"; nginx passed it on untouched and appended
+        // the real address to X-Forwarded-For.
+        let h = headers(&[
+            ("forwarded", "for=9.9.9.9;proto=https"),
+            ("x-forwarded-for", "203.0.113.9"),
+            ("x-forwarded-proto", "http"),
+        ]);
+        let c = ClientAddr::resolve(Some(ip("127.0.0.1")), &h, &trusted(&["127.0.0.1"]));
+        assert_eq!(c.ip, Some(ip("203.0.113.9")));
+        assert_eq!(c.forwarded_https, Some(false));
     }
 
     #[test]

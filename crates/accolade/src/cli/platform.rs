@@ -2,7 +2,7 @@
 //! for the CLI commands that work on the same database as a running server.
 
 use accolade_app::{App, AppConfig, MailSettings, MasterKey, PublicUrl, SmtpUrl};
-use accolade_core::SystemClock;
+use accolade_core::{Clock as _, SystemClock};
 use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use anyhow::Context as _;
@@ -74,7 +74,11 @@ impl PlatformArgs {
             // A new installation: make the master key now, before any key needs sealing.
             master = Some(MasterKey::create_file(&self.data_dir)?);
         }
-        if master.is_none() {
+        if let Some(key) = &master {
+            accolade_app::master::check_instance_key(&store, key, SystemClock.now())
+                .await
+                .context("cannot use this master key")?;
+        } else {
             eprintln!(
                 "warning: no master key (ACCOLADE_MASTER_KEY or {}): pages and verification work, but nothing can be signed",
                 self.data_dir

@@ -558,8 +558,11 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
 mod browser;
 mod demo;
 mod loopback;
+mod nodes;
 mod observability;
 mod operations;
 mod platform;
+mod proxy;
 mod service;
 mod verdicts;
+mod web;

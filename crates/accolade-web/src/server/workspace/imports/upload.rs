@@ -140,8 +140,8 @@ pub async fn upload(
         let (org, role) = member_org(&app, &user, &slug, Role::Issuer).await?;
         let limit = ImportLimits::web().max_file_bytes;
         let read = read_form(&app, &org, form, limit).await;
-        let staged_path = match &read {
-            Ok(u) => u.staged.as_ref().map(|(_, p)| p.clone()),
+        let staged = match &read {
+            Ok(u) => u.staged.clone(),
             Err(_) => None,
         };
         let outcome = async {
@@ -152,6 +152,8 @@ pub async fn upload(
                 .staged
                 .ok_or_else(|| AppError::invalid_field("file", "Choose a CSV file to upload."))?;
             preview_file(&path)?;
+            // Kept in the database too: the next step may reach another server.
+            app.keep_upload(org.id, &token, &path).await?;
             Ok::<_, WebError>(format!(
                 "{}/uploads/{token}?achievement={}",
                 imports_url(org.slug.as_str()),
@@ -161,8 +163,8 @@ pub async fn upload(
         match outcome.await {
             Ok(to) => Ok(Redirect::to(&to).into_response()),
             Err(e) => {
-                if let Some(p) = &staged_path {
-                    app.discard_upload(p);
+                if let Some((token, p)) = &staged {
+                    app.discard_upload(token, p).await;
                 }
                 if e.status == StatusCode::BAD_REQUEST {
                     list_page(&app, &user, &org, role, "", Some(e.message)).await
@@ -208,7 +210,7 @@ async fn map_page(
     chosen: Option<ColumnMapping>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let path = app.staged_upload(org.id, token)?;
+    let path = app.staged_upload(org.id, token).await?;
     let preview = preview_file(&path)?;
     let chosen = chosen.unwrap_or_else(|| ColumnMapping {
         fields: guess_field_columns(&preview.headers, &achievement.custom_fields),
@@ -308,7 +310,7 @@ pub async fn map_submit(
         check_csrf(&user, f.get("csrf"))?;
         let (org, _) = member_org(&app, &user, &slug, Role::Issuer).await?;
         let achievement = org_achievement(&app, &org, f.get("achievement")).await?;
-        let path = app.staged_upload(org.id, &token)?;
+        let path = app.staged_upload(org.id, &token).await?;
         let column = |c: &str| Some(c.trim().to_owned()).filter(|c| !c.is_empty());
         let mapping = ColumnMapping {
             email: column(f.get("email")),
@@ -326,7 +328,7 @@ pub async fn map_submit(
             .await
         {
             Ok(report) => {
-                app.discard_upload(&path);
+                app.discard_upload(&token, &path).await;
                 let to = format!("{}/{}", imports_url(org.slug.as_str()), report.import.id);
                 Ok(Redirect::to(&to).into_response())
             }
