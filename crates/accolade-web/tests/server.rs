@@ -60,6 +60,8 @@ mod page_cache;
 mod pathways;
 #[path = "server/public_header.rs"]
 mod public_header;
+#[path = "server/rate_limits.rs"]
+mod rate_limits;
 #[path = "server/share.rs"]
 mod share;
 #[path = "server/status_surfaces.rs"]

@@ -199,6 +199,7 @@ pub(crate) fn runtime_texts() -> Vec<String> {
         [
             "There is no page at this address.",
             "There is no credential with this id.",
+            super::rate_limit::TOO_MANY,
             "An unexpected error occurred. If it persists, give the request id to the site's operator.",
         ]
         .map(str::to_owned),

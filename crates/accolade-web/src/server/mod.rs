@@ -11,6 +11,7 @@ mod errors;
 mod language;
 mod negotiate;
 mod pages;
+pub mod rate_limit;
 mod share;
 mod verify_page;
 pub(crate) mod viewer;
@@ -41,11 +42,17 @@ pub fn router(app: Arc<App>) -> Router {
 pub struct ServeOptions {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-*` headers are believed.
     pub trusted_proxies: TrustedProxies,
+    /// How often one client may post the public forms (429 beyond).
+    pub request_limits: accolade_app::RequestLimits,
 }
 
 /// Every route of the public site, with `options`.
 pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
     let trusted = Arc::new(options.trusted_proxies.clone());
+    let limits = rate_limit::LimitState {
+        app: app.clone(),
+        limiter: Arc::new(rate_limit::Limiter::new(options.request_limits)),
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(documents::healthz))
@@ -70,6 +77,8 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         .merge(downloads::routes())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Inside the language layer, so that a 429 page shows in the visitor's language.
+        .layer(middleware::from_fn_with_state(limits, rate_limit::layer))
         .layer(middleware::from_fn_with_state(app.clone(), language::layer))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(trusted, client::layer))

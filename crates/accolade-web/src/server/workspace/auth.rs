@@ -16,7 +16,6 @@ use accolade_app::i18n::{Lang, tr, tr_with};
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 
 #[derive(Debug, serde::Deserialize)]
 pub struct SignInForm {
@@ -157,10 +156,10 @@ pub(super) fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && constant_time_eq(&c, submitted))
 }
 
-/// Throttling key for a client: a hash of its address, never the address itself.
+/// Throttling key for a client: a hash of its address, never the address itself (the same
+/// key the request rate limits count by).
 pub(super) fn client_key(client: ClientAddr) -> String {
-    let ip = client.ip.map(|a| a.to_string()).unwrap_or_default();
-    hex::encode(&Sha256::digest(ip.as_bytes())[..12])
+    client.key()
 }
 
 fn signed_in_response(app: &AppState, token: &str) -> Response {
@@ -227,7 +226,14 @@ pub async fn signin_submit(
                 StatusCode::UNAUTHORIZED
             };
             let view = keep_next(signin_view(lang, &f.email, Some(e.message())), &next);
-            page(&app, view, status)
+            let mut res = page(&app, view, status);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                // The account's throttle lasts its window, as the request limits say theirs.
+                let secs = accolade_app::accounts::THROTTLE_WINDOW.whole_seconds();
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
+            res
         }
         Err(e) => WebError::from(e).into_response(),
     }
