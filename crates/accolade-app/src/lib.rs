@@ -91,6 +91,7 @@ pub struct App {
     analytics: analytics::Recorder,
     pages: public_page::PageCache,
     verify_gate: verify_gate::VerifyGate,
+    passwords: accounts::PasswordWork,
 }
 
 impl App {
@@ -110,7 +111,19 @@ impl App {
             analytics: analytics::Recorder::default(),
             pages: public_page::PageCache::default(),
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
+            passwords: accounts::PasswordWork::for_machine(),
         }
+    }
+
+    /// Runs at most `cap` password hashes at once (by default one per core).
+    pub fn with_password_workers(mut self, cap: usize) -> Self {
+        self.passwords = accounts::PasswordWork::new(cap);
+        self
+    }
+
+    /// Where password hashes run (see [`accounts::PasswordWork`]).
+    pub fn passwords(&self) -> &accounts::PasswordWork {
+        &self.passwords
     }
 
     /// Bounds verification of outside documents as `limit` says (see [`VerifyGate`]).

@@ -3,10 +3,12 @@
 //! use invitations, and password resets.
 
 mod members;
+mod password_work;
 mod reset;
 pub(crate) mod secrets;
 
 pub use members::{InvitationView, MemberView};
+pub use password_work::PasswordWork;
 pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};
 
 use crate::orgs::{NewOrganization, check_text};
@@ -66,7 +68,7 @@ impl App {
             id: UserId::new(),
             email,
             name,
-            password_hash: secrets::hash_password(password)?,
+            password_hash: self.passwords.hash(password).await?,
             created_at: self.now(),
         };
         self.store.insert_user(&user).await.map_err(|e| match e {
@@ -95,14 +97,8 @@ impl App {
             Some(e) => self.store.user_by_email(e).await?,
             None => None,
         };
-        let hash = user
-            .as_ref()
-            .map_or(secrets::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let pw = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
-            .await
-            .map_err(|e| AppError::internal("checking a password", e))?;
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        let matches = self.passwords.verify(password, hash).await?;
         if throttled {
             return Err(AppError::RateLimited(format!(
                 "Too many sign-in attempts. Try again in {} minutes.",
