@@ -35,7 +35,7 @@ pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
 pub use server::client::{Cidr, ClientAddr, TrustedProxies};
-pub use server::{ServeOptions, router, router_with, serve};
+pub use server::{MaxInFlight, ServeOptions, router, router_with, serve};
 
 #[cfg(test)]
 mod tests;

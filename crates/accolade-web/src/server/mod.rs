@@ -13,6 +13,7 @@ mod negotiate;
 mod pages;
 pub mod rate_limit;
 mod share;
+mod shed;
 mod verify_page;
 pub(crate) mod viewer;
 mod workspace;
@@ -25,6 +26,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use client::TrustedProxies;
+pub use shed::MaxInFlight;
 use std::sync::Arc;
 
 pub(crate) type AppState = Arc<App>;
@@ -44,11 +46,15 @@ pub struct ServeOptions {
     pub trusted_proxies: TrustedProxies,
     /// How often one client may post the public forms (429 beyond).
     pub request_limits: accolade_app::RequestLimits,
+    /// Requests in progress beyond which new ones get 503 at once (the health check and
+    /// credential pages have a reserved share above it).
+    pub max_in_flight: MaxInFlight,
 }
 
 /// Every route of the public site, with `options`.
 pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
     let trusted = Arc::new(options.trusted_proxies.clone());
+    let shed = Arc::new(shed::Shed::new(options.max_in_flight));
     let limits = rate_limit::LimitState {
         app: app.clone(),
         limiter: Arc::new(rate_limit::Limiter::new(options.request_limits)),
@@ -80,6 +86,8 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         // Inside the language layer, so that a 429 page shows in the visitor's language.
         .layer(middleware::from_fn_with_state(limits, rate_limit::layer))
         .layer(middleware::from_fn_with_state(app.clone(), language::layer))
+        // Outside everything that may wait on the database; inside the security headers.
+        .layer(middleware::from_fn_with_state(shed, shed::layer))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(trusted, client::layer))
         .with_state(app)

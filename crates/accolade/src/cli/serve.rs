@@ -27,6 +27,16 @@ pub struct ServeArgs {
         value_name = "CIDR"
     )]
     trusted_proxies: Vec<accolade_web::Cidr>,
+    /// Requests in progress at once beyond which new ones are answered 503 (with
+    /// `Retry-After`) instead of waiting; `/healthz` and credential pages may go a quarter
+    /// above it.
+    #[arg(
+        long = "max-in-flight",
+        env = "ACCOLADE_MAX_IN_FLIGHT",
+        value_name = "N",
+        default_value_t = accolade_web::MaxInFlight::DEFAULT.0
+    )]
+    max_in_flight: usize,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -101,6 +111,8 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
         let options = accolade_web::ServeOptions {
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
+            max_in_flight: accolade_web::MaxInFlight(args.max_in_flight),
+            ..Default::default()
         };
         let served = accolade_web::serve(app, listener, &options).await;
         imports.abort();
