@@ -56,10 +56,16 @@ async fn start(store: Store) -> (Arc<FixedClock>, u16) {
     (clock, port)
 }
 
-/// A form post from `client` (named by the proxy's `X-Forwarded-For`).
+/// A form post from `client` (named by the proxy's `X-Forwarded-For`), on a connection of
+/// its own: a handler that answers without reading the body closes the connection.
 fn post(http: &Http, path: &str, client: &str, accept: &str) -> Reply {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
     Http::reply(
-        http.agent
+        agent
             .post(format!("{}{path}", http.base))
             .header("X-Forwarded-For", client)
             .header("Accept", accept)
