@@ -66,6 +66,8 @@ mod public_header;
 mod rate_limits;
 #[path = "server/share.rs"]
 mod share;
+#[path = "server/signup_confirm.rs"]
+mod signup_confirm;
 #[path = "server/status_surfaces.rs"]
 mod status_surfaces;
 #[path = "server/verify_limit.rs"]

@@ -121,7 +121,7 @@ pub(crate) fn classify(method: &Method, path: &str, query: Option<&str>) -> Opti
     }
     match (first, rest.as_slice()) {
         ("signin" | "signup" | "forgot", []) => Some(RequestClass::Account),
-        ("reset" | "invitations", [_]) => Some(RequestClass::Account),
+        ("reset" | "invitations", [_]) | ("signup", ["confirm", _]) => Some(RequestClass::Account),
         ("claim", [_]) => Some(RequestClass::Claim),
         ("verify", []) => Some(RequestClass::Verify),
         ("backpack", ["imports"]) => Some(RequestClass::Import),

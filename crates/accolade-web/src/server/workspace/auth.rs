@@ -1,8 +1,10 @@
 //! Sign-up, sign-in and sign-out; forgotten passwords and invitation links in `account.rs`.
 
 mod account;
+mod confirm;
 
 pub use account::account_routes;
+pub use confirm::confirm_routes;
 
 use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
@@ -275,6 +277,31 @@ pub async fn signup_submit(
             ),
             StatusCode::FORBIDDEN,
         );
+    }
+    if app.sign_up_confirms_by_email() {
+        return match app.check_sign_up_form(&f.email, &f.name, &f.password) {
+            Ok(()) => {
+                // The same answer, at once, whether or not the address has an account: the
+                // hashing and the email run after it.
+                let (worker, email) = (app.clone(), f.email.trim().to_owned());
+                let to = next.path();
+                tokio::spawn(async move {
+                    let asked = worker.request_sign_up(&email, &f.name, &f.password, to.as_deref());
+                    if let Err(e) = asked.await {
+                        eprintln!(
+                            "error: a sign-up request failed: {}",
+                            accolade_app::Chain(&e)
+                        );
+                    }
+                });
+                confirm::check_email(&app, lang, f.email.trim())
+            }
+            Err(e) => {
+                let mut view = signup_view(lang, &f.name, &f.email, None);
+                view.error = Refusal::from(&e).in_lang(lang).place(&mut view.fields);
+                page(&app, keep_next(view, &next), StatusCode::BAD_REQUEST)
+            }
+        };
     }
     match app.sign_up(&f.email, &f.name, &f.password).await {
         Ok(_) => match app
