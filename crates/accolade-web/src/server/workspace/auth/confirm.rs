@@ -67,11 +67,15 @@ fn confirm_view(lang: Lang, token: &str, error: Option<String>) -> AccountFormVi
         )
         .with_lang(lang),
         heading: tr(lang, "Confirm your email address").into(),
-        intro: tr(
-            lang,
-            "Confirm to finish creating your account. You will be signed in.",
-        )
-        .into(),
+        intro: if usable {
+            tr(
+                lang,
+                "Confirm to finish creating your account. You will be signed in.",
+            )
+            .into()
+        } else {
+            String::new()
+        },
         action: format!("/signup/confirm/{token}"),
         csrf: new_form_token(),
         fields: Vec::new(),
