@@ -33,6 +33,7 @@ pub use own_status::IssuedHere;
 pub mod pathways;
 pub mod profile;
 pub mod public_page;
+pub mod request_limits;
 pub mod sharing;
 mod status;
 pub mod tokens;
@@ -54,6 +55,7 @@ pub use mail::{MailConfigError, MailSettings, SmtpUrl};
 pub use master::{MasterKey, MasterKeyError};
 pub use orgs::NewOrganization;
 pub use profile::OrgProfile;
+pub use request_limits::{Rate, RequestClass, RequestLimits};
 pub use urls::{PublicUrl, PublicUrlError};
 pub use verify::LocalFetcher;
 pub use verify_gate::{Admission, Busy, VerifyGate, VerifyLimit};
@@ -93,6 +95,7 @@ pub struct App {
     verify_gate: verify_gate::VerifyGate,
     metrics: Arc<metrics::Metrics>,
     lifecycle: lifecycle::Lifecycle,
+    passwords: accounts::PasswordWork,
 }
 
 impl App {
@@ -114,7 +117,19 @@ impl App {
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
             metrics: Arc::new(metrics::Metrics::default()),
             lifecycle: lifecycle::Lifecycle::default(),
+            passwords: accounts::PasswordWork::for_machine(),
         }
+    }
+
+    /// Runs at most `cap` password hashes at once (by default one per core).
+    pub fn with_password_workers(mut self, cap: usize) -> Self {
+        self.passwords = accounts::PasswordWork::new(cap);
+        self
+    }
+
+    /// Where password hashes run (see [`accounts::PasswordWork`]).
+    pub fn passwords(&self) -> &accounts::PasswordWork {
+        &self.passwords
     }
 
     /// Bounds verification of outside documents as `limit` says (see [`VerifyGate`]).

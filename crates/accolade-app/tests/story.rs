@@ -32,6 +32,8 @@ mod insights;
 mod mail;
 #[path = "story/mail_language.rs"]
 mod mail_language;
+#[path = "story/password_work.rs"]
+mod password_work;
 #[path = "story/pathways.rs"]
 mod pathways;
 #[path = "story/status_changes.rs"]

@@ -107,6 +107,26 @@ impl Store {
         on_backend!(self.insert_password_reset(token_hash, user, expires_at))
     }
 
+    /// Keeps a sign-up waiting for its address to be confirmed (expired ones are dropped).
+    pub async fn insert_pending_signup(
+        &self,
+        token_hash: &str,
+        pending: &crate::PendingSignup,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        on_backend!(self.insert_pending_signup(token_hash, pending, now, expires_at))
+    }
+
+    /// Takes a waiting sign-up once; `None` if unknown, expired or already taken.
+    pub async fn take_pending_signup(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<crate::PendingSignup>, StoreError> {
+        on_backend!(self.take_pending_signup(token_hash, now))
+    }
+
     /// Uses a password-reset token once; `None` if unknown, expired or already used.
     pub async fn use_password_reset(
         &self,

@@ -31,6 +31,7 @@ pub use sql::ClaimOutcome;
 pub use sql::EarnerImport;
 pub use sql::EarnerProfile;
 pub use sql::JwtKey;
+pub use sql::PendingSignup;
 pub use sql::StagedFile;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;

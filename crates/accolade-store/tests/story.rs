@@ -23,6 +23,8 @@ mod jobs;
 mod jwt_keys;
 #[path = "story/pathways.rs"]
 mod pathways;
+#[path = "story/pending_signups.rs"]
+mod pending_signups;
 #[path = "story/shared_state.rs"]
 mod shared_state;
 #[path = "story/status_changes.rs"]

@@ -38,8 +38,8 @@ pub use server::client::{Cidr, ClientAddr, TrustedProxies};
 pub use server::metrics::MetricsToken;
 pub use server::observe::{REQUEST_ID_HEADER, well_formed_request_id};
 pub use server::{
-    DEFAULT_SHUTDOWN_GRACE, ServeOptions, router, router_with, serve, serve_metrics, serve_until,
-    shutdown_signal,
+    DEFAULT_SHUTDOWN_GRACE, MaxInFlight, ServeOptions, router, router_with, serve, serve_metrics,
+    serve_until, shutdown_signal,
 };
 
 #[cfg(test)]

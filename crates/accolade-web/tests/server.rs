@@ -50,6 +50,8 @@ mod i18n;
 mod insights;
 #[path = "server/jwt.rs"]
 mod jwt;
+#[path = "server/load_shedding.rs"]
+mod load_shedding;
 #[path = "server/members_manage.rs"]
 mod members_manage;
 #[path = "server/onboarding.rs"]
@@ -62,8 +64,12 @@ mod page_cache;
 mod pathways;
 #[path = "server/public_header.rs"]
 mod public_header;
+#[path = "server/rate_limits.rs"]
+mod rate_limits;
 #[path = "server/share.rs"]
 mod share;
+#[path = "server/signup_confirm.rs"]
+mod signup_confirm;
 #[path = "server/status_surfaces.rs"]
 mod status_surfaces;
 #[path = "server/verify_limit.rs"]

@@ -3,11 +3,15 @@
 //! use invitations, and password resets.
 
 mod members;
+mod password_work;
 mod reset;
 pub(crate) mod secrets;
+mod signup;
 
 pub use members::{InvitationView, MemberView};
+pub use password_work::PasswordWork;
 pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};
+pub use signup::{MAX_SIGNUP_MAILS_PER_ADDRESS, SIGNUP_LIFETIME};
 
 use crate::orgs::{NewOrganization, check_text};
 use crate::{App, AppError, AppResult};
@@ -57,7 +61,9 @@ fn parse_email(raw: &str) -> AppResult<Email> {
 }
 
 impl App {
-    /// Creates an account. Fails with `Conflict` for an email already registered.
+    /// Creates an account at once, for callers that know the address is the person's (an
+    /// invitation link, the command line, an instance without mail). Fails with `Conflict`
+    /// for an email already registered. The public form uses [`App::request_sign_up`].
     pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> AppResult<User> {
         let email = parse_email(email)?;
         let name = check_text("name", "your name", name, 200)?;
@@ -66,7 +72,7 @@ impl App {
             id: UserId::new(),
             email,
             name,
-            password_hash: secrets::hash_password(password)?,
+            password_hash: self.passwords.hash(password).await?,
             created_at: self.now(),
         };
         self.store.insert_user(&user).await.map_err(|e| match e {
@@ -95,14 +101,8 @@ impl App {
             Some(e) => self.store.user_by_email(e).await?,
             None => None,
         };
-        let hash = user
-            .as_ref()
-            .map_or(secrets::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let pw = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
-            .await
-            .map_err(|e| AppError::internal("checking a password", e))?;
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        let matches = self.passwords.verify(password, hash).await?;
         if throttled {
             return Err(AppError::RateLimited(format!(
                 "Too many sign-in attempts. Try again in {} minutes.",
@@ -119,6 +119,12 @@ impl App {
             return Err(AppError::Unauthorized(SIGNIN_FAILED.into()));
         };
         self.store.clear_signin_failures(&account_key).await?;
+        self.open_session(user).await
+    }
+
+    /// A new session for `user`, who proved who they are (a password, an emailed link).
+    pub(crate) async fn open_session(&self, user: User) -> AppResult<SignedIn> {
+        let now = self.now();
         let token = crate::tokens::new_token()?;
         let csrf_token = crate::tokens::new_token()?;
         let session = SessionRecord {

@@ -48,9 +48,8 @@ impl App {
                     "This reset link does not work any more: it was already used or it expired. Ask for a new one.",
                 )
             })?;
-        self.store
-            .set_password_hash(user, &secrets::hash_password(new_password)?)
-            .await?;
+        let hash = self.passwords.hash(new_password).await?;
+        self.store.set_password_hash(user, &hash).await?;
         self.store.delete_sessions_of(user).await?;
         Ok(())
     }

@@ -51,15 +51,10 @@ impl App {
             Email::parse(DEMO_EMAIL).map_err(|e| AppError::internal("the demo address", e))?;
         let user = match self.store.user_by_email(&email).await? {
             Some(user) => {
-                let (pw, hash) = (password.to_owned(), user.password_hash.clone());
-                let same =
-                    tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
-                        .await
-                        .map_err(|e| AppError::internal("checking the demo password", e))?;
-                if !same {
-                    self.store
-                        .set_password_hash(user.id, &secrets::hash_password(password)?)
-                        .await?;
+                let hash = Some(user.password_hash.clone());
+                if !self.passwords.verify(password, hash).await? {
+                    let hash = self.passwords.hash(password).await?;
+                    self.store.set_password_hash(user.id, &hash).await?;
                 }
                 user
             }
@@ -68,7 +63,7 @@ impl App {
                     id: UserId::new(),
                     email: email.clone(),
                     name: DEMO_NAME.into(),
-                    password_hash: secrets::hash_password(password)?,
+                    password_hash: self.passwords.hash(password).await?,
                     created_at: self.now(),
                 };
                 self.store.insert_user(&user).await?;

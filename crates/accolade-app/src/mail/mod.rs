@@ -8,6 +8,7 @@ mod language;
 pub(crate) mod linkedin;
 pub(crate) mod queue;
 mod reminder;
+mod signup_templates;
 pub(crate) mod templates;
 
 use crate::PublicUrl;

@@ -21,6 +21,11 @@ pub const INVITATION: &str = "invitation";
 /// The outbox `template` of a password-reset link.
 pub const PASSWORD_RESET: &str = "password_reset";
 
+/// The outbox `template` of the link that confirms a new account's address.
+pub const SIGNUP_CONFIRM: &str = "signup_confirm";
+/// The outbox `template` of the note to an address that tried to sign up again.
+pub const SIGNUP_EXISTING: &str = "signup_existing";
+
 /// A badge-issued email and the claim token its link holds (only the token's hash is kept).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadgeEmail {
@@ -185,6 +190,57 @@ impl App {
                 to: &user.email,
                 template: PASSWORD_RESET,
                 key: format!("mail:{PASSWORD_RESET}:{token_hash}"),
+            },
+            content,
+        )
+    }
+
+    /// The link that confirms `to` for a new account (secret `token`); no organization's.
+    pub(crate) fn signup_confirm_email(
+        &self,
+        to: &Email,
+        name: &str,
+        token: &str,
+        token_hash: &str,
+    ) -> AppResult<QueuedEmail> {
+        let confirm_url = format!("{}/signup/confirm/{token}", self.urls().base());
+        let content = super::signup_templates::confirm(&super::signup_templates::Confirm {
+            name,
+            email: to.as_str(),
+            confirm_url: &confirm_url,
+            valid_hours: crate::accounts::SIGNUP_LIFETIME.whole_hours(),
+        });
+        self.message(
+            Envelope {
+                org_id: None,
+                award_id: None,
+                to,
+                template: SIGNUP_CONFIRM,
+                key: format!("mail:{SIGNUP_CONFIRM}:{token_hash}"),
+            },
+            content,
+        )
+    }
+
+    /// The note to `user` that someone tried to sign up with their address: links to sign
+    /// in and to reset the password.
+    pub(crate) fn signup_existing_email(&self, user: &User) -> AppResult<QueuedEmail> {
+        let base = self.urls().base();
+        let (signin_url, reset_url) = (format!("{base}/signin"), format!("{base}/forgot"));
+        let content = super::signup_templates::existing(&super::signup_templates::Existing {
+            user_name: &user.name,
+            email: user.email.as_str(),
+            signin_url: &signin_url,
+            reset_url: &reset_url,
+        });
+        let once = crate::tokens::token_hash(&crate::tokens::new_token()?);
+        self.message(
+            Envelope {
+                org_id: None,
+                award_id: None,
+                to: &user.email,
+                template: SIGNUP_EXISTING,
+                key: format!("mail:{SIGNUP_EXISTING}:{once}"),
             },
             content,
         )

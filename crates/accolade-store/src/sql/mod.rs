@@ -55,6 +55,8 @@ mod orgs;
 mod outbox;
 mod params;
 mod pathways;
+mod pending_signups;
+pub use pending_signups::PendingSignup;
 mod reminders;
 mod shared_state;
 pub use shared_state::StagedFile;

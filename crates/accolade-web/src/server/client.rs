@@ -117,6 +117,29 @@ pub struct ClientAddr {
 }
 
 impl ClientAddr {
+    /// The client as a key for throttles and rate limits: a hash of its address, never the
+    /// address itself. An IPv6 client is keyed by its /64, the block one subscriber gets,
+    /// so that walking through a block's addresses does not make a new client each time.
+    pub fn key_bytes(&self) -> [u8; 12] {
+        use sha2::{Digest, Sha256};
+        let ip = match self.ip {
+            Some(IpAddr::V6(v6)) => {
+                IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()).to_string()
+            }
+            Some(v4) => v4.to_string(),
+            None => String::new(),
+        };
+        let digest = Sha256::digest(ip.as_bytes());
+        let mut key = [0u8; 12];
+        key.copy_from_slice(&digest[..12]);
+        key
+    }
+
+    /// [`Self::key_bytes`] as text (the sign-in throttle's client key).
+    pub fn key(&self) -> String {
+        hex::encode(self.key_bytes())
+    }
+
     /// Works out the client from the socket peer and the forwarding headers.
     pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
         let peer = peer.map(canonical);
@@ -349,6 +372,24 @@ mod tests {
         let c = ClientAddr::resolve(Some(ip("127.0.0.1")), &h, &trusted(&["127.0.0.1"]));
         assert_eq!(c.ip, Some(ip("203.0.113.9")));
         assert_eq!(c.forwarded_https, Some(false));
+    }
+
+    #[test]
+    fn keys_hide_the_address_and_group_an_ipv6_block() {
+        let at = |s: &str| ClientAddr {
+            ip: Some(ip(s)),
+            via_trusted_proxy: false,
+            forwarded_https: None,
+        };
+        let k = at("203.0.113.9").key();
+        assert_eq!(k.len(), 24);
+        assert!(!k.contains("203"));
+        assert_ne!(k, at("203.0.113.10").key());
+        assert_eq!(
+            at("2001:db8:1:2::1").key(),
+            at("2001:db8:1:2:ffff::9").key()
+        );
+        assert_ne!(at("2001:db8:1:2::1").key(), at("2001:db8:1:3::1").key());
     }
 
     #[test]

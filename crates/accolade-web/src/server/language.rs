@@ -32,7 +32,7 @@ fn query_lang(query: Option<&str>) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
-fn from_request(query: Option<&str>, headers: &HeaderMap) -> (Lang, Option<Lang>) {
+pub(crate) fn from_request(query: Option<&str>, headers: &HeaderMap) -> (Lang, Option<Lang>) {
     let chosen = query_lang(query).and_then(Lang::from_tag);
     let saved = cookie(headers, LANG_COOKIE);
     let accept = headers
@@ -199,6 +199,8 @@ pub(crate) fn runtime_texts() -> Vec<String> {
         [
             "There is no page at this address.",
             "There is no credential with this id.",
+            super::rate_limit::TOO_MANY,
+            super::shed::BUSY,
             "An unexpected error occurred. If it persists, give the request id to the site's operator.",
         ]
         .map(str::to_owned),

@@ -13,7 +13,9 @@ pub mod metrics;
 mod negotiate;
 pub mod observe;
 mod pages;
+pub mod rate_limit;
 mod share;
+mod shed;
 mod verify_page;
 pub(crate) mod viewer;
 mod workspace;
@@ -26,6 +28,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use client::TrustedProxies;
+pub use shed::MaxInFlight;
 use std::sync::Arc;
 
 pub(crate) type AppState = Arc<App>;
@@ -49,6 +52,11 @@ pub struct ServeOptions {
     /// After the stop signal, how long requests in flight may take to finish before their
     /// connections are closed.
     pub shutdown_grace: std::time::Duration,
+    /// How often one client may post the public forms (429 beyond).
+    pub request_limits: accolade_app::RequestLimits,
+    /// Requests in progress beyond which new ones get 503 at once (the health check and
+    /// credential pages have a reserved share above it).
+    pub max_in_flight: MaxInFlight,
 }
 
 /// The default bound on finishing requests in flight after SIGTERM.
@@ -60,6 +68,8 @@ impl Default for ServeOptions {
             trusted_proxies: TrustedProxies::default(),
             metrics_token: None,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            request_limits: accolade_app::RequestLimits::default(),
+            max_in_flight: MaxInFlight::DEFAULT,
         }
     }
 }
@@ -70,6 +80,11 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
     let metrics = match &options.metrics_token {
         Some(token) => metrics::with_token(token.clone()),
         None => Router::new(),
+    };
+    let shed = Arc::new(shed::Shed::new(options.max_in_flight));
+    let limits = rate_limit::LimitState {
+        app: app.clone(),
+        limiter: Arc::new(rate_limit::Limiter::new(options.request_limits)),
     };
     Router::new()
         .route("/", get(pages::home))
@@ -97,7 +112,11 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         .merge(metrics)
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Inside the language layer, so that a 429 page shows in the visitor's language.
+        .layer(middleware::from_fn_with_state(limits, rate_limit::layer))
         .layer(middleware::from_fn_with_state(app.clone(), language::layer))
+        // Outside everything that may wait on the database; inside the security headers.
+        .layer(middleware::from_fn_with_state(shed, shed::layer))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(app.clone(), observe::layer))
         .layer(middleware::from_fn_with_state(trusted, client::layer))

@@ -42,21 +42,78 @@ pub(super) async fn start_with_mail(store: Store, smtp: &SmtpServer) -> (Arc<App
     (app, port)
 }
 
+/// Signs up through the form on a server without mail (the account is made at once);
+/// signed in, with the session's form token. Servers with mail: [`sign_up_confirmed`].
 pub(super) fn sign_up<'a>(http: &'a Http, name: &str, email: &str) -> (Browser<'a>, String) {
     let mut b = Browser::new(http);
+    let done = post_sign_up(&mut b, name, email, PW);
+    assert_eq!(
+        done.status, 303,
+        "a server with mail confirms sign-ups: use sign_up_confirmed: {}",
+        done.body
+    );
+    let csrf = hidden_csrf(&b.get("/dashboard").body);
+    (b, csrf)
+}
+
+fn post_sign_up(b: &mut Browser<'_>, name: &str, email: &str, password: &str) -> Reply {
     let token = hidden_csrf(&b.get("/signup").body);
-    let done = b.post(
+    b.post(
         "/signup",
         &[
             ("csrf", &token),
             ("name", name),
             ("email", email),
-            ("password", PW),
+            ("password", password),
         ],
-    );
-    assert_eq!(done.status, 303, "{}", done.body);
+    )
+}
+
+/// Signs up through the form on any server: with mail, the form says "check your email",
+/// and this follows the confirmation link from the email (read in the outbox, where every
+/// email is written before it is sent). Signed in, with the session's form token.
+pub(super) fn sign_up_confirmed<'a>(
+    app: &App,
+    http: &'a Http,
+    name: &str,
+    email: &str,
+) -> (Browser<'a>, String) {
+    let mut b = Browser::new(http);
+    let done = post_sign_up(&mut b, name, email, PW);
+    if done.status != 303 {
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert!(done.body.contains("Check your email"), "{}", done.body);
+        let token = confirmation_token(app, email);
+        let link = format!("/signup/confirm/{token}");
+        let form = hidden_csrf(&b.get(&link).body);
+        let confirmed = b.post(&link, &[("csrf", &form)]);
+        assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    }
     let csrf = hidden_csrf(&b.get("/dashboard").body);
     (b, csrf)
+}
+
+/// The token of the newest confirmation link queued for `email` (it is queued just after
+/// the form answers, so wait for it a little).
+pub(super) fn confirmation_token(app: &App, email: &str) -> String {
+    let rt = tokio::runtime::Handle::current();
+    let until = Instant::now() + Duration::from_secs(15);
+    loop {
+        let outbox = rt.block_on(app.outbox(None, 500)).unwrap();
+        let mail = outbox
+            .iter()
+            .find(|m| m.template == "signup_confirm" && m.to.as_str() == email);
+        if let Some(mail) = mail {
+            let prefix = format!("{}/signup/confirm/", super::PUBLIC);
+            let at = mail.body_text.find(&prefix).expect("a link") + prefix.len();
+            return mail.body_text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+        }
+        assert!(Instant::now() < until, "no confirmation email to {email}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Creates an organization from the dashboard; its slug.
@@ -107,7 +164,7 @@ fn link_token(mail: &ReceivedMail, path: &str) -> String {
 
 fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
     let rt = tokio::runtime::Handle::current();
-    let (mut ada, csrf) = sign_up(http, "Ada Lovelace", "ada@example.com");
+    let (mut ada, csrf) = sign_up_confirmed(&app, http, "Ada Lovelace", "ada@example.com");
     let slug = create_org(&mut ada, &csrf, "Members Academy");
     let members = format!("/dashboard/orgs/{slug}/members");
     let page = ada.get(&members);
@@ -138,9 +195,13 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
         ],
     );
     assert_eq!(forged.status, 403);
-    let mail = deliver(&app, smtp, 1);
-    assert_eq!(mail[0].to, ["bob@example.com"]);
-    let token = link_token(&mail[0], "invitations");
+    // Ada's confirmation, then Bob's invitation.
+    let mail = deliver(&app, smtp, 2);
+    let invitation = mail
+        .iter()
+        .find(|m| m.to == ["bob@example.com"])
+        .expect("the invitation");
+    let token = link_token(invitation, "invitations");
     let mut bob = Browser::new(http);
     let invited = bob.get(&format!("/invitations/{token}"));
     assert_eq!(invited.status, 200);
@@ -215,7 +276,7 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
     let (_, carol_token) = rt
         .block_on(app.invite(&owner, org.id, "carol@example.com", Role::Viewer))
         .unwrap();
-    let (mut carol, _) = sign_up(http, "Carol", "carol@example.com");
+    let (mut carol, _) = sign_up_confirmed(&app, http, "Carol", "carol@example.com");
     let carol_user = rt
         .block_on(
             app.store()
@@ -230,7 +291,7 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
         403
     );
     assert_eq!(carol.get(&members).status, 200, "viewers see the members");
-    let stranger = sign_up(http, "Stranger", "stranger@example.com")
+    let stranger = sign_up_confirmed(&app, http, "Stranger", "stranger@example.com")
         .0
         .get(&members);
     assert_eq!(stranger.status, 404);
@@ -248,10 +309,14 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
     assert_eq!(known, unknown);
     assert!(known.contains("If an account exists for EMAIL"));
     let before = smtp.messages().len();
-    let got = deliver(&app, smtp, before + 2); // carol's invitation and the reset
+    // Carol's invitation and confirmation, the stranger's confirmation, and the reset.
+    let got = deliver(&app, smtp, before + 4);
     let reset = got
         .iter()
-        .find(|m| m.to == ["ada@example.com"])
+        .find(|m| {
+            m.to == ["ada@example.com"]
+                && m.body("text/plain").is_some_and(|t| t.contains("/reset/"))
+        })
         .expect("the reset email");
     let token = link_token(reset, "reset");
     let form = anon.get(&format!("/reset/{token}"));

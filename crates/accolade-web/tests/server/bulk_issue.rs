@@ -4,7 +4,7 @@
 //! clear messages; another organization's import is not found; a dry run discarded is gone
 //! and issued nothing.
 
-use super::accounts::{PW, create_org, location, sign_up, start_with_mail};
+use super::accounts::{PW, create_org, location, sign_up_confirmed, start_with_mail};
 use super::{Browser, Http, Reply};
 use accolade_app::{App, NewAchievement};
 use accolade_core::{Actor, Role};
@@ -80,7 +80,7 @@ fn progress(b: &mut Browser<'_>, page: &str) -> serde_json::Value {
 
 fn flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let (mut ada, csrf) = sign_up(http, "Ada Lovelace", "ada@example.com");
+    let (mut ada, csrf) = sign_up_confirmed(&app, http, "Ada Lovelace", "ada@example.com");
     let slug = create_org(&mut ada, &csrf, "Bulk Academy");
     let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
     let achievement = rt
@@ -202,7 +202,7 @@ fn flow(app: Arc<App>, http: &Http) {
     let (_, token) = rt
         .block_on(app.invite(&owner, org.id, "vic@example.com", Role::Viewer))
         .unwrap();
-    let (mut vic, vic_csrf) = sign_up(http, "Vic", "vic@example.com");
+    let (mut vic, vic_csrf) = sign_up_confirmed(&app, http, "Vic", "vic@example.com");
     let vic_user = rt
         .block_on(
             app.store()
@@ -218,7 +218,7 @@ fn flow(app: Arc<App>, http: &Http) {
             .status,
         403
     );
-    let (mut eve, eve_csrf) = sign_up(http, "Eve", "eve@example.com");
+    let (mut eve, eve_csrf) = sign_up_confirmed(&app, http, "Eve", "eve@example.com");
     let eve_slug = create_org(&mut eve, &eve_csrf, "Eve Academy");
     let stolen = again.replace(&slug, &eve_slug);
     assert_eq!(eve.get(&stolen).status, 404);
@@ -253,7 +253,7 @@ async fn bulk_issue_on_postgres() {
 /// gone (its pages 404, not listed) and nothing was issued.
 fn discard_flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let (mut ada, csrf) = sign_up(http, "Ada Lovelace", "ada@example.com");
+    let (mut ada, csrf) = sign_up_confirmed(&app, http, "Ada Lovelace", "ada@example.com");
     let slug = create_org(&mut ada, &csrf, "Discard Academy");
     let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
     let achievement = rt
@@ -280,7 +280,7 @@ fn discard_flow(app: Arc<App>, http: &Http) {
         "{}",
         report.body
     );
-    let (mut eve, eve_csrf) = sign_up(http, "Eve", "eve@example.com");
+    let (mut eve, eve_csrf) = sign_up_confirmed(&app, http, "Eve", "eve@example.com");
     assert_eq!(
         eve.post(&format!("{page_url}/discard"), &[("csrf", &eve_csrf)])
             .status,

@@ -50,6 +50,16 @@ pub struct ServeArgs {
         value_name = "SECONDS"
     )]
     shutdown_grace: u64,
+    /// Requests in progress at once beyond which new ones are answered 503 (with
+    /// `Retry-After`) instead of waiting; `/healthz` and credential pages may go a quarter
+    /// above it.
+    #[arg(
+        long = "max-in-flight",
+        env = "ACCOLADE_MAX_IN_FLIGHT",
+        value_name = "N",
+        default_value_t = accolade_web::MaxInFlight::DEFAULT.0
+    )]
+    max_in_flight: usize,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -145,6 +155,8 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
             metrics_token,
             shutdown_grace: grace,
+            max_in_flight: accolade_web::MaxInFlight(args.max_in_flight),
+            ..Default::default()
         };
         let metrics =
             metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));

@@ -1,8 +1,10 @@
 //! Sign-up, sign-in and sign-out; forgotten passwords and invitation links in `account.rs`.
 
 mod account;
+mod confirm;
 
 pub use account::account_routes;
+pub use confirm::confirm_routes;
 
 use super::{FORM_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::server::AppState;
@@ -16,7 +18,6 @@ use accolade_app::i18n::{Lang, tr, tr_with};
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 
 #[derive(Debug, serde::Deserialize)]
 pub struct SignInForm {
@@ -157,10 +158,10 @@ pub(super) fn form_token_ok(headers: &HeaderMap, submitted: &str) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && constant_time_eq(&c, submitted))
 }
 
-/// Throttling key for a client: a hash of its address, never the address itself.
+/// Throttling key for a client: a hash of its address, never the address itself (the same
+/// key the request rate limits count by).
 pub(super) fn client_key(client: ClientAddr) -> String {
-    let ip = client.ip.map(|a| a.to_string()).unwrap_or_default();
-    hex::encode(&Sha256::digest(ip.as_bytes())[..12])
+    client.key()
 }
 
 fn signed_in_response(app: &AppState, token: &str) -> Response {
@@ -227,7 +228,14 @@ pub async fn signin_submit(
                 StatusCode::UNAUTHORIZED
             };
             let view = keep_next(signin_view(lang, &f.email, Some(e.message())), &next);
-            page(&app, view, status)
+            let mut res = page(&app, view, status);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                // The account's throttle lasts its window, as the request limits say theirs.
+                let secs = accolade_app::accounts::THROTTLE_WINDOW.whole_seconds();
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
+            res
         }
         Err(e) => WebError::from(e).into_response(),
     }
@@ -269,6 +277,31 @@ pub async fn signup_submit(
             ),
             StatusCode::FORBIDDEN,
         );
+    }
+    if app.sign_up_confirms_by_email() {
+        return match app.check_sign_up_form(&f.email, &f.name, &f.password) {
+            Ok(()) => {
+                // The same answer, at once, whether or not the address has an account: the
+                // hashing and the email run after it.
+                let (worker, email) = (app.clone(), f.email.trim().to_owned());
+                let to = next.path();
+                tokio::spawn(async move {
+                    let asked = worker.request_sign_up(&email, &f.name, &f.password, to.as_deref());
+                    if let Err(e) = asked.await {
+                        eprintln!(
+                            "error: a sign-up request failed: {}",
+                            accolade_app::Chain(&e)
+                        );
+                    }
+                });
+                confirm::check_email(&app, lang, f.email.trim())
+            }
+            Err(e) => {
+                let mut view = signup_view(lang, &f.name, &f.email, None);
+                view.error = Refusal::from(&e).in_lang(lang).place(&mut view.fields);
+                page(&app, keep_next(view, &next), StatusCode::BAD_REQUEST)
+            }
+        };
     }
     match app.sign_up(&f.email, &f.name, &f.password).await {
         Ok(_) => match app

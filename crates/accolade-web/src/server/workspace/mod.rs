@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(outbox::routes())
         .merge(auth::account_routes())
+        .merge(auth::confirm_routes())
         .merge(awards::routes())
         .merge(audit::routes())
         .merge(pathways::routes())

@@ -99,7 +99,7 @@ fn forgot_view(email: &str, notice: Option<String>, error: Option<String>) -> Ac
     }
 }
 
-fn account_page(app: &AppState, view: &AccountFormView, status: StatusCode) -> Response {
+pub(super) fn account_page(app: &AppState, view: &AccountFormView, status: StatusCode) -> Response {
     with_form_token(app, crate::account_form(view), &view.csrf, status)
 }
 
