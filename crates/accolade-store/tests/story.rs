@@ -21,6 +21,8 @@ mod jobs;
 mod jwt_keys;
 #[path = "story/pathways.rs"]
 mod pathways;
+#[path = "story/plans.rs"]
+mod plans;
 #[path = "story/status_changes.rs"]
 mod status_changes;
 
