@@ -244,21 +244,6 @@ impl Drop for TestGuard {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_replaced_in_url() {
-        assert_eq!(
-            super::with_database("postgres://a:b@127.0.0.1:5432/postgres", "x"),
-            "postgres://a:b@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            super::with_database("postgres://h?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
-    }
-}
-
 /// How the backend's planner would run a hot statement: SQLite's `EXPLAIN QUERY PLAN`
 /// details, or PostgreSQL's `EXPLAIN` lines with sequential scans priced out
 /// (`SET LOCAL enable_seqscan = off`, in a transaction rolled back at once), so that on a
@@ -305,7 +290,17 @@ pub async fn explain(
     }
 }
 
-/// Updates the planner's statistics (`ANALYZE`), as a long-running database has them.
-pub async fn analyze(store: &Store) -> Result<(), StoreError> {
-    execute_raw(store, "ANALYZE").await
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_replaced_in_url() {
+        assert_eq!(
+            super::with_database("postgres://a:b@127.0.0.1:5432/postgres", "x"),
+            "postgres://a:b@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
 }
