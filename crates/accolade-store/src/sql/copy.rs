@@ -1,5 +1,6 @@
-//! A bulk issue's chunk on PostgreSQL: its awards, emails and claim tokens written with
-//! `COPY … FROM STDIN` (one stream per table instead of a statement per 100 rows), and the
+//! A bulk issue on PostgreSQL: the rows of an import, and each chunk's awards, emails and
+//! claim tokens, written with
+//! `COPY … FROM STDIN` (one stream per table instead of a statement per 100 rows); the
 //! emails' send jobs with one `INSERT … SELECT FROM UNNEST(arrays)` that keeps
 //! `ON CONFLICT DO NOTHING`. All of it on the chunk's own transaction, so a chunk still
 //! commits whole or not at all.
@@ -7,6 +8,7 @@
 use super::codec::{RowReader, micros, opt_micros, to_json};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
+use crate::imports::{Import, NewImportRow};
 use crate::outbox::{OutboxMessage, QueuedEmail};
 use accolade_core::{Award, ClaimToken};
 use sqlx::postgres::PgConnection;
@@ -260,6 +262,36 @@ pub(super) async fn copy_claim_tokens(
         conn,
         "COPY claim_tokens (token_hash, award_id, created_at, expires_at) FROM STDIN",
         rows,
+        &[],
+    )
+    .await
+}
+
+pub(super) async fn copy_import_rows(
+    conn: &mut PgConnection,
+    import: &Import,
+    rows: &[NewImportRow],
+) -> Result<(), StoreError> {
+    let (import_id, achievement_id) = (import.id.to_string(), import.achievement_id.to_string());
+    let mut out = CopyRows::with_capacity(rows.len() * 200);
+    for r in rows {
+        out.text(&import_id)
+            .text(&achievement_id)
+            .int(r.row_number)
+            .opt_text(r.email.as_deref())
+            .opt_text(r.name.as_deref())
+            .opt_int(opt_micros(r.issued_at)?)
+            .text(r.state.as_str())
+            .opt_text(r.error.as_deref())
+            .opt_text(r.award_id.map(|a| a.to_string()).as_deref())
+            .opt_text(r.field_values.as_deref())
+            .end_row();
+    }
+    copy_in(
+        conn,
+        "COPY import_rows (import_id, achievement_id, row_number, email, name, issued_at,
+             state, error, award_id, field_values) FROM STDIN",
+        out,
         &[],
     )
     .await

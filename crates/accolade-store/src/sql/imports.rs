@@ -60,30 +60,7 @@ sql_impl! {
         rows: &[NewImportRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for part in rows.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
-                     issued_at, state, error, award_id, field_values) VALUES {}",
-                Params::new::<DB>().tuples(part.len(), 10)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in part {
-                q = q
-                    .bind(import.id.to_string())
-                    .bind(import.achievement_id.to_string())
-                    .bind(r.row_number)
-                    .bind(r.email.clone())
-                    .bind(r.name.clone())
-                    .bind(opt_micros(r.issued_at)?)
-                    .bind(r.state.as_str().to_owned())
-                    .bind(r.error.clone())
-                    .bind(r.award_id.map(|a| a.to_string()))
-                    .bind(r.field_values.clone());
-            }
-            q.execute(&mut *tx)
-                .await
-                .map_err(|e| insert_error(e, &[]))?;
-        }
+        DB::insert_import_rows(&mut tx, import, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,4 +301,47 @@ where
         created_at: r.time("created_at")?,
         finished_at: r.opt_time("finished_at")?,
     })
+}
+
+/// An import's rows in multi-row statements on `conn` (the portable path; PostgreSQL copies
+/// them instead, see [`Backend::insert_import_rows`]).
+pub(super) async fn insert_import_rows_on<DB>(
+    conn: &mut DB::Connection,
+    import: &Import,
+    rows: &[NewImportRow],
+) -> Result<(), StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: sqlx::Encode<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: sqlx::Encode<'q, DB>,
+{
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
+                 issued_at, state, error, award_id, field_values) VALUES {}",
+            Params::new::<DB>().tuples(part.len(), 10)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in part {
+            q = q
+                .bind(import.id.to_string())
+                .bind(import.achievement_id.to_string())
+                .bind(r.row_number)
+                .bind(r.email.clone())
+                .bind(r.name.clone())
+                .bind(opt_micros(r.issued_at)?)
+                .bind(r.state.as_str().to_owned())
+                .bind(r.error.clone())
+                .bind(r.award_id.map(|a| a.to_string()))
+                .bind(r.field_values.clone());
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[]))?;
+    }
+    Ok(())
 }

@@ -61,6 +61,7 @@ mod pathways;
 mod reminders;
 
 use crate::StoreError;
+use crate::imports::{Import, NewImportRow};
 use crate::outbox::QueuedEmail;
 use accolade_core::{Award, ClaimToken};
 use sqlx::migrate::Migrator;
@@ -79,6 +80,13 @@ pub(crate) trait Backend: sqlx::Database {
     /// version order (`NNNN_description.sql`); `build.rs` rebuilds when a file is added.
     const MIGRATOR: Migrator;
 
+    /// Stores an import's rows on `conn` (inside the ingest's transaction).
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c>;
+
     /// Inserts a chunk's awards on `conn` (inside the chunk's transaction).
     fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c>;
 
@@ -96,6 +104,14 @@ impl Backend for Sqlite {
     const MIGRATOR: Migrator = sqlx_macros::migrate!("migrations/sqlite");
 
     // Multi-row statements (SQLite has no COPY; each statement is a function call anyway).
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c> {
+        Box::pin(imports::insert_import_rows_on::<Sqlite>(conn, import, rows))
+    }
+
     fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c> {
         Box::pin(import_chunks::insert_awards_on::<Sqlite>(conn, awards))
     }
@@ -118,6 +134,14 @@ impl Backend for Postgres {
 
     // COPY: one stream per table and chunk instead of a round trip and a parsed statement
     // per 100 rows.
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c> {
+        Box::pin(copy::copy_import_rows(conn, import, rows))
+    }
+
     fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c> {
         Box::pin(copy::copy_awards(
             conn,
