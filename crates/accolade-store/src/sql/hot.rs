@@ -3,7 +3,9 @@
 //! store itself executes (the same constant or builder), never a copy.
 
 use super::award_search::{self, Param};
-use super::{accounts, award_links, awards, earners, events_daily, insights, jobs, outbox};
+use super::{
+    accounts, award_links, awards, earners, events_daily, imports, insights, jobs, outbox,
+};
 use crate::StoreError;
 use crate::awards::{AwardCursor, AwardFilter};
 use accolade_core::{AchievementId, AwardId, AwardState, AwardStatus, OrgId};
@@ -36,6 +38,8 @@ pub struct HotQuery {
     /// narrower condition to search on: on SQLite that walk reads `SCAN t USING INDEX i`,
     /// and it is bounded by the limit, not by the table's size.
     pub ordered_walk: bool,
+    /// An index the plan must name: where another index would serve too, but badly.
+    pub index: Option<&'static str>,
 }
 
 /// Values to run the statements with (rows that exist in the test's database or not: plans
@@ -63,6 +67,7 @@ fn query(name: impl Into<String>, sql: impl Into<String>, params: Vec<PlanParam>
         sql: sql.into(),
         params,
         ordered_walk: false,
+        index: None,
     }
 }
 
@@ -136,6 +141,15 @@ pub fn hot_queries(backend: &str, s: &Sample) -> Result<Vec<HotQuery>, StoreErro
         HotQuery {
             ordered_walk: true,
             ..query("outbox: newest", outbox::ALL_OUTBOX, vec![int(50)])
+        },
+        HotQuery {
+            // With the achievement's index alone, each row walked every award of the badge.
+            index: Some("awards_achievement_recipient"),
+            ..query(
+                "bulk issue: next pending rows, already awarded?",
+                imports::PENDING_ROWS,
+                vec![text(s.award), int(0), int(2000)],
+            )
         },
         query(
             "analytics: an award's daily counts",

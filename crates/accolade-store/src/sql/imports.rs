@@ -11,6 +11,18 @@ use accolade_core::{AchievementId, ImportId, OrgId};
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
+/// The next pending rows of an import, each with whether its achievement was already
+/// awarded to its email (one lookup in `awards_achievement_recipient` per row).
+pub(super) const PENDING_ROWS: &str =
+    "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
+            CAST(CASE WHEN EXISTS (
+                SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
+                                         AND a.recipient_email = r.email)
+            THEN 1 ELSE 0 END AS BIGINT) AS taken
+     FROM import_rows r
+     WHERE r.import_id = $1 AND r.state = 'pending' AND r.row_number > $2
+     ORDER BY r.row_number LIMIT $3";
+
 macro_rules! import_columns {
     () => {
         "id, org_id, achievement_id, file_name, source_sha256, mapping, state, total_rows,
@@ -201,16 +213,7 @@ sql_impl! {
         after_row: i64,
         limit: i64,
     ) -> Result<Vec<PendingRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
-                    CAST(CASE WHEN EXISTS (
-                        SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
-                                                 AND a.recipient_email = r.email)
-                    THEN 1 ELSE 0 END AS BIGINT) AS taken
-             FROM import_rows r
-             WHERE r.import_id = $1 AND r.state = 'pending' AND r.row_number > $2
-             ORDER BY r.row_number LIMIT $3",
-        )
+        let rows = sqlx::query(PENDING_ROWS)
         .bind(id.to_string())
         .bind(after_row)
         .bind(limit.max(0))

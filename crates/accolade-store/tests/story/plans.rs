@@ -143,6 +143,13 @@ async fn every_hot_query_uses_an_index(store: &Store) {
             .await
             .unwrap_or_else(|e| panic!("{}: EXPLAIN failed: {e}\n{}", q.name, q.sql));
         assert!(!plan.is_empty(), "{}: no plan", q.name);
+        if let Some(index) = q.index {
+            assert!(
+                plan.iter().any(|l| l.contains(index)),
+                "{backend}: {} does not use {index}: {plan:#?}",
+                q.name
+            );
+        }
         let bad = full_scans(backend, q, &plan);
         if !bad.is_empty() {
             failures.push(format!(
@@ -183,6 +190,7 @@ fn full_scans_are_recognised() {
         sql: String::new(),
         params: vec![],
         ordered_walk: false,
+        index: None,
     };
     let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(full_scans("sqlite", &q, &lines(&["SCAN awards"])).len(), 1);
