@@ -174,7 +174,13 @@ measure() {
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     $1 == "Requests/sec:" { rps = $2 }
-    END { printf "  %-8s %9d awards  p50 %8.2f ms  p99 %8.2f ms  %8.0f req/s\n", n, step, p50, p99, rps }
+    $1 == "Socket" { sub(/^ *Socket errors: */, ""); errors = $0 }
+    END {
+      printf "  %-8s %9d awards  p50 %8.2f ms  p99 %8.2f ms  %8.0f req/s", n, step, p50, p99, rps
+      # wrk gives up on a request after 2 s: such requests are not in the percentiles.
+      if (errors != "") printf "  (wrk errors: %s)", errors
+      printf "\n"
+    }
   ' "$out" | tee -a "$RESULTS" >&2
 }
 
