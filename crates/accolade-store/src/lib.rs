@@ -20,6 +20,10 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+/// The hot statements with sample parameters, for the test that explains their plans.
+#[cfg(feature = "testing")]
+pub use sql::hot;
+
 pub use awards::{AwardCursor, AwardFilter};
 pub use error::StoreError;
 pub use imports::{

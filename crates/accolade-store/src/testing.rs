@@ -261,6 +261,52 @@ impl Drop for TestGuard {
     }
 }
 
+/// How the backend's planner would run a hot statement: SQLite's `EXPLAIN QUERY PLAN`
+/// details, or PostgreSQL's `EXPLAIN` lines with sequential scans priced out
+/// (`SET LOCAL enable_seqscan = off`, in a transaction rolled back at once), so that on a
+/// small test database a plan still shows a sequential scan only where no index can serve.
+/// Nothing is executed.
+pub async fn explain(
+    store: &Store,
+    q: &crate::sql::hot::HotQuery,
+) -> Result<Vec<String>, StoreError> {
+    use crate::sql::hot::PlanParam;
+    macro_rules! bound {
+        ($query:expr) => {{
+            let mut query = $query;
+            for p in &q.params {
+                query = match p {
+                    PlanParam::Text(s) => query.bind(s.clone()),
+                    PlanParam::Int(i) => query.bind(*i),
+                };
+            }
+            query
+        }};
+    }
+    match &store.0 {
+        crate::store::Inner::Sqlite(s) => {
+            let sql = format!("EXPLAIN QUERY PLAN {}", q.sql);
+            let rows: Vec<(i64, i64, i64, String)> =
+                bound!(sqlx::query_as(sqlx::AssertSqlSafe(sql)))
+                    .fetch_all(&s.pool)
+                    .await?;
+            Ok(rows.into_iter().map(|r| r.3).collect())
+        }
+        crate::store::Inner::Postgres(s) => {
+            let mut tx = s.pool.begin().await?;
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
+            let sql = format!("EXPLAIN {}", q.sql);
+            let rows: Vec<(String,)> = bound!(sqlx::query_as(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&mut *tx)
+                .await?;
+            tx.rollback().await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -27,6 +27,8 @@ mod pathways;
 mod pending_signups;
 #[path = "story/shared_state.rs"]
 mod shared_state;
+#[path = "story/plans.rs"]
+mod plans;
 #[path = "story/status_changes.rs"]
 mod status_changes;
 

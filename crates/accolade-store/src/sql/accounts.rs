@@ -22,6 +22,10 @@ fn role_of(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("unknown role {s:?}"))
 }
 
+/// A session by its token's hash: every signed-in request.
+pub(super) const SESSION: &str = "SELECT token_hash, user_id, csrf_token, created_at, expires_at \
+     FROM sessions WHERE token_hash = $1";
+
 sql_impl! {
     pub async fn insert_user(&self, u: &User) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -94,7 +98,7 @@ sql_impl! {
     }
 
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query("SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1")
+        let row = sqlx::query(SESSION)
             .bind(token_hash.to_owned())
             .fetch_optional(&self.pool)
             .await?;

@@ -5,14 +5,16 @@ use super::codec::RowReader;
 use crate::StoreError;
 use accolade_core::{Actor, AuditEvent, AwardId, AwardLinks, AwardStanding, AwardStatus, OrgId};
 
+/// An award's status and links, without its credential (the credential page's check of a
+/// kept page).
+pub(super) const AWARD_STANDING: &str = "SELECT status, status_reason, status_changed_at,
+        replaced_by, replaces, renewed_by, renewal_of
+     FROM awards WHERE id = $1";
+
 sql_impl! {
     /// The award's status and links in one indexed read, without its credential.
     pub async fn award_standing(&self, id: AwardId) -> Result<Option<AwardStanding>, StoreError> {
-        let row = sqlx::query(
-            "SELECT status, status_reason, status_changed_at,
-                    replaced_by, replaces, renewed_by, renewal_of
-             FROM awards WHERE id = $1",
-        )
+        let row = sqlx::query(AWARD_STANDING)
         .bind(id.to_string())
         .fetch_optional(&self.pool)
         .await?;

@@ -11,7 +11,7 @@ use accolade_core::{AwardState, AwardSummary, OrgId};
 use time::OffsetDateTime;
 
 /// A bound value of a built statement.
-enum Param {
+pub(super) enum Param {
     Text(String),
     Int(i64),
 }
@@ -137,6 +137,58 @@ fn order(filter: &AwardFilter) -> &'static str {
     }
 }
 
+/// A page of the filtered list: its statement and parameters.
+pub(super) fn search_statement(
+    org: OrgId,
+    filter: &AwardFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(String, Vec<Param>), StoreError> {
+    let mut c = conditions(org, filter)?;
+    let limit_p = c.param(Param::Int(limit.max(0)));
+    let offset_p = c.param(Param::Int(offset.max(0)));
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} {} LIMIT {limit_p} OFFSET {offset_p}",
+        c.clause(),
+        order(filter),
+    );
+    Ok((sql, c.params))
+}
+
+/// How many awards pass the filter: its statement and parameters.
+pub(super) fn count_statement(
+    org: OrgId,
+    filter: &AwardFilter,
+) -> Result<(String, Vec<Param>), StoreError> {
+    let c = conditions(org, filter)?;
+    let sql = format!("SELECT COUNT(*) AS n FROM awards WHERE {}", c.clause());
+    Ok((sql, c.params))
+}
+
+/// The next page of the newest-first list after `cursor` (the export).
+pub(super) fn after_statement(
+    org: OrgId,
+    filter: &AwardFilter,
+    cursor: Option<AwardCursor>,
+    limit: i64,
+) -> Result<(String, Vec<Param>), StoreError> {
+    let mut c = conditions(org, filter)?;
+    if let Some(cursor) = cursor {
+        let at = c.time(cursor.created_at)?;
+        let id = c.text(cursor.id.to_string());
+        c.push(format!(
+            "(created_at < {at} OR (created_at = {at} AND id < {id}))"
+        ));
+    }
+    let limit_p = c.param(Param::Int(limit.max(0)));
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} ORDER BY created_at DESC, id DESC \
+         LIMIT {limit_p}",
+        c.clause(),
+    );
+    Ok((sql, c.params))
+}
+
 sql_impl! {
     pub async fn search_awards(
         &self,
@@ -145,15 +197,8 @@ sql_impl! {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<AwardSummary>, StoreError> {
-        let mut c = conditions(org, filter)?;
-        let limit_p = c.param(Param::Int(limit.max(0)));
-        let offset_p = c.param(Param::Int(offset.max(0)));
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} {} LIMIT {limit_p} OFFSET {offset_p}",
-            c.clause(),
-            order(filter),
-        );
-        self.fetch_awards(sql, c.params).await
+        let (sql, params) = search_statement(org, filter, limit, offset)?;
+        self.fetch_awards(sql, params).await
     }
 
     pub async fn count_search_awards(
@@ -161,10 +206,9 @@ sql_impl! {
         org: OrgId,
         filter: &AwardFilter,
     ) -> Result<i64, StoreError> {
-        let c = conditions(org, filter)?;
-        let sql = format!("SELECT COUNT(*) AS n FROM awards WHERE {}", c.clause());
+        let (sql, params) = count_statement(org, filter)?;
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in c.params {
+        for p in params {
             q = match p {
                 Param::Text(s) => q.bind(s),
                 Param::Int(i) => q.bind(i),
@@ -181,21 +225,8 @@ sql_impl! {
         cursor: Option<AwardCursor>,
         limit: i64,
     ) -> Result<Vec<AwardSummary>, StoreError> {
-        let mut c = conditions(org, filter)?;
-        if let Some(cursor) = cursor {
-            let at = c.time(cursor.created_at)?;
-            let id = c.text(cursor.id.to_string());
-            c.push(format!(
-                "(created_at < {at} OR (created_at = {at} AND id < {id}))"
-            ));
-        }
-        let limit_p = c.param(Param::Int(limit.max(0)));
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM awards WHERE {} ORDER BY created_at DESC, id DESC \
-             LIMIT {limit_p}",
-            c.clause(),
-        );
-        self.fetch_awards(sql, c.params).await
+        let (sql, params) = after_statement(org, filter, cursor, limit)?;
+        self.fetch_awards(sql, params).await
     }
 
     async fn fetch_awards(&self, sql: String, params: Vec<Param>) -> Result<Vec<AwardSummary>, StoreError> {

@@ -30,6 +30,27 @@ macro_rules! select_awards {
     };
 }
 
+/// An award by id: the credential page, verification of an own credential.
+pub(super) const AWARD_BY_ID: &str = select_awards!("WHERE id = $1");
+
+/// The status-list indices of an organization's awards in one status.
+pub(super) const FLAGGED_INDICES: &str =
+    "SELECT status_index FROM awards WHERE org_id = $1 AND status = $2 ORDER BY status_index";
+
+pub(super) const STATUS_VERSION: &str = "SELECT status_version FROM orgs WHERE id = $1";
+
+pub(super) const BUMP_STATUS_VERSION: &str =
+    "UPDATE orgs SET status_version = status_version + 1 WHERE id = $1";
+
+/// Moves an award to `status` if its current state may move there.
+pub(super) fn set_status_sql(status: AwardStatus) -> String {
+    format!(
+        "UPDATE awards SET status = $1, status_reason = $2, status_changed_at = $3
+         WHERE id = $4 AND status IN {} RETURNING org_id",
+        crate::status::sql_sources(status)
+    )
+}
+
 const STATUS_INDEX: UniqueKey = UniqueKey {
     what: "status_index",
     index: "awards_org_status_index_uq",
@@ -65,7 +86,7 @@ sql_impl! {
     }
 
     pub async fn award(&self, id: AwardId) -> Result<Option<Award>, StoreError> {
-        let row = sqlx::query(select_awards!("WHERE id = $1"))
+        let row = sqlx::query(AWARD_BY_ID)
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
@@ -113,12 +134,7 @@ sql_impl! {
         let mut tx = self.pool.begin().await?;
         // Write first: on SQLite the transaction then takes the write lock at once (waiting
         // out the busy timeout) instead of failing on a read-to-write upgrade.
-        let sql = format!(
-            "UPDATE awards SET status = $1, status_reason = $2, status_changed_at = $3
-             WHERE id = $4 AND status IN {} RETURNING org_id",
-            crate::status::sql_sources(status)
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = sqlx::query(sqlx::AssertSqlSafe(set_status_sql(status)))
         .bind(status.as_str().to_owned())
         .bind(reason.map(str::to_owned))
         .bind(micros(at)?)
@@ -130,7 +146,7 @@ sql_impl! {
             return Ok(false);
         };
         let org_id = RowReader::new(&row, "awards").text("org_id")?;
-        sqlx::query("UPDATE orgs SET status_version = status_version + 1 WHERE id = $1")
+        sqlx::query(BUMP_STATUS_VERSION)
             .bind(org_id)
             .execute(&mut *tx)
             .await?;
@@ -144,9 +160,7 @@ sql_impl! {
         org: OrgId,
         status: AwardStatus,
     ) -> Result<Vec<u32>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT status_index FROM awards WHERE org_id = $1 AND status = $2 ORDER BY status_index",
-        )
+        let rows = sqlx::query(FLAGGED_INDICES)
         .bind(org.to_string())
         .bind(status.as_str().to_owned())
         .fetch_all(&self.pool)
@@ -157,7 +171,7 @@ sql_impl! {
     }
 
     pub async fn status_version(&self, org: OrgId) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT status_version FROM orgs WHERE id = $1")
+        let row = sqlx::query(STATUS_VERSION)
             .bind(org.to_string())
             .fetch_optional(&self.pool)
             .await?;

@@ -25,6 +25,11 @@ use time::OffsetDateTime;
 /// Claim tokens per multi-row insert (4 parameters each).
 const TOKENS_PER_INSERT: usize = 500;
 
+/// A claim token by its hash (the link in a badge email).
+pub(super) const CLAIM_TOKEN: &str =
+    "SELECT token_hash, award_id, created_at, expires_at, used_at, used_by
+     FROM claim_tokens WHERE token_hash = $1";
+
 const HANDLE: UniqueKey = UniqueKey {
     what: "handle",
     index: "handles_handle_uq",
@@ -184,10 +189,7 @@ sql_impl! {
     }
 
     pub async fn claim_token(&self, token_hash: &str) -> Result<Option<ClaimToken>, StoreError> {
-        let row = sqlx::query(
-            "SELECT token_hash, award_id, created_at, expires_at, used_at, used_by
-             FROM claim_tokens WHERE token_hash = $1",
-        )
+        let row = sqlx::query(CLAIM_TOKEN)
         .bind(token_hash.to_owned())
         .fetch_optional(&self.pool)
         .await?;

@@ -22,13 +22,47 @@ pub struct DailyCount {
 /// Microseconds in a day: `at / DAY` is the day number of an event (`at` in microseconds).
 const DAY: i64 = 86_400_000_000;
 
+/// An award's rolled-up days (its analytics page).
+pub(super) const DAILY_COUNTS: &str =
+    "SELECT day, kind, channel, events, visitors FROM analytics_daily
+     WHERE award_id = $1 ORDER BY day, kind, channel";
+
+const UPSERT: &str = "ON CONFLICT (award_id, day, kind, channel) DO UPDATE SET
+                          events = analytics_daily.events + excluded.events,
+                          visitors = analytics_daily.visitors + excluded.visitors";
+
+/// The roll-up's statement that reads the events of finished days (`at < $1`): on
+/// PostgreSQL the one statement that deletes, counts and upserts them; on SQLite the
+/// counting `INSERT … SELECT` (followed by a `DELETE` with the same condition).
+pub(super) fn roll_up_sql(backend: &str) -> String {
+    if backend == "postgres" {
+        format!(
+            "WITH gone AS (
+                 DELETE FROM analytics_events WHERE at < $1
+                 RETURNING award_id, kind, channel, client, at
+             ), counted AS (
+                 INSERT INTO analytics_daily (award_id, day, kind, channel, events, visitors)
+                 SELECT award_id, at / {DAY}, kind, channel, COUNT(*), COUNT(DISTINCT client)
+                 FROM gone GROUP BY award_id, at / {DAY}, kind, channel
+                 {UPSERT}
+             )
+             SELECT COUNT(*) AS n FROM gone"
+        )
+    } else {
+        format!(
+            "INSERT INTO analytics_daily (award_id, day, kind, channel, events, visitors)
+             SELECT award_id, at / {DAY}, kind, channel, COUNT(*), COUNT(DISTINCT client)
+             FROM analytics_events WHERE at < $1
+             GROUP BY award_id, at / {DAY}, kind, channel
+             {UPSERT}"
+        )
+    }
+}
+
 sql_impl! {
     /// The award's rolled-up days, oldest first.
     pub async fn daily_event_counts(&self, award: AwardId) -> Result<Vec<DailyCount>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT day, kind, channel, events, visitors FROM analytics_daily
-             WHERE award_id = $1 ORDER BY day, kind, channel",
-        )
+        let rows = sqlx::query(DAILY_COUNTS)
         .bind(award.to_string())
         .fetch_all(&self.pool)
         .await?;
@@ -52,24 +86,10 @@ sql_impl! {
     /// events were rolled up.
     pub async fn roll_up_events(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         let before = micros(before)?;
-        let upsert = "ON CONFLICT (award_id, day, kind, channel) DO UPDATE SET
-                          events = analytics_daily.events + excluded.events,
-                          visitors = analytics_daily.visitors + excluded.visitors";
         if <DB as Backend>::NAME == "postgres" {
             // One statement: rows another transaction is deleting are waited for and then
             // skipped, so nothing is counted twice or deleted uncounted.
-            let sql = format!(
-                "WITH gone AS (
-                     DELETE FROM analytics_events WHERE at < $1
-                     RETURNING award_id, kind, channel, client, at
-                 ), counted AS (
-                     INSERT INTO analytics_daily (award_id, day, kind, channel, events, visitors)
-                     SELECT award_id, at / {DAY}, kind, channel, COUNT(*), COUNT(DISTINCT client)
-                     FROM gone GROUP BY award_id, at / {DAY}, kind, channel
-                     {upsert}
-                 )
-                 SELECT COUNT(*) AS n FROM gone"
-            );
+            let sql = roll_up_sql(<DB as Backend>::NAME);
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(before)
                 .fetch_one(&self.pool)
@@ -80,13 +100,7 @@ sql_impl! {
         // SQLite: the transaction's first statement writes, so it holds the write lock until
         // the delete; no other writer can add or remove rows in between.
         let mut tx = self.pool.begin().await?;
-        let sql = format!(
-            "INSERT INTO analytics_daily (award_id, day, kind, channel, events, visitors)
-             SELECT award_id, at / {DAY}, kind, channel, COUNT(*), COUNT(DISTINCT client)
-             FROM analytics_events WHERE at < $1
-             GROUP BY award_id, at / {DAY}, kind, channel
-             {upsert}"
-        );
+        let sql = roll_up_sql(<DB as Backend>::NAME);
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(before)
             .execute(&mut *tx)

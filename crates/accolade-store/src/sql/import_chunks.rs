@@ -2,17 +2,18 @@
 //! awards, the rows' marks, the awards' emails) in one transaction; the stamps that make each award's email go
 //! out once; finishing.
 
+use super::Backend;
 use super::codec::{RowReader, micros, opt_micros};
 use super::imports::{import_columns, import_from_row};
-use super::outbox::enqueue_emails_batched_on;
 use super::params::{Params, ROWS_PER_INSERT};
 use crate::StoreError;
 use crate::error::{UniqueKey, insert_error};
 use crate::imports::{Import, ImportChunk, ImportLease};
-use accolade_core::{AwardId, ImportId};
+use accolade_core::{Award, AwardId, ImportId};
+use sqlx::{Encode, IntoArguments, Type};
 use time::OffsetDateTime;
 
-const STATUS_INDEX: UniqueKey = UniqueKey {
+pub(super) const STATUS_INDEX: UniqueKey = UniqueKey {
     what: "status_index",
     index: "awards_org_status_index_uq",
     sqlite_columns: "awards.org_id, awards.status_index",
@@ -107,36 +108,7 @@ sql_impl! {
             tx.rollback().await?;
             return Err(StoreError::Conflict { what: "lease" });
         }
-        for part in chunk.awards.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO awards (id, org_id, achievement_id, recipient_email,
-                     recipient_name, issued_at, valid_until, status, status_reason,
-                     status_changed_at, status_index, key_id, credential, created_at)
-                 VALUES {}",
-                Params::new::<DB>().tuples(part.len(), 14)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for a in part {
-                q = q
-                    .bind(a.id.to_string())
-                    .bind(a.org_id.to_string())
-                    .bind(a.achievement_id.to_string())
-                    .bind(a.recipient_email.as_str().to_owned())
-                    .bind(a.recipient_name.clone())
-                    .bind(micros(a.issued_at)?)
-                    .bind(opt_micros(a.valid_until)?)
-                    .bind(a.status.as_str().to_owned())
-                    .bind(a.status_reason.clone())
-                    .bind(opt_micros(a.status_changed_at)?)
-                    .bind(i64::from(a.status_index))
-                    .bind(a.key_id.to_string())
-                    .bind(a.credential.clone())
-                    .bind(micros(a.created_at)?);
-            }
-            q.execute(&mut *tx)
-                .await
-                .map_err(|e| insert_error(e, &[STATUS_INDEX]))?;
-        }
+        DB::insert_chunk_awards(&mut tx, &chunk.awards).await?;
         for (state, rows) in [("skipped", &chunk.skipped), ("error", &chunk.failed)] {
             for (row, reason) in rows {
                 let marked = sqlx::query(
@@ -174,8 +146,7 @@ sql_impl! {
         if marked.len() != chunk.issued.len() {
             return Err(StoreError::Conflict { what: "row" });
         }
-        enqueue_emails_batched_on::<DB>(&mut tx, &chunk.emails).await?;
-        super::earners::insert_claim_tokens_on::<DB>(&mut tx, &chunk.claims).await?;
+        DB::queue_chunk_mail(&mut tx, &chunk.emails, &chunk.claims).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -222,4 +193,52 @@ sql_impl! {
         .await?;
         Ok(())
     }
+}
+
+/// A chunk's awards in multi-row statements on `conn` (the portable path; PostgreSQL copies
+/// them instead, see [`Backend::insert_chunk_awards`]).
+pub(super) async fn insert_awards_on<DB>(
+    conn: &mut DB::Connection,
+    awards: &[Award],
+) -> Result<(), StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+{
+    for part in awards.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO awards (id, org_id, achievement_id, recipient_email,
+                 recipient_name, issued_at, valid_until, status, status_reason,
+                 status_changed_at, status_index, key_id, credential, created_at)
+             VALUES {}",
+            Params::new::<DB>().tuples(part.len(), 14)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in part {
+            q = q
+                .bind(a.id.to_string())
+                .bind(a.org_id.to_string())
+                .bind(a.achievement_id.to_string())
+                .bind(a.recipient_email.as_str().to_owned())
+                .bind(a.recipient_name.clone())
+                .bind(micros(a.issued_at)?)
+                .bind(opt_micros(a.valid_until)?)
+                .bind(a.status.as_str().to_owned())
+                .bind(a.status_reason.clone())
+                .bind(opt_micros(a.status_changed_at)?)
+                .bind(i64::from(a.status_index))
+                .bind(a.key_id.to_string())
+                .bind(a.credential.clone())
+                .bind(micros(a.created_at)?);
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[STATUS_INDEX]))?;
+    }
+    Ok(())
 }

@@ -11,6 +11,18 @@ use accolade_core::{AchievementId, ImportId, OrgId};
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
+/// The next pending rows of an import, each with whether its achievement was already
+/// awarded to its email (one lookup in `awards_achievement_recipient` per row).
+pub(super) const PENDING_ROWS: &str =
+    "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
+            CAST(CASE WHEN EXISTS (
+                SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
+                                         AND a.recipient_email = r.email)
+            THEN 1 ELSE 0 END AS BIGINT) AS taken
+     FROM import_rows r
+     WHERE r.import_id = $1 AND r.state = 'pending' AND r.row_number > $2
+     ORDER BY r.row_number LIMIT $3";
+
 macro_rules! import_columns {
     () => {
         "id, org_id, achievement_id, file_name, source_sha256, mapping, state, total_rows,
@@ -60,30 +72,7 @@ sql_impl! {
         rows: &[NewImportRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for part in rows.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
-                     issued_at, state, error, award_id, field_values) VALUES {}",
-                Params::new::<DB>().tuples(part.len(), 10)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in part {
-                q = q
-                    .bind(import.id.to_string())
-                    .bind(import.achievement_id.to_string())
-                    .bind(r.row_number)
-                    .bind(r.email.clone())
-                    .bind(r.name.clone())
-                    .bind(opt_micros(r.issued_at)?)
-                    .bind(r.state.as_str().to_owned())
-                    .bind(r.error.clone())
-                    .bind(r.award_id.map(|a| a.to_string()))
-                    .bind(r.field_values.clone());
-            }
-            q.execute(&mut *tx)
-                .await
-                .map_err(|e| insert_error(e, &[]))?;
-        }
+        DB::insert_import_rows(&mut tx, import, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -224,16 +213,7 @@ sql_impl! {
         after_row: i64,
         limit: i64,
     ) -> Result<Vec<PendingRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.row_number, r.award_id, r.email, r.name, r.issued_at, r.field_values,
-                    CAST(CASE WHEN EXISTS (
-                        SELECT 1 FROM awards a WHERE a.achievement_id = r.achievement_id
-                                                 AND a.recipient_email = r.email)
-                    THEN 1 ELSE 0 END AS BIGINT) AS taken
-             FROM import_rows r
-             WHERE r.import_id = $1 AND r.state = 'pending' AND r.row_number > $2
-             ORDER BY r.row_number LIMIT $3",
-        )
+        let rows = sqlx::query(PENDING_ROWS)
         .bind(id.to_string())
         .bind(after_row)
         .bind(limit.max(0))
@@ -324,4 +304,47 @@ where
         created_at: r.time("created_at")?,
         finished_at: r.opt_time("finished_at")?,
     })
+}
+
+/// An import's rows in multi-row statements on `conn` (the portable path; PostgreSQL copies
+/// them instead, see [`Backend::insert_import_rows`]).
+pub(super) async fn insert_import_rows_on<DB>(
+    conn: &mut DB::Connection,
+    import: &Import,
+    rows: &[NewImportRow],
+) -> Result<(), StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: sqlx::Encode<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: sqlx::Encode<'q, DB>,
+{
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO import_rows (import_id, achievement_id, row_number, email, name,
+                 issued_at, state, error, award_id, field_values) VALUES {}",
+            Params::new::<DB>().tuples(part.len(), 10)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in part {
+            q = q
+                .bind(import.id.to_string())
+                .bind(import.achievement_id.to_string())
+                .bind(r.row_number)
+                .bind(r.email.clone())
+                .bind(r.name.clone())
+                .bind(opt_micros(r.issued_at)?)
+                .bind(r.state.as_str().to_owned())
+                .bind(r.error.clone())
+                .bind(r.award_id.map(|a| a.to_string()))
+                .bind(r.field_values.clone());
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| insert_error(e, &[]))?;
+    }
+    Ok(())
 }

@@ -191,6 +191,69 @@ fn channels_sql(live: bool, org: bool) -> String {
     )
 }
 
+/// The rolled-up counts of an organization (`$2` empty) or one badge, per day in
+/// `[$3, $4)`.
+pub(super) fn insight_days_sql() -> String {
+    format!(
+        "SELECT day, {} FROM insights_days
+         WHERE org_id = $1 AND achievement_id = $2 AND day >= $3 AND day < $4
+         ORDER BY day",
+        COLUMNS.join(", ")
+    )
+}
+
+/// The rolled-up shares of an organization (or one badge) per channel over `[$3, $4)`.
+pub(super) const INSIGHT_CHANNELS: &str =
+    "SELECT channel, CAST(SUM(shares) AS BIGINT) AS n FROM insights_channels
+     WHERE org_id = $1 AND achievement_id = $2 AND day >= $3 AND day < $4
+     GROUP BY channel ORDER BY channel";
+
+/// Per badge of organization `$1`, its running totals at the last day before `$3` less
+/// those at the last day before `$2`.
+pub(super) fn insight_badges_sql() -> String {
+    let diffs = COLUMNS
+        .iter()
+        .map(|c| format!("e.{c} - COALESCE(s.{c}, 0) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT k.id AS achievement_id, {diffs} FROM (
+             SELECT c.id,
+                 (SELECT MAX(x.day) FROM insights_totals x
+                  WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $3) AS end_day,
+                 (SELECT MAX(x.day) FROM insights_totals x
+                  WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $2) AS start_day
+             FROM achievements c WHERE c.org_id = $1
+         ) k
+         CROSS JOIN insights_totals e
+         LEFT JOIN insights_totals s
+             ON s.org_id = $1 AND s.achievement_id = k.id AND s.day = k.start_day
+         WHERE e.org_id = $1 AND e.achievement_id = k.id AND e.day = k.end_day
+             AND (k.start_day IS NULL OR k.end_day > k.start_day)"
+    )
+}
+
+/// What happened to organization `$5`'s awards from day `$1` on, not rolled up yet.
+pub(super) fn pending_counts_sql() -> String {
+    counts_sql(true, true)
+}
+
+/// The shares per channel of organization `$5`'s awards from day `$1` on, not rolled up yet.
+pub(super) fn pending_channels_sql() -> String {
+    channels_sql(true, true)
+}
+
+/// How many active awards of organization `$1` (of badge `$4` with `badge`) end in
+/// `($2, $3]`.
+pub(super) fn awards_ending_sql(badge: bool) -> String {
+    let of_badge = if badge { "AND achievement_id = $4" } else { "" };
+    format!(
+        "SELECT COUNT(*) AS n FROM awards
+         WHERE org_id = $1 AND status = 'active' AND valid_until > $2 AND valid_until <= $3
+         {of_badge}"
+    )
+}
+
 /// Placeholders of a multi-row statement: `?` on SQLite (binds in linear time), `$n` on
 /// PostgreSQL.
 fn placeholders<DB: Backend>(rows: usize, per_row: usize) -> String {
@@ -378,12 +441,7 @@ sql_impl! {
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, InsightCounts)>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT day, {} FROM insights_days
-             WHERE org_id = $1 AND achievement_id = $2 AND day >= $3 AND day < $4
-             ORDER BY day",
-            COLUMNS.join(", ")
-        )))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(insight_days_sql()))
         .bind(org.to_string())
         .bind(badge.map(|b| b.to_string()).unwrap_or_default())
         .bind(from)
@@ -406,11 +464,7 @@ sql_impl! {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT channel, CAST(SUM(shares) AS BIGINT) AS n FROM insights_channels
-             WHERE org_id = $1 AND achievement_id = $2 AND day >= $3 AND day < $4
-             GROUP BY channel ORDER BY channel",
-        )
+        let rows = sqlx::query(INSIGHT_CHANNELS)
         .bind(org.to_string())
         .bind(badge.map(|b| b.to_string()).unwrap_or_default())
         .bind(from)
@@ -435,26 +489,7 @@ sql_impl! {
         from: i64,
         to: i64,
     ) -> Result<Vec<(AchievementId, InsightCounts)>, StoreError> {
-        let diffs = COLUMNS
-            .iter()
-            .map(|c| format!("e.{c} - COALESCE(s.{c}, 0) AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT k.id AS achievement_id, {diffs} FROM (
-                 SELECT c.id,
-                     (SELECT MAX(x.day) FROM insights_totals x
-                      WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $3) AS end_day,
-                     (SELECT MAX(x.day) FROM insights_totals x
-                      WHERE x.org_id = $1 AND x.achievement_id = c.id AND x.day < $2) AS start_day
-                 FROM achievements c WHERE c.org_id = $1
-             ) k
-             CROSS JOIN insights_totals e
-             LEFT JOIN insights_totals s
-                 ON s.org_id = $1 AND s.achievement_id = k.id AND s.day = k.start_day
-             WHERE e.org_id = $1 AND e.achievement_id = k.id AND e.day = k.end_day
-                 AND (k.start_day IS NULL OR k.end_day > k.start_day)"
-        );
+        let sql = insight_badges_sql();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.to_string())
             .bind(from)
@@ -478,7 +513,7 @@ sql_impl! {
     ) -> Result<PendingInsights, StoreError> {
         // Far enough ahead for any clock, small enough not to overflow in microseconds.
         let until = since + 1_000_000;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(counts_sql(true, true)))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(pending_counts_sql()))
             .bind(since)
             .bind(until)
             .bind(since.saturating_mul(DAY))
@@ -491,7 +526,7 @@ sql_impl! {
             let r = RowReader::new(row, "insights_days");
             out.days.push((r.parsed("achievement_id")?, r.int("day")?, InsightCounts::read(|c| r.int(c))?));
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(channels_sql(true, true)))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(pending_channels_sql()))
             .bind(since)
             .bind(until)
             .bind(since.saturating_mul(DAY))
@@ -520,12 +555,7 @@ sql_impl! {
         after: OffsetDateTime,
         until: OffsetDateTime,
     ) -> Result<i64, StoreError> {
-        let of_badge = if badge.is_some() { "AND achievement_id = $4" } else { "" };
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM awards
-             WHERE org_id = $1 AND status = 'active' AND valid_until > $2 AND valid_until <= $3
-             {of_badge}"
-        );
+        let sql = awards_ending_sql(badge.is_some());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.to_string())
             .bind(micros(after)?)

@@ -41,6 +41,11 @@ macro_rules! claim_sql {
     };
 }
 
+/// Claiming on PostgreSQL: rows another claimer has locked are skipped, not waited for.
+pub(super) const CLAIM_JOBS_POSTGRES: &str = claim_sql!("FOR UPDATE SKIP LOCKED");
+/// Claiming on SQLite, inside a `BEGIN IMMEDIATE` transaction.
+pub(super) const CLAIM_JOBS_SQLITE: &str = claim_sql!("");
+
 sql_impl! {
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<Enqueued, StoreError> {
         let mut conn = self.pool.acquire().await?;
@@ -192,7 +197,7 @@ impl SqlStore<Postgres> {
         lease: Duration,
     ) -> Result<Vec<Job>, StoreError> {
         // Rows another claimer has locked are skipped, not waited for: each gets other jobs.
-        let rows = sqlx::query(claim_sql!("FOR UPDATE SKIP LOCKED"))
+        let rows = sqlx::query(CLAIM_JOBS_POSTGRES)
             .bind(owner.to_owned())
             .bind(micros(now + lease)?)
             .bind(micros(now)?)
@@ -214,7 +219,7 @@ impl SqlStore<Sqlite> {
         // IMMEDIATE takes the single write lock before reading (waiting out the busy
         // timeout), so the rows this UPDATE picks cannot be picked by another claimer.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let rows = sqlx::query(claim_sql!(""))
+        let rows = sqlx::query(CLAIM_JOBS_SQLITE)
             .bind(owner.to_owned())
             .bind(micros(now + lease)?)
             .bind(micros(now)?)

@@ -34,6 +34,7 @@ mod award_links;
 mod award_search;
 mod awards;
 pub(crate) mod codec;
+mod copy;
 mod designs;
 mod earner_imports;
 mod earner_profiles;
@@ -44,6 +45,8 @@ mod earners;
 pub use earners::ClaimOutcome;
 pub(crate) mod events;
 pub(crate) mod events_daily;
+#[cfg(feature = "testing")]
+pub mod hot;
 mod import_chunks;
 mod imports;
 pub(crate) mod insights;
@@ -61,25 +64,106 @@ mod reminders;
 mod shared_state;
 pub use shared_state::StagedFile;
 
+use crate::StoreError;
+use crate::imports::{Import, NewImportRow};
+use crate::outbox::QueuedEmail;
+use accolade_core::{Award, ClaimToken};
 use sqlx::migrate::Migrator;
 use sqlx::{Pool, Postgres, Sqlite};
+use std::future::Future;
+use std::pin::Pin;
 
-/// What one SQL backend brings: its name and its own migrations.
+/// A boxed future borrowing a connection: what [`Backend`]'s bulk writers return.
+pub(crate) type Writing<'c> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'c>>;
+
+/// What one SQL backend brings: its name, its own migrations, and how it writes a bulk
+/// issue's chunk fastest.
 pub(crate) trait Backend: sqlx::Database {
     const NAME: &'static str;
     /// Every file of the backend's migrations folder, embedded at build time and applied in
     /// version order (`NNNN_description.sql`); `build.rs` rebuilds when a file is added.
     const MIGRATOR: Migrator;
+
+    /// Stores an import's rows on `conn` (inside the ingest's transaction).
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c>;
+
+    /// Inserts a chunk's awards on `conn` (inside the chunk's transaction).
+    fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c>;
+
+    /// Queues a chunk's emails (each message with its send job, skipping those whose job
+    /// key is taken) and stores their claim tokens, on `conn`.
+    fn queue_chunk_mail<'c>(
+        conn: &'c mut Self::Connection,
+        emails: &'c [QueuedEmail],
+        claims: &'c [ClaimToken],
+    ) -> Writing<'c>;
 }
 
 impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
     const MIGRATOR: Migrator = sqlx_macros::migrate!("migrations/sqlite");
+
+    // Multi-row statements (SQLite has no COPY; each statement is a function call anyway).
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c> {
+        Box::pin(imports::insert_import_rows_on::<Sqlite>(conn, import, rows))
+    }
+
+    fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c> {
+        Box::pin(import_chunks::insert_awards_on::<Sqlite>(conn, awards))
+    }
+
+    fn queue_chunk_mail<'c>(
+        conn: &'c mut Self::Connection,
+        emails: &'c [QueuedEmail],
+        claims: &'c [ClaimToken],
+    ) -> Writing<'c> {
+        Box::pin(async move {
+            outbox::enqueue_emails_batched_on::<Sqlite>(&mut *conn, emails).await?;
+            earners::insert_claim_tokens_on::<Sqlite>(&mut *conn, claims).await
+        })
+    }
 }
 
 impl Backend for Postgres {
     const NAME: &'static str = "postgres";
     const MIGRATOR: Migrator = sqlx_macros::migrate!("migrations/postgres");
+
+    // COPY: one stream per table and chunk instead of a round trip and a parsed statement
+    // per 100 rows.
+    fn insert_import_rows<'c>(
+        conn: &'c mut Self::Connection,
+        import: &'c Import,
+        rows: &'c [NewImportRow],
+    ) -> Writing<'c> {
+        Box::pin(copy::copy_import_rows(conn, import, rows))
+    }
+
+    fn insert_chunk_awards<'c>(conn: &'c mut Self::Connection, awards: &'c [Award]) -> Writing<'c> {
+        Box::pin(copy::copy_awards(
+            conn,
+            awards,
+            &[import_chunks::STATUS_INDEX],
+        ))
+    }
+
+    fn queue_chunk_mail<'c>(
+        conn: &'c mut Self::Connection,
+        emails: &'c [QueuedEmail],
+        claims: &'c [ClaimToken],
+    ) -> Writing<'c> {
+        Box::pin(async move {
+            copy::queue_emails(&mut *conn, emails).await?;
+            copy::copy_claim_tokens(&mut *conn, claims).await
+        })
+    }
 }
 
 /// The store on one backend: a connection pool (cheap to clone).

@@ -22,6 +22,15 @@ macro_rules! select_outbox {
     };
 }
 
+/// An award's emails, oldest first.
+pub(super) const AWARD_OUTBOX: &str =
+    select_outbox!("WHERE award_id = $1 ORDER BY created_at, id LIMIT 200");
+/// An organization's newest emails.
+pub(super) const ORG_OUTBOX: &str =
+    select_outbox!("WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+/// Every organization's newest emails.
+pub(super) const ALL_OUTBOX: &str = select_outbox!("ORDER BY created_at DESC, id DESC LIMIT $1");
+
 sql_impl! {
     pub async fn enqueue_emails(
         &self,
@@ -34,9 +43,7 @@ sql_impl! {
     }
 
     pub async fn award_outbox(&self, award: AwardId) -> Result<Vec<OutboxMessage>, StoreError> {
-        let rows = sqlx::query(select_outbox!(
-            "WHERE award_id = $1 ORDER BY created_at, id LIMIT 200"
-        ))
+        let rows = sqlx::query(AWARD_OUTBOX)
         .bind(award.to_string())
         .fetch_all(&self.pool)
         .await?;
@@ -59,16 +66,14 @@ sql_impl! {
         let limit = limit.max(0);
         let rows = match org {
             Some(org) => {
-                sqlx::query(select_outbox!(
-                    "WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-                ))
+                sqlx::query(ORG_OUTBOX)
                 .bind(org.to_string())
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?
             }
             None => {
-                sqlx::query(select_outbox!("ORDER BY created_at DESC, id DESC LIMIT $1"))
+                sqlx::query(ALL_OUTBOX)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?

@@ -1,0 +1,19 @@
+-- Indexes for hot reads that had none, found by the plan story
+-- (crates/accolade-store/tests/story/plans.rs, which runs EXPLAIN QUERY PLAN on every hot
+-- statement). Keep in step with ../postgres/0023_hot_indexes.sql: the same index names.
+
+-- An award's emails (the award page): without it, a scan of every message ever queued.
+CREATE INDEX outbox_award ON outbox (award_id);
+-- The nightly analytics roll-up takes the events of finished days: a range on the time.
+-- Events arrive in time order, so the index grows at its right edge.
+CREATE INDEX analytics_events_at ON analytics_events (at);
+-- (org_id, status) is the leading part of awards_org_status_valid, which serves every query
+-- it did: one index fewer to write per award issued.
+DROP INDEX awards_org_status;
+-- The bulk issue asks, for each row it reads, whether the achievement was already awarded to
+-- the row's email: with an index on the achievement alone, PostgreSQL's plan (made while the
+-- table was small) walked every award of the achievement for each row, so an import of
+-- 100,000 rows to one badge slowed down quadratically (40 s of a 78 s run). Both columns
+-- make it one lookup; the achievement alone is the new index's leading column.
+DROP INDEX awards_achievement;
+CREATE INDEX awards_achievement_recipient ON awards (achievement_id, recipient_email);
