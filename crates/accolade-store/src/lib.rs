@@ -18,6 +18,7 @@ mod status;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod verdicts;
 
 pub use awards::{AwardCursor, AwardFilter};
 pub use error::StoreError;
@@ -33,6 +34,7 @@ pub use sql::JwtKey;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
 pub use sql::insights::{InsightCounts, PendingInsights};
+pub use sql::{AwardForPage, KeptVerdict};
 pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     may_change,

@@ -56,6 +56,8 @@ mod outbox;
 mod params;
 mod pathways;
 mod reminders;
+mod verdicts;
+pub use verdicts::{AwardForPage, KeptVerdict};
 
 use sqlx::migrate::Migrator;
 use sqlx::{Pool, Postgres, Sqlite};

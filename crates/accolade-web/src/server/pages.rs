@@ -298,6 +298,9 @@ fn render_credential(
         inputs.checked_at,
         lang,
     );
+    view.verification.signature_checked_at = inputs
+        .signature_checked_at
+        .map(|at| format_datetime(lang, at));
     view.replaced_by_url = inputs
         .links
         .replaced_by
