@@ -48,6 +48,8 @@ mod i18n;
 mod insights;
 #[path = "server/jwt.rs"]
 mod jwt;
+#[path = "server/kept_verdicts.rs"]
+mod kept_verdicts;
 #[path = "server/members_manage.rs"]
 mod members_manage;
 #[path = "server/onboarding.rs"]
