@@ -15,7 +15,8 @@
 #
 #   scripts/bench-cold.sh [AWARDS]
 #   CONNS=32 DURATION=30 to change the load; BACKENDS="sqlite postgres" to choose;
-#   NO_BUILD=1 to use the release binary already built under CARGO_TARGET_DIR.
+#   NO_BUILD=1 to use the release binary already built under CARGO_TARGET_DIR; PORT to run
+#   one copy per backend side by side (their wrk runs take turns through a lock file).
 # Needs wrk, psql and python3; PostgreSQL comes from scripts/postgres.sh. The data is
 # deleted at the end (1,000,000 awards with their queued emails take several GB).
 set -euo pipefail
@@ -24,7 +25,7 @@ AWARDS="${1:-1000000}"
 CONNS="${CONNS:-32}"
 DURATION="${DURATION:-30}"
 BACKENDS="${BACKENDS:-sqlite postgres}"
-PORT=18383
+PORT="${PORT:-18383}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d "${BENCH_DIR:-/var/tmp}/accolade-bench-cold.XXXXXX")"
 SERVER=""
@@ -159,8 +160,10 @@ for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print
   echo "$backend: $kept verdicts kept by the server's keeper in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }') s (after start)"
 
   echo "$backend: load before wrk: $(uptime)"
-  IDS="$WORK/ids" wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/pages.lua" "$BASE" \
-    > "$WORK/wrk.txt"
+  echo "$backend: page cache and keeper settled; resident memory before the load: $(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$SERVER/status")"
+  # Runs of this script started side by side (one per backend) take turns for the load.
+  IDS="$WORK/ids" flock /tmp/accolade-bench-cold.lock \
+    wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/pages.lua" "$BASE" > "$WORK/wrk.txt"
   awk -v l="$backend" '
     BEGIN { bad = 0; errs = 0 }
     / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 }
