@@ -124,26 +124,22 @@ impl App {
         )
     }
 
-    /// Keeps the lasting checks made at `at` on `credential`, unless one of them could not
-    /// be carried out (a key out of reach says nothing lasting).
-    async fn keep_checks(
-        &self,
-        id: AwardId,
+    /// The verdict to keep for the lasting checks made at `at` on `credential`; `None` when
+    /// one of them could not be carried out (a key out of reach says nothing lasting).
+    fn verdict_to_keep(
         credential: &str,
         checks: &[Check],
         at: OffsetDateTime,
-    ) -> AppResult<bool> {
+    ) -> AppResult<Option<KeptVerdict>> {
         if checks.iter().any(|c| c.outcome == Outcome::Inconclusive) {
-            return Ok(false);
+            return Ok(None);
         }
-        let verdict = KeptVerdict {
+        Ok(Some(KeptVerdict {
             credential_sha256: credential_digest(credential),
             checked_at: at,
             checks: serde_json::to_string(checks)
                 .map_err(|e| AppError::internal("writing a verdict", e))?,
-        };
-        self.store.keep_verdict(id, &verdict).await?;
-        Ok(true)
+        }))
     }
 
     /// The verification shown on an award's page: the kept lasting checks when they were
@@ -187,10 +183,16 @@ impl App {
                         lasting_checked_at: None,
                     };
                 };
-                if let Err(e) = self
-                    .keep_checks(award.id, &award.credential, &checks, now)
-                    .await
-                {
+                let kept = match Self::verdict_to_keep(&award.credential, &checks, now) {
+                    Ok(Some(verdict)) => self
+                        .store
+                        .keep_verdicts(&[(award.id, verdict)])
+                        .await
+                        .map_err(AppError::from),
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = kept {
                     tracing::warn!(award = %award.id, error = %crate::Chain(&e), "keeping a verdict failed");
                 }
                 (checks, None)
@@ -260,14 +262,17 @@ impl App {
         })
         .await
         .map_err(|e| AppError::internal("verifying credentials to keep", e))?;
-        let mut kept = 0;
+        let mut keep = Vec::with_capacity(made.len());
         for (id, credential, checks) in made {
-            if self.keep_checks(id, &credential, &checks, at).await? {
-                kept += 1;
+            if let Some(verdict) = Self::verdict_to_keep(&credential, &checks, at)? {
+                keep.push((id, verdict));
             }
         }
-        self.verdicts.kept.fetch_add(kept as u64, Ordering::Relaxed);
-        Ok(kept)
+        self.store.keep_verdicts(&keep).await?;
+        self.verdicts
+            .kept
+            .fetch_add(keep.len() as u64, Ordering::Relaxed);
+        Ok(keep.len())
     }
 
     /// Verifies and keeps the verdict of every award that has none; returns how many were

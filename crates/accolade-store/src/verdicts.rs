@@ -10,9 +10,13 @@ impl Store {
         on_backend!(self.award_for_page(id))
     }
 
-    /// Keeps the verdict on an award's credential, replacing any kept before.
-    pub async fn keep_verdict(&self, id: AwardId, verdict: &KeptVerdict) -> Result<(), StoreError> {
-        on_backend!(self.keep_verdict(id, verdict))
+    /// Keeps the verdicts on awards' credentials (replacing any kept before), in one
+    /// transaction.
+    pub async fn keep_verdicts(
+        &self,
+        verdicts: &[(AwardId, KeptVerdict)],
+    ) -> Result<(), StoreError> {
+        on_backend!(self.keep_verdicts(verdicts))
     }
 
     /// Up to `limit` awards that have no kept verdict, in id order after `after` (the next

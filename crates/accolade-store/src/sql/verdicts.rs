@@ -72,25 +72,32 @@ sql_impl! {
         }))
     }
 
-    /// Keeps (or replaces) the verdict on an award's credential.
-    pub async fn keep_verdict(&self, id: AwardId, verdict: &KeptVerdict) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO award_verdicts (award_id, credential_sha256, checked_at, checks)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (award_id) DO UPDATE SET credential_sha256 = excluded.credential_sha256,
-                 checked_at = excluded.checked_at, checks = excluded.checks",
-        )
-        .bind(id.to_string())
-        .bind(verdict.credential_sha256.clone())
-        .bind(micros(verdict.checked_at)?)
-        .bind(verdict.checks.clone())
-        .execute(&self.pool)
-        .await?;
+    /// Keeps (or replaces) the verdicts on awards' credentials, in one transaction (one
+    /// commit, not one per award).
+    pub async fn keep_verdicts(&self, verdicts: &[(AwardId, KeptVerdict)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (id, verdict) in verdicts {
+            sqlx::query(
+                "INSERT INTO award_verdicts (award_id, credential_sha256, checked_at, checks)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (award_id) DO UPDATE SET
+                     credential_sha256 = excluded.credential_sha256,
+                     checked_at = excluded.checked_at, checks = excluded.checks",
+            )
+            .bind(id.to_string())
+            .bind(verdict.credential_sha256.clone())
+            .bind(micros(verdict.checked_at)?)
+            .bind(verdict.checks.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Up to `limit` awards with no kept verdict, in id order after `after`: their ids and
-    /// credentials.
+    /// credentials. (`v.award_id > $1` says nothing new, but lets PostgreSQL's merge anti-join
+    /// start the verdicts' index at `after` instead of at its beginning for every page.)
     pub async fn awards_without_verdict(
         &self,
         after: Option<AwardId>,
@@ -99,7 +106,8 @@ sql_impl! {
         let rows = sqlx::query(
             "SELECT a.id, a.credential FROM awards a
              WHERE a.id > $1
-               AND NOT EXISTS (SELECT 1 FROM award_verdicts v WHERE v.award_id = a.id)
+               AND NOT EXISTS (SELECT 1 FROM award_verdicts v
+                               WHERE v.award_id = a.id AND v.award_id > $1)
              ORDER BY a.id LIMIT $2",
         )
         .bind(after.map(|a| a.to_string()).unwrap_or_default())
