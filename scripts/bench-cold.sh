@@ -25,6 +25,7 @@ AWARDS="${1:-1000000}"
 CONNS="${CONNS:-32}"
 DURATION="${DURATION:-30}"
 BACKENDS="${BACKENDS:-sqlite postgres}"
+PER_ORG="${PER_ORG:-500000}"
 PORT="${PORT:-18383}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d "${BENCH_DIR:-/var/tmp}/accolade-bench-cold.XXXXXX")"
@@ -66,11 +67,6 @@ echo "commit: $COMMIT"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; load before: $(uptime)"
 BASE="http://127.0.0.1:$PORT"
 
-{
-  echo "email,name"
-  seq 1 "$AWARDS" | awk '{ printf "learner%d@example.org,Learner %d\n", $1, $1 }'
-} > "$WORK/learners.csv"
-
 cat > "$WORK/pages.lua" << 'EOF'
 local ids = {}
 for line in io.lines(os.getenv("IDS")) do ids[#ids + 1] = line end
@@ -103,19 +99,30 @@ run() {
     URL="${ADMIN%/postgres}/$DB"
     data+=(--database-url "$URL")
   fi
-  "$BIN" "${data[@]}" org create --name "Bench Academy" --url https://bench.example --json > /dev/null
-  local achievement
-  achievement="$("$BIN" "${data[@]}" achievement create --org bench-academy \
-    --name "First Aid" --description "Workplace first aid, practised on real cases." \
-    --criteria "Pass the practical assessment." --json |
-    sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')"
-  local start end
+  # An organization's status list holds about 780,000 awards (positions are drawn at
+  # random), so the awards are issued by organizations of at most PER_ORG each.
+  local start end org=0 first=1 achievement
   start=$(date +%s.%N)
-  "$BIN" "${data[@]}" import-csv --achievement "$achievement" "$WORK/learners.csv" --json \
-    > /dev/null 2> "$WORK/import.err" || {
-    cat "$WORK/import.err" >&2
-    exit 1
-  }
+  while [ "$first" -le "$AWARDS" ]; do
+    org=$((org + 1))
+    "$BIN" "${data[@]}" org create --name "Bench Academy $org" --url https://bench.example \
+      --json > /dev/null
+    achievement="$("$BIN" "${data[@]}" achievement create --org "bench-academy-$org" \
+      --name "First Aid" --description "Workplace first aid, practised on real cases." \
+      --criteria "Pass the practical assessment." --json |
+      sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')"
+    {
+      echo "email,name"
+      seq "$first" "$((first + PER_ORG - 1 < AWARDS ? first + PER_ORG - 1 : AWARDS))" |
+        awk '{ printf "learner%d@example.org,Learner %d\n", $1, $1 }'
+    } > "$WORK/learners.csv"
+    "$BIN" "${data[@]}" import-csv --achievement "$achievement" "$WORK/learners.csv" --json \
+      > /dev/null 2> "$WORK/import.err" || {
+      cat "$WORK/import.err" >&2
+      exit 1
+    }
+    first=$((first + PER_ORG))
+  done
   end=$(date +%s.%N)
   case "$backend" in
     sqlite)
@@ -131,7 +138,7 @@ for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print
     echo "$issued of $AWARDS credentials issued" >&2
     exit 1
   }
-  echo "$backend: $issued credentials issued by import-csv in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }') s"
+  echo "$backend: $issued credentials issued by import-csv ($org organizations) in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }') s"
 
   "$BIN" "${data[@]}" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
   SERVER=$!
