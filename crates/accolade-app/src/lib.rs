@@ -38,6 +38,7 @@ pub mod sharing;
 mod status;
 pub mod tokens;
 mod urls;
+mod verdicts;
 mod verify;
 pub mod verify_gate;
 
@@ -92,6 +93,7 @@ pub struct App {
     mailer: mail::Mailer,
     analytics: analytics::Recorder,
     pages: public_page::PageCache,
+    verdicts: verdicts::Verdicts,
     verify_gate: verify_gate::VerifyGate,
     metrics: Arc<metrics::Metrics>,
     lifecycle: lifecycle::Lifecycle,
@@ -114,6 +116,7 @@ impl App {
             status_cache: Mutex::new(HashMap::new()),
             analytics: analytics::Recorder::default(),
             pages: public_page::PageCache::default(),
+            verdicts: verdicts::Verdicts::default(),
             verify_gate: verify_gate::VerifyGate::new(verify_gate::VerifyLimit::for_machine()),
             metrics: Arc::new(metrics::Metrics::default()),
             lifecycle: lifecycle::Lifecycle::default(),

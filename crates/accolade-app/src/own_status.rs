@@ -116,7 +116,7 @@ fn same_credential(stored: &str, verified: Option<&Value>, kind: CredentialKind)
 }
 
 /// The report with a failed Status check for a suspended or revoked award.
-fn with_status(mut report: Report, status: &EffectiveStatus) -> Report {
+pub(crate) fn with_status(mut report: Report, status: &EffectiveStatus) -> Report {
     let (word, known) = match status.state {
         AwardState::Suspended => ("suspended", report.flags.suspended),
         AwardState::Revoked => ("revoked", report.flags.revoked),

@@ -8,8 +8,11 @@
 //!   the award's standing (status, reason and links: one indexed read, without the
 //!   credential) and compares it with what the page was rendered from; any change renders
 //!   the page again.
-//! - The credential is verified again at least every [`REVERIFY_AFTER`], and as soon as its
-//!   validity period starts or ends, so "checked at" never grows old and expiry shows at once.
+//! - The page's verification is made again at least every [`REVERIFY_AFTER`], and as soon as
+//!   the credential's validity period starts or ends, so "checked at" never grows old and
+//!   expiry shows at once. Making it again reads the award with its kept verdict (see
+//!   [`crate::verdicts`]): the signature is verified once per stored credential, and the
+//!   validity period and status are checked anew each time.
 //! - Revoking, suspending, reinstating, re-issuing or renewing through this process forgets
 //!   the award's pages at once; other processes (several servers on one PostgreSQL database)
 //!   see the change within [`REVALIDATE_AFTER`].
@@ -46,6 +49,10 @@ pub struct PageInputs {
     pub report: Report,
     /// When `report` was made.
     pub checked_at: OffsetDateTime,
+    /// When the report's lasting checks (signature, key, issuer, form) were made, if they
+    /// were kept from an earlier verification of the same stored credential rather than
+    /// made at `checked_at`.
+    pub signature_checked_at: Option<OffsetDateTime>,
     stamp: AwardStanding,
     verified_at: OffsetDateTime,
 }
@@ -210,17 +217,20 @@ impl App {
     /// or filling the kept pages (for a page made for one signed-in visitor).
     pub async fn credential_page_inputs(self: &Arc<Self>, id: AwardId) -> AppResult<PageInputs> {
         let now = self.now();
-        let award = self.award_by_id(id).await?;
-        let links = self.award_links(id).await?;
+        let found = self
+            .store
+            .award_for_page(id)
+            .await?
+            .ok_or(AppError::NotFound("award"))?;
+        let (award, links) = (found.award, found.links);
         let stamp = AwardStanding::of(&award, links);
-        let report = self
-            .verify(award.credential.clone().into_bytes(), None)
-            .await;
+        let verdict = self.page_verdict(&award, found.verdict).await;
         Ok(PageInputs {
             award,
             links,
-            report,
+            report: verdict.report,
             checked_at: now,
+            signature_checked_at: verdict.lasting_checked_at.filter(|at| *at < now),
             stamp,
             verified_at: now,
         })

@@ -145,7 +145,7 @@ impl App {
     /// did:web always resolves over https, so on an instance served over plain http (a
     /// local or test setup) the checks would name an https address that does not answer:
     /// they name the instance's own address instead, which is where the key was read.
-    fn show_own_scheme(&self, report: &mut Report) {
+    pub(crate) fn show_own_scheme(&self, report: &mut Report) {
         let base = self.urls().base();
         let Some(rest) = base.strip_prefix("http://") else {
             return;

@@ -19,6 +19,7 @@ mod status;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod verdicts;
 
 /// The hot statements with sample parameters, for the test that explains their plans.
 #[cfg(feature = "testing")]
@@ -40,6 +41,7 @@ pub use sql::StagedFile;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
 pub use sql::insights::{InsightCounts, PendingInsights};
+pub use sql::{AwardForPage, KeptVerdict};
 pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,
     may_change,

@@ -25,10 +25,10 @@ mod jwt_keys;
 mod pathways;
 #[path = "story/pending_signups.rs"]
 mod pending_signups;
-#[path = "story/shared_state.rs"]
-mod shared_state;
 #[path = "story/plans.rs"]
 mod plans;
+#[path = "story/shared_state.rs"]
+mod shared_state;
 #[path = "story/status_changes.rs"]
 mod status_changes;
 

@@ -50,6 +50,8 @@ mod i18n;
 mod insights;
 #[path = "server/jwt.rs"]
 mod jwt;
+#[path = "server/kept_verdicts.rs"]
+mod kept_verdicts;
 #[path = "server/load_shedding.rs"]
 mod load_shedding;
 #[path = "server/members_manage.rs"]

@@ -173,7 +173,7 @@ impl App {
                 until: self.now() + IMPORT_LEASE,
             };
             match self.store.commit_import_chunk(id, &lease, &commit).await {
-                Ok(()) => {}
+                Ok(()) => self.verdicts.due(commit.awards.iter().map(|a| a.id)),
                 Err(StoreError::Conflict { what: "lease" }) => {
                     return Err(AppError::Conflict(
                         "Another worker took over issuing this file.".into(),

@@ -202,6 +202,7 @@ impl App {
             match self.store.insert_issued_award(&issued).await {
                 Ok(true) => {
                     self.metrics.credentials_issued.inc(&["single"]);
+                    self.verdicts.due([award.id]);
                     if let Some(Continues::Corrects(old) | Continues::Renews(old)) = continues {
                         self.page_changed(old.id);
                     }

@@ -4,10 +4,12 @@
 
 mod input;
 mod jwt;
+mod kept;
 pub mod report;
 pub mod shape;
 mod status;
 
+pub use kept::{lasting, recheck};
 pub use report::{Check, CheckKind, CredentialKind, Flags, InputFormat, Outcome, Report, Verdict};
 
 use crate::did::{self, Fetch, ResolveOptions};
@@ -143,7 +145,14 @@ fn verify_parsed(
             checks.skip(CheckKind::Proof, why);
             checks.skip(CheckKind::Key, why);
             checks.skip(CheckKind::IssuerKey, why);
-            validity(&cred, model, opts, &mut checks, &mut flags);
+            validity(
+                &cred,
+                model,
+                opts.clock.now(),
+                opts.skew,
+                &mut checks,
+                &mut flags,
+            );
             checks.skip(CheckKind::Status, why);
             recipient(&cred, opts, &mut checks);
             return finish(format, kind, Some(cred), checks, flags);
@@ -151,7 +160,14 @@ fn verify_parsed(
         Some(jwt) => jwt::proof_checks(jwt, issuer.as_deref(), opts, &mut checks),
         None => proof_checks(&cred, issuer.as_deref(), opts, &mut checks),
     }
-    validity(&cred, model, opts, &mut checks, &mut flags);
+    validity(
+        &cred,
+        model,
+        opts.clock.now(),
+        opts.skew,
+        &mut checks,
+        &mut flags,
+    );
     if let Some(jwt) = jwt {
         jwt::time_checks(jwt, opts, &mut checks, &mut flags);
     }
@@ -426,7 +442,8 @@ pub(crate) fn proofs_and_key(
 fn validity(
     cred: &Value,
     model: shape::DataModel,
-    opts: &VerifyOptions<'_>,
+    now: time::OffsetDateTime,
+    skew: time::Duration,
     checks: &mut Checks,
     flags: &mut Flags,
 ) {
@@ -434,11 +451,10 @@ fn validity(
         shape::DataModel::V2 => ("validFrom", "validUntil"),
         shape::DataModel::V1 => ("issuanceDate", "expirationDate"),
     };
-    let now = opts.clock.now();
     let from = cred.get(from_key).and_then(shape::parse_date);
     let until = cred.get(until_key).and_then(shape::parse_date);
     let show = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    if let Some(from) = from.filter(|f| now + opts.skew < *f) {
+    if let Some(from) = from.filter(|f| now + skew < *f) {
         flags.not_yet_valid = true;
         let _ = from;
         checks.fail(
@@ -447,7 +463,7 @@ fn validity(
         );
         return;
     }
-    if let Some(until) = until.filter(|u| *u + opts.skew < now) {
+    if let Some(until) = until.filter(|u| *u + skew < now) {
         flags.expired = true;
         let _ = until;
         checks.fail(

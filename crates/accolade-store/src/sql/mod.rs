@@ -63,6 +63,8 @@ pub use pending_signups::PendingSignup;
 mod reminders;
 mod shared_state;
 pub use shared_state::StagedFile;
+mod verdicts;
+pub use verdicts::{AwardForPage, KeptVerdict};
 
 use crate::StoreError;
 use crate::imports::{Import, NewImportRow};

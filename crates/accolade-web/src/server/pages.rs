@@ -16,6 +16,7 @@ use accolade_app::i18n::{Lang, achievement_type_label, format_date, format_datet
 use accolade_app::public_page::{KeptPage, PageInputs, PageLookup};
 use accolade_app::{App, PublicUrl};
 use accolade_core::{AwardId, AwardState};
+use accolade_credentials::verify::CredentialKind;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -283,15 +284,26 @@ fn render_credential(
     owner: bool,
 ) -> Result<String, crate::RenderError> {
     let award = &inputs.award;
-    let credential: Value = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
+    // The report holds the stored credential it checked, already parsed.
+    let parsed;
+    let credential = match &inputs.report.credential {
+        Some(c) if inputs.report.kind == CredentialKind::Ob3DataIntegrity => c,
+        _ => {
+            parsed = serde_json::from_str(&award.credential).unwrap_or(Value::Null);
+            &parsed
+        }
+    };
     let mut view = credential_view(
         app,
         award,
-        &credential,
+        credential,
         &inputs.report,
         inputs.checked_at,
         lang,
     );
+    view.verification.signature_checked_at = inputs
+        .signature_checked_at
+        .map(|at| format_datetime(lang, at));
     view.replaced_by_url = inputs
         .links
         .replaced_by

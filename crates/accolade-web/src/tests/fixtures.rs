@@ -204,6 +204,7 @@ pub fn credential(status: Status) -> CredentialView {
         verification: VerificationView {
             summary: summary.to_owned(),
             checked_at: "9 June 2025, 10:42 UTC".to_owned(),
+            signature_checked_at: None,
             checks,
         },
         downloads: Some(crate::views::DownloadsView::for_credential(CREDENTIAL_URL)),

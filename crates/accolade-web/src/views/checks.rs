@@ -230,6 +230,9 @@ pub struct VerificationView {
     pub summary: String,
     /// When the checks ran, formatted, e.g. "12 March 2025, 14:03 UTC".
     pub checked_at: String,
+    /// When the signature and key were checked, formatted, if that was before `checked_at`
+    /// (a verdict kept from an earlier check of the same credential bytes).
+    pub signature_checked_at: Option<String>,
     pub checks: Vec<CheckView>,
 }
 
@@ -244,6 +247,7 @@ impl VerificationView {
         Self {
             summary: summary(lang, report),
             checked_at: checked_at.into(),
+            signature_checked_at: None,
             checks: report
                 .checks
                 .iter()

@@ -150,6 +150,8 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.
         let imports = app.spawn_import_resumer(Duration::from_secs(10));
+        // Credentials are verified once, after issue, and their verdicts kept for their pages.
+        let verdicts = app.spawn_verdict_keeper();
         let grace = Duration::from_secs(args.shutdown_grace);
         let options = accolade_web::ServeOptions {
             trusted_proxies: accolade_web::TrustedProxies::new(args.trusted_proxies.clone()),
@@ -205,6 +207,7 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
                 tracing::warn!(error = %accolade_app::Chain(&e), "handing imports back failed")
             }
         }
+        verdicts.abort();
         app.store().close().await;
         served.context("the server stopped")?;
         Ok(ExitCode::SUCCESS)
