@@ -16,7 +16,9 @@
 #   scripts/bench-cold.sh [AWARDS]
 #   CONNS=32 DURATION=30 to change the load; BACKENDS="sqlite postgres" to choose;
 #   NO_BUILD=1 to use the release binary already built under CARGO_TARGET_DIR; PORT to run
-#   one copy per backend side by side (their wrk runs take turns through a lock file).
+#   one copy per backend side by side (their wrk runs take turns through a lock file);
+#   KEEP=1 to keep the issued awards (under BENCH_DIR, and a PostgreSQL database named for
+#   AWARDS) and use them again on the next KEEP=1 run instead of issuing them again.
 # Needs wrk, psql and python3; PostgreSQL comes from scripts/postgres.sh. The data is
 # deleted at the end (1,000,000 awards with their queued emails take several GB).
 set -euo pipefail
@@ -28,12 +30,19 @@ BACKENDS="${BACKENDS:-sqlite postgres}"
 PER_ORG="${PER_ORG:-500000}"
 PORT="${PORT:-18383}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="$(mktemp -d "${BENCH_DIR:-/var/tmp}/accolade-bench-cold.XXXXXX")"
+if [ "${KEEP:-0}" = 1 ]; then
+  WORK="${BENCH_DIR:-/var/tmp}/accolade-bench-cold-kept-$AWARDS"
+  mkdir -p "$WORK"
+  DB="accolade_bench_cold_kept_$AWARDS"
+else
+  WORK="$(mktemp -d "${BENCH_DIR:-/var/tmp}/accolade-bench-cold.XXXXXX")"
+  DB="accolade_bench_cold_$$"
+fi
 SERVER=""
-DB="accolade_bench_cold_$$"
 ADMIN=""
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2> /dev/null || true; fi
+  [ "${KEEP:-0}" = 1 ] && return
   if [ -n "$ADMIN" ]; then
     psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null 2>&1 || true
   fi
@@ -82,7 +91,7 @@ sql() {
     sqlite)
       python3 -c 'import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
-        "$WORK/data/accolade.db" "$2"
+        "$WORK/data-$backend/accolade.db" "$2"
       ;;
     postgres) psql -qtAX "$URL" -c "$2" ;;
   esac
@@ -90,14 +99,30 @@ print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
 
 run() {
   local backend="$1"
-  rm -rf "$WORK/data"
-  local data=(--data-dir "$WORK/data" --public-url "$BASE")
+  local kept_ids="$WORK/ids-$backend"
+  local data=(--data-dir "$WORK/data-$backend" --public-url "$BASE")
   if [ "$backend" = postgres ]; then
     ADMIN="$(bash "$ROOT/scripts/postgres.sh")"
-    psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null
-    psql -q "$ADMIN" -c "CREATE DATABASE $DB" > /dev/null
     URL="${ADMIN%/postgres}/$DB"
     data+=(--database-url "$URL")
+  fi
+  if [ "${KEEP:-0}" = 1 ] && [ -s "$kept_ids" ]; then
+    echo "$backend: using the $(wc -l < "$kept_ids") awards kept by an earlier KEEP=1 run"
+    cp "$kept_ids" "$WORK/ids"
+  else
+    issue "$backend"
+    cp "$WORK/ids" "$kept_ids"
+  fi
+  serve_and_load "$backend"
+}
+
+# issue BACKEND: AWARDS distinct credentials through `accolade import-csv`.
+issue() {
+  local backend="$1"
+  rm -rf "$WORK/data-$backend"
+  if [ "$backend" = postgres ]; then
+    psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null
+    psql -q "$ADMIN" -c "CREATE DATABASE $DB" > /dev/null
   fi
   # An organization's status list holds about 780,000 awards (positions are drawn at
   # random), so the awards are issued by organizations of at most PER_ORG each.
@@ -128,7 +153,7 @@ run() {
     sqlite)
       python3 -c 'import sqlite3, sys
 for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print(i)' \
-        "$WORK/data/accolade.db" > "$WORK/ids"
+        "$WORK/data-$backend/accolade.db" > "$WORK/ids"
       ;;
     postgres) psql -qtAX "$URL" -c "SELECT id FROM awards" > "$WORK/ids" ;;
   esac
@@ -139,6 +164,13 @@ for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print
     exit 1
   }
   echo "$backend: $issued credentials issued by import-csv ($org organizations) in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }') s"
+}
+
+# serve_and_load BACKEND: the release server on the issued awards, then wrk.
+serve_and_load() {
+  local backend="$1" start end
+  local data=(--data-dir "$WORK/data-$backend" --public-url "$BASE")
+  [ "$backend" = postgres ] && data+=(--database-url "$URL")
 
   "$BIN" "${data[@]}" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
   SERVER=$!
@@ -189,10 +221,11 @@ for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print
     echo "$backend: some responses were not 2xx/3xx" >&2
     exit 1
   fi
+  [ "${KEEP:-0}" = 1 ] && return
   if [ "$backend" = postgres ]; then
     psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null
   fi
-  rm -rf "$WORK/data"
+  rm -rf "$WORK/data-$backend"
 }
 
 export AWARDS

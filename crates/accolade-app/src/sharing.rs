@@ -88,6 +88,11 @@ impl App {
     pub fn share_card(&self, award: &Award) -> ShareCard {
         let credential: serde_json::Value =
             serde_json::from_str(&award.credential).unwrap_or_default();
+        self.share_card_of(award, &credential)
+    }
+
+    /// [`App::share_card`] from the award's credential already parsed (the page has it).
+    pub fn share_card_of(&self, award: &Award, credential: &serde_json::Value) -> ShareCard {
         let achievement = &credential["credentialSubject"]["achievement"];
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().trim().to_owned();
         let image_id = achievement["image"]["id"]

@@ -13,6 +13,7 @@ mod charts;
 mod dates;
 mod escape;
 mod filters;
+mod icons;
 mod markdown;
 mod render;
 mod server;

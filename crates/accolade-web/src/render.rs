@@ -167,6 +167,7 @@ fn build() -> Result<Environment<'static>, minijinja::Error> {
     env.set_formatter(escape::formatter);
     filters::register(&mut env);
     env.add_function("t", crate::translate::t);
+    env.add_function("icon", crate::icons::icon);
     env.add_global(
         "languages",
         Value::from_iter(

@@ -8,16 +8,24 @@ use minijinja::{Error, State};
 
 use crate::escape::escape_html;
 
+/// The page's language for one render, looked up once: a page calls `t()` dozens of times.
+struct RenderLang(Lang);
+
 /// The page's language, as the templates see it.
-pub(crate) fn page_lang(state: &State) -> Lang {
+pub(crate) fn page_lang(state: &mut State) -> Lang {
+    if let Some(RenderLang(lang)) = state.get_extension::<RenderLang>() {
+        return *lang;
+    }
     let tag = state
         .lookup("lang")
         .filter(|v| !v.is_undefined() && !v.is_none())
         .or_else(|| state.lookup("layout").and_then(|l| l.get_attr("lang").ok()));
-    Lang::from_tag_or_default(tag.as_ref().and_then(Value::as_str))
+    let lang = Lang::from_tag_or_default(tag.as_ref().and_then(Value::as_str));
+    state.get_or_insert_extension(RenderLang(lang));
+    lang
 }
 
-pub(crate) fn t(state: &State, english: &str, kwargs: Kwargs) -> Result<Value, Error> {
+pub(crate) fn t(state: &mut State, english: &str, kwargs: Kwargs) -> Result<Value, Error> {
     let pattern = tr(page_lang(state), english);
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;

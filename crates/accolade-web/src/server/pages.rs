@@ -312,7 +312,7 @@ fn render_credential(
         .links
         .renewed_by
         .map(|id| format!("/credentials/{id}"));
-    super::share::decorate(app, award, &mut view, owner);
+    super::share::decorate(app, award, credential, &mut view, owner);
     view.layout.user = user;
     crate::credential(&view)
 }

@@ -55,8 +55,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
 }
 
 /// The credential page's share panel (the owner's tools only for `owner`) and preview image.
-pub(crate) fn decorate(app: &App, award: &Award, view: &mut CredentialView, owner: bool) {
-    let card = app.share_card(award);
+pub(crate) fn decorate(
+    app: &App,
+    award: &Award,
+    credential: &serde_json::Value,
+    view: &mut CredentialView,
+    owner: bool,
+) {
+    let card = app.share_card_of(award, credential);
     let base = app.urls().credential(award.id);
     let base = base
         .strip_suffix(&format!("/credentials/{}", award.id))

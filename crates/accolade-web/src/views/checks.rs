@@ -11,6 +11,8 @@ pub struct CheckView {
     pub outcome: Outcome,
     /// The verifier's plain-words explanation.
     pub message: String,
+    /// The icon drawn beside it.
+    pub glyph: &'static str,
 }
 
 impl CheckView {
@@ -19,6 +21,13 @@ impl CheckView {
             label: label.into(),
             outcome,
             message: message.into(),
+            glyph: match outcome {
+                Outcome::Passed => "check",
+                Outcome::Failed => "cross",
+                Outcome::Warning => "warning",
+                Outcome::Skipped => "skip",
+                Outcome::Inconclusive => "question",
+            },
         }
     }
 }
