@@ -1,7 +1,8 @@
 //! The one log subscriber of the process: everything the libraries report (requests,
 //! server errors, failed jobs and emails, dropped analytics events, import failures) goes
-//! to standard error, as readable lines or as one JSON object per line. Standard output
-//! stays the commands' own.
+//! to standard error, as readable lines or as one JSON object per line, through a writer
+//! thread ([`super::log_writer`]) so that no request waits for it. Standard output stays
+//! the commands' own.
 //!
 //! Which events are written: `ACCOLADE_LOG`, else `RUST_LOG`, in the `target=level,level`
 //! form (`info`, `warn,accolade::http=off`, …); else `info` for `serve` and `warn` for the
@@ -18,6 +19,8 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::registry::LookupSpan;
+
+use super::log_writer::Drain;
 
 /// How log lines look.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -51,22 +54,25 @@ fn filter_from_env(default: Level) -> Targets {
     }
 }
 
-/// Installs the subscriber. `default` is the level when the environment names none.
-pub fn init(format: LogFormat, default: Level) {
+/// Installs the subscriber. `default` is the level when the environment names none. Keep
+/// the answer until the end of the process: dropping it writes the lines still waiting.
+pub fn init(format: LogFormat, default: Level) -> Drain {
     let filter = filter_from_env(default);
     let registry = tracing_subscriber::registry().with(filter);
+    let (writer, drain) = super::log_writer::start(std::io::stderr());
     let _ = match format {
         LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(tracing_subscriber::fmt::layer().with_writer(writer))
             .try_init(),
         LogFormat::Json => registry
             .with(
                 tracing_subscriber::fmt::layer()
                     .event_format(JsonLines)
-                    .with_writer(std::io::stderr),
+                    .with_writer(writer),
             )
             .try_init(),
     };
+    drain
 }
 
 /// Writes each event as one JSON object.

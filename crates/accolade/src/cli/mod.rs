@@ -16,6 +16,7 @@ mod bake;
 mod data;
 mod import;
 mod keys;
+mod log_writer;
 mod logging;
 mod malloc;
 mod outbox;
@@ -105,7 +106,7 @@ pub fn run() -> ExitCode {
         Command::Serve(_) => tracing::Level::INFO,
         _ => tracing::Level::WARN,
     };
-    logging::init(cli.log_format, level);
+    let _logs = logging::init(cli.log_format, level);
     let result = match cli.command {
         Command::Keygen(a) => keys::keygen(&a),
         Command::Sign(a) => sign::run(&a),
