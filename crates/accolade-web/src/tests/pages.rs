@@ -207,3 +207,18 @@ fn layout_basics_on_every_page() -> Result<(), Box<dyn std::error::Error>> {
     }
     Ok(())
 }
+
+/// How long the credential page takes to render (run with `--release --ignored`).
+#[test]
+#[ignore]
+fn credential_render_speed() {
+    let view = super::fixtures::credential(Status::Verified);
+    let html = crate::credential(&view).unwrap();
+    let n = 3000;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(crate::credential(std::hint::black_box(&view)).unwrap());
+    }
+    let each = start.elapsed() / n;
+    println!("credential page: {} bytes, {:?} each", html.len(), each);
+}
