@@ -4,9 +4,8 @@
 //! forgotten password reset from the emailed link (the old password then fails).
 
 use super::{Browser, Http, Reply, hidden_csrf};
-use accolade_app::{App, AppConfig, MailSettings, MasterKey, PublicUrl};
+use accolade_app::{App, MailSettings};
 use accolade_core::{Role, SystemClock};
-use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use accolade_testkit::{ReceivedMail, SmtpServer};
 use std::sync::Arc;
@@ -16,30 +15,18 @@ pub(super) const PW: &str = "correct horse battery staple";
 
 /// The server with mail going to `smtp`.
 pub(super) async fn start_with_mail(store: Store, smtp: &SmtpServer) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(super::PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy::default(),
-        http_for_loopback: false,
-    };
     let settings = MailSettings {
         smtp: Some(smtp.url().parse().unwrap()),
         from: None,
         timeout: Duration::from_secs(5),
     };
-    let app = App::new(
+    let app = super::fixture::app(
         store,
         Arc::new(SystemClock),
-        config,
-        Some(MasterKey::generate().unwrap()),
+        super::fixture::config(super::PUBLIC, false),
     );
     let app = Arc::new(app.with_mail(&settings).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (app, port)
+    (app.clone(), super::fixture::serve(app).await)
 }
 
 /// Signs up through the form on a server without mail (the account is made at once);

@@ -6,8 +6,7 @@
 
 use super::accounts::{PW, location};
 use super::{Browser, Http, hidden_csrf, start};
-use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
-use accolade_core::Actor;
+use accolade_app::App;
 use accolade_store::Store;
 use std::sync::Arc;
 
@@ -36,38 +35,18 @@ fn hidden(html: &str, name: &str) -> Option<String> {
 
 fn flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let org = rt
-        .block_on(app.create_org(NewOrganization {
-            name: "Acme <Academy>".into(),
-            url: "https://acme.example".into(),
-            email: None,
-            description: None,
-            slug: Some("acme-earners".into()),
-        }))
-        .unwrap();
-    let achievement = rt
-        .block_on(app.create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Safety \"First\" <b>".into(),
-                description: "Workplace safety.".into(),
-                criteria_narrative: Some("Pass.".into()),
-                ..NewAchievement::default()
-            },
-        ))
-        .unwrap();
-    let award = rt
-        .block_on(app.award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada@example.com".into(),
-                recipient_name: Some("Ada <L>".into()),
-                ..Default::default()
-            },
-        ))
-        .unwrap();
+    let (_, achievement) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Acme <Academy>",
+        "acme-earners",
+        "Safety \"First\" <b>",
+    ));
+    let award = rt.block_on(super::fixture::issue_named(
+        &app,
+        &achievement,
+        "ada@example.com",
+        "Ada <L>",
+    ));
     let token = claim_token(&app, &award);
     let claim = format!("/claim/{token}");
 
