@@ -4,8 +4,9 @@
 //! forgotten password reset from the emailed link (the old password then fails).
 
 use super::{Browser, Http, Reply, hidden_csrf};
+use accolade_app::accounts::CurrentUser;
 use accolade_app::{App, MailSettings};
-use accolade_core::{Role, SystemClock};
+use accolade_core::{Email, OrgId, Role, SystemClock, User};
 use accolade_store::Store;
 use accolade_testkit::{ReceivedMail, SmtpServer};
 use std::sync::Arc;
@@ -78,6 +79,37 @@ pub(super) fn sign_up_confirmed<'a>(
     }
     let csrf = hidden_csrf(&b.get("/dashboard").body);
     (b, csrf)
+}
+
+/// The application's view of the account `email` (password [`PW`]), signed in.
+pub(super) fn current_user(app: &App, email: &str) -> CurrentUser {
+    let rt = tokio::runtime::Handle::current();
+    let session = rt.block_on(app.sign_in(email, PW, "t")).unwrap();
+    rt.block_on(app.current_user(&session.token))
+        .unwrap()
+        .unwrap()
+}
+
+/// Signs up `name` <`email`> through the form (as [`sign_up_confirmed`]) and makes the
+/// account a member of `org` with `role`, by an invitation from `owner` accepted at once.
+/// Signed in, with the session's form token, and the account.
+pub(super) fn sign_up_member<'a>(
+    app: &App,
+    http: &'a Http,
+    owner: &CurrentUser,
+    (org, role): (OrgId, Role),
+    name: &str,
+    email: &str,
+) -> (Browser<'a>, String, User) {
+    let rt = tokio::runtime::Handle::current();
+    let (_, token) = rt.block_on(app.invite(owner, org, email, role)).unwrap();
+    let (b, csrf) = sign_up_confirmed(app, http, name, email);
+    let user = rt
+        .block_on(app.store().user_by_email(&Email::parse(email).unwrap()))
+        .unwrap()
+        .unwrap();
+    rt.block_on(app.accept_invitation(&user, &token)).unwrap();
+    (b, csrf, user)
 }
 
 /// The token of the newest confirmation link queued for `email` (it is queued just after
@@ -250,29 +282,15 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
     assert_eq!(outbox.status, 200);
     assert!(outbox.body.contains("invited you to join Members Academy"));
     let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
-    let owner = rt
-        .block_on(
-            app.current_user(
-                &rt.block_on(app.sign_in("ada@example.com", PW, "t"))
-                    .unwrap()
-                    .token,
-            ),
-        )
-        .unwrap()
-        .unwrap();
-    let (_, carol_token) = rt
-        .block_on(app.invite(&owner, org.id, "carol@example.com", Role::Viewer))
-        .unwrap();
-    let (mut carol, _) = sign_up_confirmed(&app, http, "Carol", "carol@example.com");
-    let carol_user = rt
-        .block_on(
-            app.store()
-                .user_by_email(&accolade_core::Email::parse("carol@example.com").unwrap()),
-        )
-        .unwrap()
-        .unwrap();
-    rt.block_on(app.accept_invitation(&carol_user, &carol_token))
-        .unwrap();
+    let owner = current_user(&app, "ada@example.com");
+    let (mut carol, _, _) = sign_up_member(
+        &app,
+        http,
+        &owner,
+        (org.id, Role::Viewer),
+        "Carol",
+        "carol@example.com",
+    );
     assert_eq!(
         carol.get(&format!("/dashboard/orgs/{slug}/outbox")).status,
         403

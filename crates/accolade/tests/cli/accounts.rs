@@ -6,7 +6,6 @@
 
 use super::web::{Client, Node, free_port};
 use super::*;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::Stdio;
 
