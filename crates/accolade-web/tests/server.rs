@@ -620,12 +620,19 @@ async fn claim_token(app: &App, award: &accolade_core::Award) -> String {
         .iter()
         .find(|m| m.award_id == Some(award.id) && m.template == "badge_issued")
         .expect("the badge email");
-    let prefix = format!("{PUBLIC}/claim/");
-    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    link_token(&mail.body_text, "claim").expect("a claim link")
+}
+
+/// The token of the first `{PUBLIC}/{path}/TOKEN` link in `text` (an email, a page).
+fn link_token(text: &str, path: &str) -> Option<String> {
+    let prefix = format!("{PUBLIC}/{path}/");
+    let at = text.find(&prefix)? + prefix.len();
+    Some(
+        text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
 }
 
 /// Claims an award into the account `b` is signed in to, with a claim link's token.

@@ -123,12 +123,7 @@ pub(super) fn confirmation_token(app: &App, email: &str) -> String {
             .iter()
             .find(|m| m.template == "signup_confirm" && m.to.as_str() == email);
         if let Some(mail) = mail {
-            let prefix = format!("{}/signup/confirm/", super::PUBLIC);
-            let at = mail.body_text.find(&prefix).expect("a link") + prefix.len();
-            return mail.body_text[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
+            return super::link_token(&mail.body_text, "signup/confirm").expect("a link");
         }
         assert!(Instant::now() < until, "no confirmation email to {email}");
         std::thread::sleep(Duration::from_millis(50));
@@ -172,13 +167,7 @@ pub(super) fn deliver(app: &App, smtp: &SmtpServer, n: usize) -> Vec<ReceivedMai
 
 /// The token of the `{PUBLIC}/{path}/TOKEN` link in a message's text part.
 fn link_token(mail: &ReceivedMail, path: &str) -> String {
-    let prefix = format!("{}/{path}/", super::PUBLIC);
-    let text = mail.body("text/plain").unwrap();
-    let at = text.find(&prefix).expect("a link") + prefix.len();
-    text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    super::link_token(&mail.body("text/plain").unwrap(), path).expect("a link")
 }
 
 fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {

@@ -19,12 +19,7 @@ fn verify_token(app: &App, to: &str) -> String {
         .iter()
         .find(|m| m.to.as_str() == to && m.body_text.contains("/backpack/emails/verify/"))
         .expect("a verification email to the new address");
-    let prefix = format!("{}/backpack/emails/verify/", super::PUBLIC);
-    let at = mail.body_text.find(&prefix).expect("the link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    super::link_token(&mail.body_text, "backpack/emails/verify").expect("the link")
 }
 
 fn flow(app: Arc<App>, http: &Http) {

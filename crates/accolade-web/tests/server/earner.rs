@@ -10,22 +10,6 @@ use accolade_app::App;
 use accolade_store::Store;
 use std::sync::Arc;
 
-/// The claim link's token in the award's email, read from the outbox (no SMTP here).
-fn claim_token(app: &App, award: &accolade_core::Award) -> String {
-    let rt = tokio::runtime::Handle::current();
-    let mails = rt.block_on(app.outbox(Some(award.org_id), 100)).unwrap();
-    let mail = mails
-        .iter()
-        .find(|m| m.award_id == Some(award.id))
-        .expect("the badge email");
-    let prefix = format!("{}/claim/", super::PUBLIC);
-    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 /// The value of the hidden `name` field in a page.
 fn hidden(html: &str, name: &str) -> Option<String> {
     let key = format!("name=\"{name}\" value=\"");
@@ -47,7 +31,7 @@ fn flow(app: Arc<App>, http: &Http) {
         "ada@example.com",
         "Ada <L>",
     ));
-    let token = claim_token(&app, &award);
+    let token = rt.block_on(super::claim_token(&app, &award));
     let claim = format!("/claim/{token}");
 
     // Anyone with the link sees the badge at once, escaped, without the address it went to.

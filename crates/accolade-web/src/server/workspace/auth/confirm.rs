@@ -84,7 +84,10 @@ pub(super) fn sign_up_closed(app: &AppState, lang: Lang, status: StatusCode) -> 
             "If you run this site: create accounts with the command accolade user create, or configure mail (ACCOLADE_SMTP_URL) so that people can sign up and confirm their address.",
         ).into()),
         error: None,
-        links: vec![(tr(lang, "Sign in").into(), "/signin".into())],
+        links: vec![(
+            tr(lang, "Already have an account? Sign in").into(),
+            "/signin".into(),
+        )],
     };
     account_page(app, &view, status)
 }
