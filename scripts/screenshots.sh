@@ -35,7 +35,7 @@ fi
   (cd "$ROOT/interop" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 BASE="http://127.0.0.1:$PORT"
-env -u ACCOLADE_SMTP_URL -u ACCOLADE_DATABASE_URL "$BIN" serve --demo \
+env -u ACCOLADE_SMTP_URL -u ACCOLADE_DATABASE_URL "$BIN" serve --demo --signup-without-email \
   --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" --public-url "$BASE" > "$WORK/demo.txt" 2> "$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 1 200); do

@@ -98,6 +98,8 @@ pub struct App {
     metrics: Arc<metrics::Metrics>,
     lifecycle: lifecycle::Lifecycle,
     passwords: accounts::PasswordWork,
+    /// Whether the sign-up form creates accounts at once when there is no mail.
+    sign_up_without_email: bool,
 }
 
 impl App {
@@ -121,6 +123,7 @@ impl App {
             metrics: Arc::new(metrics::Metrics::default()),
             lifecycle: lifecycle::Lifecycle::default(),
             passwords: accounts::PasswordWork::for_machine(),
+            sign_up_without_email: false,
         }
     }
 

@@ -6,11 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
-};
+use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
 use accolade_core::{Actor, ExpiryPolicy, SystemClock};
-use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use std::io::Read;
 use std::process::Command;
@@ -34,6 +31,8 @@ mod catalog;
 mod credential_page;
 #[path = "server/designer.rs"]
 mod designer;
+#[path = "server/disk_full.rs"]
+mod disk_full;
 #[path = "server/downloads.rs"]
 mod downloads;
 #[path = "server/earner.rs"]
@@ -42,6 +41,8 @@ mod earner;
 mod earner_import;
 #[path = "server/earner_profile.rs"]
 mod earner_profile;
+#[path = "server/fixture.rs"]
+mod fixture;
 #[path = "server/health.rs"]
 mod health;
 #[path = "server/i18n.rs"]
@@ -70,6 +71,8 @@ mod public_header;
 mod rate_limits;
 #[path = "server/share.rs"]
 mod share;
+#[path = "server/signup_closed.rs"]
+mod signup_closed;
 #[path = "server/signup_confirm.rs"]
 mod signup_confirm;
 #[path = "server/status_surfaces.rs"]
@@ -187,31 +190,8 @@ async fn start(store: Store) -> (Arc<App>, u16) {
 
 /// The server on a clock the test sets.
 async fn start_with_clock(store: Store, clock: Arc<dyn accolade_core::Clock>) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy::default(),
-        http_for_loopback: false,
-    };
-    let app = Arc::new(App::new(
-        store,
-        clock,
-        config,
-        Some(MasterKey::generate().unwrap()),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = axum_serve(listener, router).await;
-    });
-    (app, port)
-}
-
-async fn axum_serve(
-    listener: tokio::net::TcpListener,
-    router: axum::Router,
-) -> std::io::Result<()> {
-    axum::serve(listener, router).await
+    let app = Arc::new(fixture::app(store, clock, fixture::config(PUBLIC, false)));
+    (app.clone(), fixture::serve(app).await)
 }
 
 fn interop() -> bool {
@@ -640,12 +620,19 @@ async fn claim_token(app: &App, award: &accolade_core::Award) -> String {
         .iter()
         .find(|m| m.award_id == Some(award.id) && m.template == "badge_issued")
         .expect("the badge email");
-    let prefix = format!("{PUBLIC}/claim/");
-    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    link_token(&mail.body_text, "claim").expect("a claim link")
+}
+
+/// The token of the first `{PUBLIC}/{path}/TOKEN` link in `text` (an email, a page).
+fn link_token(text: &str, path: &str) -> Option<String> {
+    let prefix = format!("{PUBLIC}/{path}/");
+    let at = text.find(&prefix)? + prefix.len();
+    Some(
+        text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
 }
 
 /// Claims an award into the account `b` is signed in to, with a claim link's token.

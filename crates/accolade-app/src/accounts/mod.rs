@@ -3,15 +3,17 @@
 //! use invitations, and password resets.
 
 mod members;
+mod operator;
 mod password_work;
 mod reset;
 pub(crate) mod secrets;
 mod signup;
 
 pub use members::{InvitationView, MemberView};
+pub use operator::new_password;
 pub use password_work::PasswordWork;
 pub use secrets::{MAX_PASSWORD, MIN_PASSWORD, constant_time_eq};
-pub use signup::{MAX_SIGNUP_MAILS_PER_ADDRESS, SIGNUP_LIFETIME};
+pub use signup::{MAX_SIGNUP_MAILS_PER_ADDRESS, SIGNUP_CLOSED, SIGNUP_LIFETIME, SignUpMode};
 
 use crate::orgs::{NewOrganization, check_text};
 use crate::{App, AppError, AppResult};

@@ -4,9 +4,10 @@
 //! in; an address that has an account is sent a note with links to sign in and to reset
 //! the password instead. Both cost one password hash, so timing tells nothing either.
 //!
-//! Without mail (a development or closed instance) there is no way to prove an address, so
-//! the web form creates the account at once, as [`App::sign_up`] does
-//! ([`App::sign_up_confirms_by_email`]).
+//! Without mail there is no way to prove an address, and creating the account at once
+//! would answer "taken" for an address that has one: so the form is closed by default
+//! ([`SignUpMode::Closed`]; accounts come from invitations and `accolade user create`),
+//! unless the operator opens it knowing that ([`SignUpMode::AtOnce`]).
 
 use super::{SignedIn, THROTTLE_WINDOW, parse_email, secrets};
 use crate::orgs::check_text;
@@ -21,11 +22,54 @@ pub const SIGNUP_LIFETIME: Duration = Duration::hours(24);
 /// (and answer the same), so the form cannot be used to flood someone's inbox.
 pub const MAX_SIGNUP_MAILS_PER_ADDRESS: i64 = 3;
 
+/// How the public sign-up form works on this instance ([`App::sign_up_mode`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpMode {
+    /// Mail is sent: every well-formed request is answered "check your email".
+    ConfirmByEmail,
+    /// No mail, and the operator opened sign-up anyway: the account is made at once, so
+    /// the form tells whether an address already has one.
+    AtOnce,
+    /// No mail (the default): the form takes no sign-ups and says how to get an account.
+    Closed,
+}
+
+/// Why the form refuses when sign-up is closed.
+pub const SIGNUP_CLOSED: &str = "This site does not take sign-ups. To get an account, ask an organization on this site to invite you, or ask the person who runs it.";
+
 impl App {
-    /// Whether the public sign-up form confirms addresses by email: when this instance
-    /// sends mail. Without mail, the form creates the account at once ([`App::sign_up`]).
-    pub fn sign_up_confirms_by_email(&self) -> bool {
-        self.mailer.is_configured()
+    /// Opens the sign-up form on an instance without mail, creating accounts at once. That
+    /// form reveals which addresses have an account; with mail it changes nothing.
+    pub fn with_sign_up_without_email(mut self, open: bool) -> Self {
+        self.sign_up_without_email = open;
+        self
+    }
+
+    /// How the public sign-up form works: by email when this instance sends mail, else
+    /// closed unless [`App::with_sign_up_without_email`] opened it.
+    pub fn sign_up_mode(&self) -> SignUpMode {
+        if self.mailer.is_configured() {
+            SignUpMode::ConfirmByEmail
+        } else if self.sign_up_without_email {
+            SignUpMode::AtOnce
+        } else {
+            SignUpMode::Closed
+        }
+    }
+
+    /// The public form on an instance that creates accounts at once ([`SignUpMode::AtOnce`]);
+    /// refused in the other modes, so no caller can reveal an account where the operator
+    /// did not choose to.
+    pub async fn sign_up_at_once(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> AppResult<User> {
+        if self.sign_up_mode() != SignUpMode::AtOnce {
+            return Err(AppError::Forbidden(SIGNUP_CLOSED.into()));
+        }
+        self.sign_up(email, name, password).await
     }
 
     /// Checks what the person typed in the sign-up form (the address's shape, the name, the

@@ -53,26 +53,19 @@ pub(crate) fn invitation(i: &Invited<'_>) -> EmailContent {
             ("role", i.role),
         ],
     );
-    let inner = format!(
-        r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">Hello,</p>
-<p style="margin:0 0 16px;">{invited}</p>
-<p style="margin:0 0 16px;">The link works once, until {expires}. You can create an account with this email address, or sign in to the one you have.</p>
-</td></tr>
-<tr><td align="center" style="padding:8px 32px 24px;">{accept}</td></tr>"#,
-        expires = escape(&expires),
-        accept = button(i.accept_url, "Accept the invitation", "#1d4ed8"),
+    let expires = escape(&expires);
+    let action = (i.accept_url, "Accept the invitation");
+    let more = format!(
+        "The link works once, until {expires}. You can create an account with this email address, or sign in to the one you have."
     );
-    EmailContent {
-        html: layout(
-            MailLanguage::English,
-            &subject,
-            &inner,
-            UNEXPECTED_INVITATION,
-        ),
+    framed(
         subject,
         text,
-    }
+        &["Hello,", &invited, &more],
+        action,
+        "",
+        UNEXPECTED_INVITATION,
+    )
 }
 
 pub(crate) fn password_reset(r: &Reset<'_>) -> EmailContent {
@@ -88,19 +81,42 @@ pub(crate) fn password_reset(r: &Reset<'_>) -> EmailContent {
         "Someone, hopefully you, asked to reset the password of the Accolade account {email}.",
         &[("email", r.email)],
     );
+    let within = format!("The link works once, within {} minutes.", r.valid_minutes);
+    framed(
+        subject,
+        text,
+        &[&escape(&hello), &asked, &within],
+        (r.reset_url, "Choose a new password"),
+        "",
+        UNEXPECTED_RESET,
+    )
+}
+
+/// The frame of every account email (sign-up, invitation, reset): `paragraphs` (HTML,
+/// escaped already) in the message block, the button `action` (link, label), then `after`
+/// (more table rows, or nothing), in the common layout with `unexpected` at the foot.
+pub(super) fn framed(
+    subject: String,
+    text: String,
+    paragraphs: &[&str],
+    action: (&str, &str),
+    after: &str,
+    unexpected: &str,
+) -> EmailContent {
+    let paragraphs: String = paragraphs
+        .iter()
+        .map(|p| format!("<p style=\"margin:0 0 16px;\">{p}</p>\n"))
+        .collect();
+    // The button's cell keeps the block's bottom padding when nothing follows it.
+    let bottom = if after.is_empty() { 24 } else { 8 };
     let inner = format!(
         r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">{hello}</p>
-<p style="margin:0 0 16px;">{asked}</p>
-<p style="margin:0 0 16px;">The link works once, within {minutes} minutes.</p>
-</td></tr>
-<tr><td align="center" style="padding:8px 32px 24px;">{choose}</td></tr>"#,
-        hello = escape(&hello),
-        minutes = r.valid_minutes,
-        choose = button(r.reset_url, "Choose a new password", "#1d4ed8"),
+{paragraphs}</td></tr>
+<tr><td align="center" style="padding:8px 32px {bottom}px;">{button}</td></tr>{after}"#,
+        button = button(action.0, action.1, "#1d4ed8"),
     );
     EmailContent {
-        html: layout(MailLanguage::English, &subject, &inner, UNEXPECTED_RESET),
+        html: layout(MailLanguage::English, &subject, &inner, unexpected),
         subject,
         text,
     }

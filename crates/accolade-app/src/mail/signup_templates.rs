@@ -2,9 +2,8 @@
 //! instead when the address already has an account (so the sign-up form itself never says
 //! which addresses have one).
 
-use super::templates::{
-    EmailContent, MailLanguage, button, escape, fill_html_bold, greeting, layout,
-};
+use super::account_templates::framed;
+use super::templates::{EmailContent, escape, fill_html_bold, greeting};
 
 /// "Confirm your email address".
 #[derive(Debug, Clone, PartialEq)]
@@ -42,22 +41,18 @@ pub(crate) fn confirm(c: &Confirm<'_>) -> EmailContent {
         "Confirm that {email} is your email address to finish creating your Accolade account.",
         &[("email", c.email)],
     );
-    let inner = format!(
-        r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">{hello}</p>
-<p style="margin:0 0 16px;">{asked}</p>
-<p style="margin:0 0 16px;">The link works once, within {hours} hours, and signs you in.</p>
-</td></tr>
-<tr><td align="center" style="padding:8px 32px 24px;">{confirm}</td></tr>"#,
-        hello = escape(&hello),
-        hours = c.valid_hours,
-        confirm = button(c.confirm_url, "Confirm and sign in", "#1d4ed8"),
+    let within = format!(
+        "The link works once, within {} hours, and signs you in.",
+        c.valid_hours
     );
-    EmailContent {
-        html: layout(MailLanguage::English, &subject, &inner, UNEXPECTED_SIGNUP),
+    framed(
         subject,
         text,
-    }
+        &[&escape(&hello), &asked, &within],
+        (c.confirm_url, "Confirm and sign in"),
+        "",
+        UNEXPECTED_SIGNUP,
+    )
 }
 
 pub(crate) fn existing(e: &Existing<'_>) -> EmailContent {
@@ -73,20 +68,16 @@ pub(crate) fn existing(e: &Existing<'_>) -> EmailContent {
         "Someone, hopefully you, tried to create an Accolade account with {email}, which already has one.",
         &[("email", e.email)],
     );
-    let inner = format!(
-        r#"<tr><td style="padding:32px 32px 8px;font-size:16px;line-height:24px;">
-<p style="margin:0 0 16px;">{hello}</p>
-<p style="margin:0 0 16px;">{asked}</p>
-</td></tr>
-<tr><td align="center" style="padding:8px 32px 8px;">{signin}</td></tr>
-<tr><td align="center" style="padding:8px 32px 24px;font-size:15px;"><a href="{reset}" style="color:#1d4ed8;">Forgot your password? Choose a new one</a></td></tr>"#,
-        hello = escape(&hello),
-        signin = button(e.signin_url, "Sign in", "#1d4ed8"),
-        reset = escape(e.reset_url),
+    let reset = format!(
+        "\n<tr><td align=\"center\" style=\"padding:8px 32px 24px;font-size:15px;\"><a href=\"{}\" style=\"color:#1d4ed8;\">Forgot your password? Choose a new one</a></td></tr>",
+        escape(e.reset_url)
     );
-    EmailContent {
-        html: layout(MailLanguage::English, &subject, &inner, UNEXPECTED_EXISTING),
+    framed(
         subject,
         text,
-    }
+        &[&escape(&hello), &asked],
+        (e.signin_url, "Sign in"),
+        &reset,
+        UNEXPECTED_EXISTING,
+    )
 }

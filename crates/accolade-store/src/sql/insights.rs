@@ -320,14 +320,7 @@ sql_impl! {
             tx.rollback().await?;
             return Ok(0);
         }
-        let bounds = (from, through, from.saturating_mul(DAY), through.saturating_mul(DAY));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(counts_sql(false, false)))
-            .bind(bounds.0)
-            .bind(bounds.1)
-            .bind(bounds.2)
-            .bind(bounds.3)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = Self::rows_in_days(&mut tx, counts_sql(false, false), from, through, None).await?;
         let mut days: BTreeMap<Key, InsightCounts> = BTreeMap::new();
         for row in &rows {
             let r = RowReader::new(row, "insights_days");
@@ -339,8 +332,8 @@ sql_impl! {
             days.entry((org, badge, day)).or_default().add(&counts);
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(channels_sql(false, false)))
-            .bind(bounds.0)
-            .bind(bounds.1)
+            .bind(from)
+            .bind(through)
             .fetch_all(&mut *tx)
             .await?;
         let mut channels: BTreeMap<(String, String, i64, String), i64> = BTreeMap::new();
@@ -441,13 +434,7 @@ sql_impl! {
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, InsightCounts)>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(insight_days_sql()))
-        .bind(org.to_string())
-        .bind(badge.map(|b| b.to_string()).unwrap_or_default())
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self.rolled_up_rows(insight_days_sql(), org, badge, from, to).await?;
         rows.iter()
             .map(|row| {
                 let r = RowReader::new(row, "insights_days");
@@ -464,13 +451,7 @@ sql_impl! {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query(INSIGHT_CHANNELS)
-        .bind(org.to_string())
-        .bind(badge.map(|b| b.to_string()).unwrap_or_default())
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self.rolled_up_rows(INSIGHT_CHANNELS.to_owned(), org, badge, from, to).await?;
         rows.iter()
             .map(|row| {
                 let r = RowReader::new(row, "insights_channels");
@@ -513,27 +494,14 @@ sql_impl! {
     ) -> Result<PendingInsights, StoreError> {
         // Far enough ahead for any clock, small enough not to overflow in microseconds.
         let until = since + 1_000_000;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(pending_counts_sql()))
-            .bind(since)
-            .bind(until)
-            .bind(since.saturating_mul(DAY))
-            .bind(until.saturating_mul(DAY))
-            .bind(org.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let rows = Self::rows_in_days(&mut conn, pending_counts_sql(), since, until, Some(org)).await?;
         let mut out = PendingInsights::default();
         for row in &rows {
             let r = RowReader::new(row, "insights_days");
             out.days.push((r.parsed("achievement_id")?, r.int("day")?, InsightCounts::read(|c| r.int(c))?));
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(pending_channels_sql()))
-            .bind(since)
-            .bind(until)
-            .bind(since.saturating_mul(DAY))
-            .bind(until.saturating_mul(DAY))
-            .bind(org.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = Self::rows_in_days(&mut conn, pending_channels_sql(), since, until, Some(org)).await?;
         for row in &rows {
             let r = RowReader::new(row, "insights_channels");
             out.channels.push((
@@ -544,6 +512,46 @@ sql_impl! {
             ));
         }
         Ok(out)
+    }
+
+    /// The rows of a query over days `[from, to)` as [`counts_sql`] and [`channels_sql`] bind
+    /// them: `$1`, `$2` in days, `$3`, `$4` the same in microseconds, and `$5` the
+    /// organization when given.
+    async fn rows_in_days(
+        conn: &mut DB::Connection,
+        sql: String,
+        from: i64,
+        to: i64,
+        org: Option<OrgId>,
+    ) -> Result<Vec<DB::Row>, StoreError> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(from.saturating_mul(DAY))
+            .bind(to.saturating_mul(DAY));
+        if let Some(org) = org {
+            query = query.bind(org.to_string());
+        }
+        Ok(query.fetch_all(&mut *conn).await?)
+    }
+
+    /// The rows of a roll-up query over the organization (`badge` `None`) or one badge and
+    /// days `[from, to)`, bound as [`insight_days_sql`] and [`INSIGHT_CHANNELS`] read them.
+    async fn rolled_up_rows(
+        &self,
+        sql: String,
+        org: OrgId,
+        badge: Option<AchievementId>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DB::Row>, StoreError> {
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org.to_string())
+            .bind(badge.map(|b| b.to_string()).unwrap_or_default())
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Active awards of the organization (or one badge) whose validity ends in

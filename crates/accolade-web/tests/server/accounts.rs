@@ -4,9 +4,9 @@
 //! forgotten password reset from the emailed link (the old password then fails).
 
 use super::{Browser, Http, Reply, hidden_csrf};
-use accolade_app::{App, AppConfig, MailSettings, MasterKey, PublicUrl};
-use accolade_core::{Role, SystemClock};
-use accolade_net::FetchPolicy;
+use accolade_app::accounts::CurrentUser;
+use accolade_app::{App, MailSettings};
+use accolade_core::{Email, OrgId, Role, SystemClock, User};
 use accolade_store::Store;
 use accolade_testkit::{ReceivedMail, SmtpServer};
 use std::sync::Arc;
@@ -16,30 +16,18 @@ pub(super) const PW: &str = "correct horse battery staple";
 
 /// The server with mail going to `smtp`.
 pub(super) async fn start_with_mail(store: Store, smtp: &SmtpServer) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(super::PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy::default(),
-        http_for_loopback: false,
-    };
     let settings = MailSettings {
         smtp: Some(smtp.url().parse().unwrap()),
         from: None,
         timeout: Duration::from_secs(5),
     };
-    let app = App::new(
+    let app = super::fixture::app(
         store,
         Arc::new(SystemClock),
-        config,
-        Some(MasterKey::generate().unwrap()),
+        super::fixture::config(super::PUBLIC, false),
     );
     let app = Arc::new(app.with_mail(&settings).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (app, port)
+    (app.clone(), super::fixture::serve(app).await)
 }
 
 /// Signs up through the form on a server without mail (the account is made at once);
@@ -93,6 +81,37 @@ pub(super) fn sign_up_confirmed<'a>(
     (b, csrf)
 }
 
+/// The application's view of the account `email` (password [`PW`]), signed in.
+pub(super) fn current_user(app: &App, email: &str) -> CurrentUser {
+    let rt = tokio::runtime::Handle::current();
+    let session = rt.block_on(app.sign_in(email, PW, "t")).unwrap();
+    rt.block_on(app.current_user(&session.token))
+        .unwrap()
+        .unwrap()
+}
+
+/// Signs up `name` <`email`> through the form (as [`sign_up_confirmed`]) and makes the
+/// account a member of `org` with `role`, by an invitation from `owner` accepted at once.
+/// Signed in, with the session's form token, and the account.
+pub(super) fn sign_up_member<'a>(
+    app: &App,
+    http: &'a Http,
+    owner: &CurrentUser,
+    (org, role): (OrgId, Role),
+    name: &str,
+    email: &str,
+) -> (Browser<'a>, String, User) {
+    let rt = tokio::runtime::Handle::current();
+    let (_, token) = rt.block_on(app.invite(owner, org, email, role)).unwrap();
+    let (b, csrf) = sign_up_confirmed(app, http, name, email);
+    let user = rt
+        .block_on(app.store().user_by_email(&Email::parse(email).unwrap()))
+        .unwrap()
+        .unwrap();
+    rt.block_on(app.accept_invitation(&user, &token)).unwrap();
+    (b, csrf, user)
+}
+
 /// The token of the newest confirmation link queued for `email` (it is queued just after
 /// the form answers, so wait for it a little).
 pub(super) fn confirmation_token(app: &App, email: &str) -> String {
@@ -104,12 +123,7 @@ pub(super) fn confirmation_token(app: &App, email: &str) -> String {
             .iter()
             .find(|m| m.template == "signup_confirm" && m.to.as_str() == email);
         if let Some(mail) = mail {
-            let prefix = format!("{}/signup/confirm/", super::PUBLIC);
-            let at = mail.body_text.find(&prefix).expect("a link") + prefix.len();
-            return mail.body_text[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
+            return super::link_token(&mail.body_text, "signup/confirm").expect("a link");
         }
         assert!(Instant::now() < until, "no confirmation email to {email}");
         std::thread::sleep(Duration::from_millis(50));
@@ -153,13 +167,7 @@ pub(super) fn deliver(app: &App, smtp: &SmtpServer, n: usize) -> Vec<ReceivedMai
 
 /// The token of the `{PUBLIC}/{path}/TOKEN` link in a message's text part.
 fn link_token(mail: &ReceivedMail, path: &str) -> String {
-    let prefix = format!("{}/{path}/", super::PUBLIC);
-    let text = mail.body("text/plain").unwrap();
-    let at = text.find(&prefix).expect("a link") + prefix.len();
-    text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    super::link_token(&mail.body("text/plain").unwrap(), path).expect("a link")
 }
 
 fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
@@ -263,29 +271,15 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
     assert_eq!(outbox.status, 200);
     assert!(outbox.body.contains("invited you to join Members Academy"));
     let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
-    let owner = rt
-        .block_on(
-            app.current_user(
-                &rt.block_on(app.sign_in("ada@example.com", PW, "t"))
-                    .unwrap()
-                    .token,
-            ),
-        )
-        .unwrap()
-        .unwrap();
-    let (_, carol_token) = rt
-        .block_on(app.invite(&owner, org.id, "carol@example.com", Role::Viewer))
-        .unwrap();
-    let (mut carol, _) = sign_up_confirmed(&app, http, "Carol", "carol@example.com");
-    let carol_user = rt
-        .block_on(
-            app.store()
-                .user_by_email(&accolade_core::Email::parse("carol@example.com").unwrap()),
-        )
-        .unwrap()
-        .unwrap();
-    rt.block_on(app.accept_invitation(&carol_user, &carol_token))
-        .unwrap();
+    let owner = current_user(&app, "ada@example.com");
+    let (mut carol, _, _) = sign_up_member(
+        &app,
+        http,
+        &owner,
+        (org.id, Role::Viewer),
+        "Carol",
+        "carol@example.com",
+    );
     assert_eq!(
         carol.get(&format!("/dashboard/orgs/{slug}/outbox")).status,
         403

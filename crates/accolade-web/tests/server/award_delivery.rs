@@ -6,7 +6,7 @@
 //! both are in the audit log.
 
 use super::accounts::{create_org, location, sign_up};
-use super::{Browser, Http, PUBLIC, hidden_csrf, start_with_clock};
+use super::{Browser, Http, hidden_csrf, start_with_clock};
 use accolade_app::{App, NewAchievement, NewAward};
 use accolade_core::{Actor, ExpiryPolicy, FixedClock};
 use std::sync::Arc;
@@ -14,14 +14,7 @@ use time::Duration;
 
 /// The claim link shown on the page (its token).
 fn shown_claim_token(body: &str) -> Option<String> {
-    let prefix = format!("{PUBLIC}/claim/");
-    let at = body.find(&prefix)? + prefix.len();
-    Some(
-        body[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect(),
-    )
+    super::link_token(body, "claim")
 }
 
 /// Where `needle` first appears in the history list.

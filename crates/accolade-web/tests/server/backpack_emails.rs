@@ -6,8 +6,8 @@
 
 use super::accounts::{location, sign_up};
 use super::{Browser, Http, hidden_csrf, start};
-use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
-use accolade_core::{Actor, Email};
+use accolade_app::App;
+use accolade_core::Email;
 use accolade_store::Store;
 use std::sync::Arc;
 
@@ -19,48 +19,23 @@ fn verify_token(app: &App, to: &str) -> String {
         .iter()
         .find(|m| m.to.as_str() == to && m.body_text.contains("/backpack/emails/verify/"))
         .expect("a verification email to the new address");
-    let prefix = format!("{}/backpack/emails/verify/", super::PUBLIC);
-    let at = mail.body_text.find(&prefix).expect("the link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    super::link_token(&mail.body_text, "backpack/emails/verify").expect("the link")
 }
 
 fn flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let org = rt
-        .block_on(app.create_org(NewOrganization {
-            name: "Acme Academy".into(),
-            url: "https://acme.example".into(),
-            email: None,
-            description: None,
-            slug: Some("acme-emails".into()),
-        }))
-        .unwrap();
-    let achievement = rt
-        .block_on(app.create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Night Shift Lead".into(),
-                description: "Runs the night shift.".into(),
-                criteria_narrative: Some("Ran it.".into()),
-                ..NewAchievement::default()
-            },
-        ))
-        .unwrap();
-    let award = rt
-        .block_on(app.award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada.work@example.com".into(),
-                recipient_name: Some("Ada".into()),
-                ..Default::default()
-            },
-        ))
-        .unwrap();
+    let (_, achievement) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Acme Academy",
+        "acme-emails",
+        "Night Shift Lead",
+    ));
+    let award = rt.block_on(super::fixture::issue_named(
+        &app,
+        &achievement,
+        "ada.work@example.com",
+        "Ada",
+    ));
     let (mut ada, _) = sign_up(http, "Ada Lovelace", "ada.home@example.com");
     let ada_user = rt
         .block_on(

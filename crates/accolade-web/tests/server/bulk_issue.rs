@@ -4,7 +4,9 @@
 //! clear messages; another organization's import is not found; a dry run discarded is gone
 //! and issued nothing.
 
-use super::accounts::{PW, create_org, location, sign_up_confirmed, start_with_mail};
+use super::accounts::{
+    create_org, current_user, location, sign_up_confirmed, sign_up_member, start_with_mail,
+};
 use super::{Browser, Http, Reply};
 use accolade_app::{App, NewAchievement};
 use accolade_core::{Actor, Role};
@@ -189,29 +191,15 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(bad.status, 403, "a forged form token is refused");
 
     // Viewers see imports but cannot start them; other organizations find nothing.
-    let owner = rt
-        .block_on(
-            app.current_user(
-                &rt.block_on(app.sign_in("ada@example.com", PW, "t"))
-                    .unwrap()
-                    .token,
-            ),
-        )
-        .unwrap()
-        .unwrap();
-    let (_, token) = rt
-        .block_on(app.invite(&owner, org.id, "vic@example.com", Role::Viewer))
-        .unwrap();
-    let (mut vic, vic_csrf) = sign_up_confirmed(&app, http, "Vic", "vic@example.com");
-    let vic_user = rt
-        .block_on(
-            app.store()
-                .user_by_email(&accolade_core::Email::parse("vic@example.com").unwrap()),
-        )
-        .unwrap()
-        .unwrap();
-    rt.block_on(app.accept_invitation(&vic_user, &token))
-        .unwrap();
+    let owner = current_user(&app, "ada@example.com");
+    let (mut vic, vic_csrf, _) = sign_up_member(
+        &app,
+        http,
+        &owner,
+        (org.id, Role::Viewer),
+        "Vic",
+        "vic@example.com",
+    );
     assert_eq!(vic.get(&again).status, 200);
     assert_eq!(
         vic.post(&format!("{again}/start"), &[("csrf", &vic_csrf)])

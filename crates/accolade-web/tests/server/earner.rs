@@ -6,26 +6,9 @@
 
 use super::accounts::{PW, location};
 use super::{Browser, Http, hidden_csrf, start};
-use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
-use accolade_core::Actor;
+use accolade_app::App;
 use accolade_store::Store;
 use std::sync::Arc;
-
-/// The claim link's token in the award's email, read from the outbox (no SMTP here).
-fn claim_token(app: &App, award: &accolade_core::Award) -> String {
-    let rt = tokio::runtime::Handle::current();
-    let mails = rt.block_on(app.outbox(Some(award.org_id), 100)).unwrap();
-    let mail = mails
-        .iter()
-        .find(|m| m.award_id == Some(award.id))
-        .expect("the badge email");
-    let prefix = format!("{}/claim/", super::PUBLIC);
-    let at = mail.body_text.find(&prefix).expect("a claim link") + prefix.len();
-    mail.body_text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
 
 /// The value of the hidden `name` field in a page.
 fn hidden(html: &str, name: &str) -> Option<String> {
@@ -36,39 +19,19 @@ fn hidden(html: &str, name: &str) -> Option<String> {
 
 fn flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let org = rt
-        .block_on(app.create_org(NewOrganization {
-            name: "Acme <Academy>".into(),
-            url: "https://acme.example".into(),
-            email: None,
-            description: None,
-            slug: Some("acme-earners".into()),
-        }))
-        .unwrap();
-    let achievement = rt
-        .block_on(app.create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Safety \"First\" <b>".into(),
-                description: "Workplace safety.".into(),
-                criteria_narrative: Some("Pass.".into()),
-                ..NewAchievement::default()
-            },
-        ))
-        .unwrap();
-    let award = rt
-        .block_on(app.award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada@example.com".into(),
-                recipient_name: Some("Ada <L>".into()),
-                ..Default::default()
-            },
-        ))
-        .unwrap();
-    let token = claim_token(&app, &award);
+    let (_, achievement) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Acme <Academy>",
+        "acme-earners",
+        "Safety \"First\" <b>",
+    ));
+    let award = rt.block_on(super::fixture::issue_named(
+        &app,
+        &achievement,
+        "ada@example.com",
+        "Ada <L>",
+    ));
+    let token = rt.block_on(super::claim_token(&app, &award));
     let claim = format!("/claim/{token}");
 
     // Anyone with the link sees the badge at once, escaped, without the address it went to.

@@ -7,12 +7,9 @@
 
 use super::accounts::{location, sign_up};
 use super::{Browser, Http, Reply, hidden_csrf};
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
-};
-use accolade_core::{Actor, SystemClock};
+use accolade_app::App;
+use accolade_core::SystemClock;
 use accolade_credentials::bake;
-use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -29,27 +26,9 @@ fn vector(path: &str) -> Vec<u8> {
 
 /// The server, allowed to fetch from loopback (the local issuer site) but nothing private.
 async fn start(store: Store) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(super::PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy {
-            allow_loopback: true,
-            ..FetchPolicy::default()
-        },
-        http_for_loopback: true,
-    };
-    let app = Arc::new(App::new(
-        store,
-        Arc::new(SystemClock),
-        config,
-        Some(MasterKey::generate().unwrap()),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (app, port)
+    let config = super::fixture::config(super::PUBLIC, true);
+    let app = Arc::new(super::fixture::app(store, Arc::new(SystemClock), config));
+    (app.clone(), super::fixture::serve(app).await)
 }
 
 /// Another platform's OB 2.0 site on loopback: an issuer, a badge, assertions 1 and 2, and
@@ -314,37 +293,19 @@ fn flow(app: Arc<App>, http: &Http, site: &str) {
     assert!(!String::from_utf8_lossy(&shown).contains("assertions/2"));
 
     // An OB 3.0 credential of this instance, pasted as JSON, and baked in a PNG.
-    let org = rt
-        .block_on(app.create_org(NewOrganization {
-            name: "Import Academy".into(),
-            url: "https://import.example".into(),
-            email: None,
-            description: None,
-            slug: Some("import-academy".into()),
-        }))
-        .unwrap();
-    let achievement = rt
-        .block_on(app.create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Rope Safety".into(),
-                description: "Handles ropes safely.".into(),
-                criteria_narrative: Some("Pass.".into()),
-                ..NewAchievement::default()
-            },
-        ))
-        .unwrap();
-    let award = rt
-        .block_on(app.award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada-import@example.com".into(),
-                ..Default::default()
-            },
-        ))
-        .unwrap();
+    let (_, achievement) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Import Academy",
+        "import-academy",
+        "Rope Safety",
+    ));
+    let award = rt.block_on(super::fixture::issue(
+        &app,
+        &achievement,
+        "ada-import@example.com",
+        None,
+        None,
+    ));
     let (_, page) = import_ok(&mut ada, &csrf, &[("text", &award.credential)], None);
     assert!(
         page.body.contains("Rope Safety") && page.body.contains(">Verified<"),

@@ -4,26 +4,13 @@
 //! credential that changed is verified again and the page says it is not valid; status
 //! changes and expiry still show at once.
 
+use super::fixture::{get_page as get, status_of};
 use super::{Http, PUBLIC};
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
-};
+use accolade_app::App;
 use accolade_core::{Actor, AwardStatus, Clock, FixedClock, SystemClock};
-use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
-
-fn get(http: &Http, path: &str) -> super::Reply {
-    tokio::task::block_in_place(|| http.get(path, "text/html"))
-}
-
-/// The title of the page's status banner.
-fn status_of(body: &str) -> &str {
-    body.split_once("<p class=\"banner-title\">")
-        .and_then(|(_, rest)| rest.split_once("</p>"))
-        .map_or("no banner", |(title, _)| title.trim())
-}
 
 /// The "checked" lines under the verification panel.
 fn checked_lines(body: &str) -> Vec<String> {
@@ -36,68 +23,27 @@ fn checked_lines(body: &str) -> Vec<String> {
 
 /// A server process on `store`, with its own kept pages.
 async fn process(store: &Store, clock: Arc<FixedClock>) -> (Arc<App>, Http) {
-    let app = Arc::new(App::new(
-        store.clone(),
-        clock,
-        AppConfig {
-            public_url: PublicUrl::parse(PUBLIC).unwrap(),
-            fetch_policy: FetchPolicy::default(),
-            http_for_loopback: false,
-        },
-        Some(MasterKey::generate().unwrap()),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = super::axum_serve(listener, router).await;
-    });
-    (app, Http::new(port))
+    let config = super::fixture::config(PUBLIC, false);
+    let app = Arc::new(super::fixture::app(store.clone(), clock, config));
+    let http = Http::new(super::fixture::serve(app.clone()).await);
+    (app, http)
 }
 
 async fn kept_verdicts(store: Store) {
     let start = SystemClock.now().replace_nanosecond(0).unwrap();
     let clock = Arc::new(FixedClock::new(start));
     let (issuer, _) = process(&store, clock.clone()).await;
-    let org = issuer
-        .create_org(NewOrganization {
-            name: "Kept Verdicts College".into(),
-            url: "https://verdicts.example".into(),
-            email: None,
-            description: None,
-            slug: Some("verdicts".into()),
-        })
-        .await
-        .unwrap();
-    let achievement = issuer
-        .create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Careful Reader".into(),
-                description: "Reads what was signed.".into(),
-                criteria_narrative: Some("Read it twice.".into()),
-                ..NewAchievement::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (_, achievement) = super::fixture::org_with_badge(
+        &issuer,
+        "Kept Verdicts College",
+        "verdicts",
+        "Careful Reader",
+    )
+    .await;
     let issue = |email: &'static str, valid_until: Option<OffsetDateTime>| {
-        let app = issuer.clone();
-        async move {
-            app.award(
-                &Actor::system(),
-                NewAward {
-                    achievement_id: achievement.id,
-                    recipient_email: email.into(),
-                    issued_at: Some(start - Duration::days(1)),
-                    valid_until,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap()
-        }
+        let (app, achievement) = (issuer.clone(), achievement.clone());
+        let issued_at = Some(start - Duration::days(1));
+        async move { super::fixture::issue(&app, &achievement, email, issued_at, valid_until).await }
     };
     let award = issue("ada@example.com", None).await;
     let expiring = issue("bo@example.com", Some(start + Duration::hours(3))).await;

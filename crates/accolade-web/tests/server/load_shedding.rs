@@ -5,11 +5,8 @@
 //! end, ordinary requests are served again.
 
 use super::{Http, PUBLIC};
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
-};
-use accolade_core::{Actor, SystemClock};
-use accolade_net::FetchPolicy;
+use accolade_app::App;
+use accolade_core::SystemClock;
 use accolade_store::Store;
 use std::io::Write;
 use std::net::TcpStream;
@@ -17,28 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 async fn start(store: Store) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy::default(),
-        http_for_loopback: false,
-    };
-    let app = Arc::new(App::new(
-        store,
-        Arc::new(SystemClock),
-        config,
-        Some(MasterKey::generate().unwrap()),
-    ));
+    let config = super::fixture::config(PUBLIC, false);
+    let app = Arc::new(super::fixture::app(store, Arc::new(SystemClock), config));
     let options = accolade_web::ServeOptions {
         max_in_flight: accolade_web::MaxInFlight(2),
         ..Default::default()
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router_with(app.clone(), &options);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (app, port)
+    (app.clone(), super::fixture::serve_with(app, &options).await)
 }
 
 /// A sign-in post that sends its headers and half its body, then waits: in progress on the
@@ -65,40 +47,9 @@ fn answered(s: &TcpStream) -> bool {
 
 async fn shedding(store: Store) {
     let (app, port) = start(store).await;
-    let org = app
-        .create_org(NewOrganization {
-            name: "Busy Academy".into(),
-            url: "https://busy.example".into(),
-            email: None,
-            description: None,
-            slug: Some("busy".into()),
-        })
-        .await
-        .unwrap();
-    let achievement = app
-        .create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Calm".into(),
-                description: "Stays calm.".into(),
-                criteria_narrative: Some("Breathe.".into()),
-                ..NewAchievement::default()
-            },
-        )
-        .await
-        .unwrap();
-    let award = app
-        .award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada@example.com".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (_, achievement) =
+        super::fixture::org_with_badge(&app, "Busy Academy", "busy", "Calm").await;
+    let award = super::fixture::issue(&app, &achievement, "ada@example.com", None, None).await;
     let page = format!("/credentials/{}", award.id);
     let http = Http::new(port);
     tokio::task::block_in_place(|| {

@@ -4,10 +4,10 @@
 //! `…/outbox/{id}`, for that organization's admins only; the stylesheet the pages link is
 //! served as CSS.
 
-use super::accounts::{PW, create_org, location, sign_up};
+use super::accounts::{create_org, current_user, location, sign_up, sign_up_member};
 use super::{Browser, Http, start};
 use accolade_app::App;
-use accolade_core::{Email, Role};
+use accolade_core::Role;
 use accolade_store::Store;
 use std::sync::Arc;
 
@@ -17,29 +17,15 @@ fn flow(app: Arc<App>, http: &Http) {
     let slug = create_org(&mut ada, &csrf, "Managed Academy");
     let members = format!("/dashboard/orgs/{slug}/members");
     let org = rt.block_on(app.org_by_slug(&slug)).unwrap();
-    let owner = rt
-        .block_on(
-            app.current_user(
-                &rt.block_on(app.sign_in("ada@example.com", PW, "t"))
-                    .unwrap()
-                    .token,
-            ),
-        )
-        .unwrap()
-        .unwrap();
-    let (_, bob_token) = rt
-        .block_on(app.invite(&owner, org.id, "bob@example.com", Role::Issuer))
-        .unwrap();
-    let (mut bob, bob_csrf) = sign_up(http, "Bob", "bob@example.com");
-    let bob_user = rt
-        .block_on(
-            app.store()
-                .user_by_email(&Email::parse("bob@example.com").unwrap()),
-        )
-        .unwrap()
-        .unwrap();
-    rt.block_on(app.accept_invitation(&bob_user, &bob_token))
-        .unwrap();
+    let owner = current_user(&app, "ada@example.com");
+    let (mut bob, bob_csrf, bob_user) = sign_up_member(
+        &app,
+        http,
+        &owner,
+        (org.id, Role::Issuer),
+        "Bob",
+        "bob@example.com",
+    );
     let (_, carol_token) = rt
         .block_on(app.invite(&owner, org.id, "carol@example.com", Role::Viewer))
         .unwrap();

@@ -3,87 +3,28 @@
 //! process (here: straight in the database) within a second, expiry at its moment, and
 //! browsers revalidate with the page's entity tag.
 
+use super::fixture::{get_page as get, status_of};
 use super::{Http, PUBLIC};
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl,
-};
+
 use accolade_core::{Actor, AwardStatus, Clock, FixedClock, SystemClock};
-use accolade_net::FetchPolicy;
 use accolade_store::Store;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
-fn get(http: &Http, path: &str) -> super::Reply {
-    tokio::task::block_in_place(|| http.get(path, "text/html"))
-}
-
-/// The title of the page's status banner.
-fn status_of(body: &str) -> &str {
-    body.split_once("<p class=\"banner-title\">")
-        .and_then(|(_, rest)| rest.split_once("</p>"))
-        .map_or("no banner", |(title, _)| title.trim())
-}
-
 async fn kept_pages(store: Store) {
     let start = SystemClock.now().replace_nanosecond(0).unwrap();
     let clock = Arc::new(FixedClock::new(start));
-    let app = Arc::new(App::new(
-        store,
-        clock.clone(),
-        AppConfig {
-            public_url: PublicUrl::parse(PUBLIC).unwrap(),
-            fetch_policy: FetchPolicy::default(),
-            http_for_loopback: false,
-        },
-        Some(MasterKey::generate().unwrap()),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = super::axum_serve(listener, router).await;
-    });
-    let http = Http::new(port);
+    let config = super::fixture::config(PUBLIC, false);
+    let app = Arc::new(super::fixture::app(store, clock.clone(), config));
+    let http = Http::new(super::fixture::serve(app.clone()).await);
 
-    let org = app
-        .create_org(NewOrganization {
-            name: "Kept Pages Institute".into(),
-            url: "https://kept.example".into(),
-            email: None,
-            description: None,
-            slug: Some("kept".into()),
-        })
-        .await
-        .unwrap();
-    let achievement = app
-        .create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Cache Coherence".into(),
-                description: "Keeps copies true.".into(),
-                criteria_narrative: Some("Explain the invalidation rules.".into()),
-                ..NewAchievement::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (_, achievement) =
+        super::fixture::org_with_badge(&app, "Kept Pages Institute", "kept", "Cache Coherence")
+            .await;
     let issue = |email: &'static str, valid_until: Option<OffsetDateTime>| {
-        let app = app.clone();
-        async move {
-            app.award(
-                &Actor::system(),
-                NewAward {
-                    achievement_id: achievement.id,
-                    recipient_email: email.into(),
-                    issued_at: Some(start - Duration::days(1)),
-                    valid_until,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap()
-        }
+        let (app, achievement) = (app.clone(), achievement.clone());
+        let issued_at = Some(start - Duration::days(1));
+        async move { super::fixture::issue(&app, &achievement, email, issued_at, valid_until).await }
     };
     let award = issue("kim@example.com", None).await;
     let expiring = issue("lee@example.com", Some(start + Duration::hours(2))).await;

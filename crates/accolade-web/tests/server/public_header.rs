@@ -5,8 +5,7 @@
 
 use super::accounts::sign_up;
 use super::{Http, start};
-use accolade_app::{App, NewAchievement, NewAward, NewOrganization};
-use accolade_core::Actor;
+use accolade_app::App;
 use accolade_store::Store;
 use std::sync::Arc;
 
@@ -16,38 +15,18 @@ fn signed_in_header(body: &str) -> bool {
 
 fn flow(app: Arc<App>, http: &Http) {
     let rt = tokio::runtime::Handle::current();
-    let org = rt
-        .block_on(app.create_org(NewOrganization {
-            name: "Header Institute".into(),
-            url: "https://header.example".into(),
-            email: None,
-            description: None,
-            slug: Some("header-institute".into()),
-        }))
-        .unwrap();
-    let achievement = rt
-        .block_on(app.create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Navigation".into(),
-                description: "Finds the way.".into(),
-                criteria_narrative: Some("Find it.".into()),
-                ..NewAchievement::default()
-            },
-        ))
-        .unwrap();
-    let award = rt
-        .block_on(app.award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "nav@example.com".into(),
-                recipient_name: Some("Nav".into()),
-                ..Default::default()
-            },
-        ))
-        .unwrap();
+    let (_, achievement) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Header Institute",
+        "header-institute",
+        "Navigation",
+    ));
+    let award = rt.block_on(super::fixture::issue_named(
+        &app,
+        &achievement,
+        "nav@example.com",
+        "Nav",
+    ));
     let credential = format!("/credentials/{}", award.id);
 
     // Anonymous first: the credential page is kept, with its tag.

@@ -7,11 +7,8 @@
 use super::accounts::sign_up;
 use super::earner_import::{png_declaring, post_import};
 use super::{Http, PUBLIC};
-use accolade_app::{
-    App, AppConfig, MasterKey, NewAchievement, NewAward, NewOrganization, PublicUrl, VerifyLimit,
-};
-use accolade_core::{Actor, SystemClock};
-use accolade_net::FetchPolicy;
+use accolade_app::{App, VerifyLimit};
+use accolade_core::SystemClock;
 use accolade_store::Store;
 use axum::routing::get;
 use serde_json::json;
@@ -25,30 +22,11 @@ const LIMIT: VerifyLimit = VerifyLimit {
 };
 
 async fn start(store: Store) -> (Arc<App>, u16) {
-    let config = AppConfig {
-        public_url: PublicUrl::parse(PUBLIC).unwrap(),
-        fetch_policy: FetchPolicy {
-            allow_loopback: true,
-            ..FetchPolicy::default()
-        },
-        http_for_loopback: true,
-    };
+    let config = super::fixture::config(super::PUBLIC, true);
     let app = Arc::new(
-        App::new(
-            store,
-            Arc::new(SystemClock),
-            config,
-            Some(MasterKey::generate().unwrap()),
-        )
-        .with_verify_limit(LIMIT),
+        super::fixture::app(store, Arc::new(SystemClock), config).with_verify_limit(LIMIT),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = accolade_web::router(app.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (app, port)
+    (app.clone(), super::fixture::serve(app).await)
 }
 
 /// An OB 2.0 issuer on loopback whose hosted assertion takes three seconds to answer: its
@@ -120,40 +98,9 @@ async fn run(store: Store) {
     let assertion = slow_site().await;
     let (app, port) = start(store).await;
     let http = Http::new(port);
-    let org = app
-        .create_org(NewOrganization {
-            name: "Limit Academy".into(),
-            url: "https://limit.example".into(),
-            email: None,
-            description: None,
-            slug: Some("limit".into()),
-        })
-        .await
-        .unwrap();
-    let achievement = app
-        .create_achievement(
-            &Actor::system(),
-            NewAchievement {
-                org_id: org.id,
-                name: "Patience".into(),
-                description: "Waits well.".into(),
-                criteria_narrative: Some("Wait.".into()),
-                ..NewAchievement::default()
-            },
-        )
-        .await
-        .unwrap();
-    let award = app
-        .award(
-            &Actor::system(),
-            NewAward {
-                achievement_id: achievement.id,
-                recipient_email: "ada@example.com".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (_, achievement) =
+        super::fixture::org_with_badge(&app, "Limit Academy", "limit", "Patience").await;
+    let award = super::fixture::issue(&app, &achievement, "ada@example.com", None, None).await;
     let page = format!("/credentials/{}", award.id);
     let http = Arc::new(http);
 

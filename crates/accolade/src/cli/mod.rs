@@ -23,6 +23,7 @@ mod outbox;
 mod platform;
 mod serve;
 mod sign;
+mod user;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -96,6 +97,9 @@ enum Command {
     /// Restore a backup into a data directory without a database, or an empty PostgreSQL
     /// database (never over existing data).
     Restore(backup::RestoreArgs),
+    /// Accounts, for an operator (the first account of an instance without mail).
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -125,6 +129,7 @@ pub fn run() -> ExitCode {
         Command::Outbox(c) => outbox::outbox(&cli.platform, &c),
         Command::Backup(a) => backup::backup(&cli.platform, &a),
         Command::Restore(a) => backup::restore(&cli.platform, &a),
+        Command::User(c) => user::user(&cli.platform, &c),
     };
     match result {
         Ok(code) => code,

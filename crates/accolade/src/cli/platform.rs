@@ -62,6 +62,11 @@ impl PlatformArgs {
 
     /// Opens everything; `default_public_url` applies when none was ever given.
     pub async fn open(&self, default_public_url: &str) -> anyhow::Result<Arc<App>> {
+        Ok(Arc::new(self.open_app(default_public_url).await?))
+    }
+
+    /// [`PlatformArgs::open`], for a caller that configures the application further.
+    pub async fn open_app(&self, default_public_url: &str) -> anyhow::Result<App> {
         create_private_dir(&self.data_dir)?;
         let store = match &self.database_url {
             Some(url) => Store::connect(url).await,
@@ -99,8 +104,7 @@ impl PlatformArgs {
             from: self.mail_from.clone(),
             ..MailSettings::default()
         };
-        let app = App::new(store, Arc::new(SystemClock), config, master).with_mail(&mail)?;
-        Ok(Arc::new(app))
+        Ok(App::new(store, Arc::new(SystemClock), config, master).with_mail(&mail)?)
     }
 }
 

@@ -60,6 +60,12 @@ pub struct ServeArgs {
         default_value_t = accolade_web::MaxInFlight::DEFAULT.0
     )]
     max_in_flight: usize,
+    /// Without SMTP, let the sign-up form create accounts at once. That form tells anyone
+    /// whether an address already has an account, so by default an instance without SMTP
+    /// takes no sign-ups (accounts come from invitations and `accolade user create`). With
+    /// SMTP, sign-up confirms by email and this changes nothing.
+    #[arg(long = "signup-without-email", env = "ACCOLADE_SIGNUP_WITHOUT_EMAIL")]
+    signup_without_email: bool,
 }
 
 /// The file in the data directory that keeps the demo account's password.
@@ -103,7 +109,12 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             ip => ip.to_string(),
         };
         let default_url = format!("http://{host}:{}", args.listen.port());
-        let app = platform.open(&default_url).await?;
+        let app = std::sync::Arc::new(
+            platform
+                .open_app(&default_url)
+                .await?
+                .with_sign_up_without_email(args.signup_without_email),
+        );
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -146,6 +157,15 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             outln!("Metrics at http://{addr}/metrics");
         }
         outln!("Verify any badge at {base}/verify");
+        match app.sign_up_mode() {
+            accolade_app::accounts::SignUpMode::ConfirmByEmail => {}
+            accolade_app::accounts::SignUpMode::AtOnce => outln!(
+                "Sign-up without email is on: the sign-up form tells whether an address has an account"
+            ),
+            accolade_app::accounts::SignUpMode::Closed => outln!(
+                "Sign-up is closed (no SMTP): create accounts with `accolade user create`"
+            ),
+        }
         // Background jobs (mail) run beside the server and stop with it.
         let worker = accolade_app::JobWorker::start(app.clone(), Duration::from_secs(1));
         // Bulk imports left unfinished (a crash, a restart) resume in the background.

@@ -555,6 +555,7 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
     }
 }
 
+mod accounts;
 mod browser;
 mod demo;
 mod loopback;

@@ -13,7 +13,7 @@ use crate::server::errors::WebError;
 use crate::server::language::PageLang;
 use crate::views::{AuthView, FieldView, Layout, Refusal};
 use accolade_app::AppError;
-use accolade_app::accounts::{SESSION_LIFETIME, constant_time_eq};
+use accolade_app::accounts::{SESSION_LIFETIME, SignUpMode, constant_time_eq};
 use accolade_app::i18n::{Lang, tr, tr_with};
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -246,6 +246,9 @@ pub async fn signup_form(
     Query(next): Query<NextQuery>,
     PageLang(lang): PageLang,
 ) -> Response {
+    if app.sign_up_mode() == SignUpMode::Closed {
+        return confirm::sign_up_closed(&app, lang, StatusCode::OK);
+    }
     page(
         &app,
         keep_next(signup_view(lang, "", "", None), &next),
@@ -263,6 +266,12 @@ pub async fn signup_submit(
     let next = NextQuery {
         next: f.next.clone(),
     };
+    let mode = app.sign_up_mode();
+    if mode == SignUpMode::Closed {
+        // Refused before anything is looked at (the form token too: nothing changes), the
+        // same for every address.
+        return confirm::sign_up_closed(&app, lang, StatusCode::FORBIDDEN);
+    }
     if !form_token_ok(&headers, &f.csrf) {
         return page(
             &app,
@@ -278,7 +287,7 @@ pub async fn signup_submit(
             StatusCode::FORBIDDEN,
         );
     }
-    if app.sign_up_confirms_by_email() {
+    if mode == SignUpMode::ConfirmByEmail {
         return match app.check_sign_up_form(&f.email, &f.name, &f.password) {
             Ok(()) => {
                 // The same answer, at once, whether or not the address has an account: the
@@ -303,7 +312,7 @@ pub async fn signup_submit(
             }
         };
     }
-    match app.sign_up(&f.email, &f.name, &f.password).await {
+    match app.sign_up_at_once(&f.email, &f.name, &f.password).await {
         Ok(_) => match app
             .sign_in(&f.email, &f.password, &client_key(client))
             .await

@@ -1,5 +1,6 @@
-//! Sign-up with mail: the form's one answer ("check your email", whatever the address), and
-//! the page the confirmation link opens. The link's page asks for a click before the
+//! Sign-up's answers other than its form: with mail, the form's one answer ("check your
+//! email", whatever the address) and the page the confirmation link opens; without mail,
+//! the page that says sign-up is closed and how to get an account. The link's page asks for a click before the
 //! account is created, so a mail scanner fetching the link does not use it up or get the
 //! session.
 
@@ -53,6 +54,42 @@ pub(super) fn check_email(app: &AppState, lang: Lang, email: &str) -> Response {
         links: vec![(tr(lang, "Back to sign in").into(), "/signin".into())],
     };
     account_page(app, &view, StatusCode::OK)
+}
+
+/// The sign-up page when the instance takes no sign-ups (no mail, and the operator did not
+/// open it): the ways to an account instead of the form.
+pub(super) fn sign_up_closed(app: &AppState, lang: Lang, status: StatusCode) -> Response {
+    let view = AccountFormView {
+        layout: Layout::new(
+            tr(lang, "Sign-up is closed"),
+            tr(
+                lang,
+                "Create an account to collect badges or to issue them.",
+            ),
+        )
+        .with_lang(lang),
+        heading: tr(lang, "Sign-up is closed").into(),
+        intro: tr(
+            lang,
+            "This site does not take sign-ups. To get an account, ask an organization on this site to invite you, or ask the person who runs it.",
+        )
+        .into(),
+        action: "/signup".into(),
+        csrf: new_form_token(),
+        fields: Vec::new(),
+        submit_label: String::new(),
+        show_form: false,
+        notice: Some(tr(
+            lang,
+            "If you run this site: create accounts with the command accolade user create, or configure mail (ACCOLADE_SMTP_URL) so that people can sign up and confirm their address.",
+        ).into()),
+        error: None,
+        links: vec![(
+            tr(lang, "Already have an account? Sign in").into(),
+            "/signin".into(),
+        )],
+    };
+    account_page(app, &view, status)
 }
 
 fn confirm_view(lang: Lang, token: &str, error: Option<String>) -> AccountFormView {
