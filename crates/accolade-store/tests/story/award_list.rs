@@ -11,9 +11,7 @@ use accolade_store::{AwardCursor, AwardFilter, PageAt, Store};
 
 /// The newest-first order: `created_at`, then id, both descending.
 fn newest_first(awards: &mut [Award]) {
-    awards.sort_by(|a, b| {
-        (b.created_at, b.id.to_string()).cmp(&(a.created_at, a.id.to_string()))
-    });
+    awards.sort_by(|a, b| (b.created_at, b.id.to_string()).cmp(&(a.created_at, a.id.to_string())));
 }
 
 fn ids(awards: &[AwardSummary]) -> Vec<String> {
@@ -135,7 +133,10 @@ async fn paging(store: &Store, f: &mut Fixture) {
         .unwrap();
     assert_eq!(
         ids(&after),
-        tied[18..23].iter().map(|a| a.id.to_string()).collect::<Vec<_>>()
+        tied[18..23]
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect::<Vec<_>>()
     );
 
     // Each filter pages the same way: the badge, revoked, both.
@@ -172,8 +173,17 @@ async fn paging(store: &Store, f: &mut Fixture) {
         assert_eq!(ids(&got), expected, "{filter:?}");
         // Counts: exact below the cap, the cap above it.
         let n = expected.len() as i64;
-        assert_eq!(store.count_search_awards(f.org, &filter, 1000).await.unwrap(), n);
-        assert_eq!(store.count_search_awards(f.org, &filter, 5).await.unwrap(), 5);
+        assert_eq!(
+            store
+                .count_search_awards(f.org, &filter, 1000)
+                .await
+                .unwrap(),
+            n
+        );
+        assert_eq!(
+            store.count_search_awards(f.org, &filter, 5).await.unwrap(),
+            5
+        );
     }
 }
 
