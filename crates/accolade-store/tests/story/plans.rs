@@ -1,6 +1,6 @@
-//! Every hot statement (the credential page, the awards list with each filter, status lists,
-//! claims, sessions, the job queue, the outbox, analytics and insights) is planned on an
-//! index on both backends. The statements come from the store itself
+//! Every hot statement (the credential page, the awards list with each filter — its pages by
+//! key, capped counts and recipient search —, status lists, claims, sessions, the job queue,
+//! the outbox, analytics and insights) is planned on an index on both backends. The statements come from the store itself
 //! (`accolade_store::hot`), so this is the text the application runs.
 //!
 //! What counts as a full scan of a large table:
