@@ -5,6 +5,7 @@ use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::{html, member_org, nav, require};
 use crate::views::{AwardFilterView, AwardsListView, Layout, OptionView, PagerView};
+use accolade_app::AppError;
 use accolade_app::awards::{AwardCursor, AwardFilter, PageAt, check_search};
 use accolade_core::{AwardState, Role};
 use axum::body::{Body, Bytes};
@@ -92,6 +93,7 @@ fn filter(q: &ListQuery) -> (AwardFilter, Option<String>) {
         };
         match check_search(&search) {
             Ok(()) => f.recipient = search.recipient,
+            Err(AppError::Invalid(i)) => problems.push(i.message),
             Err(e) => problems.push(e.to_string()),
         }
     }
