@@ -11,7 +11,7 @@ use accolade_store::{AwardCursor, AwardFilter, PageAt, Store};
 
 /// The newest-first order: `created_at`, then id, both descending.
 fn newest_first(awards: &mut [Award]) {
-    awards.sort_by(|a, b| (b.created_at, b.id.to_string()).cmp(&(a.created_at, a.id.to_string())));
+    awards.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id.to_string())));
 }
 
 fn ids(awards: &[AwardSummary]) -> Vec<String> {
