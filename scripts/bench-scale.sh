@@ -5,9 +5,10 @@
 # at most ~786,000 awards), and at each step, with `accolade serve` on it, the latency (wrk
 # 4.1, p50/p99) of the following, on the first organization (half of the awards):
 #   - page:    the public credential page of a random award (GET /credentials/{id});
-#   - status:  the awards list filtered by status "active", page 50 (signed in);
+#   - status:  the awards list filtered by status "active", page 50 (signed in; the list pages
+#              by key, so page 50 is the link after its 2,450th award);
 #   - search:  the awards list searching a recipient term (signed in);
-#   - badge:   the awards list of one badge, page 50 (signed in);
+#   - badge:   the awards list of one badge, page 50 (signed in, by key as above);
 #   - list:    the organization's status list document (revocation);
 #   - verify:  POST /verify of one of the instance's own credentials (a random one, by URL).
 # Between steps the import's send jobs are marked done (no SMTP server: the worker would
@@ -225,7 +226,13 @@ for step in "${STEPS[@]}"; do
   measure page "$WORK/page.lua"
 
   awards="/dashboard/orgs/bench-academy/awards"
-  echo "$awards?status=active&page=50" > "$WORK/status"
+  # Page 50 as the list's links reach it: the page after the filter's 2,450th award.
+  cursor() {
+    sql "SELECT created_at || '_' || id FROM awards
+         WHERE org_id = (SELECT id FROM orgs WHERE slug = 'bench-academy') AND $1
+         ORDER BY created_at DESC, id DESC OFFSET 2449 LIMIT 1"
+  }
+  echo "$awards?status=active&after=$(cursor "status = 'active'")" > "$WORK/status"
   lua_get "$WORK/status.lua" "$WORK/status"
   measure status "$WORK/status.lua"
   # Terms that match one recipient each, at random ("learner123@"; some are the other
@@ -233,7 +240,8 @@ for step in "${STEPS[@]}"; do
   awk -v n="$HAVE" 'BEGIN { srand(7); for (i = 0; i < 200; i++) printf "'"$awards"'?recipient=learner%d%%40\n", 1 + int(rand() * n) }' > "$WORK/search"
   lua_get "$WORK/search.lua" "$WORK/search"
   measure search "$WORK/search.lua"
-  echo "$awards?achievement=${ACHIEVEMENTS[1]}&page=50" > "$WORK/badge"
+  echo "$awards?achievement=${ACHIEVEMENTS[1]}&after=$(cursor "achievement_id = '${ACHIEVEMENTS[1]}'")" \
+    > "$WORK/badge"
   lua_get "$WORK/badge.lua" "$WORK/badge"
   measure badge "$WORK/badge.lua"
 

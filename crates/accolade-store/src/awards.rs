@@ -47,9 +47,51 @@ impl AwardCursor {
     }
 }
 
+/// A cursor as a link carries it: `{created_at in microseconds}_{award id}`.
+impl std::fmt::Display for AwardCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let micros = self.created_at.unix_timestamp_nanos() / 1000;
+        write!(f, "{micros}_{}", self.id)
+    }
+}
+
+impl std::str::FromStr for AwardCursor {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        let bad = || StoreError::Unstorable {
+            what: "award cursor",
+            detail: format!("{s:?} is not a position in the awards list"),
+        };
+        let (micros, id) = s.trim().split_once('_').ok_or_else(bad)?;
+        let micros: i128 = micros.parse().map_err(|_| bad())?;
+        let created_at =
+            OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).map_err(|_| bad())?;
+        Ok(Self {
+            created_at,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// Which page of the newest-first list to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAt {
+    /// The newest awards.
+    First,
+    /// The awards just older than the cursor's.
+    After(AwardCursor),
+    /// The awards just newer than the cursor's (returned newest first too).
+    Before(AwardCursor),
+}
+
+/// The most a filtered list counts: past it, a list says "more than 10,000". Counting stops
+/// there, so a count costs the same in an organization of any size.
+pub const COUNT_CAP: i64 = 10_000;
+
 impl Store {
-    /// A page of the organization's awards that pass `filter`: newest first, or soonest to
-    /// expire first when the filter has `expires_by`.
+    /// A page of the organization's awards that pass `filter` by offset, soonest to expire
+    /// first when the filter has `expires_by` (the expiring-soon list), else newest first.
     pub async fn search_awards(
         &self,
         org: OrgId,
@@ -60,24 +102,33 @@ impl Store {
         on_backend!(self.search_awards(org, filter, limit, offset))
     }
 
-    /// How many of the organization's awards pass `filter`.
+    /// How many of the organization's awards pass `filter`, counting at most `cap`.
     pub async fn count_search_awards(
         &self,
         org: OrgId,
         filter: &AwardFilter,
+        cap: i64,
     ) -> Result<i64, StoreError> {
-        on_backend!(self.count_search_awards(org, filter))
+        on_backend!(self.count_search_awards(org, filter, cap))
     }
 
-    /// The next `limit` awards (newest first) that pass `filter`, after `cursor`.
-    pub async fn awards_after(
+    /// Up to `limit` of the organization's awards that pass `filter` at `at`, newest first
+    /// (`created_at`, then id). Pages read by key: awards issued meanwhile never shift a
+    /// later page, so paging on skips and repeats none.
+    pub async fn award_page(
         &self,
         org: OrgId,
         filter: &AwardFilter,
-        cursor: Option<AwardCursor>,
+        at: PageAt,
         limit: i64,
     ) -> Result<Vec<AwardSummary>, StoreError> {
-        on_backend!(self.awards_after(org, filter, cursor, limit))
+        on_backend!(self.award_page(org, filter, at, limit))
+    }
+
+    /// How many awards the organization has (kept by the database as awards are inserted and
+    /// deleted: one row read, whatever its size).
+    pub async fn org_award_total(&self, org: OrgId) -> Result<i64, StoreError> {
+        on_backend!(self.org_award_total(org))
     }
 
     /// An award's links to its re-issue or renewal; `None` if there is no such award.

@@ -25,7 +25,7 @@ mod verdicts;
 #[cfg(feature = "testing")]
 pub use sql::hot;
 
-pub use awards::{AwardCursor, AwardFilter};
+pub use awards::{AwardCursor, AwardFilter, COUNT_CAP, PageAt};
 pub use error::StoreError;
 pub use imports::{
     Import, ImportChunk, ImportLease, ImportRow, ImportState, NewImportRow, PendingRow, RowState,

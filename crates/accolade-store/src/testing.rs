@@ -158,7 +158,9 @@ pub struct Schema {
     pub indexes: std::collections::BTreeSet<String>,
 }
 
-/// Reads the [`Schema`] of the store's database (migration bookkeeping left out).
+/// Reads the [`Schema`] of the store's database (migration bookkeeping left out, and the
+/// recipient search's index, which differs by design: an FTS5 table on SQLite, a pg_trgm
+/// GIN index on PostgreSQL; migration 0026).
 pub async fn schema(store: &Store) -> Result<Schema, StoreError> {
     let mut out = Schema::default();
     match &store.0 {
@@ -166,7 +168,7 @@ pub async fn schema(store: &Store) -> Result<Schema, StoreError> {
             let columns: Vec<(String, String)> = sqlx::query_as(
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-                 AND m.name NOT LIKE '_sqlx%'",
+                 AND m.name NOT LIKE '_sqlx%' AND m.name NOT LIKE 'awards_recipient_search%'",
             )
             .fetch_all(&s.pool)
             .await?;
@@ -199,7 +201,8 @@ pub async fn schema(store: &Store) -> Result<Schema, StoreError> {
             let indexes: Vec<(String, String)> = sqlx::query_as(
                 "SELECT tablename::text, indexname::text FROM pg_indexes \
                  WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_sqlx%' \
-                 AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                 AND indexname NOT IN (SELECT conname FROM pg_constraint) \
+                 AND indexname <> 'awards_recipient_trgm'",
             )
             .fetch_all(&s.pool)
             .await?;

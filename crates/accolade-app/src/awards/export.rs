@@ -5,7 +5,7 @@
 use crate::bulk::neutralize_cell;
 use crate::{App, AppError, AppResult, rfc3339};
 use accolade_core::{AchievementId, AwardSummary, OrgId};
-use accolade_store::{AwardCursor, AwardFilter};
+use accolade_store::{AwardCursor, AwardFilter, PageAt};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -52,6 +52,7 @@ impl App {
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
+        super::check_search(filter)?;
         let now = self.now();
         Ok(AwardExport {
             org,
@@ -99,7 +100,12 @@ impl AwardExport {
         }
         let page = app
             .store()
-            .awards_after(self.org, &self.filter, self.cursor, PAGE)
+            .award_page(
+                self.org,
+                &self.filter,
+                self.cursor.map_or(PageAt::First, PageAt::After),
+                PAGE,
+            )
             .await?;
         if (page.len() as i64) < PAGE {
             self.done = true;

@@ -20,7 +20,7 @@ pub use timeline::{TimelineEntry, TimelineWhat};
 
 use crate::{App, AppError, AppResult};
 use accolade_core::{AuditEvent, Award, AwardId, AwardLinks, AwardStatus, AwardSummary, OrgId};
-pub use accolade_store::AwardFilter;
+pub use accolade_store::{AwardCursor, AwardFilter, COUNT_CAP, PageAt};
 
 /// Most awards on one page of the list.
 pub const MAX_PAGE: i64 = 200;
@@ -92,16 +92,70 @@ pub(crate) fn why_not_renew(award: &Award, links: &AwardLinks) -> Option<AppErro
     None
 }
 
-/// One page of a filtered awards list, with the count of all that pass the filter.
+/// The fewest characters a recipient search takes: a part of a name or email that short
+/// would match most of a large list, and the search index works on three characters.
+pub const MIN_SEARCH_CHARS: usize = 3;
+
+/// Refuses a recipient search shorter than [`MIN_SEARCH_CHARS`] (after trimming; an empty
+/// one is no search).
+pub fn check_search(filter: &AwardFilter) -> AppResult<()> {
+    let short = filter
+        .recipient
+        .as_deref()
+        .map(|r| r.trim().chars().count())
+        .is_some_and(|n| n > 0 && n < MIN_SEARCH_CHARS);
+    if short {
+        return Err(AppError::invalid_field(
+            "recipient",
+            "Type at least 3 characters of the recipient's name or email to search.",
+        ));
+    }
+    Ok(())
+}
+
+/// How many awards pass a filter: exact up to [`COUNT_CAP`], "more than" beyond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AwardCount {
+    /// The count, or [`COUNT_CAP`] when there are more.
+    pub n: i64,
+    /// There are more than `n`.
+    pub more: bool,
+}
+
+impl AwardCount {
+    fn capped(counted: i64) -> Self {
+        Self {
+            n: counted.min(COUNT_CAP),
+            more: counted > COUNT_CAP,
+        }
+    }
+}
+
+/// One page of a filtered awards list (by offset: the expiring-soon list), with how many
+/// pass the filter in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AwardPage {
     pub awards: Vec<AwardSummary>,
+    /// Exact up to [`COUNT_CAP`]; [`COUNT_CAP`] when there are more (then `more` is set).
     pub total: i64,
+    pub more: bool,
+}
+
+/// One page of the awards list, newest first, with links to the pages around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwardList {
+    pub awards: Vec<AwardSummary>,
+    pub count: AwardCount,
+    /// Where the newer page starts (`PageAt::Before` it), if there is one.
+    pub newer: Option<AwardCursor>,
+    /// Where the older page starts (`PageAt::After` it), if there is one.
+    pub older: Option<AwardCursor>,
 }
 
 impl App {
-    /// A page of the organization's awards that pass `filter` ("expired" judged now),
-    /// newest first (soonest to expire first with `expires_by`), and how many pass in all.
+    /// A page of the organization's awards that pass `filter` ("expired" judged now) by
+    /// offset, soonest to expire first with `expires_by` (else newest first), and how many
+    /// pass in all (up to [`COUNT_CAP`]).
     pub async fn search_awards(
         &self,
         org: OrgId,
@@ -109,6 +163,7 @@ impl App {
         limit: i64,
         offset: i64,
     ) -> AppResult<AwardPage> {
+        check_search(filter)?;
         let filter = AwardFilter {
             now: Some(self.now()),
             ..filter.clone()
@@ -118,8 +173,101 @@ impl App {
             .store
             .search_awards(org, &filter, limit, offset.max(0))
             .await?;
-        let total = self.store.count_search_awards(org, &filter).await?;
-        Ok(AwardPage { awards, total })
+        let count = self.count_awards(org, &filter).await?;
+        Ok(AwardPage {
+            awards,
+            total: count.n,
+            more: count.more,
+        })
+    }
+
+    /// The page of the organization's awards that pass `filter` at `at`, newest first, with
+    /// the pages around it and how many pass in all. Read by key: awards issued while
+    /// someone pages never shift the pages after the first, so none is skipped or repeated.
+    /// A page before the first full one is the first page.
+    pub async fn list_awards(
+        &self,
+        org: OrgId,
+        filter: &AwardFilter,
+        at: PageAt,
+        limit: i64,
+    ) -> AppResult<AwardList> {
+        check_search(filter)?;
+        let filter = AwardFilter {
+            now: Some(self.now()),
+            expires_by: None,
+            ..filter.clone()
+        };
+        let limit = limit.clamp(1, MAX_PAGE);
+        // One more than shown: whether there is a page beyond.
+        let mut awards = self.store.award_page(org, &filter, at, limit + 1).await?;
+        let (mut at, mut beyond) = (at, awards.len() as i64 > limit);
+        if matches!(at, PageAt::Before(_)) {
+            if beyond {
+                awards.remove(0);
+            } else {
+                // Back at the newest: show the first page whole.
+                at = PageAt::First;
+                awards = self.store.award_page(org, &filter, at, limit + 1).await?;
+                beyond = awards.len() as i64 > limit;
+            }
+        }
+        let (newer, older) = match at {
+            PageAt::First => {
+                awards.truncate(limit as usize);
+                (
+                    None,
+                    beyond
+                        .then(|| awards.last().map(AwardCursor::after))
+                        .flatten(),
+                )
+            }
+            PageAt::After(cursor) => {
+                awards.truncate(limit as usize);
+                let newer = Some(awards.first().map_or(cursor, AwardCursor::after));
+                (
+                    newer,
+                    beyond
+                        .then(|| awards.last().map(AwardCursor::after))
+                        .flatten(),
+                )
+            }
+            PageAt::Before(cursor) => {
+                let newer = awards.first().map(AwardCursor::after);
+                (
+                    newer,
+                    Some(awards.last().map_or(cursor, AwardCursor::after)),
+                )
+            }
+        };
+        let count = self.count_awards(org, &filter).await?;
+        Ok(AwardList {
+            awards,
+            count,
+            newer,
+            older,
+        })
+    }
+
+    /// How many awards pass `filter`: the organization's kept total when nothing narrows
+    /// it, else counted up to the cap.
+    async fn count_awards(&self, org: OrgId, filter: &AwardFilter) -> AppResult<AwardCount> {
+        let unfiltered = AwardFilter {
+            now: filter.now,
+            ..AwardFilter::default()
+        };
+        if *filter == unfiltered {
+            let total = self.store.org_award_total(org).await?;
+            return Ok(AwardCount {
+                n: total,
+                more: false,
+            });
+        }
+        let counted = self
+            .store
+            .count_search_awards(org, filter, COUNT_CAP + 1)
+            .await?;
+        Ok(AwardCount::capped(counted))
     }
 
     /// The award if it belongs to `org`; another organization's award is "not found".

@@ -123,7 +123,7 @@ impl App {
             ));
         }
         let details = details::issue_details(&achievement, &new)?;
-        if self.store.count_awards(org.id).await? as usize >= MAX_FILL {
+        if self.store.org_award_total(org.id).await? as usize >= MAX_FILL {
             return Err(AppError::StatusListFull);
         }
         let (key_record, key) = self.signing_key(&org).await?;

@@ -4,7 +4,7 @@
 //! once per offset, however often (and however concurrently) the scan runs, through a real
 //! SMTP server, and never for revoked or suspended awards.
 
-use accolade_app::awards::{AwardFilter, Correction};
+use accolade_app::awards::{AwardFilter, Correction, PageAt};
 use accolade_app::{
     App, AppConfig, AppError, MailSettings, MasterKey, NewAchievement, NewAward, NewOrganization,
     PublicUrl,
@@ -265,7 +265,7 @@ async fn story(store: Store) {
     };
     assert_eq!(search(&app, acme, recipient("ADA")).await, (ids([&ada]), 1));
     assert_eq!(search(&app, acme, recipient("lovelace")).await.1, 1);
-    assert_eq!(search(&app, acme, recipient("%")).await.0, ids([&pct]));
+    assert_eq!(search(&app, acme, recipient("50%")).await.0, ids([&pct]));
     assert_eq!(search(&app, acme, recipient("0%_")).await.0, ids([&pct]));
     assert_eq!(
         search(&app, acme, recipient("s_o")).await.1,
@@ -282,7 +282,67 @@ async fn story(store: Store) {
         .search_awards(acme, &AwardFilter::default(), 3, 3)
         .await
         .unwrap();
-    assert_eq!((page.awards.len(), page.total), (3, 7));
+    assert_eq!((page.awards.len(), page.total, page.more), (3, 7, false));
+    // Under three characters is refused, not searched.
+    assert!(matches!(
+        app.search_awards(acme, &recipient(" ad "), 50, 0).await,
+        Err(AppError::Invalid(_))
+    ));
+    // The list pages by key: three at a time, newest first, with links both ways.
+    let every = app
+        .search_awards(acme, &AwardFilter::default(), 50, 0)
+        .await
+        .unwrap()
+        .awards;
+    let first = app
+        .list_awards(acme, &AwardFilter::default(), PageAt::First, 3)
+        .await
+        .unwrap();
+    assert_eq!(first.awards, every[..3]);
+    assert_eq!((first.count.n, first.count.more), (7, false));
+    assert!(first.newer.is_none());
+    let second = app
+        .list_awards(
+            acme,
+            &AwardFilter::default(),
+            PageAt::After(first.older.unwrap()),
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.awards, every[3..6]);
+    let last = app
+        .list_awards(
+            acme,
+            &AwardFilter::default(),
+            PageAt::After(second.older.unwrap()),
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(last.awards, every[6..]);
+    assert!(last.older.is_none(), "no page after the last");
+    let back = app
+        .list_awards(
+            acme,
+            &AwardFilter::default(),
+            PageAt::Before(last.newer.unwrap()),
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.awards, second.awards);
+    // Before the second page is the first page, whole, with no newer link.
+    let top = app
+        .list_awards(
+            acme,
+            &AwardFilter::default(),
+            PageAt::Before(second.newer.unwrap()),
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!((top.awards, top.newer), (first.awards, None));
     let expiring = AwardFilter {
         expires_by: Some(now + Duration::days(30)),
         ..state(AwardState::Active)

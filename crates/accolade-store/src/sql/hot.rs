@@ -2,12 +2,12 @@
 //! can ask each backend's planner how it runs them (`EXPLAIN`). Each text is the one the
 //! store itself executes (the same constant or builder), never a copy.
 
-use super::award_search::{self, Param};
+use super::award_search::{self, Param, SearchVia};
 use super::{
     accounts, award_links, awards, earners, events_daily, imports, insights, jobs, outbox,
 };
 use crate::StoreError;
-use crate::awards::{AwardCursor, AwardFilter};
+use crate::awards::{AwardCursor, AwardFilter, COUNT_CAP, PageAt};
 use accolade_core::{AchievementId, AwardId, AwardState, AwardStatus, OrgId};
 use time::{Duration, OffsetDateTime};
 
@@ -197,7 +197,7 @@ pub fn hot_queries(backend: &str, s: &Sample) -> Result<Vec<HotQuery>, StoreErro
             ],
         ),
     ];
-    out.extend(award_list_queries(s)?);
+    out.extend(award_list_queries(backend, s)?);
     Ok(out)
 }
 
@@ -211,12 +211,25 @@ fn insights_live_params(s: &Sample, day: i64) -> Vec<PlanParam> {
     ]
 }
 
-/// The awards list with each filter alone, at page 50 (and the count the page shows), and
-/// the export's cursor pages.
-fn award_list_queries(s: &Sample) -> Result<Vec<HotQuery>, StoreError> {
+fn params(p: Vec<Param>) -> Vec<PlanParam> {
+    p.into_iter().map(PlanParam::from).collect()
+}
+
+/// The awards list with each filter alone: its first page, the pages after and before a
+/// row (the export reads the same pages), its capped count; the expiring-soon list by
+/// offset; the organization's total; and on SQLite the search's probe of the FTS5 table and
+/// its walk for terms that match many awards.
+fn award_list_queries(backend: &str, s: &Sample) -> Result<Vec<HotQuery>, StoreError> {
     let base = AwardFilter {
         now: Some(s.now),
         ..AwardFilter::default()
+    };
+    // A term few awards match (the test's 5,000 others end in example.org): the planner
+    // should take the trigram index. (Where most awards match, walking the organization
+    // newest first is cheaper, and PostgreSQL does.)
+    let search = AwardFilter {
+        recipient: Some("ample.COM".into()),
+        ..base.clone()
     };
     let filters = [
         ("no filter", base.clone()),
@@ -256,53 +269,91 @@ fn award_list_queries(s: &Sample) -> Result<Vec<HotQuery>, StoreError> {
                 ..base.clone()
             },
         ),
-        (
-            "recipient search",
-            AwardFilter {
-                recipient: Some("learner42".into()),
-                ..base.clone()
-            },
-        ),
-        (
-            "expiring soon",
-            AwardFilter {
-                expires_by: Some(s.now + Duration::days(30)),
-                ..base.clone()
-            },
-        ),
+        ("recipient search", search.clone()),
+    ];
+    let cursor = AwardCursor {
+        created_at: s.now,
+        id: s.award,
+    };
+    let pages = [
+        ("first page", PageAt::First),
+        ("next page", PageAt::After(cursor)),
+        ("previous page", PageAt::Before(cursor)),
     ];
     let mut out = Vec::new();
     for (label, filter) in filters {
-        let (sql, params) = award_search::search_statement(s.org, &filter, 50, 49 * 50)?;
+        let searching = filter.recipient.is_some();
+        for (page, at) in pages {
+            let (sql, p) =
+                award_search::page_statement(backend, s.org, &filter, SearchVia::Index, at, 51)?;
+            out.push(HotQuery {
+                // A search's trigram index must be the way in to its first page (a walk would
+                // also pass the scan check, and reads the whole organization when few awards
+                // match). Past a cursor the planner may also take the range of
+                // awards_org_created_id the cursor leaves, where that is narrow.
+                index: (searching && at == PageAt::First).then_some(recipient_index(backend)),
+                ordered_walk: !searching,
+                ..query(format!("awards list ({label}), {page}"), sql, params(p))
+            });
+        }
+        let (sql, p) = award_search::count_statement(backend, s.org, &filter, COUNT_CAP + 1)?;
+        out.push(HotQuery {
+            index: searching.then_some(recipient_index(backend)),
+            // Up to the cap, in the index's order.
+            ordered_walk: !searching,
+            ..query(format!("awards list ({label}): count"), sql, params(p))
+        });
+    }
+    let expiring = AwardFilter {
+        state: Some(AwardState::Active),
+        expires_by: Some(s.now + Duration::days(30)),
+        ..base.clone()
+    };
+    let (sql, p) =
+        award_search::search_statement(backend, s.org, &expiring, SearchVia::Index, 50, 50)?;
+    out.push(query("expiring soon, page 2", sql, params(p)));
+    let (sql, p) = award_search::count_statement(backend, s.org, &expiring, COUNT_CAP + 1)?;
+    out.push(HotQuery {
+        ordered_walk: true,
+        ..query("expiring soon: count", sql, params(p))
+    });
+    out.push(query(
+        "issue: the organization's total",
+        award_search::ORG_TOTAL,
+        vec![text(s.org)],
+    ));
+    if backend == "sqlite" {
+        if let Some(p) = award_search::fts_matches_params(&search) {
+            out.push(query(
+                "awards list search: matches in the index",
+                award_search::FTS_MATCHES,
+                params(p),
+            ));
+        }
+        let (sql, p) = award_search::page_statement(
+            backend,
+            s.org,
+            &search,
+            SearchVia::Walk,
+            PageAt::After(cursor),
+            51,
+        )?;
         out.push(HotQuery {
             ordered_walk: true,
             ..query(
-                format!("awards list ({label}), page 50"),
+                "awards list search, many matches: next page",
                 sql,
-                params.into_iter().map(PlanParam::from).collect(),
+                params(p),
             )
         });
-        let (sql, params) = award_search::count_statement(s.org, &filter)?;
-        out.push(query(
-            format!("awards list ({label}): count"),
-            sql,
-            params.into_iter().map(PlanParam::from).collect(),
-        ));
-        if filter.expires_by.is_none() {
-            let cursor = AwardCursor {
-                created_at: s.now,
-                id: s.award,
-            };
-            let (sql, params) = award_search::after_statement(s.org, &filter, Some(cursor), 500)?;
-            out.push(HotQuery {
-                ordered_walk: true,
-                ..query(
-                    format!("awards export ({label}): next page"),
-                    sql,
-                    params.into_iter().map(PlanParam::from).collect(),
-                )
-            });
-        }
     }
     Ok(out)
+}
+
+fn recipient_index(backend: &str) -> &'static str {
+    if backend == "postgres" {
+        "awards_recipient_trgm"
+    } else {
+        "awards_recipient_search"
+    }
 }

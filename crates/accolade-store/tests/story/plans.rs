@@ -1,6 +1,6 @@
-//! Every hot statement (the credential page, the awards list with each filter, status lists,
-//! claims, sessions, the job queue, the outbox, analytics and insights) is planned on an
-//! index on both backends. The statements come from the store itself
+//! Every hot statement (the credential page, the awards list with each filter — its pages by
+//! key, capped counts and recipient search —, status lists, claims, sessions, the job queue,
+//! the outbox, analytics and insights) is planned on an index on both backends. The statements come from the store itself
 //! (`accolade_store::hot`), so this is the text the application runs.
 //!
 //! What counts as a full scan of a large table:
@@ -16,7 +16,7 @@ use super::fixtures::{T0, achievement, award, key, org};
 use accolade_core::ExpiryPolicy;
 use accolade_store::Store;
 use accolade_store::hot::{HotQuery, Sample, hot_queries};
-use accolade_store::testing::{explain, fresh_postgres, fresh_sqlite};
+use accolade_store::testing::{execute_raw, explain, fresh_postgres, fresh_sqlite};
 
 /// Tables that grow with awards, visits or time.
 const LARGE: [&str; 13] = [
@@ -48,13 +48,46 @@ async fn sample(store: &Store) -> Sample {
         store.insert_award(&aw).await.unwrap();
         first.get_or_insert(aw.id);
     }
+    let first = first.unwrap();
+    grow(store, first).await;
     Sample {
         org: o.id,
         achievement: a.id,
-        award: first.unwrap(),
+        award: first,
         token_hash: "0".repeat(64),
         now: T0 + time::Duration::days(1),
     }
+}
+
+/// Awards with distinct recipients (copies of `like`), so that a planner that knows the
+/// table's contents weighs the recipient search's trigram index against walking the
+/// organization's awards as it would in a real database: with 20 rows a walk is cheapest.
+/// PostgreSQL is analyzed and its trigram index's pending entries merged, as autovacuum
+/// would; SQLite keeps no statistics unless told.
+async fn grow(store: &Store, like: accolade_core::AwardId) {
+    const MORE: u32 = 5_000;
+    let columns = "id, org_id, achievement_id, recipient_email, recipient_name, issued_at, \
+                   valid_until, status, status_index, key_id, credential, created_at";
+    let copies = format!(
+        "SELECT {{id}}, org_id, achievement_id, 'learner' || g.n || '@example.org', \
+             'Learner ' || g.n, issued_at, valid_until, status, 1000 + g.n, key_id, credential, \
+             created_at + g.n \
+         FROM awards, g WHERE awards.id = '{like}'"
+    );
+    let sql = if store.backend_name() == "postgres" {
+        format!(
+            "INSERT INTO awards ({columns}) WITH g(n) AS (SELECT generate_series(1, {MORE})) {}; \
+             ANALYZE awards; SELECT gin_clean_pending_list('awards_recipient_trgm');",
+            copies.replace("{id}", "gen_random_uuid()::text")
+        )
+    } else {
+        format!(
+            "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {MORE}) \
+             INSERT INTO awards ({columns}) {};",
+            copies.replace("{id}", "lower(hex(randomblob(16)))")
+        )
+    };
+    execute_raw(store, &sql).await.unwrap();
 }
 
 /// The plan's lines that read a large table whole.

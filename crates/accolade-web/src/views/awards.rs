@@ -40,6 +40,8 @@ pub struct PagerView {
     pub pages: i64,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// Back to the first page, for lists paged by position (they show no page number).
+    pub first_url: Option<String>,
 }
 
 /// `/dashboard/orgs/{slug}/awards`.
@@ -51,6 +53,8 @@ pub struct AwardsListView {
     pub filter: AwardFilterView,
     pub rows: Vec<AwardListRow>,
     pub total: i64,
+    /// "1,234 awards", or "More than 10,000 awards" past the count's cap.
+    pub total_label: String,
     pub pager: PagerView,
     pub export_url: String,
     pub expiring_url: String,
@@ -157,6 +161,8 @@ pub struct ExpiringView {
     pub windows: Vec<OptionView>,
     pub rows: Vec<AwardListRow>,
     pub total: i64,
+    /// More than `total` (the count stops at its cap).
+    pub total_more: bool,
     pub pager: PagerView,
     /// The reminder offsets as typed, e.g. `30, 7`.
     pub offsets: String,

@@ -130,6 +130,18 @@ fn flow(app: Arc<App>, http: &Http) {
             .body
             .contains("export.csv?recipient=GRACE&amp;status=active")
     );
+    // The search says what it finds, and refuses a term too short to search.
+    assert!(all.body.contains("placeholder=\"Part of a name or email\""));
+    assert!(all.body.contains("3 characters or more, any case."));
+    let turing = ada.get(&format!("{base}?recipient=uring"));
+    assert!(turing.body.contains("Alan Turing") && !turing.body.contains("Grace Hopper"));
+    let short = ada.get(&format!("{base}?recipient=al"));
+    assert_eq!(short.status, 200);
+    assert!(
+        short.body.contains("Type at least 3 characters") && short.body.contains("4 awards"),
+        "{}",
+        short.body
+    );
     let bad = ada.get(&format!("{base}?from=yesterday"));
     assert!(
         bad.status == 200 && bad.body.contains("is not a date"),
@@ -450,6 +462,44 @@ fn flow(app: Arc<App>, http: &Http) {
     assert_eq!(
         eve.get(&format!("/dashboard/orgs/{SLUG}/audit")).status,
         404
+    );
+
+    // More than a page: links to the older page and back, by position, filter kept.
+    for i in 0..55 {
+        issue(
+            &app,
+            lab,
+            &format!("pager{i}@example.com"),
+            &format!("Pat Pager {i}"),
+            3,
+        );
+    }
+    let first = ada.get(&format!("{base}?recipient=example.com"));
+    assert!(first.body.contains("awards</h2>"), "{}", first.body);
+    let next = first
+        .body
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|b| b.rsplit("href=\"").next())
+        .unwrap_or_default()
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .replace("&amp;", "&");
+    assert!(
+        next.contains("recipient=example.com&after="),
+        "{}",
+        first.body
+    );
+    let second = ada.get(&next);
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("rel=\"prev\"") && second.body.contains(">Newest<"));
+    assert!(!second.body.contains("rel=\"next\""), "{}", second.body);
+    let rows = |body: &str| body.matches("name=\"id\" value=").count();
+    assert!(
+        rows(&first.body) == 50 && rows(&second.body) >= 1,
+        "{}",
+        second.body
     );
 }
 

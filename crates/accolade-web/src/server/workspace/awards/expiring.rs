@@ -101,7 +101,14 @@ async fn expiring_page(
             .map(|a| row(a, &names, now, &slug))
             .collect(),
         total: found.total,
-        pager: pager(page, Some(found.total), false, &base),
+        total_more: found.more,
+        // Past the count's cap the number of pages is unknown: a full page has a next one.
+        pager: pager(
+            page,
+            (!found.more).then_some(found.total),
+            found.awards.len() as i64 == PAGE_SIZE,
+            &base,
+        ),
         offsets,
         can_edit_offsets: role >= Role::Admin,
         notice,

@@ -1,11 +1,12 @@
 //! The awards list with its filters, and the same list as a CSV download.
 
-use super::{PAGE_SIZE, achievement_names, page_number, pager, query, row};
+use super::{PAGE_SIZE, achievement_names, count_label, query, row};
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::workspace::{html, member_org, nav, require};
-use crate::views::{AwardFilterView, AwardsListView, Layout, OptionView};
-use accolade_app::awards::AwardFilter;
+use crate::views::{AwardFilterView, AwardsListView, Layout, OptionView, PagerView};
+use accolade_app::AppError;
+use accolade_app::awards::{AwardCursor, AwardFilter, PageAt, check_search};
 use accolade_core::{AwardState, Role};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -27,8 +28,12 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     recipient: String,
+    /// The page after (older than) this row: `{created_at µs}_{award id}`.
     #[serde(default)]
-    page: Option<String>,
+    after: Option<String>,
+    /// The page before (newer than) this row.
+    #[serde(default)]
+    before: Option<String>,
 }
 
 impl ListQuery {
@@ -82,9 +87,49 @@ fn filter(q: &ListQuery) -> (AwardFilter, Option<String>) {
     }
     let recipient = q.recipient.trim();
     if !recipient.is_empty() {
-        f.recipient = Some(recipient.chars().take(200).collect());
+        let search = AwardFilter {
+            recipient: Some(recipient.chars().take(200).collect()),
+            ..AwardFilter::default()
+        };
+        match check_search(&search) {
+            Ok(()) => f.recipient = search.recipient,
+            Err(AppError::Invalid(i)) => problems.push(i.message),
+            Err(e) => problems.push(e.to_string()),
+        }
     }
     (f, (!problems.is_empty()).then(|| problems.join(" ")))
+}
+
+/// Where the page starts, from its link (a position that does not parse is the first page).
+fn page_at(q: &ListQuery) -> PageAt {
+    let cursor = |raw: &Option<String>| raw.as_deref().and_then(|c| c.parse::<AwardCursor>().ok());
+    if let Some(c) = cursor(&q.after) {
+        PageAt::After(c)
+    } else if let Some(c) = cursor(&q.before) {
+        PageAt::Before(c)
+    } else {
+        PageAt::First
+    }
+}
+
+/// Links to the newer and older pages and back to the newest, each `base` (the filter's
+/// query) with the position added.
+fn keyset_pager(
+    base: &str,
+    at: PageAt,
+    newer: Option<AwardCursor>,
+    older: Option<AwardCursor>,
+) -> PagerView {
+    let sep = if base.ends_with('?') { "" } else { "&" };
+    let link = |key: &str, c: AwardCursor| format!("{base}{sep}{key}={c}");
+    PagerView {
+        page: 0,
+        pages: 0,
+        prev_url: newer.map(|c| link("before", c)),
+        next_url: older.map(|c| link("after", c)),
+        first_url: (at != PageAt::First && newer.is_some())
+            .then(|| base.trim_end_matches(['?', '&']).to_owned()),
+    }
 }
 
 pub async fn list(
@@ -101,10 +146,8 @@ pub async fn list(
         let (org, role) = member_org(&app, &user, &slug, Role::Viewer).await?;
         let names = achievement_names(&app, org.id).await?;
         let (f, error) = filter(&q);
-        let page = page_number(q.page.as_deref());
-        let found = app
-            .search_awards(org.id, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-            .await?;
+        let at = page_at(&q);
+        let found = app.list_awards(org.id, &f, at, PAGE_SIZE).await?;
         let now = app.clock().now();
         let filter_query = query(&q.pairs());
         let base = format!("/dashboard/orgs/{slug}/awards?{filter_query}");
@@ -144,8 +187,9 @@ pub async fn list(
                 .iter()
                 .map(|a| row(a, &names, now, &slug))
                 .collect(),
-            total: found.total,
-            pager: pager(page, Some(found.total), false, &base),
+            total: found.count.n,
+            total_label: count_label(found.count.n, found.count.more, "award", "awards"),
+            pager: keyset_pager(&base, at, found.newer, found.older),
             export_url: format!("/dashboard/orgs/{slug}/awards/export.csv?{filter_query}"),
             expiring_url: format!("/dashboard/orgs/{slug}/awards/expiring"),
             can_revoke: role >= Role::Issuer,
@@ -249,5 +293,37 @@ mod tests {
         let (f, error) = filter(&bad);
         assert_eq!(f, AwardFilter::default());
         assert!(error.unwrap().matches('.').count() >= 3);
+        let short = ListQuery {
+            recipient: " al ".into(),
+            ..ListQuery::default()
+        };
+        let (f, error) = filter(&short);
+        assert_eq!(f.recipient, None);
+        assert!(error.unwrap().contains("at least 3 characters"));
+    }
+
+    #[test]
+    fn pages_by_position() {
+        let c: AwardCursor = "1765152000000000_0192f8e4-7d2a-7c1e-9a51-3b7f0c2d4e6f"
+            .parse()
+            .unwrap();
+        let q = |after: &str, before: &str| ListQuery {
+            after: Some(after.into()),
+            before: Some(before.into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(page_at(&q(&c.to_string(), "")), PageAt::After(c));
+        assert_eq!(page_at(&q("", &c.to_string())), PageAt::Before(c));
+        assert_eq!(page_at(&q("nonsense", "")), PageAt::First);
+        let p = keyset_pager("/a?status=active", PageAt::After(c), Some(c), None);
+        assert_eq!(
+            p.prev_url.as_deref(),
+            Some(format!("/a?status=active&before={c}").as_str())
+        );
+        assert_eq!(p.first_url.as_deref(), Some("/a?status=active"));
+        assert!(p.next_url.is_none());
+        let first = keyset_pager("/a?", PageAt::First, None, Some(c));
+        assert_eq!(first.next_url, Some(format!("/a?after={c}")));
+        assert!(first.first_url.is_none() && first.prev_url.is_none());
     }
 }

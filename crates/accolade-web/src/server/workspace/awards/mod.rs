@@ -142,6 +142,18 @@ pub(super) fn pager(page: i64, total: Option<i64>, has_more: bool, base: &str) -
         pages,
         prev_url: (page > 1).then(|| link(page - 1)),
         next_url: next.then(|| link(page + 1)),
+        first_url: None,
+    }
+}
+
+/// "1 award", "1,234 awards", or "More than 10,000 awards" for a capped count.
+pub(super) fn count_label(n: i64, more: bool, one: &str, many: &str) -> String {
+    if more {
+        format!("More than {} {many}", crate::charts::thousands(n))
+    } else if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", crate::charts::thousands(n))
     }
 }
 
@@ -174,6 +186,12 @@ mod tests {
         assert_eq!(
             pager(1, None, true, "/a").next_url.as_deref(),
             Some("/a?page=2")
+        );
+        assert_eq!(count_label(1, false, "award", "awards"), "1 award");
+        assert_eq!(count_label(1234, false, "award", "awards"), "1,234 awards");
+        assert_eq!(
+            count_label(10_000, true, "award", "awards"),
+            "More than 10,000 awards"
         );
     }
 }
