@@ -315,9 +315,10 @@ mod tests {
         let mut rows = CopyRows::with_capacity(0);
         rows.text("a\tb\\c\nd\re").opt_text(None).int(-7).end_row();
         rows.opt_int(Some(3)).text("").end_row();
+        rows.text("é\tü\\").text("ß").end_row();
         assert_eq!(
             String::from_utf8(rows.into_bytes()).unwrap(),
-            "a\\tb\\\\c\\nd\\re\t\\N\t-7\n3\t\n"
+            "a\\tb\\\\c\\nd\\re\t\\N\t-7\n3\t\né\\tü\\\\\tß\n"
         );
     }
 }
