@@ -108,10 +108,10 @@ run() {
   fi
   if [ "${KEEP:-0}" = 1 ] && [ -s "$kept_ids" ]; then
     echo "$backend: using the $(wc -l < "$kept_ids") awards kept by an earlier KEEP=1 run"
-    cp "$kept_ids" "$WORK/ids"
+    cp "$kept_ids" "$WORK/ids-now-$backend"
   else
     issue "$backend"
-    cp "$WORK/ids" "$kept_ids"
+    cp "$WORK/ids-now-$backend" "$kept_ids"
   fi
   serve_and_load "$backend"
 }
@@ -140,10 +140,10 @@ issue() {
       echo "email,name"
       seq "$first" "$((first + PER_ORG - 1 < AWARDS ? first + PER_ORG - 1 : AWARDS))" |
         awk '{ printf "learner%d@example.org,Learner %d\n", $1, $1 }'
-    } > "$WORK/learners.csv"
-    "$BIN" "${data[@]}" import-csv --achievement "$achievement" "$WORK/learners.csv" --json \
-      > /dev/null 2> "$WORK/import.err" || {
-      cat "$WORK/import.err" >&2
+    } > "$WORK/learners-$backend.csv"
+    "$BIN" "${data[@]}" import-csv --achievement "$achievement" "$WORK/learners-$backend.csv" --json \
+      > /dev/null 2> "$WORK/import-$backend.err" || {
+      cat "$WORK/import-$backend.err" >&2
       exit 1
     }
     first=$((first + PER_ORG))
@@ -153,12 +153,12 @@ issue() {
     sqlite)
       python3 -c 'import sqlite3, sys
 for (i,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM awards"): print(i)' \
-        "$WORK/data-$backend/accolade.db" > "$WORK/ids"
+        "$WORK/data-$backend/accolade.db" > "$WORK/ids-now-$backend"
       ;;
-    postgres) psql -qtAX "$URL" -c "SELECT id FROM awards" > "$WORK/ids" ;;
+    postgres) psql -qtAX "$URL" -c "SELECT id FROM awards" > "$WORK/ids-now-$backend" ;;
   esac
   local issued
-  issued="$(wc -l < "$WORK/ids")"
+  issued="$(wc -l < "$WORK/ids-now-$backend")"
   [ "$issued" -eq "$AWARDS" ] || {
     echo "$issued of $AWARDS credentials issued" >&2
     exit 1
@@ -172,14 +172,14 @@ serve_and_load() {
   local data=(--data-dir "$WORK/data-$backend" --public-url "$BASE")
   [ "$backend" = postgres ] && data+=(--database-url "$URL")
 
-  "$BIN" "${data[@]}" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
+  "$BIN" "${data[@]}" serve --listen "127.0.0.1:$PORT" > "$WORK/serve-$backend.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do
     curl -fs "$BASE/healthz" > /dev/null && break
     sleep 0.2
   done
   curl -fs "$BASE/healthz" > /dev/null || {
-    cat "$WORK/serve.log" >&2
+    cat "$WORK/serve-$backend.log" >&2
     echo "accolade serve did not answer on $BASE" >&2
     exit 1
   }
@@ -190,7 +190,7 @@ serve_and_load() {
     kept="$(sql "$backend" "SELECT COUNT(*) FROM award_verdicts")"
     [ "$kept" -ge "$AWARDS" ] && break
     kill -0 "$SERVER" 2> /dev/null || {
-      cat "$WORK/serve.log" >&2
+      cat "$WORK/serve-$backend.log" >&2
       exit 1
     }
     sleep 5
@@ -198,11 +198,14 @@ serve_and_load() {
   end=$(date +%s.%N)
   echo "$backend: $kept verdicts kept by the server's keeper in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }') s (after start)"
 
+  # A server that has been up a while has its database in the OS cache; one just started
+  # after a large import may not (the file is about 10 GB at 1,000,000 awards).
+  if [ "$backend" = sqlite ]; then cat "$WORK/data-$backend/accolade.db" > /dev/null; fi
   echo "$backend: load before wrk: $(uptime)"
   echo "$backend: page cache and keeper settled; resident memory before the load: $(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$SERVER/status")"
   # Runs of this script started side by side (one per backend) take turns for the load.
-  IDS="$WORK/ids" flock /tmp/accolade-bench-cold.lock \
-    wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/pages.lua" "$BASE" > "$WORK/wrk.txt"
+  IDS="$WORK/ids-now-$backend" flock /tmp/accolade-bench-cold.lock \
+    wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/pages.lua" "$BASE" > "$WORK/wrk-$backend.txt"
   awk -v l="$backend" '
     BEGIN { bad = 0; errs = 0 }
     / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 }
@@ -210,14 +213,14 @@ serve_and_load() {
     /Non-2xx or 3xx responses:/ { bad = $NF }
     /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) errs += $i + 0 }
     END { printf "%s: random pages of %s: %s requests/s, p50 %s, p99 %s, %s requests, %s non-2xx/3xx, %s socket errors\n", l, ENVIRON["AWARDS"], rps, p50, p99, total, bad, errs }' \
-    "$WORK/wrk.txt"
+    "$WORK/wrk-$backend.txt"
   echo "$backend: server memory: peak $(awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$SERVER/status"), now $(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$SERVER/status")"
   echo "$backend: load after: $(uptime)"
   kill "$SERVER"
   wait "$SERVER" 2> /dev/null || true
   SERVER=""
-  if grep -q "Non-2xx" "$WORK/wrk.txt"; then
-    cat "$WORK/wrk.txt" >&2
+  if grep -q "Non-2xx" "$WORK/wrk-$backend.txt"; then
+    cat "$WORK/wrk-$backend.txt" >&2
     echo "$backend: some responses were not 2xx/3xx" >&2
     exit 1
   fi
