@@ -296,7 +296,7 @@ pub async fn explain(
             Ok(rows.into_iter().map(|r| r.3).collect())
         }
         crate::store::Inner::Postgres(s) => {
-            let mut tx = s.pool.begin().await?;
+            let mut tx = s.begin_write().await?;
             sqlx::query("SET LOCAL enable_seqscan = off")
                 .execute(&mut *tx)
                 .await?;
@@ -323,4 +323,34 @@ mod tests {
             "postgres://h/x?sslmode=disable"
         );
     }
+}
+
+/// How many of a SQLite store's pooled connections are stuck on an old read snapshot: after
+/// a fresh commit, each connection the pool hands out tries to take the write lock, which a
+/// connection still holding an older snapshot cannot (`SQLITE_BUSY_SNAPSHOT`). Such a
+/// connection would serve stale reads and fail writes at once. Always 0 on PostgreSQL.
+pub async fn stale_sqlite_connections(store: &Store) -> Result<usize, StoreError> {
+    let crate::store::Inner::Sqlite(s) = &store.0 else {
+        return Ok(0);
+    };
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS _probe (x INTEGER); INSERT INTO _probe VALUES (1)")
+        .execute(&s.pool)
+        .await?;
+    let mut conns = Vec::new();
+    for _ in 0..s.pool.options().get_max_connections() {
+        conns.push(s.pool.acquire().await?);
+    }
+    let mut stale = 0;
+    for c in &mut conns {
+        if sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut **c)
+            .await
+            .is_ok()
+        {
+            sqlx::raw_sql("ROLLBACK").execute(&mut **c).await?;
+        } else {
+            stale += 1;
+        }
+    }
+    Ok(stale)
 }

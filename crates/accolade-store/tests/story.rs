@@ -34,7 +34,9 @@ mod shared_state;
 #[path = "story/status_changes.rs"]
 mod status_changes;
 
-use accolade_store::testing::{execute_raw, fresh_postgres, fresh_sqlite, schema};
+use accolade_store::testing::{
+    execute_raw, fresh_postgres, fresh_sqlite, schema, stale_sqlite_connections,
+};
 use accolade_store::{Store, StoreError};
 use fixtures::{T0, achievement, award, expect_corrupt, key, minutes, org};
 use time::macros::datetime;
@@ -242,6 +244,9 @@ async fn story(store: &Store) {
         store.insert_award(&foreign_key).await,
         Err(StoreError::MissingReference)
     ));
+    // A refused insert leaves no connection on an old snapshot (stale reads, writes failing
+    // at once with "database is locked").
+    assert_eq!(stale_sqlite_connections(store).await.unwrap(), 0);
     let ghost = Achievement {
         id: AchievementId::new(),
         ..plain.clone()

@@ -59,6 +59,10 @@ const STATUS_INDEX: UniqueKey = UniqueKey {
 
 sql_impl! {
     pub async fn insert_award(&self, a: &Award) -> Result<(), StoreError> {
+        // In a transaction, even alone: on SQLite a statement refused at its end (a foreign
+        // key) after the recipient-search trigger wrote to the FTS5 index leaves, in
+        // autocommit, the connection on its old read snapshot; a rollback ends it.
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO awards (id, org_id, achievement_id, recipient_email, recipient_name,
                  issued_at, valid_until, status, status_reason, status_changed_at, status_index,
@@ -79,9 +83,10 @@ sql_impl! {
         .bind(a.key_id.to_string())
         .bind(a.credential.clone())
         .bind(micros(a.created_at)?)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| insert_error(e, &[STATUS_INDEX]))?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -131,7 +136,7 @@ sql_impl! {
         reason: Option<&str>,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Write first: on SQLite the transaction then takes the write lock at once (waiting
         // out the busy timeout) instead of failing on a read-to-write upgrade.
         let row = sqlx::query(sqlx::AssertSqlSafe(set_status_sql(status)))

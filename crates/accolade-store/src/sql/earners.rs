@@ -162,7 +162,7 @@ sql_impl! {
         token: &ClaimToken,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_claim_tokens_on::<DB>(&mut tx, std::slice::from_ref(token)).await?;
         insert_audits_on::<DB>(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await?;
@@ -174,7 +174,7 @@ sql_impl! {
         emails: &[QueuedEmail],
         claims: &[ClaimToken],
     ) -> Result<Vec<Enqueued>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let results = enqueue_emails_on::<DB>(&mut tx, emails).await?;
         let fresh: Vec<ClaimToken> = emails
             .iter()
@@ -214,7 +214,7 @@ sql_impl! {
         visibility: Visibility,
         now: OffsetDateTime,
     ) -> Result<ClaimOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let used = sqlx::query(
             "UPDATE claim_tokens SET used_at = $2, used_by = $3
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2

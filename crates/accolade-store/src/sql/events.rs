@@ -38,7 +38,7 @@ sql_impl! {
         if events.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Many rows per statement: one round trip per chunk instead of one per event.
         for chunk in events.chunks(ROWS_PER_INSERT) {
             let sql = format!(

@@ -99,7 +99,7 @@ sql_impl! {
         }
         // SQLite: the transaction's first statement writes, so it holds the write lock until
         // the delete; no other writer can add or remove rows in between.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = roll_up_sql(<DB as Backend>::NAME);
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(before)

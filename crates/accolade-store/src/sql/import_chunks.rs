@@ -88,7 +88,7 @@ sql_impl! {
         lease: &ImportLease,
         chunk: &ImportChunk,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Write first (SQLite then holds the write lock for the whole transaction), and only
         // while the lease is still ours: a worker that lost it commits nothing.
         let held = sqlx::query(

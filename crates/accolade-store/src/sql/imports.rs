@@ -71,14 +71,14 @@ sql_impl! {
         import: &Import,
         rows: &[NewImportRow],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         DB::insert_import_rows(&mut tx, import, rows).await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn finish_ingest(&self, id: ImportId) -> Result<Import, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE import_rows SET state = 'skipped',
                  error = 'already awarded: this achievement was issued to this email before'
@@ -163,7 +163,7 @@ sql_impl! {
     }
 
     pub async fn delete_stale_ingests(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM import_rows WHERE import_id IN (
                  SELECT id FROM imports WHERE state = 'ingesting' AND lease_until < $1)",
@@ -182,7 +182,7 @@ sql_impl! {
     }
 
     pub async fn delete_unissued_import(&self, id: ImportId) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let gone = sqlx::query(
             "UPDATE imports SET state = 'ingesting'
              WHERE id = $1 AND state IN ('ingesting', 'draft') RETURNING id",

@@ -307,7 +307,7 @@ sql_impl! {
         if from >= through {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Claim the days first: a concurrent roll-up waits here, then finds them taken.
         let claimed = sqlx::query(
             "UPDATE insights_state SET through = $1 WHERE id = 1 AND through = $2 RETURNING id",

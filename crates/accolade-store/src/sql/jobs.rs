@@ -218,7 +218,7 @@ impl SqlStore<Sqlite> {
     ) -> Result<Vec<Job>, StoreError> {
         // IMMEDIATE takes the single write lock before reading (waiting out the busy
         // timeout), so the rows this UPDATE picks cannot be picked by another claimer.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let rows = sqlx::query(CLAIM_JOBS_SQLITE)
             .bind(owner.to_owned())
             .bind(micros(now + lease)?)

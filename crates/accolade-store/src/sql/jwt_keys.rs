@@ -97,7 +97,7 @@ sql_impl! {
         new: &JwtKey,
         at: OffsetDateTime,
     ) -> Result<Vec<KeyId>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
             "UPDATE jwt_keys SET retired_at = $1 WHERE org_id = $2 AND retired_at IS NULL
              RETURNING id",

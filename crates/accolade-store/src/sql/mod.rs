@@ -85,6 +85,11 @@ pub(crate) trait Backend: sqlx::Database {
     /// Every file of the backend's migrations folder, embedded at build time and applied in
     /// version order (`NNNN_description.sql`); `build.rs` rebuilds when a file is added.
     const MIGRATOR: Migrator;
+    /// How a transaction that writes begins. On SQLite `BEGIN IMMEDIATE` takes the single
+    /// write lock at once, waiting out the busy timeout; a deferred transaction that reads
+    /// first would instead fail at once with `SQLITE_BUSY` (its snapshot is stale) when
+    /// another connection committed in between.
+    const BEGIN_WRITE: &'static str;
 
     /// Stores an import's rows on `conn` (inside the ingest's transaction).
     fn insert_import_rows<'c>(
@@ -108,6 +113,7 @@ pub(crate) trait Backend: sqlx::Database {
 impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
     const MIGRATOR: Migrator = sqlx_macros::migrate!("migrations/sqlite");
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
     // Multi-row statements (SQLite has no COPY; each statement is a function call anyway).
     fn insert_import_rows<'c>(
@@ -137,6 +143,7 @@ impl Backend for Sqlite {
 impl Backend for Postgres {
     const NAME: &'static str = "postgres";
     const MIGRATOR: Migrator = sqlx_macros::migrate!("migrations/postgres");
+    const BEGIN_WRITE: &'static str = "BEGIN";
 
     // COPY: one stream per table and chunk instead of a round trip and a parsed statement
     // per 100 rows.
@@ -179,6 +186,15 @@ impl<DB: sqlx::Database> Clone for SqlStore<DB> {
         Self {
             pool: self.pool.clone(),
         }
+    }
+}
+
+impl<DB: Backend> SqlStore<DB> {
+    /// Begins a transaction that will write (see [`Backend::BEGIN_WRITE`]).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, DB>, crate::StoreError> {
+        Ok(self.pool.begin_with(DB::BEGIN_WRITE).await?)
     }
 }
 

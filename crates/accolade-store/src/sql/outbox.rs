@@ -36,7 +36,7 @@ sql_impl! {
         &self,
         emails: &[QueuedEmail],
     ) -> Result<Vec<Enqueued>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let results = enqueue_emails_on::<DB>(&mut tx, emails).await?;
         tx.commit().await?;
         Ok(results)

@@ -49,7 +49,7 @@ sql_impl! {
         at: OffsetDateTime,
         email: &QueuedEmail,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The insert first: it takes the write lock (SQLite) or the row's key (PostgreSQL),
         // so a second scan waits here and then finds the row.
         let inserted = sqlx::query(

@@ -31,7 +31,7 @@ sql_impl! {
         &self,
         change: &StatusChange<'_>,
     ) -> Result<StatusChanged, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The condition on the current state is the compare-and-set: PostgreSQL re-checks it
         // on the row after waiting for a concurrent change, SQLite runs writers one at a
         // time. Written first, so SQLite takes its write lock at once.
@@ -90,7 +90,7 @@ sql_impl! {
                 detail: format!("at most {REVOCATIONS_PER_BATCH} in one batch"),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut p = Params::new::<DB>();
         let sql = format!(
             "UPDATE awards SET status = 'revoked', status_reason = {}, status_changed_at = {}
@@ -132,7 +132,7 @@ sql_impl! {
 
     pub async fn insert_issued_award(&self, issued: &IssuedAward<'_>) -> Result<bool, StoreError> {
         let a = issued.award;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The award it continues first: the compare-and-set that decides whether this issue
         // happens at all (and, on SQLite, the write lock).
         let (replaces, renewal_of) = match issued.follows {

@@ -75,7 +75,7 @@ sql_impl! {
     /// Keeps (or replaces) the verdicts on awards' credentials, in one transaction (one
     /// commit, not one per award).
     pub async fn keep_verdicts(&self, verdicts: &[(AwardId, KeptVerdict)]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (id, verdict) in verdicts {
             sqlx::query(
                 "INSERT INTO award_verdicts (award_id, credential_sha256, checked_at, checks)

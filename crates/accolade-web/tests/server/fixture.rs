@@ -40,6 +40,7 @@ pub(super) async fn serve(app: Arc<App>) -> u16 {
 /// are not passed on, so the per-client request limits do not count the tests' many posts
 /// (`rate_limits.rs` serves with them).
 pub(super) async fn serve_with(app: Arc<App>, options: &accolade_web::ServeOptions) -> u16 {
+    log_warnings();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let router = accolade_web::router_with(app, options);
@@ -137,4 +138,13 @@ pub(super) fn status_of(body: &str) -> &str {
     body.split_once("<p class=\"banner-title\">")
         .and_then(|(_, rest)| rest.split_once("</p>"))
         .map_or("no banner", |(title, _)| title.trim())
+}
+
+/// Warnings and errors the server logs (a 500's or 503's cause, with its request id) go to
+/// the test's captured output, so a failing test shows why the server answered as it did.
+fn log_warnings() {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_max_level(tracing::Level::WARN)
+        .try_init();
 }

@@ -99,7 +99,7 @@ sql_impl! {
         user: UserId,
         id: CollectionId,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM collections WHERE id = $1 AND user_id = $2 RETURNING id")
             .bind(id.to_string())
             .bind(user.to_string())
@@ -118,7 +118,7 @@ sql_impl! {
         id: CollectionId,
         awards: &[AwardId],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM collection_items WHERE collection_id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
