@@ -601,6 +601,19 @@ impl<'a> Browser<'a> {
         Http::reply(res)
     }
 
+    /// Posts a form and, when it is answered with a redirect (a form done), follows it.
+    fn post_follow(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let r = self.post(path, fields);
+        if r.status != 303 {
+            return r;
+        }
+        let to = r
+            .header("location")
+            .expect("a redirect's Location")
+            .to_owned();
+        self.get(&to)
+    }
+
     fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let res = self
             .http

@@ -188,10 +188,19 @@ fn flow(app: Arc<App>, http: &Http, smtp: &SmtpServer) {
             ("role", "issuer"),
         ],
     );
+    // Redirected after sending: reloading the page does not send it again.
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let sent = ada.get(&location(&sent));
     assert_eq!(sent.status, 200, "{}", sent.body);
     assert!(
         sent.body
             .contains("Invitation sent to bob@example.com as issuer")
+    );
+    // The notice names only a pending invitation.
+    assert!(
+        !ada.get(&format!("{members}?invited=mallory%40example.com"))
+            .body
+            .contains("Invitation sent")
     );
     assert!(sent.body.contains("Pending invitations") && sent.body.contains("bob@example.com"));
     let forged = ada.post(

@@ -5,7 +5,7 @@
 //! With ACCOLADE_INTEROP=1 the credential also verifies in the Digital Bazaar stack and
 //! against the official schema.
 
-use super::accounts::sign_up;
+use super::accounts::{location, sign_up};
 use super::{Http, PUBLIC, interop, node, start, write_tmp};
 use accolade_app::App;
 use accolade_core::{Membership, Role};
@@ -384,6 +384,9 @@ fn achievements_flow(app: Arc<App>, http: &Http, port: u16) {
         &issue_url,
         &[&base_fields[..], &[("field-grade", "A")]].concat(),
     );
+    // Redirected after the issue: reloading the page does not issue again.
+    assert_eq!(issued.status, 303, "{}", issued.body);
+    let issued = ada.get(&location(&issued));
     assert_eq!(issued.status, 200, "{}", issued.body);
     assert!(
         issued
@@ -442,7 +445,7 @@ fn achievements_flow(app: Arc<App>, http: &Http, port: u16) {
 
     // The English edit page renders the hostile criteria inert (shown as typed, in a
     // textarea) and the English issue of the same achievement renders it as safe HTML.
-    let english = ada.post(
+    let english = ada.post_follow(
         &issue_url,
         &[
             ("csrf", csrf.as_str()),

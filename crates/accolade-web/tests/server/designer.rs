@@ -3,7 +3,7 @@
 //! PNG rendition; hostile uploads are refused on the page and nothing is stored; roles and
 //! other organizations' ids are enforced; a profile change shows on the public issuer page.
 
-use super::accounts::sign_up;
+use super::accounts::{location, sign_up};
 use super::{Browser, Http, Reply, hidden_csrf, start};
 use accolade_app::App;
 use accolade_core::{Membership, Role};
@@ -628,7 +628,9 @@ fn settings_flow(
         &format!("{settings}/keys/rotate"),
         &[("csrf", csrf), ("confirm", "rotate")],
     );
-    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    // Redirected after rotating: reloading the page does not rotate again.
+    assert_eq!(rotated.status, 303, "{}", rotated.body);
+    let rotated = ada.get(&location(&rotated));
     assert!(rotated.body.contains("A new signing key was made"));
     assert_eq!(
         rt.block_on(app.keys(org.id)).unwrap().len(),

@@ -225,7 +225,7 @@ fn flow(app: Arc<App>, http: &Http) {
     );
 
     // Issue it: the guide is gone from the overview.
-    let issued = ada.post(
+    let issued = ada.post_follow(
         &issue_url,
         &[
             ("csrf", csrf.as_str()),

@@ -81,7 +81,7 @@ fn workspace_flow(app: Arc<App>, http: &Http) {
         achievement.id
     );
     assert!(ws.body.contains(&issue_url), "{}", ws.body);
-    let issued = ada.post(
+    let issued = ada.post_follow(
         &issue_url,
         &[
             ("csrf", &csrf),

@@ -163,17 +163,16 @@ fn two_nodes_behind_nginx_on_one_postgres() {
     let csrf = ok(on_b.get(&issue), "the issue form on B").csrf();
     let mut credentials = Vec::new();
     for i in 0..ISSUED {
-        let r = ok(
-            on_a.post_form(
-                &issue,
-                &[
-                    ("csrf", &csrf),
-                    ("email", &format!("learner{i}@nodes.example.org")),
-                    ("name", &format!("Learner {i}")),
-                ],
-            ),
-            "issuing on A",
+        let done = on_a.post_form(
+            &issue,
+            &[
+                ("csrf", &csrf),
+                ("email", &format!("learner{i}@nodes.example.org")),
+                ("name", &format!("Learner {i}")),
+            ],
         );
+        assert_eq!(done.status, 303, "issuing on A: {}", done.body);
+        let r = ok(on_a.get(&done.location()), "the issue form after issuing");
         let at = r
             .body
             .find("/credentials/")

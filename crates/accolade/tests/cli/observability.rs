@@ -325,6 +325,14 @@ fn the_metrics_listener_counts_real_actions_and_requests_are_logged_with_their_i
         &[("Cookie", &session), ("Accept", "text/html")],
         Some(("application/x-www-form-urlencoded", body.as_bytes())),
     );
+    assert_eq!(issued.status, 303, "{}", issued.body);
+    let to = issued
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+        .map(|(_, v)| v.clone())
+        .expect("redirected after the issue");
+    let issued = get(port, &to, &[("Cookie", &session), ("Accept", "text/html")]);
     assert_eq!(issued.status, 200, "{}", issued.body);
     let award = attribute_after(&issued.body, "href=\"/credentials/")
         .expect("a link to the new credential")

@@ -12,7 +12,7 @@ use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_core::{Organization, Role, UserId};
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -147,10 +147,18 @@ async fn members_page(
     Ok(html(crate::members(&view), status))
 }
 
+/// The page's address: after an invitation, `?invited=` names the address invited.
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    invited: Option<String>,
+}
+
 async fn page(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     let user = match require(&app, &headers).await {
         Ok(u) => u,
@@ -158,7 +166,17 @@ async fn page(
     };
     let result = async {
         let (org, role) = member_org(&app, &user, &slug, Role::Viewer).await?;
-        members_page(&app, &user, &org, role, None, None, None).await
+        // The notice only for an invitation that is pending, seen by whoever may invite.
+        let notice = match q.invited.as_deref() {
+            Some(email) if role >= Role::Admin => app
+                .pending_invitations(&user, org.id)
+                .await?
+                .into_iter()
+                .find(|i| i.email.eq_ignore_ascii_case(email.trim()))
+                .map(|i| format!("Invitation sent to {} as {}.", i.email, i.role.as_str())),
+            _ => None,
+        };
+        members_page(&app, &user, &org, role, None, notice, None).await
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -183,7 +201,15 @@ async fn outcome(
 ) -> Result<Response, WebError> {
     match result {
         Ok(_) if form.is_none() => Ok(Redirect::to(&members_url(org)).into_response()),
-        Ok(notice) => members_page(app, user, org, role, None, Some(notice), None).await,
+        // Redirected, so that reloading the page does not send the invitation again.
+        Ok(invited) => {
+            let to = format!(
+                "{}?invited={}",
+                members_url(org),
+                crate::filters::query_value(&invited)
+            );
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
             let refusal = Refusal::from(&e);
             members_page(app, user, org, role, form, None, Some(refusal)).await
@@ -209,11 +235,7 @@ async fn invite(
             let (invitation, _) = app
                 .invite(&user, org.id, &f.email, parse_role(&f.role)?)
                 .await?;
-            Ok(format!(
-                "Invitation sent to {} as {}.",
-                invitation.email.as_str(),
-                invitation.role.as_str()
-            ))
+            Ok(invitation.email.as_str().to_owned())
         };
         outcome(&app, &user, &org, role, done.await, Some(&f)).await
     };

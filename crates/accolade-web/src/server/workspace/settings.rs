@@ -11,9 +11,9 @@ use accolade_app::images::MAX_UPLOAD_BYTES;
 use accolade_app::{AppError, OrgProfile};
 use accolade_core::{Actor, Organization, Role};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 mod logo;
@@ -179,7 +179,13 @@ pub(super) async fn settings_page(
     ))
 }
 
-async fn show(app: &AppState, headers: &HeaderMap, slug: &str, confirm_rotate: bool) -> Response {
+async fn show(
+    app: &AppState,
+    headers: &HeaderMap,
+    slug: &str,
+    confirm_rotate: bool,
+    rotated: bool,
+) -> Response {
     let user = match require(app, headers).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -191,8 +197,26 @@ async fn show(app: &AppState, headers: &HeaderMap, slug: &str, confirm_rotate: b
     };
     let result = async {
         let (org, role) = member_org(app, &user, slug, needed).await?;
+        // After a rotation: the signing key now in use.
+        let notice = match rotated && role >= Role::Owner {
+            true => app
+                .keys(org.id)
+                .await?
+                .into_iter()
+                .filter(|k| k.retired_at.is_none())
+                .max_by_key(|k| k.created_at)
+                .map(|key| {
+                    format!(
+                        "A new signing key was made ({}); the previous one is retired and stays \
+                     published, so the badges it signed keep verifying.",
+                        key.public_multibase
+                    )
+                }),
+            false => None,
+        };
         let state = PageState {
             confirm_rotate,
+            notice,
             ..PageState::default()
         };
         settings_page(app, &user, &org, role, &ProfileForm::of(&org), state).await
@@ -200,12 +224,20 @@ async fn show(app: &AppState, headers: &HeaderMap, slug: &str, confirm_rotate: b
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// The page's address: `?rotated=1` after a key rotation.
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    rotated: Option<String>,
+}
+
 pub async fn page(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
-    show(&app, &headers, &slug, false).await
+    show(&app, &headers, &slug, false, q.rotated.is_some()).await
 }
 
 /// The rotation's confirmation step (Owner).
@@ -214,7 +246,7 @@ pub async fn confirm_rotate(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    show(&app, &headers, &slug, true).await
+    show(&app, &headers, &slug, true, false).await
 }
 
 pub async fn update_profile(
@@ -298,16 +330,12 @@ pub async fn rotate(
             };
             return settings_page(&app, &user, &org, role, &form, state).await;
         }
-        let key = app.rotate_key(&Actor::user(&user.user), org.id).await?;
-        let state = PageState {
-            notice: Some(format!(
-                "A new signing key was made ({}); the previous one is retired and stays \
-                 published, so the badges it signed keep verifying.",
-                key.public_multibase
-            )),
-            ..PageState::default()
-        };
-        settings_page(&app, &user, &org, role, &form, state).await
+        app.rotate_key(&Actor::user(&user.user), org.id).await?;
+        // Redirected, so that reloading the page does not rotate again.
+        Ok(
+            Redirect::to(&format!("/dashboard/orgs/{}/settings?rotated=1", org.slug))
+                .into_response(),
+        )
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -10,10 +10,10 @@ use crate::server::workspace::{check_csrf, html, member_org, nav, require};
 use crate::views::{FieldView, IssueFormView, Layout, OptionView, Refusal};
 use accolade_app::accounts::CurrentUser;
 use accolade_app::{AppError, NewAward, NewEvidence};
-use accolade_core::{Achievement, Actor, Organization, Role};
-use axum::extract::{Form, Path, State};
+use accolade_core::{Achievement, Actor, AwardId, Organization, Role};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 use time::macros::{format_description, time};
 use time::{Date, OffsetDateTime};
@@ -203,10 +203,18 @@ fn new_award(a: &Achievement, f: &FormData, today: Date) -> Result<NewAward, App
     })
 }
 
+/// The form's address: after an issue, `?issued=` names the award just issued.
+#[derive(serde::Deserialize, Default)]
+pub struct FormQuery {
+    #[serde(default)]
+    issued: Option<String>,
+}
+
 pub async fn form(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path((slug, id)): Path<(String, String)>,
+    Query(q): Query<FormQuery>,
 ) -> Response {
     let user = match require(&app, &headers).await {
         Ok(u) => u,
@@ -215,7 +223,22 @@ pub async fn form(
     let result = async {
         let (org, _) = member_org(&app, &user, &slug, Role::Issuer).await?;
         let a = org_achievement(&app, &org, &id).await?;
-        let view = page_view(&user, &org, &a, &FormData::default(), None, None);
+        // The notice names the award only if it is this badge's, in this organization.
+        let issued = match q.issued.as_deref().and_then(|i| i.parse::<AwardId>().ok()) {
+            Some(award_id) => app
+                .award_by_id(award_id)
+                .await
+                .ok()
+                .filter(|w| w.org_id == org.id && w.achievement_id == a.id),
+            None => None,
+        };
+        let notice = issued.map(|award| {
+            (
+                format!("Issued {} to {}.", a.name, award.recipient_email),
+                format!("/credentials/{}", award.id),
+            )
+        });
+        let view = page_view(&user, &org, &a, &FormData::default(), None, notice);
         Ok::<_, WebError>(html(crate::issue_form(&view), StatusCode::OK))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -241,14 +264,14 @@ pub async fn submit(
             Err(e) => Err(e),
         };
         match issued {
-            Ok(award) => {
-                let notice = (
-                    format!("Issued {} to {}.", a.name, award.recipient_email),
-                    format!("/credentials/{}", award.id),
-                );
-                let view = page_view(&user, &org, &a, &FormData::default(), None, Some(notice));
-                Ok(html(crate::issue_form(&view), StatusCode::OK))
-            }
+            // Redirected, so that reloading the page does not issue again.
+            Ok(award) => Ok(Redirect::to(&format!(
+                "{}/{}/issue?issued={}",
+                base(&slug),
+                a.id,
+                award.id
+            ))
+            .into_response()),
             Err(e @ AppError::Invalid(_)) => {
                 let mut view = page_view(&user, &org, &a, &f, None, None);
                 show_refusal(&mut view, &e);
