@@ -150,8 +150,16 @@ impl App {
         Ok(self)
     }
 
+    /// The storage under the application: for tests only. Adapters (web, CLI) go through
+    /// the application's methods, which check who may do what.
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Closes the storage (the database pool) at shutdown.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     pub fn urls(&self) -> &PublicUrl {

@@ -54,6 +54,14 @@ impl Store {
         on_backend!(self.members(org))
     }
 
+    /// The organization's memberships with their accounts, in one query.
+    pub async fn members_with_users(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(Membership, User)>, StoreError> {
+        on_backend!(self.members_with_users(org))
+    }
+
     pub async fn set_role(&self, user: UserId, org: OrgId, role: Role) -> Result<bool, StoreError> {
         on_backend!(self.set_role(user, org, role))
     }

@@ -17,6 +17,20 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// `Retry-After` instead of piling up.
 const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Whether a connection going back to the pool may serve again: not if it is still inside a
+/// transaction. A transaction dropped after an error is rolled back by a command queued on
+/// the connection; the ping waits for it. If the rollback itself failed (SQLite rolls back
+/// by itself on a full disk, and the driver's ROLLBACK then fails), the driver would count
+/// the connection as inside a transaction for good: the next transaction could not begin,
+/// or would nest as a savepoint that is never committed. Such a connection is closed.
+async fn still_usable<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
+
 /// The backend a database URL names.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -90,6 +104,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(still_usable(conn)))
             .connect_with(options)
             .await?;
         let store = SqlStore { pool };
@@ -107,6 +122,7 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(still_usable(conn)))
             .connect_with(options)
             .await?;
         let store = SqlStore { pool };

@@ -40,16 +40,17 @@ impl App {
     /// The organization's members with their accounts, owners first.
     pub async fn members(&self, who: &CurrentUser, org: OrgId) -> AppResult<Vec<MemberView>> {
         self.authorize(who, org, Role::Viewer).await?;
-        let mut out = Vec::new();
-        for m in self.store.members(org).await? {
-            if let Some(user) = self.store.user(m.user_id).await? {
-                out.push(MemberView {
-                    user,
-                    role: m.role,
-                    since: m.created_at,
-                });
-            }
-        }
+        let mut out: Vec<MemberView> = self
+            .store
+            .members_with_users(org)
+            .await?
+            .into_iter()
+            .map(|(m, user)| MemberView {
+                user,
+                role: m.role,
+                since: m.created_at,
+            })
+            .collect();
         out.sort_by(|a, b| b.role.cmp(&a.role).then(a.user.name.cmp(&b.user.name)));
         Ok(out)
     }

@@ -99,7 +99,7 @@ impl AwardExport {
             w.write_record(EXPORT_HEADER).map_err(csv_error)?;
         }
         let page = app
-            .store()
+            .store
             .award_page(
                 self.org,
                 &self.filter,

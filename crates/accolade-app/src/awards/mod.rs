@@ -181,6 +181,19 @@ impl App {
         })
     }
 
+    /// The organization's newest awards (the workspace's overview), without their credentials.
+    pub async fn newest_awards(&self, org: OrgId, limit: i64) -> AppResult<Vec<AwardSummary>> {
+        let filter = AwardFilter {
+            now: Some(self.now()),
+            ..AwardFilter::default()
+        };
+        let limit = limit.clamp(1, MAX_PAGE);
+        Ok(self
+            .store
+            .award_page(org, &filter, PageAt::First, limit)
+            .await?)
+    }
+
     /// The page of the organization's awards that pass `filter` at `at`, newest first, with
     /// the pages around it and how many pass in all. Read by key: awards issued while
     /// someone pages never shift the pages after the first, so none is skipped or repeated.

@@ -114,7 +114,7 @@ impl JobWorker {
             let _ = handle.await;
         }
         self.app
-            .store()
+            .store
             .release_jobs(&self.owner, self.app.now())
             .await
     }

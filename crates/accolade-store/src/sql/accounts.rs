@@ -165,6 +165,42 @@ sql_impl! {
             .collect()
     }
 
+    /// The organization's memberships with their accounts, in one query.
+    pub async fn members_with_users(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(Membership, User)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.user_id, m.org_id, m.role, m.created_at AS since,
+                    u.email, u.name, u.password_hash, u.created_at
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.org_id = $1 ORDER BY m.created_at",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let r = RowReader::new(row, "memberships");
+                let user_id: UserId = r.parsed("user_id")?;
+                let membership = Membership {
+                    user_id,
+                    org_id: r.parsed("org_id")?,
+                    role: r.text_with("role", role_of)?,
+                    created_at: r.time("since")?,
+                };
+                let user = User {
+                    id: user_id,
+                    email: r.text_with("email", Email::parse)?,
+                    name: r.text("name")?,
+                    password_hash: r.text("password_hash")?,
+                    created_at: r.time("created_at")?,
+                };
+                Ok((membership, user))
+            })
+            .collect()
+    }
+
     pub async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
         self.memberships_where(
             "SELECT user_id, org_id, role, created_at FROM memberships WHERE user_id = $1 ORDER BY created_at",

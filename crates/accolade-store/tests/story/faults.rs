@@ -32,6 +32,16 @@ async fn a_full_disk_refuses_the_write_whole_and_corrupts_nothing() {
     assert_eq!(full.to_string(), "the database's disk is full");
     assert!(!full.is_unavailable());
     assert!(!kept.is_empty());
+    // Every pooled connection stays sound: further writes are refused as "full" again, not
+    // broken by a transaction the failed one left open.
+    for n in 0..16 {
+        let i = kept.len() as u32 + 1 + n;
+        let more = store
+            .insert_award(&award(&badge, k.id, i, minutes(i64::from(i))))
+            .await
+            .unwrap_err();
+        assert!(matches!(more, StoreError::DiskFull(_)), "{more:?}");
+    }
     assert!(store.integrity_problems().await.unwrap().is_empty());
     for a in &kept {
         assert_eq!(store.award(a.id).await.unwrap().as_ref(), Some(a));

@@ -228,7 +228,7 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             }
         }
         verdicts.abort();
-        app.store().close().await;
+        app.close().await;
         served.context("the server stopped")?;
         Ok(ExitCode::SUCCESS)
     })

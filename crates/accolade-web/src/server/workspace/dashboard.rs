@@ -177,25 +177,21 @@ async fn workspace_page(
 ) -> Result<Response, WebError> {
     let achievements = app.achievements(org.id).await?;
     let can_issue = role >= Role::Issuer;
-    let awards = app
-        .store()
-        .awards(org.id, 50, 0)
-        .await
-        .map_err(AppError::from)?;
+    let awards = app.newest_awards(org.id, 50).await?;
     let names: std::collections::HashMap<_, _> = achievements
         .iter()
         .map(|a| (a.id, a.name.clone()))
         .collect();
-    let mut members = Vec::new();
-    for m in app.store().members(org.id).await.map_err(AppError::from)? {
-        if let Some(u) = app.store().user(m.user_id).await.map_err(AppError::from)? {
-            members.push(MemberRow {
-                name: u.name,
-                email: u.email.as_str().into(),
-                role: m.role.as_str().into(),
-            });
-        }
-    }
+    let members = app
+        .members(user, org.id)
+        .await?
+        .into_iter()
+        .map(|m| MemberRow {
+            name: m.user.name,
+            email: m.user.email.as_str().into(),
+            role: m.role.as_str().into(),
+        })
+        .collect();
     let getting_started =
         getting_started(app, org, role, &achievements, !awards.is_empty()).await?;
     let view = OrgWorkspaceView {
