@@ -17,6 +17,8 @@ use std::sync::Arc;
 mod accounts;
 #[path = "server/achievements.rs"]
 mod achievements;
+#[path = "server/api_auth.rs"]
+mod api_auth;
 #[path = "server/award_delivery.rs"]
 mod award_delivery;
 #[path = "server/awards.rs"]
