@@ -19,6 +19,8 @@ mod accounts;
 mod achievements;
 #[path = "server/api_auth.rs"]
 mod api_auth;
+#[path = "server/api_idempotency.rs"]
+mod api_idempotency;
 #[path = "server/award_delivery.rs"]
 mod award_delivery;
 #[path = "server/awards.rs"]

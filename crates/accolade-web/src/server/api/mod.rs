@@ -3,7 +3,9 @@
 //! `Idempotency-Key` on the POSTs that create ([`idempotency`]). Each part of the API adds
 //! its routes with one `.merge(…)` line in [`router`].
 
+pub(crate) mod api_keys;
 pub(crate) mod auth;
+pub(crate) mod idempotency;
 pub(crate) mod limits;
 pub(crate) mod problem;
 
@@ -20,19 +22,28 @@ use axum::routing::get;
 use problem::Problem;
 use std::sync::Arc;
 
-/// Every route of the API, relative to `/api/v1`.
+/// Where the API is mounted.
+pub(crate) const BASE: &str = "/api/v1";
+
+/// Every route of the API, relative to [`BASE`].
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/organization", get(organization))
+        .merge(api_keys::routes())
         .fallback(not_found)
 }
 
 /// [`router`] with the API's layers: the caller's key checked once, its budget counted and
 /// the rate limit headers added, idempotent creation. `server/mod.rs` nests it under
-/// `/api/v1`.
+/// [`BASE`].
 pub(crate) fn service(app: AppState, limiter: Arc<Limiter>) -> Router<AppState> {
     let state = limits::ApiLimits { app, limiter };
-    router().layer(middleware::from_fn_with_state(state, limits::layer))
+    router()
+        .layer(middleware::from_fn_with_state(
+            state.app.clone(),
+            idempotency::layer,
+        ))
+        .layer(middleware::from_fn_with_state(state, limits::layer))
 }
 
 async fn not_found() -> Problem {
