@@ -21,6 +21,8 @@ mod achievements;
 mod api_auth;
 #[path = "server/api_idempotency.rs"]
 mod api_idempotency;
+#[path = "server/api_keys_page.rs"]
+mod api_keys_page;
 #[path = "server/award_delivery.rs"]
 mod award_delivery;
 #[path = "server/awards.rs"]
