@@ -3,7 +3,6 @@
 //! with their scopes, last use, expiry and state, and revoke one after a confirmation step.
 
 use super::{check_csrf, html, member_org, nav, require};
-use crate::format_date;
 use crate::server::AppState;
 use crate::server::errors::WebError;
 use crate::server::language::PageLang;
@@ -11,7 +10,7 @@ use crate::views::{
     ApiKeyRow, ApiKeysView, CreatedKeyView, FieldError, Layout, OptionView, Refusal, ScopeChoice,
 };
 use accolade_app::accounts::CurrentUser;
-use accolade_app::i18n::{Lang, tr, tr_with};
+use accolade_app::i18n::{Lang, format_date, format_datetime, tr, tr_with};
 use accolade_app::{ApiKeyView, ApiScope, AppError, CreatedApiKey, KeyManager, NewApiKey};
 use accolade_core::{Organization, Role};
 use axum::Router;
@@ -109,17 +108,24 @@ fn keys_url(org: &Organization) -> String {
     format!("/dashboard/orgs/{}/settings/api-keys", org.slug)
 }
 
-fn row(k: &ApiKeyView) -> ApiKeyRow {
+fn row(k: &ApiKeyView, lang: Lang) -> ApiKeyRow {
+    let date = |t| format_date(lang, t);
     ApiKeyRow {
         name: k.name.clone(),
         prefix: k.prefix.clone(),
         scopes: k.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
         state: k.state.as_str().to_owned(),
-        created: format_date(k.created_at),
-        created_by: k.created_by.clone(),
-        last_used: k.last_used_at.map(format_date),
-        expires: k.expires_at.map(format_date),
-        revoked: k.revoked_at.map(format_date),
+        created: date(k.created_at),
+        // The audit label is "Name <email>"; the list names the person.
+        created_by: k
+            .created_by
+            .split(" <")
+            .next()
+            .unwrap_or(&k.created_by)
+            .to_owned(),
+        last_used: k.last_used_at.map(|t| format_datetime(lang, t)),
+        expires: k.expires_at.map(date),
+        revoked: k.revoked_at.map(date),
     }
 }
 
@@ -145,7 +151,7 @@ async fn keys_page(
         Some(prefix) => Some(
             keys.iter()
                 .find(|k| k.prefix == *prefix && k.revoked_at.is_none())
-                .map(row)
+                .map(|k| row(k, lang))
                 .ok_or(AppError::NotFound("API key"))?,
         ),
         None => None,
@@ -204,7 +210,7 @@ async fn keys_page(
             prefix: c.key.prefix,
             token: c.token,
         }),
-        keys: keys.iter().map(row).collect(),
+        keys: keys.iter().map(|k| row(k, lang)).collect(),
         confirm_revoke,
         notice: state.notice,
         error: None,
