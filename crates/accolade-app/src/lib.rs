@@ -5,6 +5,7 @@
 pub mod accounts;
 mod achievements;
 pub mod analytics;
+pub mod api_keys;
 mod audit;
 pub mod awards;
 pub mod bulk;
@@ -18,6 +19,7 @@ pub mod effective;
 mod error;
 pub mod expiry;
 pub mod i18n;
+pub mod idempotency;
 pub mod images;
 pub mod insights;
 mod issue;
@@ -45,6 +47,9 @@ pub mod verify_gate;
 pub use achievements::{
     ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation, criteria_summary,
     search_catalog,
+};
+pub use api_keys::{
+    ApiCaller, ApiKeyState, ApiKeyView, ApiScope, CreatedApiKey, KeyManager, NewApiKey,
 };
 pub use designs::DesignForm;
 pub use error::{AppError, AppResult, Cause, Chain, Invalid};

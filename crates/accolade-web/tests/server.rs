@@ -17,6 +17,12 @@ use std::sync::Arc;
 mod accounts;
 #[path = "server/achievements.rs"]
 mod achievements;
+#[path = "server/api_auth.rs"]
+mod api_auth;
+#[path = "server/api_idempotency.rs"]
+mod api_idempotency;
+#[path = "server/api_keys_page.rs"]
+mod api_keys_page;
 #[path = "server/authorization.rs"]
 mod authorization;
 #[path = "server/award_delivery.rs"]

@@ -36,6 +36,7 @@ export function mainPages(ctx) {
     ['bulk-issue', 'issuer', `${ws}/imports`],
     ['settings', 'issuer', `${ws}/settings`],
     ['members', 'issuer', `${ws}/members`],
+    ['api-keys', 'issuer', `${ws}/settings/api-keys`],
     ['insights', 'issuer', `${ws}/insights`],
     ['backpack', 'earner', `${ctx.base}/backpack`],
     ['portfolio', 'visitor', ctx.portfolioUrl],

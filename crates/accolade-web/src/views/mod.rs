@@ -5,6 +5,7 @@
 
 mod achievement_page;
 mod achievements;
+mod api_keys;
 mod audit;
 mod awards;
 mod checks;
@@ -34,6 +35,7 @@ pub use achievements::{
     AchievementFormView, AchievementRow, AchievementsView, AlignmentRow, CurrentVersionView,
     CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
 };
+pub use api_keys::{ApiKeyRow, ApiKeysView, CreatedKeyView, ScopeChoice};
 pub use audit::{AuditRow, AuditView};
 pub use awards::{
     AwardDetailView, AwardFilterView, AwardListRow, AwardsListView, BulkRevokeView, ExpiringView,

@@ -9,7 +9,7 @@
 use super::accounts::{create_org, current_user, location, sign_up, sign_up_member};
 use super::bulk_issue::upload;
 use super::{Browser, Http, Reply, start};
-use accolade_app::{App, NewAchievement};
+use accolade_app::{ApiScope, App, KeyManager, NewAchievement, NewApiKey};
 use accolade_core::{Actor, ExpiryPolicy, Role};
 use accolade_store::Store;
 use std::sync::Arc;
@@ -253,6 +253,19 @@ fn flow(app: Arc<App>, http: &Http) {
         .unwrap();
     drop(invitation);
     let mail = rt.block_on(app.outbox(Some(org.id), 10)).unwrap()[0].id;
+    let api_key = rt
+        .block_on(app.create_api_key(
+            KeyManager::Member(&owner),
+            org.id,
+            NewApiKey {
+                name: "Table sync".into(),
+                scopes: vec![ApiScope::Read],
+                expires_in_days: None,
+            },
+        ))
+        .unwrap()
+        .key
+        .prefix;
     let b = badge.id.to_string();
     let base = format!("/dashboard/orgs/{slug}");
     // A pathway, made by its owner through the form.
@@ -352,6 +365,8 @@ fn flow(app: Arc<App>, http: &Http) {
         get(format!("{base}/members"), Viewer),
         get(format!("{base}/settings"), Admin),
         get(format!("{base}/settings/keys/rotate"), Owner),
+        get(format!("{base}/settings/api-keys"), Admin),
+        get(format!("{base}/settings/api-keys/{api_key}/revoke"), Admin),
         get(format!("{base}/audit"), Admin),
         get(format!("{base}/outbox"), Admin),
         get(format!("{base}/outbox/{mail}"), Admin),
@@ -427,6 +442,20 @@ fn flow(app: Arc<App>, http: &Http) {
             ],
         ),
         post(format!("{base}/settings"), Admin, &profile),
+        post(
+            format!("{base}/settings/api-keys"),
+            Admin,
+            &[
+                ("name", "Made by form"),
+                ("scope_read", "on"),
+                ("expires_in_days", ""),
+            ],
+        ),
+        post(
+            format!("{base}/settings/api-keys/{api_key}/revoke"),
+            Admin,
+            &[],
+        ),
         post(
             format!("{base}/members/invite"),
             Admin,
