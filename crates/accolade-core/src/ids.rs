@@ -100,6 +100,14 @@ id_type!(
     /// A saved badge design.
     DesignId
 );
+id_type!(
+    /// A webhook endpoint of an organization.
+    WebhookEndpointId
+);
+id_type!(
+    /// One event's delivery to one webhook endpoint.
+    WebhookDeliveryId
+);
 
 #[cfg(test)]
 mod tests {
