@@ -7,7 +7,7 @@
 
 use crate::store::on_backend;
 use crate::{Store, StoreError};
-use accolade_core::{AwardSummary, OrgId, WebhookDeliveryId, WebhookEndpointId};
+use accolade_core::{AwardId, AwardSummary, OrgId, WebhookDeliveryId, WebhookEndpointId};
 use time::{Duration, OffsetDateTime};
 
 /// An organization's webhook endpoint.
@@ -273,14 +273,16 @@ impl Store {
         on_backend!(self.webhook_delivery_counts(endpoint))
     }
 
-    /// Active awards whose `validUntil` fell in `(from, to]`, earliest first (the expiry
-    /// scan turns them into `award.expired` events).
+    /// Active awards whose `validUntil` is at most `to` and after `from` (or equal to it with
+    /// an id after `after`: keyset paging), by `validUntil` and id. The expiry scan turns
+    /// them into `award.expired` events.
     pub async fn awards_expired_between(
         &self,
         from: OffsetDateTime,
+        after: Option<AwardId>,
         to: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<AwardSummary>, StoreError> {
-        on_backend!(self.awards_expired_between(from, to, limit))
+        on_backend!(self.awards_expired_between(from, after, to, limit))
     }
 }

@@ -1,4 +1,5 @@
-//! The background loop `accolade serve` runs: every second or so, run the due jobs; once an
+//! The background loop `accolade serve` runs: every second or so, send the due webhook
+//! deliveries and run the due jobs; once an
 //! hour, enqueue the expiry-reminder scan; once a day, roll analytics up by day; stop
 //! between two jobs when asked.
 
@@ -62,6 +63,20 @@ impl JobWorker {
                         Ok(_) => scheduled_hour = hour,
                         Err(e) => {
                             tracing::warn!(error = %crate::Chain(&e), "scheduling expiry reminders failed")
+                        }
+                    }
+                }
+                // Webhook deliveries: their own queue, drained while batches come back full.
+                loop {
+                    if *stopped.borrow() {
+                        return;
+                    }
+                    match app.deliver_webhooks().await {
+                        Ok(s) if s.claimed < super::webhooks::BATCH => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %crate::Chain(&e), "delivering webhooks failed");
+                            break;
                         }
                     }
                 }

@@ -11,7 +11,7 @@ use crate::webhooks::{
     AttemptRecord, DeliveryCounts, DeliveryState, NewDelivery, WebhookAttempt, WebhookDelivery,
     WebhookEndpoint,
 };
-use accolade_core::{AwardSummary, OrgId, WebhookDeliveryId, WebhookEndpointId};
+use accolade_core::{AwardId, AwardSummary, OrgId, WebhookDeliveryId, WebhookEndpointId};
 use time::{Duration, OffsetDateTime};
 
 /// Deliveries per multi-row insert (9 parameters each).
@@ -412,18 +412,21 @@ sql_impl! {
     pub async fn awards_expired_between(
         &self,
         from: OffsetDateTime,
+        after: Option<AwardId>,
         to: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<AwardSummary>, StoreError> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM awards
-             WHERE status = 'active' AND valid_until > $1 AND valid_until <= $2
+             WHERE status = 'active' AND valid_until <= $2
+                 AND (valid_until > $1 OR (valid_until = $1 AND id > $4))
              ORDER BY valid_until, id LIMIT $3"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(micros(from)?)
             .bind(micros(to)?)
             .bind(limit.max(0))
+            .bind(after.map(|a| a.to_string()).unwrap_or_default())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(summary_from_row::<DB>).collect()
