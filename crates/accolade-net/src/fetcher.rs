@@ -56,7 +56,12 @@ impl GuardedFetcher {
 
     /// A fresh agent per hop, because its resolver is pinned to this hop's vetted
     /// addresses. Connection reuse is lost; a verifier makes few requests anyway.
-    pub(crate) fn agent(&self, target: &TargetUrl, addrs: Vec<SocketAddr>, remaining: Duration) -> Agent {
+    pub(crate) fn agent(
+        &self,
+        target: &TargetUrl,
+        addrs: Vec<SocketAddr>,
+        remaining: Duration,
+    ) -> Agent {
         let config = Agent::config_builder()
             // A proxy from the environment would make the fetch on our behalf, beyond
             // the guard's sight.

@@ -46,8 +46,12 @@ impl GuardedFetcher {
         let deadline = Instant::now() + timeout;
         let target = TargetUrl::parse(url).map_err(|e| refused(url, e))?;
         let url = target.to_string();
-        let addrs = vet(&target, self.policy(), self.policy().connect_timeout.min(timeout))
-            .map_err(|e| vet_error(e, &url))?;
+        let addrs = vet(
+            &target,
+            self.policy(),
+            self.policy().connect_timeout.min(timeout),
+        )
+        .map_err(|e| vet_error(e, &url))?;
         let remaining = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())

@@ -154,7 +154,8 @@ impl App {
             )
             .await?;
             // Right after the claim was written.
-            let event = self.award_event(crate::webhooks::EventType::AwardClaimed, &award.summary());
+            let event =
+                self.award_event(crate::webhooks::EventType::AwardClaimed, &award.summary());
             self.notify_webhooks(award.org_id, &[event]).await;
         }
         Ok(award)

@@ -97,7 +97,9 @@ impl App {
                     Some(endpoint) if endpoint.enabled => {
                         let request = self.signed_request(&endpoint, &delivery, now)?;
                         let fetcher = fetcher.clone();
-                        set.spawn_blocking(move || send(&fetcher, &endpoint, delivery, request, now));
+                        set.spawn_blocking(move || {
+                            send(&fetcher, &endpoint, delivery, request, now)
+                        });
                     }
                     _ => {
                         // Disabled or deleted since it was queued: no request.
@@ -267,12 +269,8 @@ impl App {
             let Some(user) = self.store.user(member.user_id).await? else {
                 continue;
             };
-            let content = crate::webhooks::webhook_disabled(
-                &organization.name,
-                &endpoint.url,
-                reason,
-                &page,
-            );
+            let content =
+                crate::webhooks::webhook_disabled(&organization.name, &endpoint.url, reason, &page);
             let key = format!("mail:webhook_disabled:{}:{}", endpoint.id, user.id);
             emails.push(self.org_email(org, &user.email, "webhook_disabled", key, content)?);
         }
@@ -303,10 +301,7 @@ fn send(
             EXCERPT_BYTES,
         )
         .map_err(|e| e.to_string());
-    let request_headers = request
-        .iter()
-        .map(|(n, v)| format!("{n}: {v}\n"))
-        .collect();
+    let request_headers = request.iter().map(|(n, v)| format!("{n}: {v}\n")).collect();
     Sent {
         delivery,
         at,

@@ -223,8 +223,14 @@ impl App {
             return Err(AppError::NotFound("webhook endpoint"));
         }
         let actor = Actor::user(&who.user);
-        self.audit(org, &actor, "webhook.delete", &id.to_string(), &endpoint.url)
-            .await
+        self.audit(
+            org,
+            &actor,
+            "webhook.delete",
+            &id.to_string(),
+            &endpoint.url,
+        )
+        .await
     }
 
     /// Queues a `webhook.ping` to this endpoint (enabled or not: it is how an admin checks
@@ -303,8 +309,7 @@ impl App {
         let detail = self.webhook_delivery(who, org, id).await?;
         if !detail.endpoint.enabled {
             return Err(AppError::Conflict(
-                "This endpoint is disabled. Enable it first, then send the delivery again."
-                    .into(),
+                "This endpoint is disabled. Enable it first, then send the delivery again.".into(),
             ));
         }
         self.store.redeliver_webhook(id, self.now()).await?;
@@ -385,12 +390,25 @@ mod tests {
         let (url, _, events) = checked(form(" https://hooks.example/in ", &[])).unwrap();
         assert_eq!(url, "https://hooks.example/in");
         assert!(events.is_empty());
-        let (_, _, events) =
-            checked(form("https://h.example/", &["award.issued", "award.issued"])).unwrap();
+        let (_, _, events) = checked(form(
+            "https://h.example/",
+            &["award.issued", "award.issued"],
+        ))
+        .unwrap();
         assert_eq!(events, ["award.issued"]);
         let all: Vec<&str> = EventType::CATALOGUE.iter().map(|e| e.as_str()).collect();
-        assert!(checked(form("https://h.example/", &all)).unwrap().2.is_empty());
-        for bad in ["", "ftp://h.example/", "https://user@h.example/", "h.example"] {
+        assert!(
+            checked(form("https://h.example/", &all))
+                .unwrap()
+                .2
+                .is_empty()
+        );
+        for bad in [
+            "",
+            "ftp://h.example/",
+            "https://user@h.example/",
+            "h.example",
+        ] {
             assert!(checked(form(bad, &[])).is_err(), "{bad}");
         }
         assert!(checked(form("https://h.example/", &["webhook.ping"])).is_err());

@@ -447,9 +447,7 @@ where
     for<'a> Vec<u8>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
 {
     r.opt_int(col)?
-        .map(|v| {
-            u16::try_from(v).map_err(|e| StoreError::corrupt("webhook_deliveries", col, e))
-        })
+        .map(|v| u16::try_from(v).map_err(|e| StoreError::corrupt("webhook_deliveries", col, e)))
         .transpose()
 }
 

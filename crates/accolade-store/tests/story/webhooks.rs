@@ -75,13 +75,20 @@ async fn webhooks_story(store: &Store) {
     let a = endpoint(acme.id, "https://hooks.acme.example/in", &[]);
     let b = WebhookEndpoint {
         created_at: minutes(1),
-        ..endpoint(acme.id, "https://b.example/", &["award.revoked", "award.issued"])
+        ..endpoint(
+            acme.id,
+            "https://b.example/",
+            &["award.revoked", "award.issued"],
+        )
     };
     let c = endpoint(other.id, "https://c.example/", &[]);
     for e in [&a, &b, &c] {
         store.insert_webhook_endpoint(e).await.unwrap();
     }
-    assert_eq!(store.webhook_endpoint(b.id).await.unwrap().as_ref(), Some(&b));
+    assert_eq!(
+        store.webhook_endpoint(b.id).await.unwrap().as_ref(),
+        Some(&b)
+    );
     let listed = store.webhook_endpoints(acme.id).await.unwrap();
     assert_eq!(listed, vec![a.clone(), b.clone()]);
     assert!(b.wants("award.issued") && !b.wants("award.claimed") && a.wants("anything"));
@@ -97,7 +104,10 @@ async fn webhooks_story(store: &Store) {
         ..b.clone()
     };
     assert!(store.update_webhook_endpoint(&rotated).await.unwrap());
-    assert_eq!(store.webhook_endpoint(b.id).await.unwrap(), Some(rotated.clone()));
+    assert_eq!(
+        store.webhook_endpoint(b.id).await.unwrap(),
+        Some(rotated.clone())
+    );
     let stranger = WebhookEndpoint {
         org_id: other.id,
         ..rotated.clone()
@@ -182,15 +192,24 @@ async fn webhooks_story(store: &Store) {
     assert_eq!(delivered.last_response_body.as_deref(), Some("ok ✓"));
     let log = store.webhook_attempts(d.id).await.unwrap();
     assert_eq!(log.len(), 1);
-    assert_eq!((log[0].attempt, log[0].status, log[0].duration_ms), (1, Some(200), 12));
+    assert_eq!(
+        (log[0].attempt, log[0].status, log[0].duration_ms),
+        (1, Some(200), 12)
+    );
 
     // The failed-only log; the whole log newest first, paged by creation time.
     let failed = store
         .webhook_deliveries(a.id, true, None, 10)
         .await
         .unwrap();
-    assert_eq!(failed.iter().map(|d| d.id).collect::<Vec<_>>(), [failing.id]);
-    let newest = store.webhook_deliveries(a.id, false, None, 5).await.unwrap();
+    assert_eq!(
+        failed.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [failing.id]
+    );
+    let newest = store
+        .webhook_deliveries(a.id, false, None, 5)
+        .await
+        .unwrap();
     assert_eq!(newest[0].msg_id, "msg_0900");
     let older = store
         .webhook_deliveries(a.id, false, Some(newest[4].created_at), 5)
@@ -200,7 +219,12 @@ async fn webhooks_story(store: &Store) {
     assert_eq!(older.len(), 5);
 
     // Redelivery makes a failed delivery due again; disabling fails what is pending.
-    assert!(store.redeliver_webhook(failing.id, minutes(40)).await.unwrap());
+    assert!(
+        store
+            .redeliver_webhook(failing.id, minutes(40))
+            .await
+            .unwrap()
+    );
     let back = store.webhook_delivery(failing.id).await.unwrap().unwrap();
     assert_eq!(
         (back.state, back.next_attempt_at, back.attempts),
@@ -212,8 +236,14 @@ async fn webhooks_story(store: &Store) {
         .unwrap();
     assert_eq!(n, 250);
     let counts = store.webhook_delivery_counts(Some(a.id)).await.unwrap();
-    assert_eq!((counts.pending, counts.delivered, counts.failed), (0, 1, 250));
-    assert_eq!(store.next_webhook_due().await.unwrap(), Some(T0 + Duration::seconds(902)));
+    assert_eq!(
+        (counts.pending, counts.delivered, counts.failed),
+        (0, 1, 250)
+    );
+    assert_eq!(
+        store.next_webhook_due().await.unwrap(),
+        Some(T0 + Duration::seconds(902))
+    );
 
     // Deleting an endpoint deletes its deliveries and attempts.
     assert!(store.delete_webhook_endpoint(acme.id, a.id).await.unwrap());
@@ -225,10 +255,17 @@ async fn webhooks_story(store: &Store) {
     // they share one instant.
     let k = key(acme.id, T0);
     store.insert_key(&k).await.unwrap();
-    let badge = achievement(acme.id, "First Aid", ExpiryPolicy::FixedDate(T0 + Duration::days(1)));
+    let badge = achievement(
+        acme.id,
+        "First Aid",
+        ExpiryPolicy::FixedDate(T0 + Duration::days(1)),
+    );
     store.insert_achievement(&badge).await.unwrap();
     for i in 0..7 {
-        store.insert_award(&award(&badge, k.id, i, T0)).await.unwrap();
+        store
+            .insert_award(&award(&badge, k.id, i, T0))
+            .await
+            .unwrap();
     }
     let expiry = T0 + Duration::days(1);
     let mut seen = Vec::new();
