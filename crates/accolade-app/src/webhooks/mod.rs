@@ -10,13 +10,13 @@ mod notice;
 pub(crate) use notice::webhook_disabled;
 pub mod sign;
 
+pub use accolade_store::{DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
 pub use events::{EventType, WebhookEvent};
 
 use crate::accounts::CurrentUser;
 use crate::{App, AppError, AppResult};
 use accolade_core::{Actor, OrgId, Role, WebhookDeliveryId, WebhookEndpointId};
 use accolade_net::TargetUrl;
-use accolade_store::{WebhookAttempt, WebhookDelivery, WebhookEndpoint};
 use serde_json::json;
 use time::Duration;
 
