@@ -489,3 +489,101 @@ async fn webhooks_on_postgres() {
     let (store, _guard) = store.into_parts();
     story(store).await;
 }
+
+/// The fan-out benchmark (`scripts/bench-webhooks.sh`, release build): N award events
+/// (ACCOLADE_BENCH_WEBHOOKS, 10,000 by default) queued in chunks of 500, as a bulk issue's
+/// chunks queue them, to one endpoint, delivered by the sender to a receiver on loopback
+/// until none is pending; every event must arrive exactly once. SQLite on a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark: scripts/bench-webhooks.sh runs it"]
+async fn webhook_fanout_benchmark() {
+    use accolade_app::webhooks::{EventType, WebhookEvent};
+    let n: usize = std::env::var("ACCOLADE_BENCH_WEBHOOKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    let clock = Arc::new(FixedClock::new(time::OffsetDateTime::now_utc()));
+    let app = app_with(&store, &clock, true);
+    let rx = HttpReceiver::start().unwrap();
+    app.sign_up("ada@example.com", "Ada Lovelace", PW)
+        .await
+        .unwrap();
+    let ada = signed_in(&app, "ada@example.com").await;
+    let org = app
+        .create_org_for(
+            &ada,
+            NewOrganization {
+                name: "Bench".into(),
+                url: "https://bench.example".into(),
+                email: None,
+                description: None,
+                slug: None,
+            },
+        )
+        .await
+        .unwrap();
+    let ada = signed_in(&app, "ada@example.com").await;
+    app.create_webhook_endpoint(&ada, org.id, form(rx.url("/bench"), &[]))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut queued = 0;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let events: Vec<WebhookEvent> = chunk
+            .iter()
+            .map(|i| {
+                WebhookEvent::new(
+                    EventType::AwardIssued,
+                    serde_json::json!({
+                        "award_id": uuid_like(*i),
+                        "organization_id": org.id.to_string(),
+                        "recipient_email": format!("earner{i}@example.com"),
+                        "status": "active",
+                        "credential_url": format!("https://badges.example.org/credentials/{i}"),
+                    }),
+                )
+            })
+            .collect();
+        queued += app.emit_webhooks(org.id, &events).await.unwrap();
+    }
+    let queued_in = started.elapsed();
+    assert_eq!(queued, n as u64);
+    loop {
+        let s = app.deliver_webhooks().await.unwrap();
+        assert_eq!(s.failed + s.retrying, 0, "{s:?}");
+        if s.claimed == 0 {
+            break;
+        }
+    }
+    let total = started.elapsed();
+    let got = rx.received();
+    let ids: std::collections::HashSet<_> = got
+        .iter()
+        .map(|r| r.header("webhook-id").unwrap().to_owned())
+        .collect();
+    let awards: std::collections::HashSet<_> = got
+        .iter()
+        .map(|r| json(r)["data"]["award_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got.len(), n, "none doubled");
+    assert_eq!(ids.len(), n, "one webhook-id each");
+    assert_eq!(awards.len(), n, "none lost");
+    let counts = app.store().webhook_delivery_counts(None).await.unwrap();
+    assert_eq!((counts.delivered, counts.pending, counts.failed), (n as i64, 0, 0));
+    println!(
+        "webhook fan-out: {n} events queued in {:.2} s, all delivered in {:.2} s ({:.0} events/s); received {}, distinct ids {}, lost 0, doubled 0",
+        queued_in.as_secs_f64(),
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64(),
+        got.len(),
+        ids.len()
+    );
+}
+
+fn uuid_like(i: usize) -> String {
+    format!("00000000-0000-4000-8000-{i:012}")
+}
