@@ -97,6 +97,21 @@ pub const CATALOGS: &[(Lang, &str, &str)] = &[
         "types",
         include_str!("../../locales/de/types.txt"),
     ),
+    (
+        Lang::Es,
+        "webhooks",
+        include_str!("../../locales/es/webhooks.txt"),
+    ),
+    (
+        Lang::Fr,
+        "webhooks",
+        include_str!("../../locales/fr/webhooks.txt"),
+    ),
+    (
+        Lang::De,
+        "webhooks",
+        include_str!("../../locales/de/webhooks.txt"),
+    ),
 ];
 
 type Catalog = HashMap<&'static str, &'static str>;

@@ -573,7 +573,10 @@ async fn webhook_fanout_benchmark() {
     assert_eq!(ids.len(), n, "one webhook-id each");
     assert_eq!(awards.len(), n, "none lost");
     let counts = app.store().webhook_delivery_counts(None).await.unwrap();
-    assert_eq!((counts.delivered, counts.pending, counts.failed), (n as i64, 0, 0));
+    assert_eq!(
+        (counts.delivered, counts.pending, counts.failed),
+        (n as i64, 0, 0)
+    );
     println!(
         "webhook fan-out: {n} events queued in {:.2} s, all delivered in {:.2} s ({:.0} events/s); received {}, distinct ids {}, lost 0, doubled 0",
         queued_in.as_secs_f64(),
