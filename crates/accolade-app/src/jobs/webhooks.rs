@@ -12,6 +12,7 @@ use accolade_core::{OrgId, Role, WebhookEndpointId};
 use accolade_net::{FetchPolicy, GuardedFetcher, PostResponse};
 use accolade_store::{AttemptRecord, DeliveryState, WebhookDelivery, WebhookEndpoint};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
@@ -80,9 +81,8 @@ impl App {
         }
         let mut endpoints: HashMap<WebhookEndpointId, Option<WebhookEndpoint>> = HashMap::new();
         for d in &due {
-            if !endpoints.contains_key(&d.endpoint_id) {
-                let e = self.store.webhook_endpoint(d.endpoint_id).await?;
-                endpoints.insert(d.endpoint_id, e);
+            if let Entry::Vacant(slot) = endpoints.entry(d.endpoint_id) {
+                slot.insert(self.store.webhook_endpoint(d.endpoint_id).await?);
             }
         }
         let fetcher = Arc::new(GuardedFetcher::new(self.webhook_policy()));

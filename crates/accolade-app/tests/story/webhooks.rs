@@ -506,7 +506,7 @@ async fn webhook_fanout_benchmark() {
         .await
         .unwrap()
         .into_parts();
-    let clock = Arc::new(FixedClock::new(time::OffsetDateTime::now_utc()));
+    let clock = Arc::new(FixedClock::new(accolade_core::SystemClock.now()));
     let app = app_with(&store, &clock, true);
     let rx = HttpReceiver::start().unwrap();
     app.sign_up("ada@example.com", "Ada Lovelace", PW)

@@ -345,7 +345,7 @@ fn official_verifier(
     // A server whose clock is ten minutes behind stamps its delivery ten minutes ago: the
     // library refuses it as too old, and the delivery log shows the receiver's answer.
     let behind = Arc::new(FixedClock::new(
-        time::OffsetDateTime::now_utc() - time::Duration::minutes(10),
+        accolade_core::Clock::now(&SystemClock) - time::Duration::minutes(10),
     ));
     let stale_app = fixture::app(store.clone(), behind, fixture::config(super::PUBLIC, true));
     // The server's own worker stops first, so that the stale server sends this one.
