@@ -95,11 +95,8 @@ impl App {
             for delivery in queue.by_ref().take(CONCURRENCY) {
                 match endpoints.get(&delivery.endpoint_id).cloned().flatten() {
                     Some(endpoint) if endpoint.enabled => {
-                        let request = self.signed_request(&endpoint, &delivery, now)?;
-                        let fetcher = fetcher.clone();
-                        set.spawn_blocking(move || {
-                            send(&fetcher, &endpoint, delivery, request, now)
-                        });
+                        let (fetcher, clock) = (fetcher.clone(), self.clock.clone());
+                        set.spawn_blocking(move || send(&fetcher, &*clock, &endpoint, delivery));
                     }
                     _ => {
                         // Disabled or deleted since it was queued: no request.
@@ -176,36 +173,6 @@ impl App {
         }
     }
 
-    /// The headers of one attempt, signed with the current secret and, during a rotation,
-    /// the previous one too.
-    fn signed_request(
-        &self,
-        endpoint: &WebhookEndpoint,
-        delivery: &WebhookDelivery,
-        now: OffsetDateTime,
-    ) -> AppResult<Vec<(String, String)>> {
-        let timestamp = now.unix_timestamp();
-        let mut secrets = vec![endpoint.secret.as_str()];
-        if let (Some(previous), Some(until)) =
-            (&endpoint.previous_secret, endpoint.previous_expires_at)
-            && until > now
-        {
-            secrets.push(previous);
-        }
-        let signature = crate::webhooks::sign::signature_header(
-            &secrets,
-            &delivery.msg_id,
-            timestamp,
-            delivery.payload.as_bytes(),
-        )?;
-        Ok(vec![
-            ("content-type".into(), "application/json".into()),
-            ("webhook-id".into(), delivery.msg_id.clone()),
-            ("webhook-timestamp".into(), timestamp.to_string()),
-            ("webhook-signature".into(), signature),
-        ])
-    }
-
     /// Turns an endpoint off with `reason`, fails its pending deliveries, and (when `email`)
     /// tells the organization's admins. `false` if it was already off or is gone.
     async fn disable_endpoint(
@@ -279,14 +246,56 @@ impl App {
     }
 }
 
-/// The request, on a blocking thread (the guarded client is synchronous).
+/// The headers of one attempt at `now`, signed with the current secret and, during a
+/// rotation, the previous one too.
+fn signed_request(
+    endpoint: &WebhookEndpoint,
+    delivery: &WebhookDelivery,
+    now: OffsetDateTime,
+) -> AppResult<Vec<(String, String)>> {
+    let timestamp = now.unix_timestamp();
+    let mut secrets = vec![endpoint.secret.as_str()];
+    if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_expires_at)
+        && until > now
+    {
+        secrets.push(previous);
+    }
+    let signature = crate::webhooks::sign::signature_header(
+        &secrets,
+        &delivery.msg_id,
+        timestamp,
+        delivery.payload.as_bytes(),
+    )?;
+    Ok(vec![
+        ("content-type".into(), "application/json".into()),
+        ("webhook-id".into(), delivery.msg_id.clone()),
+        ("webhook-timestamp".into(), timestamp.to_string()),
+        ("webhook-signature".into(), signature),
+    ])
+}
+
+/// Signs and sends one attempt, on a blocking thread (the guarded client is synchronous).
+/// The timestamp is the attempt's own, read as it goes out.
 fn send(
     fetcher: &GuardedFetcher,
+    clock: &dyn accolade_core::Clock,
     endpoint: &WebhookEndpoint,
     delivery: WebhookDelivery,
-    request: Vec<(String, String)>,
-    at: OffsetDateTime,
 ) -> Sent {
+    let at = clock.now();
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    let request = match signed_request(endpoint, &delivery, at) {
+        Ok(request) => request,
+        Err(e) => {
+            return Sent {
+                delivery,
+                at,
+                request_headers: String::new(),
+                answer: Err(e.to_string()),
+                duration_ms: 0,
+            };
+        }
+    };
     let started = std::time::Instant::now();
     let headers: Vec<(&str, &str)> = request
         .iter()
