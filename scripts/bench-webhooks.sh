@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ACCOLADE_BENCH_WEBHOOKS="${ACCOLADE_BENCH_WEBHOOKS:-10000}"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) CPUs, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 cargo test --release -p accolade-app --test story webhook_fanout_benchmark -- \
-    --ignored --nocapture 2>&1 | grep -E "webhook fan-out|test result|panicked|error" 
+    --ignored --nocapture 2>&1 | grep -E "^webhook fan-out|^test result|panicked|^error"
