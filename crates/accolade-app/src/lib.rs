@@ -43,6 +43,7 @@ mod urls;
 mod verdicts;
 mod verify;
 pub mod verify_gate;
+pub mod webhooks;
 
 pub use achievements::{
     ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation, criteria_summary,

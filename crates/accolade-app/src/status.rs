@@ -3,6 +3,7 @@
 //! only when an organization's status version changes.
 
 use crate::mail::MailLanguage;
+use crate::webhooks::EventType;
 use crate::{App, AppError, AppResult, SignedStatusList, rfc3339};
 use accolade_core::{Actor, Award, AwardId, AwardStatus, Organization, StatusPurpose};
 use accolade_credentials::proof::{self, ProofOptions};
@@ -175,6 +176,14 @@ impl App {
         match self.store.change_award_status(&change).await? {
             StatusChanged::Changed(changed) => {
                 self.page_changed(changed.id);
+                // Right after the status change's transaction committed.
+                let event_type = match to {
+                    AwardStatus::Revoked => EventType::AwardRevoked,
+                    AwardStatus::Suspended => EventType::AwardSuspended,
+                    AwardStatus::Active => EventType::AwardReinstated,
+                };
+                let event = self.award_event(event_type, &changed.summary());
+                self.notify_webhooks(changed.org_id, &[event]).await;
                 Ok(*changed)
             }
             StatusChanged::Refused(current) => Err(refusal(current, to)),

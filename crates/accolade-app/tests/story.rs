@@ -38,6 +38,8 @@ mod password_work;
 mod pathways;
 #[path = "story/status_changes.rs"]
 mod status_changes;
+#[path = "story/webhooks.rs"]
+mod webhooks;
 
 fn make_app(store: Store, master: Option<MasterKey>, clock: Arc<FixedClock>) -> Arc<App> {
     let config = AppConfig {

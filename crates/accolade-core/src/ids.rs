@@ -104,6 +104,14 @@ id_type!(
     /// An organization's API key.
     ApiKeyId
 );
+id_type!(
+    /// A webhook endpoint of an organization.
+    WebhookEndpointId
+);
+id_type!(
+    /// One event's delivery to one webhook endpoint.
+    WebhookDeliveryId
+);
 
 #[cfg(test)]
 mod tests {

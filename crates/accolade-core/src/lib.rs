@@ -11,6 +11,6 @@ pub use domain::*;
 pub use email::{Email, EmailError};
 pub use ids::{
     AchievementId, ApiKeyId, AuditId, AwardId, DesignId, IdError, ImageId, ImportId, JobId, KeyId,
-    OrgId, OutboxId, UserId,
+    OrgId, OutboxId, UserId, WebhookDeliveryId, WebhookEndpointId,
 };
 pub use slug::{Slug, SlugError};

@@ -56,7 +56,12 @@ impl GuardedFetcher {
 
     /// A fresh agent per hop, because its resolver is pinned to this hop's vetted
     /// addresses. Connection reuse is lost; a verifier makes few requests anyway.
-    fn agent(&self, target: &TargetUrl, addrs: Vec<SocketAddr>, remaining: Duration) -> Agent {
+    pub(crate) fn agent(
+        &self,
+        target: &TargetUrl,
+        addrs: Vec<SocketAddr>,
+        remaining: Duration,
+    ) -> Agent {
         let config = Agent::config_builder()
             // A proxy from the environment would make the fetch on our behalf, beyond
             // the guard's sight.
@@ -177,14 +182,14 @@ fn time_left(deadline: Instant, url: &str) -> Result<Duration, FetchError> {
     }
 }
 
-fn refused(url: &str, reason: impl ToString) -> FetchError {
+pub(crate) fn refused(url: &str, reason: impl ToString) -> FetchError {
     FetchError::Refused {
         url: url.to_owned(),
         reason: reason.to_string(),
     }
 }
 
-fn vet_error(error: VetError, url: &str) -> FetchError {
+pub(crate) fn vet_error(error: VetError, url: &str) -> FetchError {
     match error {
         VetError::Refused(reason) => refused(url, reason),
         VetError::Network(reason) => FetchError::Network {
@@ -197,7 +202,7 @@ fn vet_error(error: VetError, url: &str) -> FetchError {
     }
 }
 
-fn ureq_error(error: ureq::Error, url: &str) -> FetchError {
+pub(crate) fn ureq_error(error: ureq::Error, url: &str) -> FetchError {
     match error {
         ureq::Error::Timeout(_) => FetchError::Timeout {
             url: url.to_owned(),

@@ -1,4 +1,4 @@
-//! Outbound HTTP(S) for Accolade, safe to point at attacker-chosen URLs: SSRF and
+//! Outbound HTTP(S) for Accolade (GETs for verification, POSTs for webhooks), safe to point at attacker-chosen URLs: SSRF and
 //! did:web spoofing (attacks 9 and 12 of the project's security list).
 //!
 //! [`GuardedFetcher`] implements the verifier's [`Fetch`](accolade_credentials::did::Fetch)
@@ -17,10 +17,12 @@
 mod fetcher;
 mod ip;
 mod policy;
+mod post;
 mod resolve;
 mod url;
 
 pub use fetcher::GuardedFetcher;
 pub use ip::{IpClass, classify_ip};
 pub use policy::FetchPolicy;
+pub use post::PostResponse;
 pub use url::{Host, Scheme, TargetUrl, UrlError};

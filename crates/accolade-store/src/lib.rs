@@ -20,6 +20,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod verdicts;
+mod webhooks;
 
 /// The hot statements with sample parameters, for the test that explains their plans.
 #[cfg(feature = "testing")]
@@ -48,3 +49,7 @@ pub use status::{
     may_change,
 };
 pub use store::{PoolStats, Store};
+pub use webhooks::{
+    AttemptRecord, DeliveryCounts, DeliveryState, NewDelivery, WebhookAttempt, WebhookDelivery,
+    WebhookEndpoint,
+};

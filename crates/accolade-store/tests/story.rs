@@ -35,6 +35,8 @@ mod plans;
 mod shared_state;
 #[path = "story/status_changes.rs"]
 mod status_changes;
+#[path = "story/webhooks.rs"]
+mod webhooks;
 
 use accolade_store::testing::{
     execute_raw, fresh_postgres, fresh_sqlite, schema, stale_sqlite_connections,

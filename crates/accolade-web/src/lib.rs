@@ -36,6 +36,7 @@ pub use render::{backpack, claim, portfolio};
 pub use render::{designer, insights, settings};
 pub use render::{earner_import, earner_import_detail};
 pub use render::{pathway_form, pathway_page, pathways};
+pub use render::{webhook, webhook_delivery, webhooks};
 pub use server::client::{Cidr, ClientAddr, TrustedProxies};
 pub use server::metrics::MetricsToken;
 pub use server::observe::{REQUEST_ID_HEADER, well_formed_request_id};

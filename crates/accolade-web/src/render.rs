@@ -18,7 +18,7 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-pub(crate) const TEMPLATES: [(&str, &str); 46] = [
+pub(crate) const TEMPLATES: [(&str, &str); 49] = [
     (
         "achievement_page.html",
         include_str!("../templates/achievement_page.html"),
@@ -114,6 +114,12 @@ pub(crate) const TEMPLATES: [(&str, &str); 46] = [
     ("members.html", include_str!("../templates/members.html")),
     ("api_keys.html", include_str!("../templates/api_keys.html")),
     ("outbox.html", include_str!("../templates/outbox.html")),
+    ("webhooks.html", include_str!("../templates/webhooks.html")),
+    ("webhook.html", include_str!("../templates/webhook.html")),
+    (
+        "webhook_delivery.html",
+        include_str!("../templates/webhook_delivery.html"),
+    ),
     ("reset.html", include_str!("../templates/reset.html")),
     (
         "invitation.html",
@@ -297,6 +303,21 @@ pub fn members(view: &crate::views::MembersView) -> Result<String, RenderError> 
 /// An organization's outbox.
 pub fn outbox(view: &crate::views::OutboxView) -> Result<String, RenderError> {
     render("outbox.html", Value::from(Serde(view)))
+}
+
+/// An organization's webhook endpoints.
+pub fn webhooks(view: &crate::views::WebhooksView) -> Result<String, RenderError> {
+    render("webhooks.html", Value::from(Serde(view)))
+}
+
+/// One webhook endpoint and its delivery log.
+pub fn webhook(view: &crate::views::WebhookView) -> Result<String, RenderError> {
+    render("webhook.html", Value::from(Serde(view)))
+}
+
+/// One webhook delivery and its attempts.
+pub fn webhook_delivery(view: &crate::views::DeliveryView) -> Result<String, RenderError> {
+    render("webhook_delivery.html", Value::from(Serde(view)))
 }
 
 /// A forgotten-password or new-password form.

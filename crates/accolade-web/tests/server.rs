@@ -87,6 +87,8 @@ mod signup_confirm;
 mod status_surfaces;
 #[path = "server/verify_limit.rs"]
 mod verify_limit;
+#[path = "server/webhooks.rs"]
+mod webhooks;
 #[path = "server/workspace.rs"]
 mod workspace;
 

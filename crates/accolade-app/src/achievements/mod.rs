@@ -173,6 +173,17 @@ impl App {
             &detail,
         )
         .await?;
+        // Right after the update was written.
+        let event = crate::webhooks::WebhookEvent::new(
+            crate::webhooks::EventType::AchievementUpdated,
+            serde_json::json!({
+                "achievement_id": updated.id.to_string(),
+                "organization_id": updated.org_id.to_string(),
+                "name": updated.name,
+                "version": updated.version,
+            }),
+        );
+        self.notify_webhooks(updated.org_id, &[event]).await;
         Ok(updated)
     }
 

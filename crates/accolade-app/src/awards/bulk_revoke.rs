@@ -207,6 +207,13 @@ impl App {
                 .await?
                 .into_iter()
                 .collect();
+            // One webhook write per batch, right after the batch's transaction committed.
+            let events: Vec<_> = notices
+                .iter()
+                .filter(|a| revoked.contains(&a.id))
+                .map(|a| self.award_event(crate::webhooks::EventType::AwardRevoked, a))
+                .collect();
+            self.notify_webhooks(org, &events).await;
             for award in notices {
                 if revoked.contains(&award.id) {
                     self.page_changed(award.id);

@@ -5,6 +5,7 @@
 
 use super::ImportProgress;
 use super::sign::{IndexPool, Signed, Signer, ToSign, sign_all};
+use crate::webhooks::{EventType, WebhookEvent};
 use crate::{App, AppError, AppResult};
 use accolade_core::{AwardId, AwardStatus, ImportId, OrgId};
 use accolade_store::{Import, ImportChunk, ImportLease, ImportState, PendingRow, StoreError};
@@ -187,7 +188,16 @@ impl App {
                 "bulk import chunk"
             );
             match committed {
-                Ok(()) => self.verdicts.due(commit.awards.iter().map(|a| a.id)),
+                Ok(()) => {
+                    self.verdicts.due(commit.awards.iter().map(|a| a.id));
+                    // The chunk's events in one write, right after its transaction committed.
+                    let events: Vec<_> = commit
+                        .awards
+                        .iter()
+                        .map(|a| self.award_event(EventType::AwardIssued, &a.summary()))
+                        .collect();
+                    self.notify_webhooks(org_id, &events).await;
+                }
                 Err(StoreError::Conflict { what: "lease" }) => {
                     return Err(AppError::Conflict(
                         "Another worker took over issuing this file.".into(),
@@ -216,10 +226,27 @@ impl App {
             counts.errors += commit.failed.len() as i64;
             progress(counts);
         }
-        self.store
+        let finished = self
+            .store
             .finish_import(id, owner, self.now())
             .await?
-            .ok_or_else(|| AppError::internal_msg("the import still has pending rows"))
+            .ok_or_else(|| AppError::internal_msg("the import still has pending rows"))?;
+        let event = WebhookEvent::new(
+            EventType::ImportCompleted,
+            serde_json::json!({
+                "import_id": finished.id.to_string(),
+                "organization_id": finished.org_id.to_string(),
+                "achievement_id": finished.achievement_id.to_string(),
+                "file_name": finished.file_name,
+                "state": finished.state.as_str(),
+                "total_rows": finished.total_rows,
+                "issued_rows": finished.issued_rows,
+                "skipped_rows": finished.skipped_rows,
+                "error_rows": finished.error_rows,
+            }),
+        );
+        self.notify_webhooks(finished.org_id, &[event]).await;
+        Ok(finished)
     }
 
     /// Fetches the next pending rows after `after_row`, draws their positions and starts

@@ -153,6 +153,10 @@ impl App {
                 &detail,
             )
             .await?;
+            // Right after the claim was written.
+            let event =
+                self.award_event(crate::webhooks::EventType::AwardClaimed, &award.summary());
+            self.notify_webhooks(award.org_id, &[event]).await;
         }
         Ok(award)
     }

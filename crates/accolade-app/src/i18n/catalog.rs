@@ -100,6 +100,21 @@ pub const CATALOGS: &[(Lang, &str, &str)] = &[
     (Lang::Es, "api", include_str!("../../locales/es/api.txt")),
     (Lang::Fr, "api", include_str!("../../locales/fr/api.txt")),
     (Lang::De, "api", include_str!("../../locales/de/api.txt")),
+    (
+        Lang::Es,
+        "webhooks",
+        include_str!("../../locales/es/webhooks.txt"),
+    ),
+    (
+        Lang::Fr,
+        "webhooks",
+        include_str!("../../locales/fr/webhooks.txt"),
+    ),
+    (
+        Lang::De,
+        "webhooks",
+        include_str!("../../locales/de/webhooks.txt"),
+    ),
 ];
 
 type Catalog = HashMap<&'static str, &'static str>;

@@ -9,7 +9,7 @@ pub use credential::{CUSTOM_FIELD_RESULT_TYPE, describe_achievement, field_resul
 
 use crate::status::STATUS_LIST_BITS;
 use crate::{App, AppError, AppResult, rfc3339};
-use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus};
+use accolade_core::{AchievementId, Actor, Award, AwardId, AwardStatus, AwardSummary};
 use accolade_credentials::proof::{self, ProofOptions};
 use accolade_store::{IssuedAward, StoreError, Succession};
 use std::collections::BTreeMap;
@@ -69,6 +69,48 @@ impl App {
         self.issue(actor, new, None)
             .await?
             .ok_or_else(|| AppError::internal_msg("an award without predecessor was refused"))
+    }
+
+    /// The webhook events of an issue: `award.issued`, or `award.renewed` (naming the award
+    /// it renews), or for a correction `award.issued` (naming the award it replaces) and
+    /// `award.revoked` for the replaced one.
+    fn issue_events(
+        &self,
+        award: &Award,
+        continues: Option<Continues<'_>>,
+        reason: &str,
+    ) -> Vec<crate::webhooks::WebhookEvent> {
+        use crate::webhooks::EventType;
+        let summary = award.summary();
+        let with = |mut event: crate::webhooks::WebhookEvent, key: &str, old: &Award| {
+            if let Some(data) = event.data.as_object_mut() {
+                data.insert(key.into(), old.id.to_string().into());
+            }
+            event
+        };
+        match continues {
+            None => vec![self.award_event(EventType::AwardIssued, &summary)],
+            Some(Continues::Renews(old)) => vec![with(
+                self.award_event(EventType::AwardRenewed, &summary),
+                "renews_award_id",
+                old,
+            )],
+            Some(Continues::Corrects(old)) => {
+                let revoked = AwardSummary {
+                    status: AwardStatus::Revoked,
+                    status_reason: Some(reason.to_owned()),
+                    ..old.summary()
+                };
+                vec![
+                    with(
+                        self.award_event(EventType::AwardIssued, &summary),
+                        "replaces_award_id",
+                        old,
+                    ),
+                    self.award_event(EventType::AwardRevoked, &revoked),
+                ]
+            }
+        }
     }
 
     /// Issues one award, continuing `continues` if given, in one transaction with
@@ -206,6 +248,9 @@ impl App {
                     if let Some(Continues::Corrects(old) | Continues::Renews(old)) = continues {
                         self.page_changed(old.id);
                     }
+                    // Right after the issue's transaction committed.
+                    let events = self.issue_events(&award, continues, &reason);
+                    self.notify_webhooks(org.id, &events).await;
                     return Ok(Some(award));
                 }
                 Ok(false) => return Ok(None),

@@ -4,8 +4,10 @@
 //! Any node can run jobs: the store hands each job to one claimer at a time.
 
 mod send_email;
+mod webhooks;
 mod worker;
 
+pub use webhooks::{DeliverySummary, SCHEDULE as WEBHOOK_SCHEDULE};
 pub use worker::JobWorker;
 
 use crate::{App, AppError, AppResult};
@@ -191,6 +193,11 @@ impl App {
                 let summary = self.send_expiry_reminders().await?;
                 if summary.queued > 0 || summary.failed > 0 {
                     tracing::info!(?summary, "expiry reminders");
+                }
+                // The same hourly scan finds the awards that expired, for webhooks.
+                let expired = self.emit_expired_awards().await?;
+                if expired > 0 {
+                    tracing::info!(deliveries = expired, "award.expired webhooks queued");
                 }
                 Ok(())
             }

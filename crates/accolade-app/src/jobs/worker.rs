@@ -1,5 +1,6 @@
-//! The background loop `accolade serve` runs: every second or so, run the due jobs; once an
-//! hour, enqueue the expiry-reminder scan and forget expired idempotency keys; once a day, roll analytics up by day; stop
+//! The background loop `accolade serve` runs: every second or so, send the due webhook
+//! deliveries and run the due jobs; once an hour, enqueue the expiry-reminder scan and forget
+//! expired idempotency keys; once a day, roll analytics up by day; stop
 //! between two jobs when asked.
 
 use crate::App;
@@ -66,6 +67,20 @@ impl JobWorker {
                     }
                     if let Err(e) = app.purge_idempotency_keys().await {
                         tracing::warn!(error = %crate::Chain(&e), "forgetting expired idempotency keys failed");
+                    }
+                }
+                // Webhook deliveries: their own queue, drained while batches come back full.
+                loop {
+                    if *stopped.borrow() {
+                        return;
+                    }
+                    match app.deliver_webhooks().await {
+                        Ok(s) if s.claimed < super::webhooks::BATCH => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %crate::Chain(&e), "delivering webhooks failed");
+                            break;
+                        }
                     }
                 }
                 for _ in 0..BATCH {

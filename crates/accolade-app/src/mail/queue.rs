@@ -320,6 +320,27 @@ impl App {
             .ok_or(AppError::NotFound("message"))
     }
 
+    /// An email to someone of the organization (an admin), under job key `key`.
+    pub(crate) fn org_email(
+        &self,
+        org: OrgId,
+        to: &Email,
+        template: &str,
+        key: String,
+        content: EmailContent,
+    ) -> AppResult<QueuedEmail> {
+        self.message(
+            Envelope {
+                org_id: Some(org),
+                award_id: None,
+                to,
+                template,
+                key,
+            },
+            content,
+        )
+    }
+
     /// An email to an award's recipient, keyed by template and award.
     fn outbox_email(
         &self,

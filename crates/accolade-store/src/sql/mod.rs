@@ -68,6 +68,7 @@ mod reminders;
 mod shared_state;
 pub use shared_state::StagedFile;
 mod verdicts;
+mod webhooks;
 pub use verdicts::{AwardForPage, KeptVerdict};
 
 use crate::StoreError;

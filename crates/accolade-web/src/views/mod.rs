@@ -28,6 +28,7 @@ mod settings;
 mod share;
 mod status;
 mod verify;
+mod webhooks;
 mod workspace;
 
 pub use achievement_page::AchievementPageView;
@@ -70,6 +71,9 @@ pub use settings::{SettingsKeyRow, SettingsView};
 pub use share::{ChannelCount, EmbedView, ShareLink, ShareSubject, ShareView, TotalsView};
 pub use status::{Banner, Status};
 pub use verify::{INPUT_FORMATS, ReportView, VerifyView, format_label};
+pub use webhooks::{
+    AttemptView, DeliveryRow, DeliveryView, EndpointRow, EventChoice, WebhookView, WebhooksView,
+};
 pub use workspace::{
     AchievementLink, AuthView, AwardRow, DashboardView, FieldView, GuideStep, MemberRow,
     OptionView, OrgCardView, OrgWorkspaceView,

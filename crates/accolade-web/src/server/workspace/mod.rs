@@ -15,6 +15,7 @@ mod members;
 mod outbox;
 pub(crate) mod pathways;
 mod settings;
+mod webhooks;
 
 use super::AppState;
 use super::errors::WebError;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(pathways::routes())
         .merge(insights::routes())
+        .merge(webhooks::routes())
 }
 
 pub(crate) use imports::template_url as imports_template_url;
