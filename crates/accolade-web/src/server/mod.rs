@@ -2,6 +2,7 @@
 //! request, call the application API and render; no rule lives here.
 
 mod achievement_page;
+mod api;
 pub mod client;
 mod documents;
 mod downloads;
@@ -110,6 +111,7 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         .merge(share::routes())
         .merge(downloads::routes())
         .merge(metrics)
+        .nest("/api/v1", api::router())
         .fallback(errors::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Inside the language layer, so that a 429 page shows in the visitor's language.

@@ -5,6 +5,7 @@
 
 mod achievement_page;
 mod achievements;
+mod api_reference;
 mod audit;
 mod awards;
 mod checks;
@@ -33,6 +34,10 @@ pub use achievement_page::AchievementPageView;
 pub use achievements::{
     AchievementFormView, AchievementRow, AchievementsView, AlignmentRow, CurrentVersionView,
     CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
+};
+pub use api_reference::{
+    ApiBodyView, ApiFieldView, ApiOperationView, ApiReferenceView, ApiResponseView, ApiSchemaView,
+    ApiTagView,
 };
 pub use audit::{AuditRow, AuditView};
 pub use awards::{
