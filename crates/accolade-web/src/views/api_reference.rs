@@ -369,7 +369,7 @@ impl ApiReferenceView {
             title: text(info, "title"),
             description: text(info, "description"),
             version: text(info, "version"),
-            openapi_url: format!("{base_url}/openapi.json"),
+            openapi_url: "/api/v1/openapi.json".to_owned(),
             base_url,
             tags,
             schemas,
