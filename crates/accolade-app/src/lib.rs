@@ -5,6 +5,7 @@
 pub mod accounts;
 mod achievements;
 pub mod analytics;
+pub mod api_keys;
 mod audit;
 pub mod awards;
 pub mod bulk;
@@ -45,6 +46,9 @@ pub mod verify_gate;
 pub use achievements::{
     ALIGNMENT_FRAMEWORKS, Framework, NewAchievement, NewTranslation, criteria_summary,
     search_catalog,
+};
+pub use api_keys::{
+    ApiCaller, ApiKeyState, ApiKeyView, ApiScope, CreatedApiKey, KeyManager, NewApiKey,
 };
 pub use designs::DesignForm;
 pub use error::{AppError, AppResult, Cause, Chain, Invalid};

@@ -1,6 +1,7 @@
 //! How often one client may use the public forms that cost the server work or could be used
 //! to guess: signing up and in, password resets, invitations, claiming, verifying and
-//! importing. The web layer counts requests per client address (hashed) and per class, and
+//! importing, and calls to the REST API. The web layer counts requests per client address
+//! (hashed; per API key for the API) and per class, and
 //! turns away the excess with 429 and `Retry-After`.
 //!
 //! The numbers are sized for people, not for one person: a class of 30 students behind one
@@ -21,10 +22,18 @@ pub enum RequestClass {
     Verify,
     /// Importing badges into a backpack.
     Import,
+    /// Calls to the REST API, counted per API key rather than per client address.
+    Api,
 }
 
 impl RequestClass {
-    pub const ALL: [RequestClass; 4] = [Self::Account, Self::Claim, Self::Verify, Self::Import];
+    pub const ALL: [RequestClass; 5] = [
+        Self::Account,
+        Self::Claim,
+        Self::Verify,
+        Self::Import,
+        Self::Api,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +41,7 @@ impl RequestClass {
             Self::Claim => "claim",
             Self::Verify => "verify",
             Self::Import => "import",
+            Self::Api => "api",
         }
     }
 }
@@ -64,6 +74,29 @@ pub const IMPORT_RATE: Rate = Rate {
     burst: 20,
     every: Duration::from_secs(6),
 };
+/// API calls per key: 600 a minute, all of them at once if need be.
+pub const API_RATE: Rate = Rate {
+    burst: 600,
+    every: Duration::from_millis(100),
+};
+
+impl Rate {
+    /// `per_minute` requests a minute, all of them at once if need be (a budget per minute).
+    pub fn per_minute(per_minute: u32) -> Self {
+        let n = per_minute.max(1);
+        Self {
+            burst: n,
+            every: Duration::from_secs(60) / n,
+        }
+    }
+
+    /// The window in which `burst` requests are restored, in whole seconds (at least 1).
+    pub fn window_secs(&self) -> u64 {
+        let w = self.every.saturating_mul(self.burst.max(1));
+        w.as_secs().max(1)
+    }
+}
+
 /// Clients remembered at once per process; beyond it idle clients are forgotten first.
 pub const MAX_TRACKED_CLIENTS: usize = 100_000;
 
@@ -74,6 +107,8 @@ pub struct RequestLimits {
     pub claim: Rate,
     pub verify: Rate,
     pub import: Rate,
+    /// Per API key.
+    pub api: Rate,
     pub max_clients: usize,
 }
 
@@ -84,6 +119,7 @@ impl Default for RequestLimits {
             claim: CLAIM_RATE,
             verify: VERIFY_RATE,
             import: IMPORT_RATE,
+            api: API_RATE,
             max_clients: MAX_TRACKED_CLIENTS,
         }
     }
@@ -96,6 +132,7 @@ impl RequestLimits {
             RequestClass::Claim => self.claim,
             RequestClass::Verify => self.verify,
             RequestClass::Import => self.import,
+            RequestClass::Api => self.api,
         }
     }
 
@@ -106,6 +143,7 @@ impl RequestLimits {
             claim: rate,
             verify: rate,
             import: rate,
+            api: rate,
             max_clients,
         }
     }

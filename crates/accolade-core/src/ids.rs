@@ -100,6 +100,10 @@ id_type!(
     /// A saved badge design.
     DesignId
 );
+id_type!(
+    /// An organization's API key.
+    ApiKeyId
+);
 
 #[cfg(test)]
 mod tests {

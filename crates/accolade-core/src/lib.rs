@@ -10,7 +10,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use domain::*;
 pub use email::{Email, EmailError};
 pub use ids::{
-    AchievementId, AuditId, AwardId, DesignId, IdError, ImageId, ImportId, JobId, KeyId, OrgId,
-    OutboxId, UserId,
+    AchievementId, ApiKeyId, AuditId, AwardId, DesignId, IdError, ImageId, ImportId, JobId, KeyId,
+    OrgId, OutboxId, UserId,
 };
 pub use slug::{Slug, SlugError};

@@ -41,6 +41,7 @@ pub use sql::StagedFile;
 pub use sql::events::{AnalyticsEvent, EventCount};
 pub use sql::events_daily::DailyCount;
 pub use sql::insights::{InsightCounts, PendingInsights};
+pub use sql::{ApiKey, IdempotencyClaim, IdempotencyRequest, StoredResponse};
 pub use sql::{AwardForPage, KeptVerdict};
 pub use status::{
     IssuedAward, REVOCATIONS_PER_BATCH, Revocation, StatusChange, StatusChanged, Succession,

@@ -7,6 +7,8 @@ use accolade_core::{
 };
 #[path = "story/analytics_daily.rs"]
 mod analytics_daily;
+#[path = "story/api_keys.rs"]
+mod api_keys;
 #[path = "story/award_list.rs"]
 mod award_list;
 #[path = "story/connect.rs"]

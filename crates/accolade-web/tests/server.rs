@@ -17,6 +17,8 @@ use std::sync::Arc;
 mod accounts;
 #[path = "server/achievements.rs"]
 mod achievements;
+#[path = "server/api_auth.rs"]
+mod api_auth;
 #[path = "server/api_openapi.rs"]
 mod api_openapi;
 #[path = "server/award_delivery.rs"]

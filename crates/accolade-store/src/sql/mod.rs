@@ -29,6 +29,8 @@ macro_rules! sql_impl {
 
 mod accounts;
 mod achievements;
+mod api_keys;
+pub use api_keys::ApiKey;
 mod audit;
 mod award_links;
 mod award_search;
@@ -47,6 +49,8 @@ pub(crate) mod events;
 pub(crate) mod events_daily;
 #[cfg(feature = "testing")]
 pub mod hot;
+mod idempotency;
+pub use idempotency::{IdempotencyClaim, IdempotencyRequest, StoredResponse};
 mod import_chunks;
 mod imports;
 pub(crate) mod insights;

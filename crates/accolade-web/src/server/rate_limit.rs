@@ -30,6 +30,15 @@ const EVICTION_SAMPLE: usize = 32;
 
 type Key = (RequestClass, [u8; 12]);
 
+/// What is left of a budget after a request was let in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Left {
+    /// Requests that would be let in at once now.
+    pub remaining: u32,
+    /// Seconds until the whole budget is back.
+    pub full_in_secs: u64,
+}
+
 /// The buckets of one server process.
 #[derive(Debug)]
 pub struct Limiter {
@@ -55,8 +64,15 @@ impl Limiter {
     /// Takes one request of `class` from `client` at `now` (ns since the epoch): `Ok`, or
     /// `Err(seconds)` until the next one would be let in.
     pub fn check(&self, class: RequestClass, client: [u8; 12], now: i128) -> Result<(), u64> {
+        self.take(class, client, now).map(|_| ())
+    }
+
+    /// [`Limiter::check`], telling how much of the budget is left after this request.
+    pub fn take(&self, class: RequestClass, client: [u8; 12], now: i128) -> Result<Left, u64> {
         let rate = self.limits.rate(class);
-        let every = i128::try_from(rate.every.as_nanos()).unwrap_or(i128::MAX / 4);
+        let every = i128::try_from(rate.every.as_nanos())
+            .unwrap_or(i128::MAX / 4)
+            .max(1);
         let tolerance = every.saturating_mul(i128::from(rate.burst.max(1) - 1));
         let mut b = match self.inner.lock() {
             Ok(b) => b,
@@ -73,8 +89,18 @@ impl Limiter {
         if known.is_none() {
             b.make_room(now, self.limits.max_clients.max(1));
         }
-        b.full_at.insert(key, start.saturating_add(every));
-        Ok(())
+        let full_at = start.saturating_add(every);
+        b.full_at.insert(key, full_at);
+        let ahead = full_at - now;
+        Ok(Left {
+            remaining: u32::try_from((tolerance + every - ahead).max(0) / every).unwrap_or(0),
+            full_in_secs: u64::try_from((ahead + SECOND - 1) / SECOND).unwrap_or(u64::MAX),
+        })
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &RequestLimits {
+        &self.limits
     }
 
     /// Buckets held now.
@@ -202,6 +228,18 @@ mod tests {
             assert_eq!(l.check(RequestClass::Account, a, t0), Ok(()));
         }
         assert_eq!(l.check(RequestClass::Account, a, t0), Err(10));
+        // What is left is counted down, and back in full after the burst's time.
+        let b = [3u8; 12];
+        assert_eq!(
+            l.take(RequestClass::Account, b, t0),
+            Ok(Left {
+                remaining: 2,
+                full_in_secs: 10
+            })
+        );
+        assert_eq!(l.take(RequestClass::Account, b, t0).unwrap().remaining, 1);
+        let last = l.take(RequestClass::Account, b, t0).unwrap();
+        assert_eq!((last.remaining, last.full_in_secs), (0, 30));
         assert_eq!(l.check(RequestClass::Account, a, t0 + 4 * SECOND), Err(6));
         // Another class and another client have their own buckets.
         assert_eq!(l.check(RequestClass::Claim, a, t0), Ok(()));

@@ -1,11 +1,13 @@
 //! `/achievements`: the organization's badge classes: list (with search), read, create and
 //! update (with `If-Match` on the version its `ETag` names).
 
-use super::contract::{ApiAuth, ApiScope, Problem};
+use super::auth::ApiAuth;
 use super::paging::{ListPage, PageQuery, base_url};
+use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath, ApiQuery};
 use super::types::{self, AchievementIn, AchievementOut};
 use crate::server::AppState;
+use accolade_app::ApiScope;
 use accolade_app::{AppError, NewAchievement, NewTranslation};
 use accolade_core::{Achievement, AchievementId, OrgId};
 use axum::extract::State;

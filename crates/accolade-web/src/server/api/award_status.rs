@@ -1,11 +1,13 @@
 //! Changing an award: revoke, suspend, reinstate, re-issue with a corrected recipient, renew.
 //! Each is one `App` call, after checking the award is the caller's organization's.
 
+use super::auth::ApiAuth;
 use super::awards::{award_out, created, org_award};
-use super::contract::{ApiAuth, ApiScope, Problem};
+use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath};
 use super::types::{AwardOut, ProblemDoc};
 use crate::server::AppState;
+use accolade_app::ApiScope;
 use accolade_app::awards::Correction;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

@@ -1,11 +1,13 @@
 //! `/awards`: issue one award, list and search them (keyset-paged, newest first), read one,
 //! and download its credential in each form the site offers.
 
-use super::contract::{ApiAuth, ApiScope, Problem};
+use super::auth::ApiAuth;
 use super::paging::{ListPage, PageQuery, base_url};
+use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath, ApiQuery};
 use super::types::{AwardOut, ProblemDoc, parse_time};
 use crate::server::AppState;
+use accolade_app::ApiScope;
 use accolade_app::awards::{AwardCursor, AwardFilter, PageAt};
 use accolade_app::downloads::DownloadKind;
 use accolade_app::{App, AppError, AppResult, NewAward};

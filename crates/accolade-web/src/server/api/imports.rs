@@ -3,11 +3,13 @@
 //! issued in the background), answered at once with the import job (202). The import's
 //! progress and its problem rows are read from `/imports/{id}`.
 
-use super::contract::{ApiAuth, ApiScope, Problem};
+use super::auth::ApiAuth;
 use super::paging::{ListPage, PageQuery, base_url};
+use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath, ApiQuery, problem, too_large};
 use super::types::{ProblemDoc, rfc3339};
 use crate::server::AppState;
+use accolade_app::ApiScope;
 use accolade_app::bulk::{ColumnMapping, Import, ImportLimits, ImportRow};
 use accolade_app::{App, AppError, AppResult};
 use accolade_core::{Actor, ImportId, OrgId};

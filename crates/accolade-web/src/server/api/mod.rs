@@ -1,26 +1,88 @@
-//! The REST API, `/api/v1`: JSON resources for another system to issue and manage badges
-//! with an API key, described by a generated OpenAPI 3.1 document.
+//! The REST API, under `/api/v1`: JSON in and out, RFC 9457 problems for errors
+//! ([`problem`]), bearer API keys ([`auth`]) with a request budget per key ([`limits`]), and
+//! `Idempotency-Key` on the POSTs that create ([`idempotency`]). Each part of the API adds
+//! its routes with one `.merge(…)` line in [`router`].
 
 mod achievements;
+pub(crate) mod auth;
 mod award_status;
 mod awards;
-mod contract;
 mod imports;
+pub(crate) mod limits;
 mod openapi;
 mod paging;
+pub(crate) mod problem;
 mod reference;
 mod rejections;
 mod types;
 
-use crate::server::AppState;
+use super::AppState;
+use crate::server::rate_limit::Limiter;
+use accolade_app::ApiScope;
+use auth::ApiAuth;
+use axum::Json;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use problem::Problem;
+use std::sync::Arc;
 
 /// Every route of the API, relative to `/api/v1`.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
+        .route("/organization", get(organization))
         .merge(openapi::routes())
-        .fallback(rejections::not_found)
+        .fallback(not_found)
         .method_not_allowed_fallback(rejections::method_not_allowed)
         .layer(DefaultBodyLimit::max(imports::MAX_BATCH_BYTES))
+}
+
+/// [`router`] with the API's layers: the caller's key checked once, its budget counted and
+/// the rate limit headers added, idempotent creation. `server/mod.rs` nests it under
+/// `/api/v1`.
+pub(crate) fn service(app: AppState, limiter: Arc<Limiter>) -> Router<AppState> {
+    let state = limits::ApiLimits { app, limiter };
+    router().layer(middleware::from_fn_with_state(state, limits::layer))
+}
+
+async fn not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "There is no API endpoint at this address.",
+    )
+}
+
+/// An instant as the API writes it: RFC 3339, UTC, whole seconds.
+pub(crate) fn instant(t: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The caller's organization.
+async fn organization(
+    State(app): State<AppState>,
+    ApiAuth(caller): ApiAuth,
+) -> Result<Json<serde_json::Value>, Problem> {
+    caller.require(ApiScope::Read)?;
+    let org = app.org(caller.org_id).await?;
+    let urls = app.urls();
+    Ok(Json(serde_json::json!({
+        "id": org.id.to_string(),
+        "slug": org.slug.as_str(),
+        "name": org.name,
+        "url": org.url,
+        "email": org.email.as_ref().map(|e| e.as_str()),
+        "description": org.description,
+        "languages": org.languages.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "image_url": org.image_id.map(|i| urls.image(i)),
+        "profile_url": urls.issuer_page(&org.slug),
+        "did": urls.issuer_did(&org.slug),
+        "created_at": instant(org.created_at),
+    })))
 }

@@ -3,35 +3,17 @@
 //! query strings or path segments. Axum's own rejections are plain text; these wrap its
 //! extractors so that every failure under `/api/v1` is `application/problem+json`.
 
+use super::problem::Problem;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 /// A problem response without an application error behind it.
 pub(crate) fn problem(status: StatusCode, detail: impl Into<String>) -> Response {
-    let title = crate::server::errors::title(status);
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail.into(),
-    });
-    let mut res = (status, body.to_string()).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    res
-}
-
-pub(crate) async fn not_found() -> Response {
-    problem(
-        StatusCode::NOT_FOUND,
-        "There is no API operation at this address. The reference is at /api/v1/docs.",
-    )
+    Problem::new(status, detail).into_response()
 }
 
 pub(crate) async fn method_not_allowed() -> Response {
