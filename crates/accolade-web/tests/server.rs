@@ -21,6 +21,8 @@ mod achievements;
 mod api_auth;
 #[path = "server/api_openapi.rs"]
 mod api_openapi;
+#[path = "server/api_resources.rs"]
+mod api_resources;
 #[path = "server/award_delivery.rs"]
 mod award_delivery;
 #[path = "server/awards.rs"]

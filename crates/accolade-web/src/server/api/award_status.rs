@@ -164,6 +164,7 @@ async fn reissue(
         (status = 201, description = "The renewal", body = AwardOut,
             headers(("Location" = String, description = "The renewal's address"))),
         (status = 404, description = "No such award in the organization", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "The badge does not expire, so there is nothing to renew", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not renewable (not active, or already renewed)", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
