@@ -23,6 +23,8 @@ mod api_auth;
 mod api_openapi;
 #[path = "server/api_resources.rs"]
 mod api_resources;
+#[path = "server/api_schemathesis.rs"]
+mod api_schemathesis;
 #[path = "server/award_delivery.rs"]
 mod award_delivery;
 #[path = "server/awards.rs"]

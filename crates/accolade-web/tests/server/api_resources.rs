@@ -282,8 +282,11 @@ async fn run(store: Store) {
     assert_eq!(old["replaced_by"], corrected["id"]);
     let cid = corrected["id"].as_str().unwrap().to_owned();
     admin
-        .post(&format!("/awards/{cid}/revoke"), &json!({}))
+        .post(&format!("/awards/{cid}/revoke"), &json!({"reason": " "}))
         .problem(400);
+    admin
+        .post(&format!("/awards/{cid}/revoke"), &json!({}))
+        .problem(422);
     let revoked = admin
         .post(
             &format!("/awards/{cid}/revoke"),

@@ -35,7 +35,7 @@ pub(crate) struct AchievementFilter {
 /// List achievements
 ///
 /// The organization's achievements, by name, filtered by `search`.
-#[utoipa::path(get, path = "/achievements", tag = "Achievements",
+#[utoipa::path(get, path = "/achievements", operation_id = "listAchievements", tag = "Achievements",
     params(AchievementFilter, PageQuery),
     responses(
         (status = 200, description = "A page of achievements", body = ListPage<AchievementOut>),
@@ -95,7 +95,7 @@ async fn list(
 /// Get an achievement
 ///
 /// Its `ETag` names its version: send it back in `If-Match` to update it.
-#[utoipa::path(get, path = "/achievements/{id}", tag = "Achievements",
+#[utoipa::path(get, path = "/achievements/{id}", operation_id = "getAchievement", tag = "Achievements",
     params(("id" = String, Path, description = "The achievement's id")),
     responses(
         (status = 200, description = "The achievement", body = AchievementOut,
@@ -114,13 +114,21 @@ async fn get_one(
 }
 
 /// Create an achievement
-#[utoipa::path(post, path = "/achievements", tag = "Achievements",
+#[utoipa::path(post, path = "/achievements", operation_id = "createAchievement", tag = "Achievements",
     request_body = AchievementIn,
     responses(
         (status = 201, description = "The achievement, created", body = AchievementOut,
+            links(
+                ("get" = (operation_id = "getAchievement", parameters(("id" = "$response.body#/id")))),
+                ("update" = (operation_id = "updateAchievement", parameters(("id" = "$response.body#/id")))),
+                ("awards" = (operation_id = "listAwards", parameters(("achievement" = "$response.body#/id")))),
+                ("batch" = (operation_id = "issueAwardBatch", parameters(("achievement" = "$response.body#/id")))),
+                ("import" = (operation_id = "uploadImport", parameters(("achievement" = "$response.body#/id"))))
+            ),
             headers(("Location" = String, description = "The achievement's address"),
                     ("ETag" = String, description = "The achievement's version"))),
         (status = 400, description = "A field is not valid", body = types::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such image in the organization", body = types::ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 async fn create(
@@ -147,7 +155,7 @@ async fn create(
 /// Replaces the fields given and keeps the others. With `If-Match` (the `ETag` of the
 /// version read), an achievement changed since is refused with 412. Awards already issued
 /// keep the credential they were signed with.
-#[utoipa::path(patch, path = "/achievements/{id}", tag = "Achievements",
+#[utoipa::path(patch, path = "/achievements/{id}", operation_id = "updateAchievement", tag = "Achievements",
     params(("id" = String, Path, description = "The achievement's id"),
            ("If-Match" = Option<String>, Header, description = "The ETag of the version the change starts from")),
     request_body = AchievementIn,

@@ -31,6 +31,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 /// One award to issue.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"achievement_id": "9b60f921-499e-4825-abf8-401894c0cd10", "recipient_email": "ada@example.org", "recipient_name": "Ada Lovelace"}))]
 pub(crate) struct AwardIn {
     /// The achievement to award (one of the organization's).
     pub achievement_id: String,
@@ -88,11 +89,12 @@ impl From<StateParam> for AwardState {
 ///
 /// The organization's awards, newest first. Awards issued while you page never shift the
 /// later pages, so none is skipped or repeated.
-#[utoipa::path(get, path = "/awards", tag = "Awards",
+#[utoipa::path(get, path = "/awards", operation_id = "listAwards", tag = "Awards",
     params(AwardListFilter, PageQuery),
     responses(
         (status = 200, description = "A page of awards", body = ListPage<AwardOut>),
         (status = 400, description = "A filter or the cursor is not valid", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such achievement in the organization", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 async fn list(
@@ -151,11 +153,20 @@ async fn list(
 /// Issue an award
 ///
 /// Signs and stores the credential and emails the recipient their badge.
-#[utoipa::path(post, path = "/awards", tag = "Awards",
+#[utoipa::path(post, path = "/awards", operation_id = "issueAward", tag = "Awards",
     request_body = AwardIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry of this request return the first answer instead of issuing again")),
     responses(
         (status = 201, description = "The award, issued", body = AwardOut,
+            links(
+                ("get" = (operation_id = "getAward", parameters(("id" = "$response.body#/id")))),
+                ("credential" = (operation_id = "getAwardCredential", parameters(("id" = "$response.body#/id")))),
+                ("revoke" = (operation_id = "revokeAward", parameters(("id" = "$response.body#/id")))),
+                ("suspend" = (operation_id = "suspendAward", parameters(("id" = "$response.body#/id")))),
+                ("reinstate" = (operation_id = "reinstateAward", parameters(("id" = "$response.body#/id")))),
+                ("reissue" = (operation_id = "reissueAward", parameters(("id" = "$response.body#/id")))),
+                ("renew" = (operation_id = "renewAward", parameters(("id" = "$response.body#/id"))))
+            ),
             headers(("Location" = String, description = "The award's address"))),
         (status = 400, description = "A field is not valid", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such achievement in the organization", body = ProblemDoc, content_type = "application/problem+json"),
@@ -202,7 +213,7 @@ pub(crate) fn created(app: &App, award: &Award) -> Response {
 }
 
 /// Get an award
-#[utoipa::path(get, path = "/awards/{id}", tag = "Awards",
+#[utoipa::path(get, path = "/awards/{id}", operation_id = "getAward", tag = "Awards",
     params(("id" = String, Path, description = "The award's id")),
     responses(
         (status = 200, description = "The award", body = AwardOut),
@@ -262,7 +273,7 @@ pub(crate) struct FormatQuery {
 ///
 /// The signed Open Badges 3.0 credential, as JSON-LD, as a JWT, or baked into the badge
 /// image.
-#[utoipa::path(get, path = "/awards/{id}/credential", tag = "Awards",
+#[utoipa::path(get, path = "/awards/{id}/credential", operation_id = "getAwardCredential", tag = "Awards",
     params(("id" = String, Path, description = "The award's id"), FormatQuery),
     responses(
         (status = 200, description = "The credential",

@@ -46,6 +46,7 @@ pub(crate) struct ImportTarget {
 /// One recipient of a batch.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"recipient_email": "ada@example.org", "recipient_name": "Ada Lovelace"}))]
 pub(crate) struct BatchRow {
     #[schema(format = "email", max_length = 254)]
     pub recipient_email: String,
@@ -120,11 +121,15 @@ impl ImportRowOut {
 /// Validates the rows and issues them in the background as one import job. A recipient
 /// who already has the achievement, or appears twice, is skipped. Sending the same rows
 /// again finds the same job.
-#[utoipa::path(post, path = "/awards/batch", tag = "Awards",
+#[utoipa::path(post, path = "/awards/batch", operation_id = "issueAwardBatch", tag = "Awards",
     params(ImportTarget),
     request_body = Vec<BatchRow>,
     responses(
         (status = 202, description = "The import job, started", body = ImportOut,
+            links(
+                ("get" = (operation_id = "getImport", parameters(("id" = "$response.body#/id")))),
+                ("errors" = (operation_id = "listImportErrors", parameters(("id" = "$response.body#/id"))))
+            ),
             headers(("Location" = String, description = "The import job's address"))),
         (status = 400, description = "The rows cannot be read", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such achievement in the organization", body = ProblemDoc, content_type = "application/problem+json"),
@@ -155,11 +160,15 @@ async fn batch(
 /// A CSV file with a header row: `email` (or `e-mail`, `Email Address`), optionally `name`
 /// and `issued_at`, and a column per custom field (its key or label). Issued as
 /// `/awards/batch` is.
-#[utoipa::path(post, path = "/imports", tag = "Imports",
+#[utoipa::path(post, path = "/imports", operation_id = "uploadImport", tag = "Imports",
     params(ImportTarget),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
     responses(
         (status = 202, description = "The import job, started", body = ImportOut,
+            links(
+                ("get" = (operation_id = "getImport", parameters(("id" = "$response.body#/id")))),
+                ("errors" = (operation_id = "listImportErrors", parameters(("id" = "$response.body#/id"))))
+            ),
             headers(("Location" = String, description = "The import job's address"))),
         (status = 400, description = "The file cannot be read", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such achievement in the organization", body = ProblemDoc, content_type = "application/problem+json"),
@@ -286,7 +295,7 @@ async fn org_import(app: &App, org: OrgId, id: &str) -> AppResult<Import> {
 /// Get an import job
 ///
 /// Its state and counts: poll it until `state` is `done`.
-#[utoipa::path(get, path = "/imports/{id}", tag = "Imports",
+#[utoipa::path(get, path = "/imports/{id}", operation_id = "getImport", tag = "Imports",
     params(("id" = String, Path, description = "The import's id")),
     responses(
         (status = 200, description = "The import job", body = ImportOut),
@@ -306,7 +315,7 @@ async fn get_one(
 /// List an import's problem rows
 ///
 /// The rows that were skipped (duplicates) or are invalid, in row order.
-#[utoipa::path(get, path = "/imports/{id}/errors", tag = "Imports",
+#[utoipa::path(get, path = "/imports/{id}/errors", operation_id = "listImportErrors", tag = "Imports",
     params(("id" = String, Path, description = "The import's id"), PageQuery),
     responses(
         (status = 200, description = "A page of problem rows", body = ListPage<ImportRowOut>),

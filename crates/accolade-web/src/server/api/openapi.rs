@@ -2,6 +2,7 @@
 //! annotations and the request/response types (utoipa): the routes and the document come
 //! from the same `OpenApiRouter`, so an operation cannot be served without being described.
 
+use super::problem::PROBLEM_JSON;
 use super::rejections;
 use crate::server::AppState;
 use axum::Router;
@@ -11,8 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::OnceLock;
 use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{OpenApi as Document, Server};
+use utoipa::openapi::{
+    ContentBuilder, OpenApi as Document, Ref, RefOr, Response as Described, ResponseBuilder, Server,
+};
 use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
@@ -57,6 +61,87 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// Adds the refusals every operation shares (run on the whole document, after every
+/// resource's routes are in it).
+fn describe_common_refusals(doc: &mut Document) {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for op in ops.into_iter().flatten() {
+            add_common_refusals(op);
+        }
+    }
+}
+
+/// A problem answer, described once per status.
+fn problem_response(description: &str) -> Described {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ProblemDoc")))
+                .build(),
+        )
+        .build()
+}
+
+/// The refusals any operation may answer, besides those it describes itself: a missing or
+/// unusable key, a scope the key lacks, the key's budget spent, the database away; and, by
+/// what the operation reads, a malformed query, an id that names nothing, a body that is
+/// too large, of the wrong type, not JSON or without the expected fields.
+fn add_common_refusals(op: &mut Operation) {
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let takes = |place: ParameterIn| {
+        params
+            .iter()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+    };
+    let mut common = vec![
+        (
+            "401",
+            "No API key, or one that is unknown, revoked or expired",
+        ),
+        ("403", "The API key lacks the scope this operation needs"),
+        (
+            "429",
+            "The API key's request budget is spent; retry after `Retry-After` seconds",
+        ),
+        (
+            "503",
+            "Temporarily unavailable; retry after `Retry-After` seconds",
+        ),
+    ];
+    if takes(ParameterIn::Query) || takes(ParameterIn::Path) {
+        common.push(("400", "A parameter is not valid"));
+    }
+    if takes(ParameterIn::Path) {
+        common.push(("404", "Nothing with this id in the organization"));
+    }
+    if op.request_body.is_some() {
+        common.extend([
+            ("400", "The body is not valid"),
+            ("413", "The body is too large"),
+            (
+                "415",
+                "The body is not of the media type the operation takes",
+            ),
+            ("422", "The body does not have the expected fields"),
+        ]);
+    }
+    for (status, description) in common {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(problem_response(description)));
+    }
+}
+
 /// Every resource's routes, with their descriptions.
 fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(Root::openapi())
@@ -69,7 +154,11 @@ fn resources() -> OpenApiRouter<AppState> {
 /// The document without servers (they depend on the public URL).
 pub(crate) fn document() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
-    DOC.get_or_init(|| resources().split_for_parts().1)
+    DOC.get_or_init(|| {
+        let mut doc = resources().split_for_parts().1;
+        describe_common_refusals(&mut doc);
+        doc
+    })
 }
 
 /// The document as served: its server is this instance's `/api/v1`.

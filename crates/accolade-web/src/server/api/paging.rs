@@ -17,6 +17,7 @@ pub(crate) const DEFAULT_LIMIT: u32 = 50;
 pub(crate) struct PageQuery {
     /// Where the page starts: the `cursor` of the `next` link of the page before. Omit it
     /// for the first page.
+    #[param(pattern = "^([0-9a-f]{2})+$")]
     pub cursor: Option<String>,
     /// Items on the page (1 to 200; 50 when omitted).
     #[param(minimum = 1, maximum = 200)]
@@ -38,11 +39,12 @@ impl PageQuery {
 
     /// The decoded cursor, if one was given; a cursor this server did not make is refused.
     pub fn position(&self) -> Result<Option<String>, AppError> {
-        let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
+        let Some(c) = self.cursor.as_deref() else {
             return Ok(None);
         };
         hex::decode(c)
             .ok()
+            .filter(|b| !b.is_empty())
             .and_then(|b| String::from_utf8(b).ok())
             .map(Some)
             .ok_or_else(bad_cursor)

@@ -124,10 +124,11 @@ impl AchievementOut {
 /// are on update; `name` and `description` are needed on create).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Data analysis fundamentals", "description": "Cleans, explores and charts a data set.", "criteria_narrative": "Complete every module and pass the final exam with 80 %.", "tags": ["data"], "expires_after_months": 24}))]
 pub(crate) struct AchievementIn {
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
     pub description: Option<String>,
     /// What it takes to earn it (Markdown).
     pub criteria_narrative: Option<String>,
