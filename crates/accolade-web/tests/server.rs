@@ -19,6 +19,8 @@ mod accounts;
 mod achievements;
 #[path = "server/api_auth.rs"]
 mod api_auth;
+#[path = "server/api_integration.rs"]
+mod api_integration;
 #[path = "server/api_openapi.rs"]
 mod api_openapi;
 #[path = "server/api_resources.rs"]

@@ -72,7 +72,7 @@ async fn schemathesis_finds_no_server_error_and_no_schema_violation() {
             .args(["--phases", "examples,coverage,fuzzing,stateful"])
             .args(["--max-examples", &examples])
             .args(["--seed", "20261208"])
-            .args(["--workers", "2"])
+            .args(["--workers", "1"])
             .args(["--request-timeout", "30"])
             .args(["--report", "junit", "--report-dir"])
             .arg(&report)
