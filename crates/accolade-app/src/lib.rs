@@ -19,6 +19,7 @@ pub mod effective;
 mod error;
 pub mod expiry;
 pub mod i18n;
+pub mod idempotency;
 pub mod images;
 pub mod insights;
 mod issue;

@@ -310,21 +310,6 @@ pub async fn explain(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_replaced_in_url() {
-        assert_eq!(
-            super::with_database("postgres://a:b@127.0.0.1:5432/postgres", "x"),
-            "postgres://a:b@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            super::with_database("postgres://h?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
-    }
-}
-
 /// How many of a SQLite store's pooled connections are stuck on an old read snapshot: after
 /// a fresh commit, each connection the pool hands out tries to take the write lock, which a
 /// connection still holding an older snapshot cannot (`SQLITE_BUSY_SNAPSHOT`). Such a
@@ -353,4 +338,19 @@ pub async fn stale_sqlite_connections(store: &Store) -> Result<usize, StoreError
         }
     }
     Ok(stale)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_replaced_in_url() {
+        assert_eq!(
+            super::with_database("postgres://a:b@127.0.0.1:5432/postgres", "x"),
+            "postgres://a:b@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
 }

@@ -24,6 +24,7 @@ pub use assets::{
     CONTENT_SECURITY_POLICY, SCRIPTS, STYLESHEET, STYLESHEET_PATH, script_href, stylesheet_href,
 };
 pub use dates::{format_date, format_datetime};
+pub use render::api_keys;
 pub use render::api_reference;
 pub use render::embed;
 pub use render::{

@@ -18,7 +18,7 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-pub(crate) const TEMPLATES: [(&str, &str); 46] = [
+pub(crate) const TEMPLATES: [(&str, &str); 47] = [
     (
         "api_reference.html",
         include_str!("../templates/api_reference.html"),
@@ -116,6 +116,7 @@ pub(crate) const TEMPLATES: [(&str, &str); 46] = [
         include_str!("../templates/imports_report.html"),
     ),
     ("members.html", include_str!("../templates/members.html")),
+    ("api_keys.html", include_str!("../templates/api_keys.html")),
     ("outbox.html", include_str!("../templates/outbox.html")),
     ("reset.html", include_str!("../templates/reset.html")),
     (
@@ -290,6 +291,11 @@ pub fn imports_map(view: &crate::views::ImportMapView) -> Result<String, RenderE
 /// An import's dry-run report, progress or outcome.
 pub fn imports_report(view: &crate::views::ImportReportView) -> Result<String, RenderError> {
     render("imports_report.html", Value::from(Serde(view)))
+}
+
+/// An organization's API keys.
+pub fn api_keys(view: &crate::views::ApiKeysView) -> Result<String, RenderError> {
+    render("api_keys.html", Value::from(Serde(view)))
 }
 
 /// An organization's members and invitations.

@@ -19,8 +19,12 @@ mod accounts;
 mod achievements;
 #[path = "server/api_auth.rs"]
 mod api_auth;
+#[path = "server/api_idempotency.rs"]
+mod api_idempotency;
 #[path = "server/api_integration.rs"]
 mod api_integration;
+#[path = "server/api_keys_page.rs"]
+mod api_keys_page;
 #[path = "server/api_openapi.rs"]
 mod api_openapi;
 #[path = "server/api_resources.rs"]

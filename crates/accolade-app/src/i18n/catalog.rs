@@ -97,6 +97,9 @@ pub const CATALOGS: &[(Lang, &str, &str)] = &[
         "types",
         include_str!("../../locales/de/types.txt"),
     ),
+    (Lang::Es, "api", include_str!("../../locales/es/api.txt")),
+    (Lang::Fr, "api", include_str!("../../locales/fr/api.txt")),
+    (Lang::De, "api", include_str!("../../locales/de/api.txt")),
 ];
 
 type Catalog = HashMap<&'static str, &'static str>;

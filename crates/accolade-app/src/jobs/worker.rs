@@ -1,5 +1,5 @@
 //! The background loop `accolade serve` runs: every second or so, run the due jobs; once an
-//! hour, enqueue the expiry-reminder scan; once a day, roll analytics up by day; stop
+//! hour, enqueue the expiry-reminder scan and forget expired idempotency keys; once a day, roll analytics up by day; stop
 //! between two jobs when asked.
 
 use crate::App;
@@ -63,6 +63,9 @@ impl JobWorker {
                         Err(e) => {
                             tracing::warn!(error = %crate::Chain(&e), "scheduling expiry reminders failed")
                         }
+                    }
+                    if let Err(e) = app.purge_idempotency_keys().await {
+                        tracing::warn!(error = %crate::Chain(&e), "forgetting expired idempotency keys failed");
                     }
                 }
                 for _ in 0..BATCH {

@@ -105,7 +105,7 @@ pub fn router_with(app: Arc<App>, options: &ServeOptions) -> Router {
         .route("/achievements/{id}", get(achievement_page::achievement))
         .route("/images/{id}", get(documents::image))
         .route("/verify", get(verify_page::form).post(verify_page::submit))
-        .nest("/api/v1", api::service(app.clone(), limits.limiter.clone()))
+        .nest(api::BASE, api::service(app.clone(), limits.limiter.clone()))
         .merge(workspace::routes())
         .merge(earner::routes())
         .merge(earner_import::routes())

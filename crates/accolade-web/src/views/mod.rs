@@ -5,6 +5,7 @@
 
 mod achievement_page;
 mod achievements;
+mod api_keys;
 mod api_reference;
 mod audit;
 mod awards;
@@ -35,6 +36,7 @@ pub use achievements::{
     AchievementFormView, AchievementRow, AchievementsView, AlignmentRow, CurrentVersionView,
     CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
 };
+pub use api_keys::{ApiKeyRow, ApiKeysView, CreatedKeyView, ScopeChoice};
 pub use api_reference::{
     ApiBodyView, ApiFieldView, ApiOperationView, ApiReferenceView, ApiResponseView, ApiSchemaView,
     ApiTagView,

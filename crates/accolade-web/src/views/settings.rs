@@ -14,6 +14,8 @@ pub struct SettingsView {
     pub languages: Vec<String>,
     /// Owners rotate keys; admins see them.
     pub can_manage_keys: bool,
+    /// Admins manage API keys (on their own page).
+    pub can_manage_api_keys: bool,
     pub keys: Vec<SettingsKeyRow>,
     /// The rotation's confirmation step is shown.
     pub confirm_rotate: bool,

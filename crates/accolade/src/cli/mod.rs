@@ -11,6 +11,7 @@ macro_rules! outln {
     };
 }
 
+mod api_key;
 mod backup;
 mod bake;
 mod data;
@@ -100,6 +101,9 @@ enum Command {
     /// Accounts, for an operator (the first account of an instance without mail).
     #[command(subcommand)]
     User(user::UserCommand),
+    /// API keys of an organization (for the REST API under /api/v1).
+    #[command(subcommand)]
+    ApiKey(api_key::ApiKeyCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -130,6 +134,7 @@ pub fn run() -> ExitCode {
         Command::Backup(a) => backup::backup(&cli.platform, &a),
         Command::Restore(a) => backup::restore(&cli.platform, &a),
         Command::User(c) => user::user(&cli.platform, &c),
+        Command::ApiKey(c) => api_key::api_key(&cli.platform, &c),
     };
     match result {
         Ok(code) => code,

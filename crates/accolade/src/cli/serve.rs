@@ -60,6 +60,16 @@ pub struct ServeArgs {
         default_value_t = accolade_web::MaxInFlight::DEFAULT.0
     )]
     max_in_flight: usize,
+    /// Requests a minute each API key may make (all at once if need be); beyond it the API
+    /// answers 429 with `Retry-After`.
+    #[arg(
+        long = "api-requests-per-minute",
+        env = "ACCOLADE_API_REQUESTS_PER_MINUTE",
+        value_name = "N",
+        default_value_t = accolade_app::request_limits::API_RATE.burst,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    api_requests_per_minute: u32,
     /// Without SMTP, let the sign-up form create accounts at once. That form tells anyone
     /// whether an address already has an account, so by default an instance without SMTP
     /// takes no sign-ups (accounts come from invitations and `accolade user create`). With
@@ -178,7 +188,10 @@ pub fn run(platform: &PlatformArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
             metrics_token,
             shutdown_grace: grace,
             max_in_flight: accolade_web::MaxInFlight(args.max_in_flight),
-            ..Default::default()
+            request_limits: accolade_app::RequestLimits {
+                api: accolade_app::Rate::per_minute(args.api_requests_per_minute),
+                ..Default::default()
+            },
         };
         let metrics =
             metrics_listener.map(|l| tokio::spawn(accolade_web::serve_metrics(app.clone(), l)));

@@ -556,6 +556,7 @@ fn rich_model_credential_passes_schema_and_foreign_verifier() {
 }
 
 mod accounts;
+mod api_keys;
 mod browser;
 mod demo;
 mod loopback;

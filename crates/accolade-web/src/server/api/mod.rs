@@ -4,9 +4,11 @@
 //! its routes with one `.merge(…)` line in [`router`].
 
 mod achievements;
+pub(crate) mod api_keys;
 pub(crate) mod auth;
 mod award_status;
 mod awards;
+pub(crate) mod idempotency;
 mod imports;
 pub(crate) mod limits;
 mod openapi;
@@ -29,11 +31,15 @@ use axum::routing::get;
 use problem::Problem;
 use std::sync::Arc;
 
-/// Every route of the API, relative to `/api/v1`.
+/// Where the API is mounted.
+pub(crate) const BASE: &str = "/api/v1";
+
+/// Every route of the API, relative to [`BASE`].
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/organization", get(organization))
         .merge(openapi::routes())
+        .merge(api_keys::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(rejections::method_not_allowed)
         .layer(DefaultBodyLimit::max(imports::MAX_BATCH_BYTES))
@@ -41,10 +47,15 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// [`router`] with the API's layers: the caller's key checked once, its budget counted and
 /// the rate limit headers added, idempotent creation. `server/mod.rs` nests it under
-/// `/api/v1`.
+/// [`BASE`].
 pub(crate) fn service(app: AppState, limiter: Arc<Limiter>) -> Router<AppState> {
     let state = limits::ApiLimits { app, limiter };
-    router().layer(middleware::from_fn_with_state(state, limits::layer))
+    router()
+        .layer(middleware::from_fn_with_state(
+            state.app.clone(),
+            idempotency::layer,
+        ))
+        .layer(middleware::from_fn_with_state(state, limits::layer))
 }
 
 async fn not_found() -> Problem {

@@ -3,6 +3,7 @@
 //! (stored hashed); every form carries an anti-forgery token that must match.
 
 mod achievements;
+mod api_keys;
 mod audit;
 mod auth;
 mod awards;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(achievements::routes())
         .merge(designer::routes())
         .merge(settings::routes())
+        .merge(api_keys::routes())
         .merge(imports::routes())
         .merge(members::routes())
         .merge(outbox::routes())

@@ -159,6 +159,7 @@ pub(super) async fn settings_page(
         logo_url: org.image_id.map(|i| format!("/images/{i}")),
         languages: org.languages.iter().map(|l| l.to_string()).collect(),
         can_manage_keys: role >= Role::Owner,
+        can_manage_api_keys: role >= Role::Admin,
         keys,
         confirm_rotate: state.confirm_rotate,
         max_upload_bytes: MAX_UPLOAD_BYTES,
