@@ -43,6 +43,8 @@ impl Reply {
     }
 }
 
+static NEXT_KEY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 struct Client {
     agent: ureq::Agent,
     base: String,
@@ -73,7 +75,20 @@ impl Client {
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header("Authorization", format!("Bearer {}", self.token));
-        for (k, v) in extra {
+        // Every POST gets its own Idempotency-Key (issuing requires one).
+        if method == "POST"
+            && !extra
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("idempotency-key"))
+        {
+            let n = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            req = req.header(
+                "Idempotency-Key",
+                format!("test-{}-{n}", std::process::id()),
+            );
+        }
+        // An empty value leaves the header out.
+        for (k, v) in extra.iter().filter(|(_, v)| !v.is_empty()) {
             req = req.header(*k, *v);
         }
         let req = match body {
@@ -219,6 +234,28 @@ async fn run(store: Store) {
         )
         .problem(404);
     outsider.get(&format!("/awards/{id}")).problem(404);
+    // Issuing needs an Idempotency-Key; the same key and body replay the first answer.
+    let once = json!({"achievement_id": aid, "recipient_email": "grace@example.org"});
+    let with_key = |key: &str| {
+        admin.send(
+            "POST",
+            "/awards",
+            &[("Idempotency-Key", key)],
+            Some(("application/json", once.to_string().as_bytes())),
+        )
+    };
+    let first = with_key("grace-1").json(201);
+    let again = with_key("grace-1");
+    assert_eq!(again.json(201)["id"], first["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let missing = admin.send(
+        "POST",
+        "/awards",
+        &[("Idempotency-Key", "")],
+        Some(("application/json", once.to_string().as_bytes())),
+    );
+    let p = missing.problem(400);
+    assert_eq!(p["field"], "Idempotency-Key");
     let refused = admin
         .post(
             "/awards",
@@ -397,7 +434,7 @@ async fn run(store: Store) {
             None => break,
         }
     }
-    assert_eq!(seen.len(), 3 + 30 + 40);
+    assert_eq!(seen.len(), 4 + 30 + 40);
     admin.get("/awards?status=lost").problem(400);
     admin.get("/awards?recipient=ab").problem(400);
 

@@ -2,6 +2,7 @@
 //! and download its credential in each form the site offers.
 
 use super::auth::ApiAuth;
+use super::idempotency::IdempotencyRequired;
 use super::paging::{ListPage, PageQuery, base_url};
 use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath, ApiQuery};
@@ -155,7 +156,7 @@ async fn list(
 /// Signs and stores the credential and emails the recipient their badge.
 #[utoipa::path(post, path = "/awards", operation_id = "issueAward", tag = "Awards",
     request_body = AwardIn,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry of this request return the first answer instead of issuing again")),
+    params(("Idempotency-Key" = String, Header, description = "A unique key per operation (a UUID, say): a retry with the same key and body gets the first answer again (`Idempotent-Replayed: true`) instead of issuing twice; kept 24 hours")),
     responses(
         (status = 201, description = "The award, issued", body = AwardOut,
             links(
@@ -175,6 +176,7 @@ async fn list(
 async fn issue(
     State(app): State<AppState>,
     ApiAuth(caller): ApiAuth,
+    _: IdempotencyRequired,
     ApiJson(body): ApiJson<AwardIn>,
 ) -> Result<Response, Problem> {
     caller.require(ApiScope::Issue)?;

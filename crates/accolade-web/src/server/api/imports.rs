@@ -4,6 +4,7 @@
 //! progress and its problem rows are read from `/imports/{id}`.
 
 use super::auth::ApiAuth;
+use super::idempotency::IdempotencyRequired;
 use super::paging::{ListPage, PageQuery, base_url};
 use super::problem::Problem;
 use super::rejections::{ApiJson, ApiPath, ApiQuery, problem, too_large};
@@ -122,7 +123,7 @@ impl ImportRowOut {
 /// who already has the achievement, or appears twice, is skipped. Sending the same rows
 /// again finds the same job.
 #[utoipa::path(post, path = "/awards/batch", operation_id = "issueAwardBatch", tag = "Awards",
-    params(ImportTarget),
+    params(ImportTarget, ("Idempotency-Key" = String, Header, description = "A unique key per operation (a UUID, say): a retry with the same key and body gets the first answer again (`Idempotent-Replayed: true`) instead of issuing twice; kept 24 hours")),
     request_body = Vec<BatchRow>,
     responses(
         (status = 202, description = "The import job, started", body = ImportOut,
@@ -139,6 +140,7 @@ impl ImportRowOut {
 async fn batch(
     State(app): State<AppState>,
     ApiAuth(caller): ApiAuth,
+    _: IdempotencyRequired,
     ApiQuery(target): ApiQuery<ImportTarget>,
     ApiJson(rows): ApiJson<Vec<BatchRow>>,
 ) -> Result<Response, Problem> {
@@ -161,7 +163,7 @@ async fn batch(
 /// and `issued_at`, and a column per custom field (its key or label). Issued as
 /// `/awards/batch` is.
 #[utoipa::path(post, path = "/imports", operation_id = "uploadImport", tag = "Imports",
-    params(ImportTarget),
+    params(ImportTarget, ("Idempotency-Key" = String, Header, description = "A unique key per operation (a UUID, say): a retry with the same key and body gets the first answer again (`Idempotent-Replayed: true`) instead of issuing twice; kept 24 hours")),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
     responses(
         (status = 202, description = "The import job, started", body = ImportOut,
@@ -179,6 +181,7 @@ async fn batch(
 async fn upload(
     State(app): State<AppState>,
     ApiAuth(caller): ApiAuth,
+    _: IdempotencyRequired,
     ApiQuery(target): ApiQuery<ImportTarget>,
     headers: HeaderMap,
     body: Body,

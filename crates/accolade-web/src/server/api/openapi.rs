@@ -117,11 +117,23 @@ fn add_common_refusals(op: &mut Operation) {
             "Temporarily unavailable; retry after `Retry-After` seconds",
         ),
     ];
-    if takes(ParameterIn::Query) || takes(ParameterIn::Path) {
+    if takes(ParameterIn::Query) || takes(ParameterIn::Path) || takes(ParameterIn::Header) {
         common.push(("400", "A parameter is not valid"));
     }
     if takes(ParameterIn::Path) {
         common.push(("404", "Nothing with this id in the organization"));
+    }
+    let idempotent = params
+        .iter()
+        .any(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key"));
+    if idempotent {
+        common.extend([
+            (
+                "409",
+                "A request with the same Idempotency-Key is still being answered",
+            ),
+            ("422", "The Idempotency-Key was used for another request"),
+        ]);
     }
     if op.request_body.is_some() {
         common.extend([
