@@ -438,6 +438,51 @@ async fn run(store: Store) {
     admin.get("/awards?status=lost").problem(400);
     admin.get("/awards?recipient=ab").problem(400);
 
+    // The reads: pathways, analytics, members, invitations, the audit log by page.
+    assert_eq!(reader.get("/pathways").json(200)["data"], json!([]));
+    reader.get("/pathways/nope").problem(404);
+    let series = reader
+        .get(&format!(
+            "/analytics?from=2026-01-01&to=2026-01-31&achievement={aid}"
+        ))
+        .json(200);
+    assert_eq!(series["days"].as_array().unwrap().len(), 31);
+    assert_eq!(series["days"][0]["date"], "2026-01-01");
+    let today = reader.get("/analytics").json(200);
+    assert_eq!(today["days"].as_array().unwrap().len(), 30);
+    reader
+        .get("/analytics?from=2026-02-01&to=2026-01-01")
+        .problem(400);
+    reader.get("/analytics?from=yesterday").problem(400);
+    outsider
+        .get(&format!("/analytics?achievement={aid}"))
+        .problem(404);
+    assert_eq!(
+        reader.get(&format!("/awards/{id}/analytics")).json(200)["views"],
+        0
+    );
+    assert!(reader.get("/members").json(200)["data"].is_array());
+    reader.get("/invitations").problem(403);
+    assert!(admin.get("/invitations").json(200)["data"].is_array());
+    reader.get("/audit-log").problem(403);
+    let log = admin.get("/audit-log?limit=5").json(200);
+    assert_eq!(log["data"].as_array().unwrap().len(), 5);
+    assert!(
+        log["data"][0]["actor"]
+            .as_str()
+            .unwrap()
+            .contains("API key"),
+        "{log}"
+    );
+    let next = log["next"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("/api/v1")
+        .unwrap()
+        .to_owned();
+    let older = admin.get(&next).json(200);
+    assert_ne!(older["data"][0]["id"], log["data"][0]["id"]);
+
     // Bodies the API cannot read.
     admin
         .send("POST", "/awards", &[], Some(("text/plain", b"hello")))

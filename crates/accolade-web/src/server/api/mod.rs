@@ -14,6 +14,7 @@ pub(crate) mod limits;
 mod openapi;
 mod paging;
 pub(crate) mod problem;
+mod reads;
 mod reference;
 mod rejections;
 mod types;

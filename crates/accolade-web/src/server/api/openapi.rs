@@ -37,6 +37,10 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "Achievements", description = "The organization's badge classes."),
         (name = "Awards", description = "Issued credentials: issue, list, read, change their status, download."),
         (name = "Imports", description = "Issuing many awards at once from a CSV file or a JSON array."),
+        (name = "Pathways", description = "Badges that lead to another."),
+        (name = "Analytics", description = "What happens to the credentials once issued."),
+        (name = "Members", description = "Who works in the organization's workspace."),
+        (name = "Audit log", description = "Who did what, and when."),
     )
 )]
 struct Root;
@@ -161,6 +165,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(super::awards::routes())
         .merge(super::award_status::routes())
         .merge(super::imports::routes())
+        .merge(super::reads::routes())
 }
 
 /// The document without servers (they depend on the public URL).
