@@ -484,6 +484,18 @@ async fn run(store: Store) {
     assert_ne!(older["data"][0]["id"], log["data"][0]["id"]);
 
     // Bodies the API cannot read.
+    let huge = vec![b' '; 17 * 1024 * 1024];
+    admin
+        .send("POST", "/awards", &[], Some(("application/json", &huge)))
+        .problem(413);
+    admin
+        .send(
+            "POST",
+            &format!("/imports?achievement={aid}"),
+            &[],
+            Some(("text/csv", &huge)),
+        )
+        .problem(413);
     admin
         .send("POST", "/awards", &[], Some(("text/plain", b"hello")))
         .problem(415);
