@@ -12,19 +12,40 @@ use accolade_app::{ApiScope, KeyManager, NewApiKey, Rate, RequestLimits};
 use std::process::Command;
 use std::sync::Arc;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn schemathesis_finds_no_server_error_and_no_schema_violation() {
-    let Some(python) = accolade_testkit::gate::require_var(
+fn python() -> Option<String> {
+    accolade_testkit::gate::require_var(
         "ACCOLADE_PYTHON",
         "schemathesis against /api/v1",
         "a Python with interop/py/requirements.txt; scripts/test.sh sets it",
-    ) else {
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn schemathesis_on_sqlite() {
+    let Some(python) = python() else {
         return;
     };
     let (store, _guard) = accolade_store::testing::fresh_sqlite()
         .await
         .unwrap()
         .into_parts();
+    run(store, python).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn schemathesis_on_postgres() {
+    let Some(python) = python() else {
+        return;
+    };
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    run(store, python).await;
+}
+
+/// Runs schemathesis against a server on `store` with the demo data: every check passes.
+async fn run(store: accolade_store::Store, python: String) {
     let app = Arc::new(fixture::app(
         store,
         Arc::new(accolade_core::SystemClock),
