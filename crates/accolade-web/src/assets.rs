@@ -19,6 +19,7 @@ pub const STYLESHEET: &str = concat!(
     include_str!("../static/css/18-pathways.css"),
     include_str!("../static/css/19-onboarding.css"),
     include_str!("../static/css/20-insights.css"),
+    include_str!("../static/css/21-api.css"),
     include_str!("../static/css/21-api-keys.css"),
     include_str!("../static/css/22-webhooks.css"),
     include_str!("../static/css/05-media.css"),

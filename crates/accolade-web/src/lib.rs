@@ -25,6 +25,7 @@ pub use assets::{
 };
 pub use dates::{format_date, format_datetime};
 pub use render::api_keys;
+pub use render::api_reference;
 pub use render::embed;
 pub use render::{
     RenderError, auth, credential, dashboard, error_page, home, issuer, verify, workspace,

@@ -18,7 +18,11 @@ use crate::{escape, filters, stylesheet_href};
 #[error("rendering page: {0}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-pub(crate) const TEMPLATES: [(&str, &str); 49] = [
+pub(crate) const TEMPLATES: [(&str, &str); 50] = [
+    (
+        "api_reference.html",
+        include_str!("../templates/api_reference.html"),
+    ),
     (
         "achievement_page.html",
         include_str!("../templates/achievement_page.html"),
@@ -243,6 +247,11 @@ pub fn verify(view: &VerifyView) -> Result<String, RenderError> {
         "verify.html",
         context! { banner => banner, ..Value::from(Serde(view)) },
     )
+}
+
+/// The API reference page.
+pub fn api_reference(view: &crate::views::ApiReferenceView) -> Result<String, RenderError> {
+    render("api_reference.html", Value::from(Serde(view)))
 }
 
 /// An error page.

@@ -21,8 +21,16 @@ mod achievements;
 mod api_auth;
 #[path = "server/api_idempotency.rs"]
 mod api_idempotency;
+#[path = "server/api_integration.rs"]
+mod api_integration;
 #[path = "server/api_keys_page.rs"]
 mod api_keys_page;
+#[path = "server/api_openapi.rs"]
+mod api_openapi;
+#[path = "server/api_resources.rs"]
+mod api_resources;
+#[path = "server/api_schemathesis.rs"]
+mod api_schemathesis;
 #[path = "server/authorization.rs"]
 mod authorization;
 #[path = "server/award_delivery.rs"]

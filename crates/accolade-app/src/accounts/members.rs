@@ -3,7 +3,7 @@
 //! admin; only owners grant, change or remove the owner role; the last owner stays.
 
 use super::{CurrentUser, INVITATION_LIFETIME, parse_email};
-use crate::{App, AppError, AppResult};
+use crate::{ApiCaller, ApiScope, App, AppError, AppResult};
 use accolade_core::{Actor, Invitation, Membership, OrgId, Organization, Role, User, UserId};
 use accolade_store::StoreError;
 use time::OffsetDateTime;
@@ -40,6 +40,17 @@ impl App {
     /// The organization's members with their accounts, owners first.
     pub async fn members(&self, who: &CurrentUser, org: OrgId) -> AppResult<Vec<MemberView>> {
         self.authorize(who, org, Role::Viewer).await?;
+        self.org_members(org).await
+    }
+
+    /// The organization's members, for an API key with the read scope.
+    pub async fn members_for_key(&self, caller: &ApiCaller) -> AppResult<Vec<MemberView>> {
+        caller.require(ApiScope::Read)?;
+        self.org_members(caller.org_id).await
+    }
+
+    /// The organization's members with their accounts (one query), owners first.
+    async fn org_members(&self, org: OrgId) -> AppResult<Vec<MemberView>> {
         let mut out: Vec<MemberView> = self
             .store
             .members_with_users(org)
@@ -108,6 +119,16 @@ impl App {
         org: OrgId,
     ) -> AppResult<Vec<InvitationView>> {
         self.authorize(who, org, Role::Admin).await?;
+        self.org_invitations(org).await
+    }
+
+    /// The organization's pending invitations, for an API key with the admin scope.
+    pub async fn invitations_for_key(&self, caller: &ApiCaller) -> AppResult<Vec<InvitationView>> {
+        caller.require(ApiScope::Admin)?;
+        self.org_invitations(caller.org_id).await
+    }
+
+    async fn org_invitations(&self, org: OrgId) -> AppResult<Vec<InvitationView>> {
         let mut out = Vec::new();
         for i in self.store.pending_invitations(org, self.now()).await? {
             let invited_by = self.store.user(i.invited_by).await?.map(|u| u.name);

@@ -197,6 +197,20 @@ impl App {
         self.report(import, false, columns).await
     }
 
+    /// The import's skipped and invalid rows in row order: `limit` of them after row
+    /// `after_row` (0 for the first).
+    pub async fn import_issues(
+        &self,
+        id: ImportId,
+        after_row: i64,
+        limit: i64,
+    ) -> AppResult<Vec<accolade_store::ImportRow>> {
+        Ok(self
+            .store
+            .import_rows(id, true, after_row.max(0), limit.max(0))
+            .await?)
+    }
+
     pub async fn import(&self, id: ImportId) -> AppResult<Import> {
         self.store
             .import(id)

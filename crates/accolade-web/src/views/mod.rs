@@ -6,6 +6,7 @@
 mod achievement_page;
 mod achievements;
 mod api_keys;
+mod api_reference;
 mod audit;
 mod awards;
 mod checks;
@@ -37,6 +38,10 @@ pub use achievements::{
     CustomFieldRow, FieldLabelRow, FrameworkOption, ImageChoice, IssueFormView, TranslationRow,
 };
 pub use api_keys::{ApiKeyRow, ApiKeysView, CreatedKeyView, ScopeChoice};
+pub use api_reference::{
+    ApiBodyView, ApiFieldView, ApiOperationView, ApiReferenceView, ApiResponseView, ApiSchemaView,
+    ApiTagView,
+};
 pub use audit::{AuditRow, AuditView};
 pub use awards::{
     AwardDetailView, AwardFilterView, AwardListRow, AwardsListView, BulkRevokeView, ExpiringView,

@@ -3,11 +3,21 @@
 //! `Idempotency-Key` on the POSTs that create ([`idempotency`]). Each part of the API adds
 //! its routes with one `.merge(…)` line in [`router`].
 
+mod achievements;
 pub(crate) mod api_keys;
 pub(crate) mod auth;
+mod award_status;
+mod awards;
 pub(crate) mod idempotency;
+mod imports;
 pub(crate) mod limits;
+mod openapi;
+mod paging;
 pub(crate) mod problem;
+mod reads;
+mod reference;
+mod rejections;
+mod types;
 
 use super::AppState;
 use crate::server::rate_limit::Limiter;
@@ -15,7 +25,7 @@ use accolade_app::ApiScope;
 use auth::ApiAuth;
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
@@ -29,8 +39,11 @@ pub(crate) const BASE: &str = "/api/v1";
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/organization", get(organization))
+        .merge(openapi::routes())
         .merge(api_keys::routes())
         .fallback(not_found)
+        .method_not_allowed_fallback(rejections::method_not_allowed)
+        .layer(DefaultBodyLimit::max(imports::MAX_BATCH_BYTES))
 }
 
 /// [`router`] with the API's layers: the caller's key checked once, its budget counted and
