@@ -522,3 +522,241 @@ async fn route_by_role_on_postgres() {
     let (store, _guard) = t.into_parts();
     run(store).await;
 }
+
+/// An API route of the table, with the least scope a key needs for it.
+struct ApiRoute {
+    method: &'static str,
+    path: String,
+    need: ApiScope,
+    body: Option<String>,
+    /// Whether the route names something of the first organization by id: another
+    /// organization's key then finds nothing (404).
+    names_one: bool,
+}
+
+fn api(method: &'static str, path: impl Into<String>, need: ApiScope) -> ApiRoute {
+    ApiRoute {
+        method,
+        path: path.into(),
+        need,
+        body: None,
+        names_one: false,
+    }
+}
+
+impl ApiRoute {
+    fn body(mut self, json: serde_json::Value) -> Self {
+        self.body = Some(json.to_string());
+        self
+    }
+
+    fn one(mut self) -> Self {
+        self.names_one = true;
+        self
+    }
+}
+
+/// The API: every operation × a key of each scope, another organization's key, and no key.
+fn api_flow(app: Arc<App>, port: u16) {
+    use super::api_auth::{Api, key, org};
+    let rt = tokio::runtime::Handle::current();
+    let (acme, badge) = rt.block_on(super::fixture::org_with_badge(
+        &app,
+        "Acme Table",
+        "acme-table",
+        "Table Badge",
+    ));
+    let other = rt.block_on(org(&app, "other-table"));
+    let keys: Vec<(ApiScope, String)> = ApiScope::ALL
+        .iter()
+        .map(|s| (*s, rt.block_on(key(&app, &acme, &[*s], None))))
+        .collect();
+    let outsider = rt.block_on(key(&app, &other, &[ApiScope::Admin], None));
+    let awards: Vec<_> = (0..6)
+        .map(|i| {
+            rt.block_on(super::fixture::issue(
+                &app,
+                &badge,
+                &format!("api{i}@example.com"),
+                None,
+                None,
+            ))
+        })
+        .collect();
+    let yearly = rt
+        .block_on(app.create_achievement(
+            &Actor::system(),
+            NewAchievement {
+                org_id: acme.id,
+                name: "Yearly".into(),
+                description: "Every year.".into(),
+                criteria_narrative: Some("Come back.".into()),
+                expiry: ExpiryPolicy::MonthsAfterIssue(12),
+                ..NewAchievement::default()
+            },
+        ))
+        .unwrap();
+    let renewable = rt.block_on(super::fixture::issue(
+        &app,
+        &yearly,
+        "yearly@example.com",
+        None,
+        None,
+    ));
+    let client = Api::new(port);
+    let admin = &keys.iter().find(|(s, _)| *s == ApiScope::Admin).unwrap().1;
+    let bearer = |token: &str| format!("Bearer {token}");
+    let b = badge.id;
+    let w = |i: usize| awards[i].id;
+    let created = client.call(
+        "POST",
+        "/awards",
+        Some(&bearer(admin)),
+        &[("Idempotency-Key", "table-setup")],
+        Some(&serde_json::json!({"achievement_id": b.to_string(), "recipient_email": "setup@example.com"}).to_string()),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    use ApiScope::{Admin, Issue, Read, Revoke};
+    let table = vec![
+        api("GET", "/organization", Read),
+        api("GET", "/achievements", Read),
+        api("GET", format!("/achievements/{b}"), Read).one(),
+        api("GET", "/awards", Read),
+        api("GET", format!("/awards/{}", w(0)), Read).one(),
+        api("GET", format!("/awards/{}/credential", w(0)), Read).one(),
+        api("GET", format!("/awards/{}/analytics", w(0)), Read).one(),
+        api("GET", "/pathways", Read),
+        api("GET", "/analytics", Read),
+        api("GET", "/members", Read),
+        api("GET", "/invitations", Admin),
+        api("GET", "/audit-log", Admin),
+        api("GET", "/api-keys", Admin),
+        api("POST", "/achievements", Admin).body(serde_json::json!({
+            "name": "By the API",
+            "description": "Made through the API.",
+            "criteria_narrative": "Call the API."
+        })),
+        api("PATCH", format!("/achievements/{b}"), Admin)
+            .one()
+            .body(serde_json::json!({"description": "Changed through the API."})),
+        api("POST", "/awards", Issue).body(serde_json::json!({
+            "achievement_id": b.to_string(),
+            "recipient_email": "by-api@example.com"
+        })),
+        api("POST", format!("/awards/batch?achievement={b}"), Issue)
+            .body(serde_json::json!([{"recipient_email": "batch@example.com"}])),
+        api("POST", format!("/awards/{}/suspend", w(1)), Revoke)
+            .one()
+            .body(serde_json::json!({"reason": "Under review."})),
+        api("POST", format!("/awards/{}/revoke", w(2)), Revoke)
+            .one()
+            .body(serde_json::json!({"reason": "Issued in error."})),
+        api("POST", format!("/awards/{}/reissue", w(3)), Issue)
+            .one()
+            .body(serde_json::json!({"recipient_email": "fixed@example.com"})),
+        api("POST", format!("/awards/{}/renew", renewable.id), Issue)
+            .one()
+            .body(serde_json::json!({})),
+        api("POST", "/api-keys", Admin).body(serde_json::json!({
+            "name": "Made by a key",
+            "scopes": ["read"]
+        })),
+    ];
+    let lacking = |need: ApiScope| {
+        keys.iter()
+            .filter(move |(s, _)| !caller_allows(*s, need))
+            .map(|(s, t)| (*s, t.clone()))
+            .collect::<Vec<_>>()
+    };
+    let send = |route: &ApiRoute, token: Option<&str>, n: usize| {
+        let idem = format!("table-{n}-{}", route.path);
+        let headers: Vec<(&str, &str)> = match route.method {
+            "POST" => vec![("Idempotency-Key", idem.as_str())],
+            _ => Vec::new(),
+        };
+        client.call(
+            route.method,
+            &route.path,
+            token.map(bearer).as_deref(),
+            &headers,
+            route.body.as_deref(),
+        )
+    };
+    // Refusals first: none may change anything.
+    let audit_before = rt.block_on(app.audit_log(acme.id, 1000, 0)).unwrap().len();
+    for (n, route) in table.iter().enumerate() {
+        let r = send(route, None, n);
+        assert_eq!(
+            r.status, 401,
+            "no key: {} {}: {}",
+            route.method, route.path, r.body
+        );
+        for (scope, token) in lacking(route.need) {
+            let r = send(route, Some(&token), n);
+            assert_eq!(
+                r.status,
+                403,
+                "a {} key: {} {}: {}",
+                scope.as_str(),
+                route.method,
+                route.path,
+                r.body
+            );
+        }
+        if route.names_one {
+            let r = send(route, Some(&outsider), n);
+            assert_eq!(
+                r.status, 404,
+                "another organization's key: {} {}: {}",
+                route.method, route.path, r.body
+            );
+        }
+    }
+    let audit_after = rt.block_on(app.audit_log(acme.id, 1000, 0)).unwrap().len();
+    assert_eq!(
+        audit_before, audit_after,
+        "a refused request changed something"
+    );
+    for (n, route) in table.iter().enumerate() {
+        let token = &keys.iter().find(|(s, _)| *s == route.need).unwrap().1;
+        let r = send(route, Some(token), n);
+        assert!(
+            (200..300).contains(&r.status),
+            "a {} key: {} {}: {} {}",
+            route.need.as_str(),
+            route.method,
+            route.path,
+            r.status,
+            r.body
+        );
+    }
+}
+
+/// What a key of `scope` may do, by the rule stated once: admin implies all; issue and revoke
+/// imply read.
+fn caller_allows(scope: ApiScope, need: ApiScope) -> bool {
+    scope == need || scope == ApiScope::Admin || need == ApiScope::Read
+}
+
+async fn run_api(store: Store) {
+    let (app, port) = start(store).await;
+    tokio::task::block_in_place(|| api_flow(app, port));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_route_by_scope_on_sqlite() {
+    let (store, _guard) = accolade_store::testing::fresh_sqlite()
+        .await
+        .unwrap()
+        .into_parts();
+    run_api(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_route_by_scope_on_postgres() {
+    let Some(t) = accolade_store::testing::fresh_postgres().await.unwrap() else {
+        return;
+    };
+    let (store, _guard) = t.into_parts();
+    run_api(store).await;
+}

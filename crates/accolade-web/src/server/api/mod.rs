@@ -57,6 +57,30 @@ pub(crate) fn service(app: AppState, limiter: Arc<Limiter>) -> Router<AppState> 
             idempotency::layer,
         ))
         .layer(middleware::from_fn_with_state(state, limits::layer))
+        .layer(middleware::from_fn(read_body_first))
+}
+
+/// Reads the whole request body (up to the largest the API takes) before anything answers.
+/// An answer given with the body unread (a request without a key, over its budget) makes the
+/// server close the connection after it, under a client that may already be sending its
+/// next request on it; read first, every connection stays usable.
+async fn read_body_first(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, imports::MAX_BATCH_BYTES).await {
+        Ok(bytes) => {
+            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+            next.run(req).await
+        }
+        Err(_) => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request body is too large, or it was cut off before its end.",
+        )
+        .into_response(),
+    }
 }
 
 async fn not_found() -> Problem {
