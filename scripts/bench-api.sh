@@ -104,7 +104,8 @@ request = function()
 end
 LUA
 echo "issuing one per request at ~$RATE/s for ${DURATION}s…" >&2
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/issue.lua" "$BASE" > "$WORK/wrk.txt"
+THREADS=$(( CONNS < 2 ? 1 : 2 ))
+wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/issue.lua" "$BASE" > "$WORK/wrk.txt"
 cat "$WORK/wrk.txt" >&2
 rps="$(sed -n 's/^Requests\/sec: *//p' "$WORK/wrk.txt")"
 p50="$(awk '$1 == "50%" { print $2 }' "$WORK/wrk.txt")"
