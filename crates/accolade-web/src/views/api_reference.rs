@@ -231,7 +231,7 @@ fn body(doc: &Value, content_type: &str, media: &Value) -> ApiBodyView {
     }
 }
 
-fn fields(doc: &Value, schema: &Value) -> Vec<ApiFieldView> {
+fn fields(schema: &Value) -> Vec<ApiFieldView> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -240,7 +240,6 @@ fn fields(doc: &Value, schema: &Value) -> Vec<ApiFieldView> {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
-    let _ = doc;
     props
         .iter()
         .map(|(name, p)| ApiFieldView {
@@ -360,7 +359,7 @@ impl ApiReferenceView {
                 anchor: format!("schema-{}", anchor(name)),
                 name: name.clone(),
                 description: text(s, "description"),
-                fields: fields(doc, s),
+                fields: fields(s),
                 example: pretty(&example(doc, s, 0)),
             })
             .collect();

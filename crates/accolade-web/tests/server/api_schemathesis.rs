@@ -79,7 +79,10 @@ async fn run(store: accolade_store::Store, python: String) {
     let config =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../interop/py/schemathesis.toml");
     let out = tokio::task::spawn_blocking(move || {
+        // Its working directory is scratch: schemathesis keeps a cache there.
+        std::fs::create_dir_all(&report).unwrap();
         Command::new(python)
+            .current_dir(&report)
             .args(["-m", "schemathesis.cli", "--config-file"])
             .arg(config)
             .arg("run")

@@ -74,7 +74,7 @@ pub(crate) struct ListPage<T> {
 
 impl<T> ListPage<T> {
     /// A page of `data`; `after` is the position of the next page, if there is one, and
-    /// `path_and_query` the list's address with its filters (without `cursor`).
+    /// `base` the list's address with its filters (without `cursor`), and `limit` the page size.
     pub fn new(data: Vec<T>, after: Option<&str>, base: &str, limit: u32) -> Self {
         let next = after.map(|raw| {
             let sep = if base.contains('?') { '&' } else { '?' };
