@@ -11,6 +11,8 @@ use tokio::task::JoinHandle;
 
 /// Jobs run in one go before the loop looks at the time again.
 const BATCH: u32 = 50;
+/// How long one tick keeps sending webhook deliveries before it runs the other jobs.
+const WEBHOOK_BUDGET: Duration = Duration::from_secs(5);
 /// How long [`JobWorker::stop`] lets the job in hand finish before abandoning it (its lease
 /// then expires and another worker runs it).
 const STOP_GRACE: Duration = Duration::from_secs(45);
@@ -69,13 +71,16 @@ impl JobWorker {
                         tracing::warn!(error = %crate::Chain(&e), "forgetting expired idempotency keys failed");
                     }
                 }
-                // Webhook deliveries: their own queue, drained while batches come back full.
+                // Webhook deliveries: their own queue, drained while batches come back full,
+                // for a few seconds at most so that the jobs below (emails) keep moving.
+                let delivering = std::time::Instant::now();
                 loop {
                     if *stopped.borrow() {
                         return;
                     }
                     match app.deliver_webhooks().await {
                         Ok(s) if s.claimed < super::webhooks::BATCH => break,
+                        Ok(_) if delivering.elapsed() > WEBHOOK_BUDGET => break,
                         Ok(_) => {}
                         Err(e) => {
                             tracing::warn!(error = %crate::Chain(&e), "delivering webhooks failed");
