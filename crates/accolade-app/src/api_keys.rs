@@ -92,9 +92,10 @@ impl ApiCaller {
     }
 }
 
-/// Who manages keys, and so how the change is authorized and audited.
+/// Who acts as an organization's admin (managing its API keys and webhooks), and so how the
+/// change is authorized and audited: [`App::admin_of`] is the one check.
 #[derive(Clone, Copy, Debug)]
-pub enum KeyManager<'a> {
+pub enum OrgAdmin<'a> {
     /// A member signed in to the workspace (admins and owners).
     Member(&'a CurrentUser),
     /// A key with the admin scope, through the API (its own organization only).
@@ -254,21 +255,21 @@ impl App {
         })
     }
 
-    /// Checks that `by` may manage `org`'s keys; returns who to name in the audit log.
-    async fn key_manager(&self, by: KeyManager<'_>, org: OrgId) -> AppResult<Actor> {
+    /// Checks that `by` may act as `org`'s admin; returns who to name in the audit log.
+    pub(crate) async fn admin_of(&self, by: OrgAdmin<'_>, org: OrgId) -> AppResult<Actor> {
         match by {
-            KeyManager::Member(who) => {
+            OrgAdmin::Member(who) => {
                 self.authorize(who, org, Role::Admin).await?;
                 Ok(Actor::user(&who.user))
             }
-            KeyManager::Key(caller) => {
+            OrgAdmin::Key(caller) => {
                 if caller.org_id != org {
                     return Err(AppError::NotFound("organization"));
                 }
                 caller.require(ApiScope::Admin)?;
                 Ok(caller.actor.clone())
             }
-            KeyManager::Operator => {
+            OrgAdmin::Operator => {
                 self.org(org).await?;
                 Ok(Actor::cli())
             }
@@ -278,11 +279,11 @@ impl App {
     /// Creates a key for `org`; the returned token is shown once and never stored.
     pub async fn create_api_key(
         &self,
-        by: KeyManager<'_>,
+        by: OrgAdmin<'_>,
         org: OrgId,
         new: NewApiKey,
     ) -> AppResult<CreatedApiKey> {
-        let actor = self.key_manager(by, org).await?;
+        let actor = self.admin_of(by, org).await?;
         let name = new.name.trim().to_owned();
         if name.is_empty() {
             return Err(AppError::invalid_field("name", "Give the key a name."));
@@ -363,8 +364,8 @@ impl App {
     }
 
     /// The organization's keys, revoked and expired ones included, newest first.
-    pub async fn api_keys(&self, by: KeyManager<'_>, org: OrgId) -> AppResult<Vec<ApiKeyView>> {
-        self.key_manager(by, org).await?;
+    pub async fn api_keys(&self, by: OrgAdmin<'_>, org: OrgId) -> AppResult<Vec<ApiKeyView>> {
+        self.admin_of(by, org).await?;
         let now = self.clock.now();
         self.store
             .api_keys(org)
@@ -389,11 +390,11 @@ impl App {
     /// `Conflict`.
     pub async fn revoke_api_key(
         &self,
-        by: KeyManager<'_>,
+        by: OrgAdmin<'_>,
         org: OrgId,
         prefix: &str,
     ) -> AppResult<ApiKeyView> {
-        let actor = self.key_manager(by, org).await?;
+        let actor = self.admin_of(by, org).await?;
         let key = self
             .store
             .api_key_by_prefix(bare_prefix(prefix))

@@ -50,7 +50,7 @@ pub use achievements::{
     search_catalog,
 };
 pub use api_keys::{
-    ApiCaller, ApiKeyState, ApiKeyView, ApiScope, CreatedApiKey, KeyManager, NewApiKey,
+    ApiCaller, ApiKeyState, ApiKeyView, ApiScope, CreatedApiKey, NewApiKey, OrgAdmin,
 };
 pub use designs::DesignForm;
 pub use error::{AppError, AppResult, Cause, Chain, Invalid};

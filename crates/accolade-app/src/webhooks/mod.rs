@@ -13,9 +13,9 @@ pub mod sign;
 pub use accolade_store::{DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
 pub use events::{EventType, WebhookEvent};
 
-use crate::accounts::CurrentUser;
+use crate::api_keys::OrgAdmin;
 use crate::{App, AppError, AppResult};
-use accolade_core::{Actor, OrgId, Role, WebhookDeliveryId, WebhookEndpointId};
+use accolade_core::{Actor, OrgId, WebhookDeliveryId, WebhookEndpointId};
 use accolade_net::TargetUrl;
 use serde_json::json;
 use time::Duration;
@@ -48,21 +48,21 @@ impl App {
     /// The organization's endpoints, oldest first (admins).
     pub async fn webhook_endpoints(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
     ) -> AppResult<Vec<WebhookEndpoint>> {
-        self.authorize(who, org, Role::Admin).await?;
+        self.admin_of(by, org).await?;
         Ok(self.store.webhook_endpoints(org).await?)
     }
 
     /// One endpoint of the organization (admins); another organization's is not found.
     pub async fn webhook_endpoint(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
     ) -> AppResult<WebhookEndpoint> {
-        self.authorize(who, org, Role::Admin).await?;
+        self.admin_of(by, org).await?;
         self.endpoint_of(org, id).await
     }
 
@@ -77,11 +77,11 @@ impl App {
     /// Adds an endpoint, enabled, with a fresh secret (shown to the admin on its page).
     pub async fn create_webhook_endpoint(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         form: EndpointForm,
     ) -> AppResult<WebhookEndpoint> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let (url, description, events) = checked(form)?;
         if self.store.webhook_endpoints(org).await?.len() >= MAX_ENDPOINTS {
             return Err(AppError::Conflict(format!(
@@ -104,7 +104,6 @@ impl App {
             updated_at: now,
         };
         self.store.insert_webhook_endpoint(&endpoint).await?;
-        let actor = Actor::user(&who.user);
         let id = endpoint.id.to_string();
         self.audit(org, &actor, "webhook.create", &id, &endpoint.url)
             .await?;
@@ -114,12 +113,12 @@ impl App {
     /// Changes an endpoint's URL, description and events.
     pub async fn update_webhook_endpoint(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
         form: EndpointForm,
     ) -> AppResult<WebhookEndpoint> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let (url, description, events) = checked(form)?;
         let endpoint = WebhookEndpoint {
             url,
@@ -128,7 +127,7 @@ impl App {
             updated_at: self.now(),
             ..self.endpoint_of(org, id).await?
         };
-        self.save_endpoint(who, &endpoint, "webhook.update", &endpoint.url)
+        self.save_endpoint(&actor, &endpoint, "webhook.update", &endpoint.url)
             .await?;
         Ok(endpoint)
     }
@@ -137,14 +136,14 @@ impl App {
     /// on clears the reason it was off.
     pub async fn set_webhook_endpoint_enabled(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
         enabled: bool,
     ) -> AppResult<WebhookEndpoint> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let current = self.endpoint_of(org, id).await?;
-        let reason = (!enabled).then(|| format!("Disabled by {}.", who.user.name));
+        let reason = (!enabled).then(|| format!("Disabled by {}.", actor.label));
         let endpoint = WebhookEndpoint {
             enabled,
             disabled_reason: reason.clone(),
@@ -156,7 +155,7 @@ impl App {
         } else {
             "webhook.disable"
         };
-        self.save_endpoint(who, &endpoint, action, &endpoint.url)
+        self.save_endpoint(&actor, &endpoint, action, &endpoint.url)
             .await?;
         if let Some(reason) = reason {
             self.store
@@ -170,11 +169,11 @@ impl App {
     /// [`ROTATION_OVERLAP`].
     pub async fn rotate_webhook_secret(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
     ) -> AppResult<WebhookEndpoint> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let current = self.endpoint_of(org, id).await?;
         let now = self.now();
         let endpoint = WebhookEndpoint {
@@ -184,14 +183,14 @@ impl App {
             updated_at: now,
             ..current
         };
-        self.save_endpoint(who, &endpoint, "webhook.rotate_secret", &endpoint.url)
+        self.save_endpoint(&actor, &endpoint, "webhook.rotate_secret", &endpoint.url)
             .await?;
         Ok(endpoint)
     }
 
     async fn save_endpoint(
         &self,
-        who: &CurrentUser,
+        actor: &Actor,
         endpoint: &WebhookEndpoint,
         action: &str,
         detail: &str,
@@ -199,10 +198,9 @@ impl App {
         if !self.store.update_webhook_endpoint(endpoint).await? {
             return Err(AppError::NotFound("webhook endpoint"));
         }
-        let actor = Actor::user(&who.user);
         self.audit(
             endpoint.org_id,
-            &actor,
+            actor,
             action,
             &endpoint.id.to_string(),
             detail,
@@ -213,16 +211,15 @@ impl App {
     /// Deletes an endpoint with its delivery log.
     pub async fn delete_webhook_endpoint(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
     ) -> AppResult<()> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let endpoint = self.endpoint_of(org, id).await?;
         if !self.store.delete_webhook_endpoint(org, id).await? {
             return Err(AppError::NotFound("webhook endpoint"));
         }
-        let actor = Actor::user(&who.user);
         self.audit(
             org,
             &actor,
@@ -237,18 +234,18 @@ impl App {
     /// a fixed receiver before enabling it again). Returns the delivery's id.
     pub async fn send_webhook_ping(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
     ) -> AppResult<()> {
-        self.authorize(who, org, Role::Admin).await?;
+        let actor = self.admin_of(by, org).await?;
         let endpoint = self.endpoint_of(org, id).await?;
         let ping = WebhookEvent::new(
             EventType::Ping,
             json!({
                 "endpoint_id": endpoint.id.to_string(),
                 "organization_id": org.to_string(),
-                "requested_by": who.user.name,
+                "requested_by": actor.label,
             }),
         );
         self.queue_deliveries(org, std::slice::from_ref(&endpoint), &[ping])
@@ -260,14 +257,14 @@ impl App {
     /// rows created before `before` when given.
     pub async fn webhook_deliveries(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookEndpointId,
         failed_only: bool,
         before: Option<time::OffsetDateTime>,
         limit: i64,
     ) -> AppResult<Vec<WebhookDelivery>> {
-        self.authorize(who, org, Role::Admin).await?;
+        self.admin_of(by, org).await?;
         self.endpoint_of(org, id).await?;
         Ok(self
             .store
@@ -278,11 +275,11 @@ impl App {
     /// One delivery with its endpoint and attempts.
     pub async fn webhook_delivery(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookDeliveryId,
     ) -> AppResult<DeliveryDetail> {
-        self.authorize(who, org, Role::Admin).await?;
+        self.admin_of(by, org).await?;
         let delivery = self
             .store
             .webhook_delivery(id)
@@ -302,11 +299,11 @@ impl App {
     /// it). The endpoint must be enabled.
     pub async fn redeliver_webhook(
         &self,
-        who: &CurrentUser,
+        by: OrgAdmin<'_>,
         org: OrgId,
         id: WebhookDeliveryId,
     ) -> AppResult<()> {
-        let detail = self.webhook_delivery(who, org, id).await?;
+        let detail = self.webhook_delivery(by, org, id).await?;
         if !detail.endpoint.enabled {
             return Err(AppError::Conflict(
                 "This endpoint is disabled. Enable it first, then send the delivery again.".into(),

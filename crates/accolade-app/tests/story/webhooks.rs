@@ -6,6 +6,7 @@
 //! followed; loopback is refused under the default policy; manual redelivery keeps the
 //! `webhook-id`; the expiry scan sends `award.expired` once.
 
+use accolade_app::OrgAdmin;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::jobs::WEBHOOK_SCHEDULE;
 use accolade_app::webhooks::{EndpointForm, sign};
@@ -145,16 +146,26 @@ async fn story(store: Store) {
     assert_eq!(deliver(&app).await.claimed, 0);
 
     let all = app
-        .create_webhook_endpoint(&ada, org.id, form(rx.url("/all"), &[]))
+        .create_webhook_endpoint(OrgAdmin::Member(&ada), org.id, form(rx.url("/all"), &[]))
         .await
         .unwrap();
     let revocations = app
-        .create_webhook_endpoint(&ada, org.id, form(rx.url("/revoked"), &["award.revoked"]))
+        .create_webhook_endpoint(
+            OrgAdmin::Member(&ada),
+            org.id,
+            form(rx.url("/revoked"), &["award.revoked"]),
+        )
         .await
         .unwrap();
     assert!(all.secret.starts_with("whsec_") && all.enabled);
     assert_ne!(all.secret, revocations.secret);
-    assert_eq!(app.webhook_endpoints(&ada, org.id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.webhook_endpoints(OrgAdmin::Member(&ada), org.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 
     // award.issued: to the endpoint that takes everything only, signed, small data.
     let award = issue(&app, badge.id, "Grace@Example.com").await;
@@ -254,11 +265,13 @@ async fn story(store: Store) {
 
     // Rotation: both secrets sign for a day, then only the new one.
     let rotated = app
-        .rotate_webhook_secret(&ada, org.id, all.id)
+        .rotate_webhook_secret(OrgAdmin::Member(&ada), org.id, all.id)
         .await
         .unwrap();
     assert_ne!(rotated.secret, all.secret);
-    app.send_webhook_ping(&ada, org.id, all.id).await.unwrap();
+    app.send_webhook_ping(OrgAdmin::Member(&ada), org.id, all.id)
+        .await
+        .unwrap();
     deliver(&app).await;
     let ping = rx.received_on("/all").pop().unwrap();
     assert_eq!(json(&ping)["type"], "webhook.ping");
@@ -301,7 +314,11 @@ async fn retries_story(
 ) {
     rx.answer("/flaky", 500, &[]);
     let flaky = app
-        .create_webhook_endpoint(ada, org, form(rx.url("/flaky"), &["award.issued"]))
+        .create_webhook_endpoint(
+            OrgAdmin::Member(ada),
+            org,
+            form(rx.url("/flaky"), &["award.issued"]),
+        )
         .await
         .unwrap();
     issue_lasting(app, badge, "retry@example.com").await;
@@ -311,7 +328,7 @@ async fn retries_story(
     assert_eq!(deliver(app).await.claimed, 0);
     for wait in WEBHOOK_SCHEDULE {
         let log = app
-            .webhook_deliveries(ada, org, flaky.id, false, None, 10)
+            .webhook_deliveries(OrgAdmin::Member(ada), org, flaky.id, false, None, 10)
             .await
             .unwrap();
         let due = log[0].next_attempt_at.unwrap();
@@ -342,12 +359,15 @@ async fn retries_story(
     assert!(!disabled.enabled);
     assert!(disabled.disabled_reason.unwrap().contains("three days"));
     let failed = app
-        .webhook_deliveries(ada, org, flaky.id, true, None, 10)
+        .webhook_deliveries(OrgAdmin::Member(ada), org, flaky.id, true, None, 10)
         .await
         .unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].last_status, Some(500));
-    let detail = app.webhook_delivery(ada, org, failed[0].id).await.unwrap();
+    let detail = app
+        .webhook_delivery(OrgAdmin::Member(ada), org, failed[0].id)
+        .await
+        .unwrap();
     assert_eq!(detail.attempts.len(), WEBHOOK_SCHEDULE.len() + 1);
     assert!(
         detail.attempts[0]
@@ -369,22 +389,31 @@ async fn retries_story(
     issue_lasting(app, badge, "while-off@example.com").await;
     deliver(app).await;
     assert_eq!(rx.received_on("/flaky").len(), tries.len());
-    let log = app.webhook_deliveries(ada, org, flaky.id, false, None, 10);
+    let log = app.webhook_deliveries(OrgAdmin::Member(ada), org, flaky.id, false, None, 10);
     assert_eq!(log.await.unwrap().len(), 1);
-    assert!(app.redeliver_webhook(ada, org, failed[0].id).await.is_err());
+    assert!(
+        app.redeliver_webhook(OrgAdmin::Member(ada), org, failed[0].id)
+            .await
+            .is_err()
+    );
     // Fixed: enable, redeliver, same id.
     rx.answer("/flaky", 204, &[]);
-    app.set_webhook_endpoint_enabled(ada, org, flaky.id, true)
+    app.set_webhook_endpoint_enabled(OrgAdmin::Member(ada), org, flaky.id, true)
         .await
         .unwrap();
-    app.redeliver_webhook(ada, org, failed[0].id).await.unwrap();
+    app.redeliver_webhook(OrgAdmin::Member(ada), org, failed[0].id)
+        .await
+        .unwrap();
     assert_eq!(deliver(app).await.delivered, 1);
     let again = rx.received_on("/flaky").pop().unwrap();
     assert_eq!(again.header("webhook-id"), ids[0]);
-    let now = app.webhook_delivery(ada, org, failed[0].id).await.unwrap();
+    let now = app
+        .webhook_delivery(OrgAdmin::Member(ada), org, failed[0].id)
+        .await
+        .unwrap();
     assert_eq!(now.delivery.state, DeliveryState::Delivered);
     assert_eq!(now.attempts.len(), WEBHOOK_SCHEDULE.len() + 2);
-    app.delete_webhook_endpoint(ada, org, flaky.id)
+    app.delete_webhook_endpoint(OrgAdmin::Member(ada), org, flaky.id)
         .await
         .unwrap();
 }
@@ -404,20 +433,22 @@ async fn refusals_story(
     rx.answer("/busy", 429, &[("retry-after", "120")]);
     rx.answer("/moved", 302, &[("location", "/all")]);
     let gone = app
-        .create_webhook_endpoint(ada, org, only("/gone"))
+        .create_webhook_endpoint(OrgAdmin::Member(ada), org, only("/gone"))
         .await
         .unwrap();
     let busy = app
-        .create_webhook_endpoint(ada, org, only("/busy"))
+        .create_webhook_endpoint(OrgAdmin::Member(ada), org, only("/busy"))
         .await
         .unwrap();
     let moved = app
-        .create_webhook_endpoint(ada, org, only("/moved"))
+        .create_webhook_endpoint(OrgAdmin::Member(ada), org, only("/moved"))
         .await
         .unwrap();
     let all_before = rx.received_on("/all").len();
     for e in [&gone, &busy, &moved] {
-        app.send_webhook_ping(ada, org, e.id).await.unwrap();
+        app.send_webhook_ping(OrgAdmin::Member(ada), org, e.id)
+            .await
+            .unwrap();
     }
     deliver(&app).await;
     let now = clock.now().replace_nanosecond(0).unwrap(); // the application's reading
@@ -425,7 +456,7 @@ async fn refusals_story(
     assert!(!gone_now.enabled);
     assert!(gone_now.disabled_reason.unwrap().contains("410"));
     let busy_log = app
-        .webhook_deliveries(ada, org, busy.id, false, None, 1)
+        .webhook_deliveries(OrgAdmin::Member(ada), org, busy.id, false, None, 1)
         .await
         .unwrap();
     assert_eq!(
@@ -434,7 +465,7 @@ async fn refusals_story(
     );
     assert_eq!(busy_log[0].last_status, Some(429));
     let moved_log = app
-        .webhook_deliveries(ada, org, moved.id, false, None, 1)
+        .webhook_deliveries(OrgAdmin::Member(ada), org, moved.id, false, None, 1)
         .await
         .unwrap();
     assert_eq!(moved_log[0].state, DeliveryState::Pending);
@@ -454,7 +485,7 @@ async fn refusals_story(
     guarded.deliver_webhooks().await.unwrap();
     assert_eq!(rx.count(), count, "nothing reached the receiver");
     let refused = app
-        .webhook_deliveries(ada, org, busy.id, false, None, 1)
+        .webhook_deliveries(OrgAdmin::Member(ada), org, busy.id, false, None, 1)
         .await
         .unwrap();
     assert!(
@@ -527,7 +558,7 @@ async fn webhook_fanout_benchmark() {
         .await
         .unwrap();
     let ada = signed_in(&app, "ada@example.com").await;
-    app.create_webhook_endpoint(&ada, org.id, form(rx.url("/bench"), &[]))
+    app.create_webhook_endpoint(OrgAdmin::Member(&ada), org.id, form(rx.url("/bench"), &[]))
         .await
         .unwrap();
     let started = std::time::Instant::now();

@@ -5,7 +5,7 @@
 //! another key is unaffected and the budget comes back with time.
 
 use super::{PUBLIC, fixture};
-use accolade_app::{ApiScope, App, KeyManager, NewApiKey, NewOrganization, Rate, RequestLimits};
+use accolade_app::{ApiScope, App, NewApiKey, NewOrganization, OrgAdmin, Rate, RequestLimits};
 use accolade_core::{Clock, FixedClock};
 use accolade_store::Store;
 use std::io::Read;
@@ -136,7 +136,7 @@ pub(super) async fn key(
     expires_in_days: Option<u32>,
 ) -> String {
     app.create_api_key(
-        KeyManager::Operator,
+        OrgAdmin::Operator,
         org.id,
         NewApiKey {
             name: format!("{} key", scopes[0].as_str()),
@@ -172,7 +172,7 @@ async fn run(store: Store) {
     let soon = key(&app, &acme, &[ApiScope::Read], Some(1)).await;
     let revoked = key(&app, &acme, &[ApiScope::Admin], None).await;
     let revoked_prefix = &revoked[..12];
-    app.revoke_api_key(KeyManager::Operator, acme.id, revoked_prefix)
+    app.revoke_api_key(OrgAdmin::Operator, acme.id, revoked_prefix)
         .await
         .unwrap();
     let api = Api::new(port);
@@ -227,7 +227,7 @@ async fn run(store: Store) {
     let last_used = |prefix: String| {
         let app = app.clone();
         async move {
-            app.api_keys(KeyManager::Operator, acme.id)
+            app.api_keys(OrgAdmin::Operator, acme.id)
                 .await
                 .unwrap()
                 .into_iter()

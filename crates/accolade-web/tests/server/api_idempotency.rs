@@ -8,7 +8,7 @@
 use super::api_auth::{Api, ApiReply, key, org};
 use super::{PUBLIC, fixture};
 use accolade_app::idempotency::{IdempotencyClaim, fingerprint};
-use accolade_app::{ApiScope, KeyManager};
+use accolade_app::{ApiScope, OrgAdmin};
 use accolade_core::SystemClock;
 use accolade_store::Store;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ async fn run(store: Store) {
     let count = || {
         let app = app.clone();
         async move {
-            app.api_keys(KeyManager::Operator, acme.id)
+            app.api_keys(OrgAdmin::Operator, acme.id)
                 .await
                 .unwrap()
                 .len()

@@ -6,7 +6,7 @@
 //! ACCOLADE_INTEROP=1 (npm packages in interop/); skipped otherwise, a failure under CI.
 
 use super::{PUBLIC, fixture, interop};
-use accolade_app::{ApiScope, KeyManager, NewApiKey, NewOrganization};
+use accolade_app::{ApiScope, NewApiKey, NewOrganization, OrgAdmin};
 use std::process::Command;
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ async fn a_client_issues_a_thousand_badges_by_csv_and_revokes_one() {
         .unwrap();
     let token = app
         .create_api_key(
-            KeyManager::Operator,
+            OrgAdmin::Operator,
             org.id,
             NewApiKey {
                 name: "integration".into(),

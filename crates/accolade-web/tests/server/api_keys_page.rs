@@ -8,7 +8,7 @@
 use super::accounts::{create_org, current_user, location, sign_up, sign_up_member};
 use super::api_auth::Api;
 use super::{Http, start};
-use accolade_app::{App, KeyManager};
+use accolade_app::{App, OrgAdmin};
 use accolade_core::Role;
 use accolade_store::Store;
 use std::sync::Arc;
@@ -92,7 +92,7 @@ fn flow(app: Arc<App>, http: &Http, port: u16) {
         403
     );
     let keys = || {
-        rt.block_on(app.api_keys(KeyManager::Operator, org.id))
+        rt.block_on(app.api_keys(OrgAdmin::Operator, org.id))
             .unwrap()
     };
     assert!(keys().is_empty());

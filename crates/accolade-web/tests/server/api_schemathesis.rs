@@ -8,7 +8,7 @@
 //! skipped otherwise, and a failure under CI.
 
 use super::{PUBLIC, fixture};
-use accolade_app::{ApiScope, KeyManager, NewApiKey, Rate, RequestLimits};
+use accolade_app::{ApiScope, NewApiKey, OrgAdmin, Rate, RequestLimits};
 use std::process::Command;
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ async fn run(store: accolade_store::Store, python: String) {
     let demo = app.seed_demo().await.unwrap();
     let token = app
         .create_api_key(
-            KeyManager::Operator,
+            OrgAdmin::Operator,
             demo.org.id,
             NewApiKey {
                 name: "schemathesis".into(),

@@ -9,7 +9,7 @@
 use super::accounts::{create_org, current_user, location, sign_up, sign_up_member};
 use super::bulk_issue::upload;
 use super::{Browser, Http, Reply, start};
-use accolade_app::{ApiScope, App, KeyManager, NewAchievement, NewApiKey};
+use accolade_app::{ApiScope, App, NewAchievement, NewApiKey, OrgAdmin};
 use accolade_core::{Actor, ExpiryPolicy, Role};
 use accolade_store::Store;
 use std::sync::Arc;
@@ -255,7 +255,7 @@ fn flow(app: Arc<App>, http: &Http) {
     let mail = rt.block_on(app.outbox(Some(org.id), 10)).unwrap()[0].id;
     let api_key = rt
         .block_on(app.create_api_key(
-            KeyManager::Member(&owner),
+            OrgAdmin::Member(&owner),
             org.id,
             NewApiKey {
                 name: "Table sync".into(),

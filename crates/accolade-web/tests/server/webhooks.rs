@@ -88,7 +88,11 @@ fn flow(app: Arc<App>, store: &Store, http: &Http, worker: JobWorker) {
     assert!(endpoint_page.ends_with("?done=created"));
     let id = endpoint_id(&endpoint_page);
     let endpoint = rt
-        .block_on(app.webhook_endpoint(&owner, org.id, id.parse().unwrap()))
+        .block_on(app.webhook_endpoint(
+            accolade_app::OrgAdmin::Member(&owner),
+            org.id,
+            id.parse().unwrap(),
+        ))
         .unwrap();
     assert_eq!(endpoint.events, ["award.issued", "award.revoked"]);
     let shown = ada.get(&endpoint_page);
@@ -149,7 +153,11 @@ fn flow(app: Arc<App>, store: &Store, http: &Http, worker: JobWorker) {
         assert!(ada.get(&location(&done)).body.contains(notice), "{action}");
     }
     let rotated = rt
-        .block_on(app.webhook_endpoint(&owner, org.id, id.parse().unwrap()))
+        .block_on(app.webhook_endpoint(
+            accolade_app::OrgAdmin::Member(&owner),
+            org.id,
+            id.parse().unwrap(),
+        ))
         .unwrap();
     assert_ne!(rotated.secret, endpoint.secret);
     assert!(
@@ -265,7 +273,11 @@ fn official_verifier(
     let owner = current_user(app, "ada@example.com");
     let org = owner.memberships[0].org_id;
     let endpoint = rt
-        .block_on(app.webhook_endpoint(&owner, org, id.parse().unwrap()))
+        .block_on(app.webhook_endpoint(
+            accolade_app::OrgAdmin::Member(&owner),
+            org,
+            id.parse().unwrap(),
+        ))
         .unwrap();
     py.request("POST", "/secret", &endpoint.secret);
 
@@ -310,7 +322,11 @@ fn official_verifier(
         303
     );
     let rotated = rt
-        .block_on(app.webhook_endpoint(&owner, org, id.parse().unwrap()))
+        .block_on(app.webhook_endpoint(
+            accolade_app::OrgAdmin::Member(&owner),
+            org,
+            id.parse().unwrap(),
+        ))
         .unwrap();
     py.request("POST", "/secret", &rotated.secret);
     assert_eq!(
@@ -351,8 +367,12 @@ fn official_verifier(
     // The server's own worker stops first, so that the stale server sends this one.
     rt.block_on(worker.stop());
     // Queued by it too: due by its clock.
-    rt.block_on(stale_app.send_webhook_ping(&owner, org, id.parse().unwrap()))
-        .unwrap();
+    rt.block_on(stale_app.send_webhook_ping(
+        accolade_app::OrgAdmin::Member(&owner),
+        org,
+        id.parse().unwrap(),
+    ))
+    .unwrap();
     let summary = rt.block_on(stale_app.deliver_webhooks()).unwrap();
     assert_eq!(summary.claimed, 1);
     let log = py.log();
@@ -365,7 +385,14 @@ fn official_verifier(
     );
     // Created ten minutes ago by its clock: the oldest in the log.
     let all = rt
-        .block_on(app.webhook_deliveries(&owner, org, id.parse().unwrap(), false, None, 50))
+        .block_on(app.webhook_deliveries(
+            accolade_app::OrgAdmin::Member(&owner),
+            org,
+            id.parse().unwrap(),
+            false,
+            None,
+            50,
+        ))
         .unwrap();
     let stale = all.last().unwrap();
     assert_eq!(stale.last_status, Some(400));

@@ -2,7 +2,7 @@
 //! token is printed once, at creation; it is not stored and cannot be shown again.
 
 use super::platform::{DEFAULT_PUBLIC_URL, PlatformArgs, block_on};
-use accolade_app::{ApiKeyView, ApiScope, KeyManager, NewApiKey};
+use accolade_app::{ApiKeyView, ApiScope, NewApiKey, OrgAdmin};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 
@@ -69,7 +69,7 @@ pub fn api_key(platform: &PlatformArgs, command: &ApiKeyCommand) -> anyhow::Resu
                 let org = app.find_org(&a.org).await?;
                 let created = app
                     .create_api_key(
-                        KeyManager::Operator,
+                        OrgAdmin::Operator,
                         org.id,
                         NewApiKey {
                             name: a.name.clone(),
@@ -92,7 +92,7 @@ pub fn api_key(platform: &PlatformArgs, command: &ApiKeyCommand) -> anyhow::Resu
             }
             ApiKeyCommand::List(a) => {
                 let org = app.find_org(&a.org).await?;
-                let keys = app.api_keys(KeyManager::Operator, org.id).await?;
+                let keys = app.api_keys(OrgAdmin::Operator, org.id).await?;
                 if keys.is_empty() {
                     outln!("{} has no API keys.", org.name);
                 }
@@ -112,7 +112,7 @@ pub fn api_key(platform: &PlatformArgs, command: &ApiKeyCommand) -> anyhow::Resu
             ApiKeyCommand::Revoke(a) => {
                 let org = app.api_key_org(&a.prefix).await?;
                 let k = app
-                    .revoke_api_key(KeyManager::Operator, org, &a.prefix)
+                    .revoke_api_key(OrgAdmin::Operator, org, &a.prefix)
                     .await?;
                 outln!("Revoked the API key {} ({})", k.prefix, k.name);
             }

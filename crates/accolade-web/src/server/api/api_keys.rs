@@ -7,7 +7,7 @@ use super::idempotency::IdempotencyRequired;
 use super::instant;
 use super::problem::Problem;
 use crate::server::AppState;
-use accolade_app::{ApiKeyView, ApiScope, KeyManager, NewApiKey};
+use accolade_app::{ApiKeyView, ApiScope, NewApiKey, OrgAdmin};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -53,9 +53,7 @@ async fn list(
     State(app): State<AppState>,
     ApiAuth(caller): ApiAuth,
 ) -> Result<Json<Value>, Problem> {
-    let keys = app
-        .api_keys(KeyManager::Key(&caller), caller.org_id)
-        .await?;
+    let keys = app.api_keys(OrgAdmin::Key(&caller), caller.org_id).await?;
     Ok(Json(
         json!({ "data": keys.iter().map(key_json).collect::<Vec<_>>() }),
     ))
@@ -86,7 +84,7 @@ async fn create(
     }
     let created = app
         .create_api_key(
-            KeyManager::Key(&caller),
+            OrgAdmin::Key(&caller),
             caller.org_id,
             NewApiKey {
                 name: new.name,
@@ -110,7 +108,7 @@ async fn find(
     prefix: &str,
 ) -> Result<ApiKeyView, Problem> {
     let wanted = prefix.strip_prefix("acc_").unwrap_or(prefix);
-    app.api_keys(KeyManager::Key(caller), caller.org_id)
+    app.api_keys(OrgAdmin::Key(caller), caller.org_id)
         .await?
         .into_iter()
         .find(|k| k.prefix.strip_prefix("acc_") == Some(wanted))
@@ -131,7 +129,7 @@ async fn revoke(
     Path(prefix): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let key = app
-        .revoke_api_key(KeyManager::Key(&caller), caller.org_id, &prefix)
+        .revoke_api_key(OrgAdmin::Key(&caller), caller.org_id, &prefix)
         .await?;
     Ok(Json(key_json(&key)))
 }

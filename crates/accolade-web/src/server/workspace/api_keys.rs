@@ -11,7 +11,7 @@ use crate::views::{
 };
 use accolade_app::accounts::CurrentUser;
 use accolade_app::i18n::{Lang, format_date, format_datetime, tr, tr_with};
-use accolade_app::{ApiKeyView, ApiScope, AppError, CreatedApiKey, KeyManager, NewApiKey};
+use accolade_app::{ApiKeyView, ApiScope, AppError, CreatedApiKey, NewApiKey, OrgAdmin};
 use accolade_core::{Organization, Role};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -146,7 +146,7 @@ async fn keys_page(
     lang: Lang,
     state: PageState,
 ) -> Result<Response, WebError> {
-    let keys = app.api_keys(KeyManager::Member(user), org.id).await?;
+    let keys = app.api_keys(OrgAdmin::Member(user), org.id).await?;
     let confirm_revoke = match &state.confirm {
         Some(prefix) => Some(
             keys.iter()
@@ -240,7 +240,7 @@ async fn page(
         // The notice names a revocation only if the key really is revoked.
         let mut notice = None;
         if let Some(prefix) = q.revoked {
-            let keys = app.api_keys(KeyManager::Member(&user), org.id).await?;
+            let keys = app.api_keys(OrgAdmin::Member(&user), org.id).await?;
             if keys
                 .iter()
                 .any(|k| k.prefix == prefix && k.revoked_at.is_some())
@@ -278,7 +278,7 @@ async fn create(
         let made = match f.expiry() {
             Ok(expires_in_days) => {
                 app.create_api_key(
-                    KeyManager::Member(&user),
+                    OrgAdmin::Member(&user),
                     org.id,
                     NewApiKey {
                         name: f.name.clone(),
@@ -344,7 +344,7 @@ async fn revoke(
         check_csrf(&user, &f.csrf)?;
         let (org, _) = member_org(&app, &user, &slug, Role::Admin).await?;
         let key = app
-            .revoke_api_key(KeyManager::Member(&user), org.id, &prefix)
+            .revoke_api_key(OrgAdmin::Member(&user), org.id, &prefix)
             .await?;
         let to = format!("{}?revoked={}", keys_url(&org), key.prefix);
         Ok::<_, WebError>(Redirect::to(&to).into_response())

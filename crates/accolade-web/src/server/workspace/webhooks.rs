@@ -12,9 +12,9 @@ use crate::views::{
     AttemptView, DeliveryRow, DeliveryView, EndpointRow, EventChoice, Layout, Refusal, WebhookView,
     WebhooksView,
 };
-use accolade_app::AppError;
 use accolade_app::accounts::CurrentUser;
 use accolade_app::webhooks::{DeliveryState, EndpointForm, EventType};
+use accolade_app::{AppError, OrgAdmin};
 use accolade_core::{Organization, Role, WebhookDeliveryId, WebhookEndpointId};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -80,7 +80,9 @@ async fn list_page(
     typed: Option<&EndpointForm>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let endpoints = app.webhook_endpoints(user, org.id).await?;
+    let endpoints = app
+        .webhook_endpoints(OrgAdmin::Member(user), org.id)
+        .await?;
     let chosen = typed.map(|f| f.events.clone()).unwrap_or_default();
     let view = WebhooksView {
         layout: Layout::new("Webhooks", "The organization's webhook endpoints")
@@ -165,7 +167,7 @@ async fn create(
                 .collect(),
         };
         match app
-            .create_webhook_endpoint(&user, org.id, form.clone())
+            .create_webhook_endpoint(OrgAdmin::Member(&user), org.id, form.clone())
             .await
         {
             Ok(e) => Ok(
@@ -208,13 +210,22 @@ async fn endpoint_page(
     let result = async {
         let (org, _) = member_org(&app, &user, &slug, Role::Admin).await?;
         let id = parse_endpoint(&id)?;
-        let e = app.webhook_endpoint(&user, org.id, id).await?;
+        let e = app
+            .webhook_endpoint(OrgAdmin::Member(&user), org.id, id)
+            .await?;
         let failed_only = q.failed.as_deref() == Some("1");
         let before = q.before.and_then(|us| {
             time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()
         });
         let log = app
-            .webhook_deliveries(&user, org.id, id, failed_only, before, PAGE)
+            .webhook_deliveries(
+                OrgAdmin::Member(&user),
+                org.id,
+                id,
+                failed_only,
+                before,
+                PAGE,
+            )
             .await?;
         let page = endpoint_url(&org, id);
         let older = (log.len() as i64 == PAGE)
@@ -288,25 +299,28 @@ async fn act(
         let id = parse_endpoint(&id)?;
         let done = match action.as_str() {
             "ping" => {
-                app.send_webhook_ping(&user, org.id, id).await?;
+                app.send_webhook_ping(OrgAdmin::Member(&user), org.id, id)
+                    .await?;
                 "ping"
             }
             "rotate" => {
-                app.rotate_webhook_secret(&user, org.id, id).await?;
+                app.rotate_webhook_secret(OrgAdmin::Member(&user), org.id, id)
+                    .await?;
                 "rotated"
             }
             "enable" => {
-                app.set_webhook_endpoint_enabled(&user, org.id, id, true)
+                app.set_webhook_endpoint_enabled(OrgAdmin::Member(&user), org.id, id, true)
                     .await?;
                 "enabled"
             }
             "disable" => {
-                app.set_webhook_endpoint_enabled(&user, org.id, id, false)
+                app.set_webhook_endpoint_enabled(OrgAdmin::Member(&user), org.id, id, false)
                     .await?;
                 "disabled"
             }
             "delete" => {
-                app.delete_webhook_endpoint(&user, org.id, id).await?;
+                app.delete_webhook_endpoint(OrgAdmin::Member(&user), org.id, id)
+                    .await?;
                 return Ok(Redirect::to(&list_url(&org)).into_response());
             }
             _ => return Err(WebError::from(AppError::NotFound("action"))),
@@ -332,7 +346,7 @@ async fn delivery_page(
         let (org, _) = member_org(&app, &user, &slug, Role::Admin).await?;
         let endpoint = parse_endpoint(&id)?;
         let detail = app
-            .webhook_delivery(&user, org.id, parse_delivery(&delivery)?)
+            .webhook_delivery(OrgAdmin::Member(&user), org.id, parse_delivery(&delivery)?)
             .await?;
         if detail.endpoint.id != endpoint {
             return Err(AppError::NotFound("webhook delivery").into());
@@ -396,7 +410,8 @@ async fn redeliver(
         let (org, _) = member_org(&app, &user, &slug, Role::Admin).await?;
         let endpoint = parse_endpoint(&id)?;
         let delivery = parse_delivery(&delivery)?;
-        app.redeliver_webhook(&user, org.id, delivery).await?;
+        app.redeliver_webhook(OrgAdmin::Member(&user), org.id, delivery)
+            .await?;
         Ok::<_, WebError>(
             Redirect::to(&format!(
                 "{}/deliveries/{delivery}?done=redelivered",
