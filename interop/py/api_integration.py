@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A whole integration through Accolade's REST API with plain `requests`, as another system
 would do it: create an achievement, issue 1,000 badges from a CSV file, poll the import until
-it is done, (receive the webhooks), revoke one award, find it in the revoked list and in the
+it is done, receive the webhooks (each checked with the Standard Webhooks package), revoke one award, find it in the revoked list and in the
 organization's revocation status list, and verify a credential with the Digital Bazaar
 verifier (interop/verify.mjs), which also checks its status.
 
@@ -106,11 +106,71 @@ def verify(node, credential, host_map_arg):
     return out.returncode == 0, out.stdout + out.stderr
 
 
-def receive_webhooks(expected_issued):
-    """Webhook reception: a receiver registered as the organization's endpoint gets
-    `award.issued` for every row, `import.completed` and `award.revoked`, each verified with
-    the Standard Webhooks package. Filled in by the webhooks part of the API."""
-    return None
+class Receiver:
+    """The client system's webhook receiver, on a free loopback port: every delivery is
+    checked from its raw bytes with the official Standard Webhooks package (webhook_receiver.py,
+    which also checks that a tampered copy is refused)."""
+
+    def __init__(self):
+        sys.path.insert(0, HERE)
+        import threading
+        from http.server import ThreadingHTTPServer
+        import webhook_receiver
+        self.module = webhook_receiver
+        class Server(ThreadingHTTPServer):
+            # The sender sends up to 32 at once: a backlog of 5 (the default) would refuse
+            # connections, and those deliveries would wait for their retry.
+            request_queue_size = 256
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), webhook_receiver.Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def trust(self, secret):
+        self.module.SECRETS.append(secret)
+
+    def log(self):
+        with self.module.LOCK:
+            return list(self.module.LOG)
+
+    def wait_for(self, what, count, seconds=120):
+        """The deliveries of event type `what` once `count` have come."""
+        deadline = time.monotonic() + seconds
+        while True:
+            got = [d for d in self.log() if d.get("type") == what]
+            if len(got) >= count:
+                return got
+            log = self.log()
+            refused = [d for d in log if not d["verified"]]
+            expect(time.monotonic() < deadline,
+                   f"{len(got)} of {count} {what} webhooks came ({len(log)} deliveries in all, "
+                   f"{len(refused)} not verified: {refused[:3]})")
+            time.sleep(0.2)
+
+
+def register_webhook(api, receiver):
+    """The endpoint for the events this integration listens to; its secret is trusted."""
+    r = api.post("/webhooks", json={
+        "url": receiver.url,
+        "description": "API integration",
+        "events": ["award.issued", "import.completed", "award.revoked"],
+    })
+    expect(r.status_code == 201, f"add webhook: {r.status_code} {r.text}")
+    body = r.json()
+    expect(body["secret"].startswith("whsec_"), "the endpoint's secret")
+    receiver.trust(body["secret"])
+    step("webhook", id=body["id"], url=receiver.url)
+    return body["id"]
+
+
+def check_deliveries(deliveries, what):
+    """Each verified by the official package, each tampered copy refused, each id once."""
+    for d in deliveries:
+        expect(d["verified"], f"{what}: a delivery failed verification: {d}")
+        expect(d["tampered_rejected"], f"{what}: a tampered copy verified: {d}")
+    ids = [d["id"] for d in deliveries]
+    expect(len(set(ids)) == len(ids), f"{what}: a webhook-id came twice")
 
 
 def main():
@@ -139,7 +199,9 @@ def main():
     expect(etag == f'"{achievement["version"]}"', f"ETag {etag!r}")
     step("achievement", id=achievement["id"], etag=etag)
 
-    # 2. 1,000 badges by CSV.
+    # 2. A webhook endpoint of our own, then 1,000 badges by CSV.
+    receiver = Receiver()
+    register_webhook(api, receiver)
     lines = ["email,name"] + [f"learner{i:04}@example.org,Learner {i}" for i in range(args.rows)]
     r = api.post(f"/imports?achievement={achievement['id']}",
                  data="\n".join(lines).encode(), headers={"Content-Type": "text/csv"})
@@ -159,8 +221,18 @@ def main():
     expect(job["error_rows"] == 0 and job["skipped_rows"] == 0, f"problem rows: {job}")
     step("import done", issued=job["issued_rows"], seconds=round(time.monotonic() - started, 2))
 
-    # 4. The webhooks of the import.
-    receive_webhooks(args.rows)
+    # 4. The webhooks of the import: one award.issued per row, none lost or doubled, then
+    # import.completed with the counts.
+    issued = receiver.wait_for("award.issued", args.rows)
+    check_deliveries(issued, "award.issued")
+    award_ids = {d["data"]["award_id"] for d in issued}
+    expect(len(issued) == args.rows and len(award_ids) == args.rows,
+           f"{len(issued)} award.issued webhooks for {len(award_ids)} awards")
+    completed = receiver.wait_for("import.completed", 1)
+    check_deliveries(completed, "import.completed")
+    step("webhooks", issued=len(issued), awards=len(award_ids),
+         import_completed=len(completed),
+         seconds=round(time.monotonic() - started, 2))
 
     # 5. Every award in the list, then revoke one.
     awards = list(api.pages(f"/awards?achievement={achievement['id']}&limit=200"))
@@ -170,6 +242,11 @@ def main():
     r = api.post(f"/awards/{victim['id']}/revoke", json={"reason": "Issued in error."})
     expect(r.status_code == 200 and r.json()["state"] == "revoked", f"revoke: {r.text}")
     step("revoked", id=victim["id"])
+    revoked_hooks = receiver.wait_for("award.revoked", 1)
+    check_deliveries(revoked_hooks, "award.revoked")
+    expect([d["data"]["award_id"] for d in revoked_hooks] == [victim["id"]],
+           f"award.revoked webhooks: {revoked_hooks}")
+    step("revoked webhook", award=victim["id"])
 
     # 6. It is in the revoked list and in the status list.
     revoked = [a["id"] for a in api.pages("/awards?status=revoked&limit=200")]

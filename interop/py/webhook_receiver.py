@@ -8,7 +8,9 @@ It listens on 127.0.0.1 on a free port and prints {"port": N} as its first line.
   bytes with one character changed must fail verification (tampering is caught). Verified:
   204. Not verified: 400 with the library's reason (a stale timestamp ends here).
 - GET /log: every delivery so far as JSON: path, webhook-id, webhook-timestamp, the event
-  type, whether it verified (and why not), and whether the tampered copy was refused."""
+  type and data, whether it verified (and why not), and whether the tampered copy was refused.
+
+interop/py/api_integration.py runs the same handler in its own process."""
 
 import json
 import sys
@@ -77,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
         }
         try:
             payload = verify(body, headers)
-            record.update(verified=True, type=payload.get("type"), error=None)
+            record.update(verified=True, type=payload.get("type"), data=payload.get("data"), error=None)
         except WebhookVerificationError as e:
             record.update(verified=False, type=None, error=str(e))
         try:

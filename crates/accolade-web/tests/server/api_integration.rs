@@ -1,6 +1,8 @@
 //! The integration a client system does, run by `interop/py/api_integration.py` with plain
 //! `requests` against a live server: an achievement, 1,000 badges by CSV, the import polled
-//! until done, one award revoked and found in the revoked list and the status list, and
+//! until done, every webhook received (1,000 `award.issued`, `import.completed`,
+//! `award.revoked`, each verified with the official Standard Webhooks package), one award
+//! revoked and found in the revoked list and the status list, and
 //! credentials checked by the Digital Bazaar verifier (an active one verifies, the revoked
 //! one does not). Needs ACCOLADE_PYTHON (interop/py/requirements.txt) and
 //! ACCOLADE_INTEROP=1 (npm packages in interop/); skipped otherwise, a failure under CI.
@@ -29,7 +31,8 @@ async fn a_client_issues_a_thousand_badges_by_csv_and_revokes_one() {
     let app = Arc::new(fixture::app(
         store,
         Arc::new(accolade_core::SystemClock),
-        fixture::config(PUBLIC, false),
+        // Loopback allowed: the script's webhook receiver listens on 127.0.0.1.
+        fixture::config(PUBLIC, true),
     ));
     let org = app
         .create_org(NewOrganization {
@@ -55,6 +58,8 @@ async fn a_client_issues_a_thousand_badges_by_csv_and_revokes_one() {
         .unwrap()
         .token;
     let port = fixture::serve(app.clone()).await;
+    // The background worker delivers the webhooks.
+    let worker = accolade_app::JobWorker::start(app.clone(), std::time::Duration::from_millis(100));
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../interop/py/api_integration.py");
     let out = tokio::task::spawn_blocking(move || {
@@ -68,6 +73,7 @@ async fn a_client_issues_a_thousand_badges_by_csv_and_revokes_one() {
     })
     .await
     .unwrap();
+    worker.stop().await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
@@ -84,5 +90,10 @@ async fn a_client_issues_a_thousand_badges_by_csv_and_revokes_one() {
         true,
         "{stdout}"
     );
+    let hooks = done("webhooks").unwrap();
+    assert_eq!(hooks["issued"], 1000, "{stdout}");
+    assert_eq!(hooks["awards"], 1000, "{stdout}");
+    assert_eq!(hooks["import_completed"], 1, "{stdout}");
+    assert!(done("revoked webhook").is_some(), "{stdout}");
     assert!(done("done").is_some(), "{stdout}");
 }

@@ -603,6 +603,18 @@ fn api_flow(app: Arc<App>, port: u16) {
         None,
         None,
     ));
+    let hook = rt
+        .block_on(app.create_webhook_endpoint(
+            OrgAdmin::Operator,
+            acme.id,
+            accolade_app::webhooks::EndpointForm {
+                url: "https://hooks.example/accolade".into(),
+                description: "Table".into(),
+                events: Vec::new(),
+            },
+        ))
+        .unwrap()
+        .id;
     let client = Api::new(port);
     let admin = &keys.iter().find(|(s, _)| *s == ApiScope::Admin).unwrap().1;
     let bearer = |token: &str| format!("Bearer {token}");
@@ -661,6 +673,15 @@ fn api_flow(app: Arc<App>, port: u16) {
             "name": "Made by a key",
             "scopes": ["read"]
         })),
+        api("GET", "/webhooks", Admin),
+        api("POST", "/webhooks", Admin).body(serde_json::json!({
+            "url": "https://hooks.example/other",
+            "events": ["award.issued"]
+        })),
+        api("GET", format!("/webhooks/{hook}"), Admin).one(),
+        api("GET", format!("/webhooks/{hook}/deliveries"), Admin).one(),
+        api("POST", format!("/webhooks/{hook}/ping"), Admin).one(),
+        api("DELETE", format!("/webhooks/{hook}"), Admin).one(),
     ];
     let lacking = |need: ApiScope| {
         keys.iter()

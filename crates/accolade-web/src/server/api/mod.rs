@@ -18,6 +18,7 @@ mod reads;
 mod reference;
 mod rejections;
 mod types;
+mod webhooks;
 
 use super::AppState;
 use crate::server::rate_limit::Limiter;

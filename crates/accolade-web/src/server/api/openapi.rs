@@ -41,6 +41,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "Analytics", description = "What happens to the credentials once issued."),
         (name = "Members", description = "Who works in the organization's workspace."),
         (name = "Audit log", description = "Who did what, and when."),
+        (name = "Webhooks", description = "Endpoints that receive signed events (Standard Webhooks) as things happen."),
     )
 )]
 struct Root;
@@ -166,6 +167,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(super::award_status::routes())
         .merge(super::imports::routes())
         .merge(super::reads::routes())
+        .merge(super::webhooks::routes())
 }
 
 /// The document without servers (they depend on the public URL).
