@@ -22,14 +22,10 @@ mod webhooks;
 
 use super::AppState;
 use crate::server::rate_limit::Limiter;
-use accolade_app::ApiScope;
-use auth::ApiAuth;
-use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
 use problem::Problem;
 use std::sync::Arc;
 
@@ -39,9 +35,7 @@ pub(crate) const BASE: &str = "/api/v1";
 /// Every route of the API, relative to [`BASE`].
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/organization", get(organization))
         .merge(openapi::routes())
-        .merge(api_keys::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(rejections::method_not_allowed)
         .layer(DefaultBodyLimit::max(imports::MAX_BATCH_BYTES))
@@ -63,26 +57,45 @@ pub(crate) fn service(app: AppState, limiter: Arc<Limiter>) -> Router<AppState> 
 
 /// Reads the whole request body (up to the largest the API takes) before anything answers.
 /// An answer given with the body unread (a request without a key, over its budget) makes the
-/// server close the connection after it, under a client that may already be sending its
-/// next request on it; read first, every connection stays usable.
+/// server close the connection after it, under a client that may still be sending the body
+/// or its next request on it; read first, every connection stays usable. A body over the
+/// limit is read to its end too (up to [`DRAIN_LIMIT`]) and discarded, so that the client
+/// hears the 413 instead of a broken connection.
 async fn read_body_first(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    use futures_util::StreamExt;
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, imports::MAX_BATCH_BYTES).await {
-        Ok(bytes) => {
-            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-            next.run(req).await
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "The request body was cut off before its end.",
+            )
+            .into_response();
+        };
+        seen = seen.saturating_add(chunk.len());
+        if seen > DRAIN_LIMIT {
+            break;
         }
-        Err(_) => Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is too large, or it was cut off before its end.",
-        )
-        .into_response(),
+        if seen <= imports::MAX_BATCH_BYTES {
+            kept.extend_from_slice(&chunk);
+        }
     }
+    if seen > imports::MAX_BATCH_BYTES {
+        return rejections::too_large();
+    }
+    let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(kept));
+    next.run(req).await
 }
+
+/// How much of a body over the limit is still read (and discarded) before the 413.
+const DRAIN_LIMIT: usize = 4 * imports::MAX_BATCH_BYTES;
 
 async fn not_found() -> Problem {
     Problem::new(
@@ -99,27 +112,4 @@ pub(crate) fn instant(t: time::OffsetDateTime) -> String {
         .unwrap_or(t)
         .format(&Rfc3339)
         .unwrap_or_default()
-}
-
-/// The caller's organization.
-async fn organization(
-    State(app): State<AppState>,
-    ApiAuth(caller): ApiAuth,
-) -> Result<Json<serde_json::Value>, Problem> {
-    caller.require(ApiScope::Read)?;
-    let org = app.org(caller.org_id).await?;
-    let urls = app.urls();
-    Ok(Json(serde_json::json!({
-        "id": org.id.to_string(),
-        "slug": org.slug.as_str(),
-        "name": org.name,
-        "url": org.url,
-        "email": org.email.as_ref().map(|e| e.as_str()),
-        "description": org.description,
-        "languages": org.languages.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "image_url": org.image_id.map(|i| urls.image(i)),
-        "profile_url": urls.issuer_page(&org.slug),
-        "did": urls.issuer_did(&org.slug),
-        "created_at": instant(org.created_at),
-    })))
 }

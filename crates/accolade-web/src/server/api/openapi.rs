@@ -34,6 +34,7 @@ use utoipa_axum::router::OpenApiRouter;
     ),
     modifiers(&Security),
     tags(
+        (name = "Organization", description = "The organization a key acts for."),
         (name = "Achievements", description = "The organization's badge classes."),
         (name = "Awards", description = "Issued credentials: issue, list, read, change their status, download."),
         (name = "Imports", description = "Issuing many awards at once from a CSV file or a JSON array."),
@@ -41,6 +42,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "Analytics", description = "What happens to the credentials once issued."),
         (name = "Members", description = "Who works in the organization's workspace."),
         (name = "Audit log", description = "Who did what, and when."),
+        (name = "API keys", description = "Keys of the organization (admin scope): the token is shown once."),
         (name = "Webhooks", description = "Endpoints that receive signed events (Standard Webhooks) as things happen."),
     )
 )]
@@ -168,6 +170,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(super::imports::routes())
         .merge(super::reads::routes())
         .merge(super::webhooks::routes())
+        .merge(super::api_keys::routes())
 }
 
 /// The document without servers (they depend on the public URL).

@@ -125,9 +125,9 @@ pub(crate) struct DeliveriesQuery {
     pub failed: bool,
 }
 
-fn endpoint_id(raw: &str) -> Result<WebhookEndpointId, Problem> {
+fn endpoint_id(raw: &str) -> Result<WebhookEndpointId, AppError> {
     raw.parse()
-        .map_err(|_| AppError::NotFound("webhook endpoint").into())
+        .map_err(|_| AppError::NotFound("webhook endpoint"))
 }
 
 /// List webhook endpoints
