@@ -58,6 +58,8 @@ pub struct WebhookView {
     pub created: String,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// Show the deletion's confirmation step.
+    pub confirm_delete: bool,
     pub failed_only: bool,
     pub deliveries: Vec<DeliveryRow>,
     /// The next (older) page of the log.

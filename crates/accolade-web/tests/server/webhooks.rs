@@ -192,7 +192,17 @@ fn flow(app: Arc<App>, store: &Store, http: &Http, worker: JobWorker) {
         rt.block_on(worker.stop());
     }
 
-    let deleted = ada.post(&format!("{plain}/delete"), &[("csrf", &csrf)]);
+    // Deleting asks first; the endpoint stays until the confirmation.
+    let asked = ada.post(&format!("{plain}/delete"), &[("csrf", &csrf)]);
+    assert_eq!(asked.status, 303);
+    assert_eq!(location(&asked), format!("{plain}?confirm=delete"));
+    let page = ada.get(&location(&asked));
+    assert!(page.body.contains("id=\"confirm-delete\""), "{}", page.body);
+    assert_eq!(ada.get(&plain).status, 200);
+    let deleted = ada.post(
+        &format!("{plain}/delete"),
+        &[("csrf", &csrf), ("confirm", "delete")],
+    );
     assert_eq!(deleted.status, 303);
     assert_eq!(location(&deleted), base);
     assert_eq!(ada.get(&plain).status, 404);

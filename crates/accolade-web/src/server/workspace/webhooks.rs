@@ -44,6 +44,9 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, serde::Deserialize)]
 pub struct CsrfForm {
     csrf: String,
+    /// `delete` on the confirmation step's button.
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -52,6 +55,8 @@ pub struct LogQuery {
     before: Option<i64>,
     /// Set after a redirect: which action just succeeded.
     done: Option<String>,
+    /// `delete`: ask to confirm the deletion.
+    confirm: Option<String>,
 }
 
 fn list_url(org: &Organization) -> String {
@@ -257,6 +262,7 @@ async fn endpoint_page(
             created: format_datetime(e.created_at),
             notice: notice(q.done.as_deref()),
             error: None,
+            confirm_delete: q.confirm.as_deref() == Some("delete"),
             failed_only,
             deliveries: log
                 .iter()
@@ -317,6 +323,15 @@ async fn act(
                 app.set_webhook_endpoint_enabled(OrgAdmin::Member(&user), org.id, id, false)
                     .await?;
                 "disabled"
+            }
+            // Deleting drops the delivery log too: asked once more, on the endpoint's page.
+            "delete" if f.confirm != "delete" => {
+                app.webhook_endpoint(OrgAdmin::Member(&user), org.id, id)
+                    .await?;
+                return Ok(
+                    Redirect::to(&format!("{}?confirm=delete", endpoint_url(&org, id)))
+                        .into_response(),
+                );
             }
             "delete" => {
                 app.delete_webhook_endpoint(OrgAdmin::Member(&user), org.id, id)
